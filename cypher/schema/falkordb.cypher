@@ -1,0 +1,13 @@
+// Indexes for FalkorDB (range indexes on the ids every write and lookup goes through).
+// FalkorDB has no uniqueness constraint we rely on: ingest MERGEs by id, so ids stay unique.
+CREATE INDEX FOR (a:Account) ON (a.id);
+CREATE INDEX FOR (a:Account) ON (a.domain);
+CREATE INDEX FOR (a:Account) ON (a.stage);
+CREATE INDEX FOR (c:Contact) ON (c.id);
+CREATE INDEX FOR (c:Contact) ON (c.email);
+CREATE INDEX FOR (l:Lead) ON (l.id);
+CREATE INDEX FOR (g:BuyingGroup) ON (g.id);
+CREATE INDEX FOR (x:Activity) ON (x.id);
+CREATE INDEX FOR (x:Asset) ON (x.id);
+CREATE INDEX FOR (x:Campaign) ON (x.id);
+CREATE INDEX FOR (s:StageChange) ON (s.id);

@@ -1,0 +1,12 @@
+// Uniqueness constraints (each backed by an index) and lookup indexes for Neo4j 5.
+CREATE CONSTRAINT account_id IF NOT EXISTS FOR (a:Account) REQUIRE a.id IS UNIQUE;
+CREATE CONSTRAINT contact_id IF NOT EXISTS FOR (c:Contact) REQUIRE c.id IS UNIQUE;
+CREATE CONSTRAINT lead_id IF NOT EXISTS FOR (l:Lead) REQUIRE l.id IS UNIQUE;
+CREATE CONSTRAINT buying_group_id IF NOT EXISTS FOR (g:BuyingGroup) REQUIRE g.id IS UNIQUE;
+CREATE CONSTRAINT activity_id IF NOT EXISTS FOR (x:Activity) REQUIRE x.id IS UNIQUE;
+CREATE CONSTRAINT asset_id IF NOT EXISTS FOR (x:Asset) REQUIRE x.id IS UNIQUE;
+CREATE CONSTRAINT campaign_id IF NOT EXISTS FOR (x:Campaign) REQUIRE x.id IS UNIQUE;
+CREATE CONSTRAINT stage_change_id IF NOT EXISTS FOR (s:StageChange) REQUIRE s.id IS UNIQUE;
+CREATE INDEX account_domain IF NOT EXISTS FOR (a:Account) ON (a.domain);
+CREATE INDEX account_stage IF NOT EXISTS FOR (a:Account) ON (a.stage);
+CREATE INDEX contact_email IF NOT EXISTS FOR (c:Contact) ON (c.email);

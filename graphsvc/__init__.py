@@ -1,0 +1,3 @@
+"""graphsvc: account-based qualification graph service (MQA / SQL with buying-center coverage)."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,48 @@
+"""Service configuration: pydantic settings, every field overridable as `GRAPHSVC_<NAME>`."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from urllib.parse import urlparse
+
+import platformdirs
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+NEO4J_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GRAPHSVC_", extra="ignore")
+
+    store: str | None = Field(
+        default=None,
+        description="Unset: embedded FalkorDB. neo4j://, neo4j+s://, bolt:// URIs: Neo4j. "
+        "falkordb://host:port: an external FalkorDB.",
+    )
+    data_dir: Path = Field(
+        default_factory=lambda: Path(platformdirs.user_data_dir("graphsvc")),
+        description="Where the embedded FalkorDB keeps its append-only file (and the API keys).",
+    )
+    graph: str = Field(default="graphsvc", description="Graph name (FalkorDB) / database (Neo4j).")
+    neo4j_user: str = "neo4j"
+    neo4j_password: str = "neo4j"
+    neo4j_database: str | None = None
+    max_batch: int = Field(default=10_000, description="Rows per ingest batch before 413.")
+    query_timeout_s: float = Field(default=10.0, description="Ad-hoc Cypher timeout.")
+    query_row_limit: int = Field(default=10_000, description="Ad-hoc Cypher row limit.")
+
+    @cached_property
+    def engine(self) -> str:
+        """`embedded`, `falkordb` or `neo4j`, from the `store` URI."""
+        if not self.store:
+            return "embedded"
+        scheme = urlparse(self.store).scheme.lower()
+        if scheme in NEO4J_SCHEMES:
+            return "neo4j"
+        if scheme in ("falkordb", "redis"):
+            return "falkordb"
+        raise ValueError(
+            f"GRAPHSVC_STORE={self.store!r}: expected neo4j://, neo4j+s://, bolt:// or falkordb://host:port"
+        )

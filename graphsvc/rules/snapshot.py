@@ -1,0 +1,106 @@
+"""What the rules engine sees of an account: plain, frozen data, no I/O.
+
+The store builds one `AccountSnapshot` per account in one query; the engine decides on it alone.
+Engagement arrives pre-aggregated per (contact, activity type) as `ActivityStat`s so a full
+requalification does not have to move every activity row out of the database. Exponential decay
+makes that exact: the decayed points of a contact are `sum(points[type] * stat.decay_weight)`.
+`summarize()` computes the same aggregates from raw activities, so the two paths can be compared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+SECONDS_PER_DAY = 86_400.0
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """One activity, as stored. `at` is epoch seconds."""
+
+    id: str
+    type: str
+    at: float
+    contact_id: str = ""
+    asset: str | None = None
+    campaign: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityStat:
+    """All activities of one type by one contact at or before `as_of`."""
+
+    type: str
+    count: int
+    last_at: float  # epoch seconds of the newest one
+    decay_weight: float  # sum over the activities of 0.5 ** ((as_of - at) / half_life_seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class RoleAssignment:
+    """A contact's buying role (MEMBER_OF a BuyingGroup)."""
+
+    role: str
+    source: str  # "sales" | "import" | "inferred"
+    confidence: float = 1.0
+    buying_group: str = "default"
+    at: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ContactSnapshot:
+    id: str
+    email: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    title: str | None = None
+    seniority: str | None = None
+    department: str | None = None
+    status: str | None = None
+    reports_to: str | None = None
+    roles: tuple[RoleAssignment, ...] = ()
+    stats: tuple[ActivityStat, ...] = ()
+    # Newest raw activities (optional): only used to name the top contributing activities.
+    recent: tuple[Activity, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AccountSnapshot:
+    id: str
+    name: str | None = None
+    domain: str | None = None
+    industry: str | None = None
+    employees: int | None = None
+    annual_revenue: float | None = None
+    country: str | None = None
+    segment: str | None = None
+    stage: str = "target"
+    stage_since: float | None = None  # epoch seconds of the last stage change
+    stage_actor: str | None = None  # "rules@<version>" or a user
+    qualified_at: float | None = None  # last evaluation at which the current stage's bar passed
+    contacts: tuple[ContactSnapshot, ...] = field(default_factory=tuple)
+
+
+def decay_weight(at: float, as_of: float, half_life_days: float) -> float:
+    """Weight of one activity at `as_of`: 1.0 when fresh, 0.5 after one half-life."""
+    age = max(0.0, as_of - at)
+    return 0.5 ** (age / (half_life_days * SECONDS_PER_DAY))
+
+
+def summarize(
+    activities: Iterable[Activity], half_life_days: float, as_of: float
+) -> tuple[ActivityStat, ...]:
+    """Aggregate raw activities of one contact into per-type stats; ignores anything after as_of."""
+    acc: dict[str, list[float]] = {}
+    for a in activities:
+        if a.at > as_of:
+            continue
+        slot = acc.setdefault(a.type, [0, a.at, 0.0])
+        slot[0] += 1
+        slot[1] = max(slot[1], a.at)
+        slot[2] += decay_weight(a.at, as_of, half_life_days)
+    return tuple(
+        ActivityStat(type=t, count=int(c), last_at=last, decay_weight=w)
+        for t, (c, last, w) in sorted(acc.items())
+    )

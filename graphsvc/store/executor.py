@@ -1,0 +1,69 @@
+"""The seam between the store and an engine: run Cypher text, get back plain rows.
+
+Like httpx's transports, an executor is thin: it knows how to talk to one engine, turns its values
+into plain Python (maps, lists, numbers, strings) and its failures into our own errors. Everything
+that knows *what* to ask lives in `GraphStore` and `cypher/`.
+"""
+
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+Rows = list[dict[str, Any]]
+Statement = tuple[str, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class ReadOnlyResult:
+    rows: Rows
+    truncated: bool
+
+
+class Executor(ABC):
+    """Runs Cypher on one engine. Implementations: FalkorDBExecutor, Neo4jExecutor."""
+
+    #: Which schema file applies: "falkordb" or "neo4j".
+    dialect: str
+
+    @abstractmethod
+    def read(self, query: str, params: dict[str, Any]) -> Rows:
+        """Run a read statement (routed to a reader where the engine has them)."""
+
+    @abstractmethod
+    def write(self, statements: Sequence[Statement]) -> list[Rows]:
+        """Run one or more statements as ONE transaction: all of them apply, or none."""
+
+    @abstractmethod
+    def read_only(
+        self, query: str, params: dict[str, Any], *, timeout_s: float, row_limit: int
+    ) -> ReadOnlyResult:
+        """Run untrusted Cypher in a transaction the engine itself keeps read-only."""
+
+    @abstractmethod
+    def ping(self) -> dict[str, Any]:
+        """Answer {"engine": ..., "version": ...} or raise StoreUnavailable."""
+
+    def run_schema(self, statements: Sequence[str]) -> None:
+        """Apply schema statements one by one (schema commands cannot share a transaction)."""
+        for statement in statements:
+            self.write([(statement, {})])
+
+    def close(self) -> None:  # pragma: no cover - trivial default
+        pass
+
+
+def normalise(value: Any) -> Any:
+    """Plain JSON-able values; integral floats become ints (FalkorDB sums integers as floats)."""
+    if isinstance(value, float):
+        if math.isfinite(value) and value.is_integer() and abs(value) < 2**53:
+            return int(value)
+        return value
+    if isinstance(value, dict):
+        return {str(k): normalise(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [normalise(v) for v in value]
+    return value

@@ -1,0 +1,141 @@
+"""Executor over the `falkordb` client (embedded default, external FalkorDB, tests).
+
+FalkorDB runs each GRAPH.QUERY atomically and rolls it back on a runtime error. A transaction of
+several statements is sent as one Redis MULTI/EXEC block: Redis applies the block as a unit and
+appends it to the AOF as a unit, so after a crash it is there whole or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlparse
+
+import redis
+from falkordb import FalkorDB
+from falkordb.edge import Edge
+from falkordb.node import Node
+from falkordb.path import Path as GraphPath
+from falkordb.query_result import QueryResult
+
+from graphsvc.errors import Conflict, QueryTimeout, StoreError, StoreUnavailable
+from graphsvc.store.executor import Executor, ReadOnlyResult, Rows, Statement, normalise
+
+_UNAVAILABLE = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError, ConnectionError, OSError)
+
+
+class FalkorDBExecutor(Executor):
+    dialect = "falkordb"
+
+    def __init__(self, host: str, port: int, graph: str = "graphsvc", *, password: str | None = None) -> None:
+        self.host, self.port, self.graph_name = host, port, graph
+        self._db = FalkorDB(
+            host=host,
+            port=port,
+            password=password,
+            socket_connect_timeout=2.0,
+            socket_timeout=300.0,
+            max_connections=64,
+        )
+        self._graph = self._db.select_graph(graph)
+
+    @classmethod
+    def from_url(cls, url: str, graph: str = "graphsvc") -> FalkorDBExecutor:
+        u = urlparse(url)
+        return cls(u.hostname or "127.0.0.1", u.port or 6379, graph, password=u.password)
+
+    # -- the Executor interface -------------------------------------------------------------
+    def read(self, query: str, params: dict[str, Any]) -> Rows:
+        with _mapped_errors():
+            return _rows(self._graph.ro_query(query, params or None))
+
+    def write(self, statements: Sequence[Statement]) -> list[Rows]:
+        if len(statements) == 1:
+            query, params = statements[0]
+            with _mapped_errors():
+                return [_rows(self._graph.query(query, params or None))]
+        with _mapped_errors():
+            pipe = self._db.connection.pipeline(transaction=True)
+            for query, params in statements:
+                text = self._graph._build_params_header(params or None) + query
+                pipe.execute_command("GRAPH.QUERY", self.graph_name, text, "--compact")
+            responses = pipe.execute(raise_on_error=False)
+            out: list[Rows] = []
+            for response in responses:
+                if isinstance(response, Exception):
+                    raise response
+                out.append(_rows(QueryResult(self._graph, response)))
+            return out
+
+    def read_only(self, query: str, params: dict[str, Any], *, timeout_s: float, row_limit: int) -> ReadOnlyResult:
+        # GRAPH.RO_QUERY: the engine refuses any write, whatever the text looks like.
+        with _mapped_errors():
+            result = self._graph.ro_query(query, params or None, timeout=max(1, int(timeout_s * 1000)))
+        rows = _rows(result)
+        return ReadOnlyResult(rows=rows[:row_limit], truncated=len(rows) > row_limit)
+
+    def run_schema(self, statements: Sequence[str]) -> None:
+        # FalkorDB has no IF NOT EXISTS for indexes: an index that is already there is success.
+        for statement in statements:
+            try:
+                with _mapped_errors():
+                    self._graph.query(statement)
+            except StoreError as exc:
+                if "already indexed" not in str(exc):
+                    raise
+
+    def ping(self) -> dict[str, Any]:
+        with _mapped_errors():
+            self._db.connection.ping()
+            info = self._db.connection.info("server")
+        return {"engine": "falkordb", "version": info.get("redis_version"), "address": f"{self.host}:{self.port}"}
+
+    def close(self) -> None:
+        try:
+            self._db.connection.close()
+        except Exception:  # noqa: BLE001 - closing a dead connection is not an error worth raising
+            pass
+
+
+class _mapped_errors:
+    """Turn client and engine errors into the project's own exceptions."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if exc is None:
+            return False
+        if isinstance(exc, _UNAVAILABLE):
+            raise StoreUnavailable(f"the graph engine (FalkorDB) is not answering: {exc}") from exc
+        if isinstance(exc, redis.ResponseError):
+            text = str(exc)
+            lowered = text.lower()
+            if "timed out" in lowered or "timeout" in lowered:
+                raise QueryTimeout(f"the query ran past its time limit: {text}") from exc
+            if "unique constraint" in lowered or ("already exists" in lowered and "constraint" in lowered):
+                raise Conflict(text) from exc
+            if "loading" in lowered:
+                raise StoreUnavailable(f"the graph engine is loading its data: {text}") from exc
+            raise StoreError(f"FalkorDB refused the statement: {text}") from exc
+        return False
+
+
+def _rows(result: QueryResult) -> Rows:
+    header = [h[1] if isinstance(h, (list, tuple)) else h for h in result.header]
+    return [{name: _value(v) for name, v in zip(header, record)} for record in result.result_set]
+
+
+def _value(v: Any) -> Any:
+    """Maps and scalars pass through; graph entities become plain property maps."""
+    if isinstance(v, Node):
+        return {"_labels": list(v.labels or []), **normalise(dict(v.properties or {}))}
+    if isinstance(v, Edge):
+        return {"_type": v.relation, **normalise(dict(v.properties or {}))}
+    if isinstance(v, GraphPath):
+        return {"nodes": [_value(n) for n in v.nodes()], "relationships": [_value(e) for e in v.edges()]}
+    if isinstance(v, dict):
+        return {str(k): _value(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_value(x) for x in v]
+    return normalise(v)

@@ -1,0 +1,129 @@
+"""GraphStore: every read and write of the service, as named Cypher statements over an Executor.
+
+There is one implementation for both engines. Methods take and return plain dicts; turning rows
+into API models is `graphsvc.store.records`' job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from graphsvc.store import queries
+from graphsvc.store.executor import Executor, ReadOnlyResult, Rows
+
+
+class GraphStore:
+    def __init__(self, executor: Executor) -> None:
+        self.executor = executor
+
+    @property
+    def dialect(self) -> str:
+        return self.executor.dialect
+
+    # -- plumbing ---------------------------------------------------------------------------------
+    def read(self, name: str, **params: Any) -> Rows:
+        q = queries.get(name)
+        return self.executor.read(q.text, q.bind(params))
+
+    def read_one(self, name: str, **params: Any) -> dict[str, Any] | None:
+        rows = self.read(name, **params)
+        return rows[0] if rows else None
+
+    def write(self, *steps: tuple[str, dict[str, Any]]) -> list[Rows]:
+        """Run the named statements as ONE transaction, in order."""
+        bound = []
+        for name, params in steps:
+            q = queries.get(name)
+            bound.append((q.text, q.bind(params)))
+        return self.executor.write(bound)
+
+    def read_only(self, text: str, params: dict[str, Any], *, timeout_s: float, row_limit: int) -> ReadOnlyResult:
+        """Analysts' own Cypher, in an engine-enforced read-only transaction."""
+        return self.executor.read_only(text, params, timeout_s=timeout_s, row_limit=row_limit)
+
+    def apply_schema(self) -> None:
+        """Indexes (and constraints on Neo4j), idempotently: the one per-dialect file."""
+        self.executor.run_schema(queries.get(f"schema/{self.dialect}").statements())
+
+    def ping(self) -> dict[str, Any]:
+        return self.executor.ping()
+
+    def close(self) -> None:
+        self.executor.close()
+
+    # -- ingest -----------------------------------------------------------------------------------
+    def upsert_accounts(self, rows: Sequence[dict], parents: Sequence[dict], now: float) -> dict[str, int]:
+        steps = [("ingest/upsert_accounts", {"rows": list(rows), "now": now})]
+        if parents:
+            steps.append(("ingest/link_account_parents", {"rows": list(parents)}))
+        result = self.write(*steps)[0][0]
+        return {"created": result["created"], "updated": result["total"] - result["created"]}
+
+    def upsert_contacts(
+        self,
+        rows: Sequence[dict],
+        accounts: Sequence[dict],
+        managers: Sequence[dict],
+        roles: Sequence[dict],
+        now: float,
+    ) -> dict[str, int]:
+        steps = [("ingest/upsert_contacts", {"rows": list(rows), "now": now})]
+        if accounts:
+            steps.append(("ingest/link_contact_accounts", {"rows": list(accounts)}))
+        if managers:
+            steps.append(("ingest/link_contact_managers", {"rows": list(managers)}))
+        if roles:
+            steps.append(("ingest/set_contact_roles", {"rows": list(roles), "now": now}))
+        result = self.write(*steps)[0][0]
+        return {"created": result["created"], "updated": result["total"] - result["created"]}
+
+    def upsert_leads(
+        self, leads: Sequence[dict], new_contacts: Sequence[dict], contact_accounts: Sequence[dict], now: float
+    ) -> None:
+        steps = []
+        if new_contacts:
+            steps.append(("ingest/upsert_contacts", {"rows": list(new_contacts), "now": now}))
+        if contact_accounts:
+            steps.append(("ingest/link_contact_accounts", {"rows": list(contact_accounts)}))
+        steps.append(("ingest/upsert_leads", {"rows": list(leads), "now": now}))
+        self.write(*steps)
+
+    def create_activities(self, rows: Sequence[dict], batch: str, now: float) -> dict[str, Any]:
+        result = self.write(("ingest/create_activities", {"rows": list(rows), "batch": batch, "now": now}))[0]
+        row = result[0] if result else {"new": 0, "duplicate": 0, "accounts": []}
+        return {"new": row["new"] or 0, "duplicate": row["duplicate"] or 0, "accounts": sorted(row["accounts"] or [])}
+
+    def set_roles(self, rows: Sequence[dict], now: float) -> None:
+        self.write(("ingest/set_contact_roles", {"rows": list(rows), "now": now}))
+
+    def remove_roles(self, rows: Sequence[dict]) -> None:
+        self.write(("ingest/remove_contact_roles", {"rows": list(rows)}))
+
+    # -- lookups ----------------------------------------------------------------------------------
+    def account(self, account_id: str) -> dict[str, Any] | None:
+        return self.read_one("read/account", id=account_id)
+
+    def contact(self, contact_id: str) -> dict[str, Any] | None:
+        return self.read_one("read/contact", id=contact_id)
+
+    def existing_ids(self, accounts: Sequence[str] = (), contacts: Sequence[str] = ()) -> tuple[set[str], set[str]]:
+        row = self.read_one("read/existing_ids", accounts=sorted(set(accounts)), contacts=sorted(set(contacts)))
+        return set(row["accounts"]), set(row["contacts"])
+
+    def accounts_by_domains(self, domains: Sequence[str]) -> dict[str, str]:
+        """domain -> account id (the lowest id when several accounts share a domain)."""
+        out: dict[str, str] = {}
+        for r in self.read("read/accounts_by_domains", domains=sorted(set(domains))):
+            out.setdefault(r["domain"], r["id"])
+        return out
+
+    def contacts_by_emails(self, emails: Sequence[str]) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for r in self.read("read/contacts_by_emails", emails=sorted(set(emails))):
+            out.setdefault(r["email"], r)
+        return out
+
+    def counts(self) -> dict[str, int]:
+        return self.read_one("read/counts")
+

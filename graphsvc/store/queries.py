@@ -1,0 +1,134 @@
+"""Named Cypher statements, loaded from `cypher/` (one statement per `.cypher` file).
+
+A file's name relative to `cypher/`, without the suffix, is its query name
+(`ingest/upsert_accounts`). Its leading `//` comment block documents it:
+
+    // What the query answers, in a sentence or a paragraph.
+    // @param rows LIST<MAP> the batch, one map per account
+    // @param days INTEGER = 30 optional parameter with its default
+    // @column id STRING the account id
+
+`@param` lines are the contract: the store refuses to run a query with parameters it does not
+declare or without the ones it requires, and the Cypher lint is given exactly these names.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+_PARAM = re.compile(r"^@param\s+(?P<name>\w+)\s+(?P<type>[A-Z<>_]+)(?:\s*=\s*(?P<default>\S+))?\s*(?P<doc>.*)$")
+_COLUMN = re.compile(r"^@column\s+(?P<name>\w+)\s+(?P<type>[A-Z<>_]+)\s*(?P<doc>.*)$")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str  # Cypher type name: STRING, INTEGER, FLOAT, BOOLEAN, MAP, LIST<MAP>, LIST<STRING>, ANY
+    required: bool
+    default: object = None
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    text: str
+    doc: str = ""
+    params: dict[str, Param] = field(default_factory=dict)
+    columns: tuple[Column, ...] = ()
+    path: Path | None = None
+
+    def statements(self) -> list[str]:
+        """The statements of a multi-statement file (schema files), split on `;` at line end."""
+        parts = re.split(r";\s*(?:\n|$)", _strip_comments(self.text))
+        return [p.strip() for p in parts if p.strip()]
+
+    def bind(self, params: dict | None) -> dict:
+        """Check `params` against the declared ones and fill defaults; raises ValueError."""
+        params = dict(params or {})
+        unknown = sorted(set(params) - set(self.params))
+        if unknown:
+            raise ValueError(f"query {self.name!r} does not take parameter(s) {', '.join(unknown)}")
+        for p in self.params.values():
+            if p.name not in params:
+                if p.required:
+                    raise ValueError(f"query {self.name!r} needs parameter {p.name!r}")
+                params[p.name] = p.default
+        return params
+
+
+def _strip_comments(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//"))
+
+
+def parse(name: str, text: str, path: Path | None = None) -> Query:
+    doc_lines: list[str] = []
+    params: dict[str, Param] = {}
+    columns: list[Column] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        if not line.startswith("//"):
+            break  # the header ends at the first line of Cypher
+        body = line[2:].strip()
+        if m := _PARAM.match(body):
+            default = m["default"]
+            params[m["name"]] = Param(
+                name=m["name"],
+                type=m["type"],
+                required=default is None,
+                default=json.loads(default) if default is not None else None,
+                doc=m["doc"].strip(),
+            )
+        elif m := _COLUMN.match(body):
+            columns.append(Column(m["name"], m["type"], m["doc"].strip()))
+        elif body.startswith("@"):
+            raise ValueError(f"{name}: unknown header tag in {body!r}")
+        else:
+            doc_lines.append(body)
+    return Query(
+        name=name,
+        text=text.strip() + "\n",
+        doc=" ".join(doc_lines).strip(),
+        params=params,
+        columns=tuple(columns),
+        path=path,
+    )
+
+
+def cypher_dir() -> Path:
+    """`cypher/` beside the package in a checkout, or the copy packed into a wheel."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here.parent / "cypher", here / "_cypher"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("cypher/ directory not found next to the graphsvc package")
+
+
+@lru_cache(maxsize=1)
+def load_all(root: str | None = None) -> dict[str, Query]:
+    base = Path(root) if root else cypher_dir()
+    out: dict[str, Query] = {}
+    for path in sorted(base.rglob("*.cypher")):
+        name = path.relative_to(base).with_suffix("").as_posix()
+        out[name] = parse(name, path.read_text(encoding="utf-8"), path)
+    return out
+
+
+def get(name: str) -> Query:
+    try:
+        return load_all()[name]
+    except KeyError:
+        raise KeyError(f"no Cypher statement named {name!r} in {cypher_dir()}") from None
