@@ -6,6 +6,7 @@ into API models is `graphsvc.store.records`' job.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -54,7 +55,7 @@ class GraphStore:
 
     # -- ingest -----------------------------------------------------------------------------------
     def upsert_accounts(self, rows: Sequence[dict], parents: Sequence[dict], now: float) -> dict[str, int]:
-        steps = [("ingest/upsert_accounts", {"rows": list(rows), "now": now})]
+        steps = [("ingest/upsert_accounts", {"rows": list(rows), "now": now, "batch": uuid.uuid4().hex})]
         if parents:
             steps.append(("ingest/link_account_parents", {"rows": list(parents)}))
         result = self.write(*steps)[0][0]
@@ -68,7 +69,7 @@ class GraphStore:
         roles: Sequence[dict],
         now: float,
     ) -> dict[str, int]:
-        steps = [("ingest/upsert_contacts", {"rows": list(rows), "now": now})]
+        steps = [("ingest/upsert_contacts", {"rows": list(rows), "now": now, "batch": uuid.uuid4().hex})]
         if accounts:
             steps.append(("ingest/link_contact_accounts", {"rows": list(accounts)}))
         if managers:
@@ -83,7 +84,7 @@ class GraphStore:
     ) -> None:
         steps = []
         if new_contacts:
-            steps.append(("ingest/upsert_contacts", {"rows": list(new_contacts), "now": now}))
+            steps.append(("ingest/upsert_contacts", {"rows": list(new_contacts), "now": now, "batch": uuid.uuid4().hex}))
         if contact_accounts:
             steps.append(("ingest/link_contact_accounts", {"rows": list(contact_accounts)}))
         steps.append(("ingest/upsert_leads", {"rows": list(leads), "now": now}))

@@ -1,0 +1,65 @@
+"""The FastAPI application: lifespan owns the store (and the embedded engine), routes are thin."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from graphsvc import __version__
+from graphsvc.api import errors
+from graphsvc.api.routes import accounts, contacts, health, ingest
+from graphsvc.api.state import AppState, Clock
+from graphsvc.config import Settings
+from graphsvc.store.factory import open_store
+from graphsvc.store.graph_store import GraphStore
+
+log = logging.getLogger("graphsvc")
+
+DESCRIPTION = """
+Account-based qualification over a graph of accounts, contacts, buying roles and engagement.
+
+Engagement rolls up from contacts to **Marketing Qualified Accounts (MQA)**; an MQA becomes
+**Sales Qualified (SQL)** only with recent intent *and* a covered buying center, and the API says
+exactly what is missing when it is not. Times are ISO-8601 with a timezone.
+"""
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    store: GraphStore | None = None,
+    clock: Clock | None = None,
+    on_start=None,
+) -> FastAPI:
+    """Build the app. With `store` given the caller owns it; otherwise the lifespan opens (and for
+    the embedded default, starts) the store the settings name and closes it at shutdown."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        opened = None
+        active = store
+        if active is None:
+            opened = open_store(settings)
+            active = opened.store
+            if opened.server:
+                app.state.embedded = opened.server
+        state = AppState(settings=settings, store=active)
+        if clock:
+            state.clock = clock
+        app.state.graphsvc = state
+        if on_start:
+            on_start(state)
+        try:
+            yield
+        finally:
+            if opened:
+                opened.close()
+
+    app = FastAPI(title="graphsvc", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    errors.install(app)
+    for module in (health, accounts, contacts, ingest):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,54 @@
+"""FastAPI dependencies, as `Annotated` aliases the routes declare in their signatures."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from graphsvc.api.state import AppState
+from graphsvc.errors import BatchTooLarge
+from graphsvc.ingest.service import IngestService
+from graphsvc.qualification.registry import ingest_rules
+from graphsvc.store.graph_store import GraphStore
+
+
+def _state(request: Request) -> AppState:
+    return request.app.state.graphsvc
+
+
+def _store(state: Annotated[AppState, Depends(_state)]) -> GraphStore:
+    return state.store
+
+
+def _now(state: Annotated[AppState, Depends(_state)]) -> float:
+    return state.clock()
+
+
+def _ingest(state: Annotated[AppState, Depends(_state)]) -> IngestService:
+    return IngestService(state.store, ingest_rules(state))
+
+
+State = Annotated[AppState, Depends(_state)]
+Store = Annotated[GraphStore, Depends(_store)]
+Now = Annotated[float, Depends(_now)]
+Ingest = Annotated[IngestService, Depends(_ingest)]
+
+
+def batch_limit(key: str):
+    """A dependency that answers 413 before the body is validated row by row."""
+
+    async def check(request: Request, state: State) -> None:
+        try:
+            body = await request.json()
+        except Exception:  # noqa: BLE001 - a malformed body is the validator's to report
+            return
+        rows = body.get(key) if isinstance(body, dict) else None
+        limit = state.settings.max_batch
+        if isinstance(rows, list) and len(rows) > limit:
+            raise BatchTooLarge(
+                f"{len(rows)} {key} in one batch; the limit is {limit} (GRAPHSVC_MAX_BATCH): split the batch",
+                details={"rows": len(rows), "limit": limit},
+            )
+
+    return Depends(check)

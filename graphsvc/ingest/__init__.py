@@ -1,0 +1,1 @@
+"""Batch ingest of accounts, contacts, leads and activities: validate everything, then one write."""

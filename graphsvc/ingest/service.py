@@ -1,0 +1,246 @@
+"""Ingest: check a whole batch against the rules and the graph, then write it in one transaction.
+
+Nothing is written while any row is wrong: every bad row and field is reported at once (422).
+Writes are idempotent by id, so a retried batch changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from graphsvc.errors import InvalidInput
+from graphsvc.ingest import models as m
+from graphsvc.ingest.domains import email_domain, match_domains, normalise_domain
+from graphsvc.store.graph_store import GraphStore
+
+FUTURE_SKEW_S = 300.0  # clocks disagree a little; an activity 5 minutes "ahead" is not an error
+
+
+@dataclass(frozen=True)
+class IngestRules:
+    """What ingest needs to know of the active ruleset."""
+
+    activity_types: frozenset[str]
+    roles: frozenset[str]
+    never_match: Callable[[str], bool]
+
+
+class RowErrors:
+    """Collects {row, id, field, message} for a batch; `raise_if_any()` raises one 422."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.items: list[dict[str, Any]] = []
+
+    def add(self, row: int, field: str, message: str, row_id: str | None = None) -> None:
+        self.items.append({"row": row, "id": row_id, "field": field, "message": message})
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            rows = len({e["row"] for e in self.items})
+            raise InvalidInput(
+                f"{rows} {self.kind} row(s) are invalid; nothing was written", details=self.items
+            )
+
+
+def epoch(dt: datetime) -> float:
+    return dt.timestamp()
+
+
+def _duplicates(errors: RowErrors, ids: Sequence[str]) -> None:
+    seen: dict[str, int] = {}
+    for i, row_id in enumerate(ids):
+        if row_id in seen:
+            errors.add(i, "id", f"duplicate id in this batch (also row {seen[row_id]})", row_id)
+        else:
+            seen[row_id] = i
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.strip().lower()).strip("_") or "default"
+
+
+def group_id(account_id: str, group_name: str | None) -> str:
+    return f"{account_id}:{_slug(group_name or 'default')}"
+
+
+class IngestService:
+    def __init__(self, store: GraphStore, rules: IngestRules) -> None:
+        self.store = store
+        self.rules = rules
+
+    # -- accounts ---------------------------------------------------------------------------------
+    def accounts(self, rows: Sequence[m.AccountIn], now: float) -> m.UpsertResult:
+        errors = RowErrors("account")
+        _duplicates(errors, [r.id for r in rows])
+        batch_ids = {r.id for r in rows}
+        parents = {r.parent_id for r in rows if r.parent_id}
+        known, _ = self.store.existing_ids(accounts=sorted(parents - batch_ids))
+        parent_of = {r.id: r.parent_id for r in rows}
+        for i, r in enumerate(rows):
+            if r.parent_id is None:
+                continue
+            if r.parent_id == r.id:
+                errors.add(i, "parent_id", "an account cannot be its own parent", r.id)
+            elif r.parent_id not in batch_ids and r.parent_id not in known:
+                errors.add(i, "parent_id", f"unknown account {r.parent_id!r}", r.id)
+            elif _cycles(r.id, parent_of):
+                errors.add(i, "parent_id", "the parent chain loops back to this account", r.id)
+        errors.raise_if_any()
+        upserts, links = [], []
+        for r in rows:
+            props = r.model_dump(exclude_unset=True, exclude={"id", "parent_id"})
+            if "domain" in props:
+                props["domain"] = normalise_domain(props["domain"])
+            upserts.append({"id": r.id, "props": props})
+            if "parent_id" in r.model_fields_set:
+                links.append({"id": r.id, "parent_id": r.parent_id})
+        return m.UpsertResult(**self.store.upsert_accounts(upserts, links, now))
+
+    # -- contacts ---------------------------------------------------------------------------------
+    def contacts(self, rows: Sequence[m.ContactIn], now: float) -> m.ContactUpsertResult:
+        errors = RowErrors("contact")
+        _duplicates(errors, [r.id for r in rows])
+        emails = [r.email.lower() for r in rows]
+        batch_ids = {r.id for r in rows}
+        accounts, contacts = self.store.existing_ids(
+            accounts=[r.account_id for r in rows if r.account_id],
+            contacts=[r.reports_to for r in rows if r.reports_to and r.reports_to not in batch_ids],
+        )
+        owners = self.store.contacts_by_emails(emails)
+        unresolved = {email_domain(e) for r, e in zip(rows, emails) if not r.account_id}
+        matched = match_domains(unresolved, self.store.accounts_by_domains, self.rules.never_match)
+        first_email: dict[str, int] = {}
+        account_of: dict[str, str | None] = {}
+        for i, (r, email) in enumerate(zip(rows, emails)):
+            if email in first_email:
+                errors.add(i, "email", f"same email as row {first_email[email]} (one contact per email)", r.id)
+            first_email.setdefault(email, i)
+            owner = owners.get(email)
+            if owner and owner["id"] != r.id:
+                errors.add(i, "email", f"{email} already belongs to contact {owner['id']!r}", r.id)
+            if r.account_id:
+                if r.account_id not in accounts:
+                    errors.add(i, "account_id", f"unknown account {r.account_id!r}", r.id)
+                account_of[r.id] = r.account_id
+            else:
+                account_of[r.id] = matched[email_domain(email)][0]
+            if r.reports_to == r.id:
+                errors.add(i, "reports_to", "a contact cannot report to itself", r.id)
+            elif r.reports_to and r.reports_to not in batch_ids and r.reports_to not in contacts:
+                errors.add(i, "reports_to", f"unknown contact {r.reports_to!r}", r.id)
+            for j, role in enumerate(r.roles or []):
+                if role.role not in self.rules.roles:
+                    errors.add(i, f"roles[{j}].role", f"unknown role {role.role!r}; expected one of {sorted(self.rules.roles)}", r.id)
+            if r.roles and not account_of[r.id]:
+                errors.add(i, "roles", "buying roles need an account: give account_id or an email on an account's domain", r.id)
+        errors.raise_if_any()
+        upserts, links, managers, roles = [], [], [], []
+        for r, email in zip(rows, emails):
+            props = r.model_dump(exclude_unset=True, exclude={"id", "account_id", "reports_to", "roles"})
+            props["email"] = email
+            upserts.append({"id": r.id, "props": props})
+            if account_of[r.id]:
+                links.append({"id": r.id, "account_id": account_of[r.id]})
+            if "reports_to" in r.model_fields_set:
+                managers.append({"id": r.id, "reports_to": r.reports_to})
+            for role in r.roles or []:
+                roles.append(
+                    {
+                        "contact_id": r.id,
+                        "account_id": account_of[r.id],
+                        "group_id": group_id(account_of[r.id], role.buying_group),
+                        "group_name": role.buying_group or "default",
+                        "role": role.role,
+                        "source": role.source,
+                        "confidence": role.confidence,
+                    }
+                )
+        result = self.store.upsert_contacts(upserts, links, managers, roles, now)
+        unmatched = [r.id for r in rows if not account_of[r.id]]
+        return m.ContactUpsertResult(**result, unmatched=unmatched)
+
+    # -- leads ------------------------------------------------------------------------------------
+    def leads(self, rows: Sequence[m.LeadIn], now: float) -> m.LeadResult:
+        errors = RowErrors("lead")
+        _duplicates(errors, [r.id for r in rows])
+        for i, r in enumerate(rows):
+            if epoch(r.created_at) > now + FUTURE_SKEW_S:
+                errors.add(i, "created_at", "is in the future", r.id)
+        errors.raise_if_any()
+        emails = [r.email.lower() for r in rows]
+        contacts = self.store.contacts_by_emails(emails)
+        domains = {email_domain(e) for e in emails if e not in contacts}
+        matched = match_domains(domains, self.store.accounts_by_domains, self.rules.never_match)
+        results, leads, new_contacts, links = [], [], [], []
+        created_for: dict[str, str] = {}  # email -> contact id created by this batch
+        for r, email in zip(rows, emails):
+            contact = contacts.get(email)
+            if contact:
+                res = m.LeadMatch(id=r.id, status="matched", account_id=contact["account_id"],
+                                  contact_id=contact["id"], reason=f"email matches contact {contact['id']}")
+            else:
+                account_id, reason = matched[email_domain(email)]
+                if account_id is None:
+                    res = m.LeadMatch(id=r.id, status="unmatched", reason=reason)
+                elif email in created_for:
+                    res = m.LeadMatch(id=r.id, status="matched", account_id=account_id,
+                                      contact_id=created_for[email], reason=reason)
+                else:
+                    cid = f"lead:{r.id}"
+                    created_for[email] = cid
+                    props = {"email": email, "title": r.title, "source": "lead"}
+                    new_contacts.append({"id": cid, "props": {k: v for k, v in props.items() if v is not None}})
+                    links.append({"id": cid, "account_id": account_id})
+                    res = m.LeadMatch(id=r.id, status="matched", account_id=account_id, contact_id=cid,
+                                      contact_created=True, reason=f"{reason}; new contact {cid}")
+            results.append(res)
+            props = r.model_dump(exclude_unset=True, exclude={"id", "created_at"})
+            props.update(email=email, created_at=epoch(r.created_at), match_status=res.status, match_reason=res.reason)
+            leads.append({"id": r.id, "props": props, "contact_id": res.contact_id})
+        self.store.upsert_leads(leads, new_contacts, links, now)
+        n = sum(1 for x in results if x.status == "matched")
+        return m.LeadResult(matched=n, unmatched=len(results) - n, leads=results)
+
+    # -- activities -------------------------------------------------------------------------------
+    def activities(self, rows: Sequence[m.ActivityIn], now: float) -> m.ActivityResult:
+        errors = RowErrors("activity")
+        _duplicates(errors, [r.id for r in rows])
+        _, known = self.store.existing_ids(contacts=[r.contact_id for r in rows if r.contact_id])
+        by_email = self.store.contacts_by_emails([r.email.lower() for r in rows if r.email and not r.contact_id])
+        resolved: list[dict[str, Any]] = []
+        for i, r in enumerate(rows):
+            if r.type not in self.rules.activity_types:
+                errors.add(i, "type", f"unknown activity type {r.type!r}; expected one of {sorted(self.rules.activity_types)}", r.id)
+            at = epoch(r.at)
+            if at > now + FUTURE_SKEW_S:
+                errors.add(i, "at", "is in the future", r.id)
+            if r.contact_id:
+                contact_id = r.contact_id if r.contact_id in known else None
+                if contact_id is None:
+                    errors.add(i, "contact_id", f"unknown contact {r.contact_id!r}", r.id)
+            else:
+                hit = by_email.get(r.email.lower())
+                contact_id = hit["id"] if hit else None
+                if contact_id is None:
+                    errors.add(i, "email", f"no contact has the email {r.email}", r.id)
+            resolved.append({"id": r.id, "contact_id": contact_id, "type": r.type, "at": at,
+                             "channel": r.channel, "asset": r.asset, "campaign": r.campaign})
+        errors.raise_if_any()
+        out = self.store.create_activities(resolved, batch=uuid.uuid4().hex, now=now)
+        return m.ActivityResult(new=out["new"], duplicate=out["duplicate"], accounts_touched=out["accounts"])
+
+
+def _cycles(start: str, parent_of: dict[str, str | None]) -> bool:
+    seen, node = set(), parent_of.get(start)
+    while node is not None and node in parent_of:
+        if node == start or node in seen:
+            return node == start
+        seen.add(node)
+        node = parent_of.get(node)
+    return False

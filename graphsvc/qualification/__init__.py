@@ -1,0 +1,1 @@
+"""Qualification service: the active ruleset, requalification, readiness, transitions (issue 3)."""

@@ -1,0 +1,38 @@
+"""The one place that turns store rows (epoch-second times, raw property maps) into API shapes."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+# Properties that hold epoch seconds and are spoken as ISO-8601 by the API.
+TIME_FIELDS = frozenset({"at", "created_at", "updated_at", "stage_since", "qualified_at"})
+
+
+def iso(ts: float | None) -> str | None:
+    if ts is None:
+        return None
+    return datetime.fromtimestamp(float(ts), tz=timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def with_iso_times(props: dict[str, Any]) -> dict[str, Any]:
+    return {k: iso(v) if k in TIME_FIELDS and isinstance(v, (int, float)) else v for k, v in props.items()}
+
+
+def account(row: dict[str, Any]) -> dict[str, Any]:
+    props = with_iso_times(row["account"])
+    props.pop("batch", None)
+    props["parent_id"] = row.get("parent_id")
+    props["subsidiaries"] = sorted(row.get("subsidiaries") or [])
+    props["contact_count"] = row.get("contacts", 0)
+    return props
+
+
+def contact(row: dict[str, Any]) -> dict[str, Any]:
+    props = with_iso_times(row["contact"])
+    props.pop("batch", None)
+    props["account_id"] = row.get("account_id")
+    props["reports_to"] = row.get("reports_to")
+    roles = [with_iso_times(r) for r in row.get("roles") or [] if r]
+    props["roles"] = sorted(roles, key=lambda r: (r["buying_group"] or "", r["role"]))
+    return props
