@@ -1,0 +1,145 @@
+"""The buying center: which roles an account needs, who covers them, who is missing, who could.
+
+A required role is *covered* by a contact who is not disqualified, holds the role from a source
+that counts (`sql.role_sources`: sales and import always, inferred from a confidence bar) and
+engaged within `sql.role_engagement_days`. For every missing role the result lists candidates
+(contacts holding the role from any source at or above `roles.candidate_min_confidence`), with what
+stands in their way and, when the org chart allows, the REPORTS_TO path from an engaged colleague.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import replace
+
+from .contacts import ContactEval
+from .result import BuyingCenter, Candidate, Coverage
+from .ruleset import Ruleset, normalize_key
+from .snapshot import AccountSnapshot
+
+MAX_CANDIDATES = 10
+
+
+def required_roles(account: AccountSnapshot, ruleset: Ruleset) -> tuple[str, ...]:
+    """`sql.required_roles` plus the roles of every `sql.extra_roles` rule the account matches.
+
+    A rule's conditions are all optional and all must hold. An account of unknown size matches no
+    size condition: we do not ask for an economic buyer on a guess.
+    """
+    roles = list(ruleset.sql.required_roles)
+    segment = normalize_key(account.segment)
+    for rule in ruleset.sql.extra_roles:
+        if rule.segment is not None and normalize_key(rule.segment) != segment:
+            continue
+        if rule.min_employees is not None and (account.employees is None or account.employees < rule.min_employees):
+            continue
+        if rule.max_employees is not None and (account.employees is None or account.employees >= rule.max_employees):
+            continue
+        roles.extend(r for r in rule.roles if r not in roles)
+    return tuple(roles)
+
+
+def _intro_path(target: str, evals: list[ContactEval]) -> tuple[str, ...] | None:
+    """Shortest REPORTS_TO path (either direction) from any engaged contact to `target`."""
+    adjacency: dict[str, set[str]] = {}
+    for e in evals:
+        boss = e.contact.reports_to
+        if boss:
+            adjacency.setdefault(e.contact.id, set()).add(boss)
+            adjacency.setdefault(boss, set()).add(e.contact.id)
+    if target not in adjacency:
+        return None
+    sources = {e.contact.id for e in evals if e.engaged_in_window and e.contact.id != target}
+    # BFS from the target; the first engaged contact reached gives the path (reversed).
+    previous: dict[str, str | None] = {target: None}
+    queue = deque([target])
+    while queue:
+        node = queue.popleft()
+        if node in sources:
+            path = [node]
+            while previous[path[-1]] is not None:
+                path.append(previous[path[-1]])  # type: ignore[arg-type]
+            return tuple(path)
+        for nxt in sorted(adjacency.get(node, ())):
+            if nxt not in previous:
+                previous[nxt] = node
+                queue.append(nxt)
+    return None
+
+
+def _candidate_note(role: str, e: ContactEval, counts: bool, source: str, confidence: float, ruleset: Ruleset) -> str:
+    days = ruleset.sql.role_engagement_days
+    if not counts:
+        bar = ruleset.sql.role_sources.get(source)
+        if bar is None:
+            gap = f"role source {source!r} does not count"
+        else:
+            gap = f"{source} confidence {confidence:g} < {bar:g}"
+        gap += f"; sales can confirm {role}"
+        if not e.engaged_in_window:
+            gap += f", and they have not engaged in the last {days:g} days"
+        return gap
+    return f"not engaged in the last {days:g} days"
+
+
+def buying_center(account: AccountSnapshot, evals: list[ContactEval], ruleset: Ruleset) -> BuyingCenter:
+    required = required_roles(account, ruleset)
+    active = [e for e in evals if not e.disqualified]
+
+    covered: dict[str, list[Coverage]] = {}
+    known: set[str] = set()  # roles with a counting contact, engaged or not
+    for e in active:
+        for role, er in e.roles.items():
+            if not er.counts:
+                continue
+            known.add(role)
+            if e.engaged_in_window:
+                covered.setdefault(role, []).append(
+                    Coverage(e.contact.id, er.source, er.confidence, e.last_engaged_at)
+                )
+    ordered_roles = [r for r in ruleset.roles.vocabulary if r in covered] + sorted(
+        r for r in covered if r not in ruleset.roles.vocabulary
+    )
+    covered_out = {
+        role: tuple(sorted(covered[role], key=lambda c: (-(c.last_engaged_at or 0.0), c.contact_id)))
+        for role in ordered_roles
+    }
+
+    missing = tuple(r for r in required if r not in covered)
+    unengaged = tuple(r for r in missing if r in known)
+
+    floor = ruleset.roles.candidate_min_confidence
+    candidates: dict[str, tuple[Candidate, ...]] = {}
+    for role in missing:
+        found: list[Candidate] = []
+        for e in active:
+            er = e.roles.get(role)
+            if er is None or (er.source == "inferred" and er.confidence < floor):
+                continue
+            found.append(
+                Candidate(
+                    contact_id=e.contact.id,
+                    name=e.name,
+                    title=e.contact.title,
+                    source=er.source,
+                    confidence=er.confidence,
+                    counts=er.counts,
+                    engaged=e.engaged_in_window,
+                    last_engaged_at=e.last_engaged_at,
+                    intro_path=None,
+                    note=_candidate_note(role, e, er.counts, er.source, er.confidence, ruleset),
+                )
+            )
+        found.sort(key=lambda c: (not c.counts, not c.engaged, -c.confidence, c.contact_id))
+        found = found[:MAX_CANDIDATES]
+        candidates[role] = tuple(
+            c if c.engaged else replace(c, intro_path=_intro_path(c.contact_id, active)) for c in found
+        )
+
+    return BuyingCenter(
+        required=required,
+        covered=covered_out,
+        missing=missing,
+        unengaged=unengaged,
+        candidates=candidates,
+    )

@@ -1,0 +1,92 @@
+"""Per-contact evaluation: disqualification, decayed engagement, fit, MQL, recency, roles.
+
+Engagement comes from `ActivityStat`s: the decayed points of a contact are
+`sum(points[type] * stat.decay_weight)` (exact for exponential decay, see snapshot.py). Types the
+ruleset does not know are worth 0. A contact's engagement is floored at 0 so one unsubscriber does
+not cancel a colleague's interest in the account roll-up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .domains import domain_disqualifier
+from .fit import contact_fit
+from .roles import EffectiveRole, effective_roles
+from .ruleset import Ruleset, normalize_key
+from .snapshot import SECONDS_PER_DAY, ContactSnapshot
+
+
+@dataclass(frozen=True, slots=True)
+class ContactEval:
+    contact: ContactSnapshot
+    disqualified_reason: str | None
+    engagement: float
+    fit: float
+    mql: bool
+    last_engaged_at: float | None  # newest activity worth >= sql.role_engagement_min_points
+    last_positive_at: float | None  # newest activity worth > 0 points (nurture re-entry)
+    latest_intent: tuple[str, float] | None  # (type, at) of the newest intent signal
+    roles: dict[str, EffectiveRole]
+    engaged_in_window: bool  # last_engaged_at within sql.role_engagement_days of as_of
+
+    @property
+    def disqualified(self) -> bool:
+        return self.disqualified_reason is not None
+
+    @property
+    def name(self) -> str | None:
+        parts = [p for p in (self.contact.first_name, self.contact.last_name) if p]
+        return " ".join(parts) or None
+
+
+def contact_disqualifier(contact: ContactSnapshot, ruleset: Ruleset) -> str | None:
+    """Why a contact never scores: its e-mail domain, or a disqualifying status; None if it counts."""
+    reason = domain_disqualifier(contact.email, ruleset)
+    if reason:
+        return reason
+    status = normalize_key(contact.status)
+    if status and status in ruleset.compiled.contact_statuses:
+        return f"status:{status}"
+    return None
+
+
+def evaluate_contact(contact: ContactSnapshot, ruleset: Ruleset, as_of: float) -> ContactEval:
+    points = ruleset.activities.points
+    intent = ruleset.compiled.intent
+    engaged_bar = ruleset.sql.role_engagement_min_points
+    reason = contact_disqualifier(contact, ruleset)
+
+    raw = 0.0
+    last_engaged = last_positive = None
+    latest_intent: tuple[str, float] | None = None
+    for s in contact.stats:
+        p = points.get(s.type, 0.0)
+        raw += p * s.decay_weight
+        if p > 0 and (last_positive is None or s.last_at > last_positive):
+            last_positive = s.last_at
+        if p > 0 and p >= engaged_bar and (last_engaged is None or s.last_at > last_engaged):
+            last_engaged = s.last_at
+        if s.type in intent and s.count > 0 and (latest_intent is None or s.last_at > latest_intent[1]):
+            latest_intent = (s.type, s.last_at)
+
+    engagement = round(max(0.0, raw), 2)
+    fit, _parts = contact_fit(contact, ruleset)
+    mql = (
+        reason is None
+        and engagement >= ruleset.mql.min_engagement
+        and fit >= ruleset.mql.min_fit
+    )
+    window = ruleset.sql.role_engagement_days * SECONDS_PER_DAY
+    return ContactEval(
+        contact=contact,
+        disqualified_reason=reason,
+        engagement=engagement if reason is None else 0.0,
+        fit=fit,
+        mql=mql,
+        last_engaged_at=last_engaged,
+        last_positive_at=last_positive,
+        latest_intent=latest_intent,
+        roles=effective_roles(contact, ruleset),
+        engaged_in_window=reason is None and last_engaged is not None and as_of - last_engaged <= window,
+    )

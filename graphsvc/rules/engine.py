@@ -1,0 +1,251 @@
+"""The qualification engine: `evaluate(snapshot, ruleset, as_of) -> Qualification`. Pure.
+
+No I/O and no clock: everything comes from the snapshot, the ruleset and `as_of` (epoch seconds),
+so any past moment can be replayed and the same function powers what-if simulation.
+
+Stages (DESIGN.md, "Stages"):
+* `target -> engaged -> mqa -> sql` are the engine's. The computed stage is the highest whose bar
+  passes now. It is taken at once when higher than the current one; when lower, only after the
+  current stage has failed for `stages.hold_days`, measured from max(qualified_at, stage_since):
+  decay must not make an account flap. Until then the stage is kept and `held` is true.
+* `accepted, opportunity, won, lost, disqualified` are people's: never overridden (checks are
+  still computed and returned).
+* `nurture` (rejected or recycled) re-enters the automatic stages only when some contact did
+  something worth points after `stage_since`, and only into `engaged` or higher.
+"""
+
+from __future__ import annotations
+
+from .buying_center import buying_center
+from .contacts import ContactEval, evaluate_contact
+from .domains import domain_disqualifier
+from .fit import account_fit
+from .next_action import next_action
+from .result import (
+    Check, ContactResult, ContactRole, Gate, Qualification, Scores, TopActivity, TopContact,
+)
+from .ruleset import Ruleset
+from .snapshot import SECONDS_PER_DAY, AccountSnapshot, decay_weight
+
+AUTOMATIC_STAGES = ("target", "engaged", "mqa", "sql")
+MANUAL_STAGES = ("accepted", "opportunity", "won", "lost", "nurture", "disqualified")
+STAGES = AUTOMATIC_STAGES + MANUAL_STAGES
+_RANK = {s: i for i, s in enumerate(AUTOMATIC_STAGES)}
+TOP_N = 5
+
+
+def _days(seconds: float) -> float:
+    return round(seconds / SECONDS_PER_DAY, 1)
+
+
+def _failing(gate: Gate) -> str:
+    return "; ".join(f"{c.name}: {c.detail}" for c in gate.checks if not c.passed)
+
+
+def _mqa_gate(
+    snapshot: AccountSnapshot, active: list[ContactEval], fit: float, fit_detail: str, dq: str | None,
+    mqa_score: float, ruleset: Ruleset,
+) -> Gate:
+    m = ruleset.mqa
+    engaged = [e for e in active if e.engagement >= m.engaged_contact_min]
+    checks = (
+        Check(
+            "account_domain", dq is None, snapshot.domain, "not a competitor, student or free-mail domain",
+            f"{snapshot.domain} is a {dq.replace('_', '-')} domain" if dq else f"{snapshot.domain or 'no domain'} is fine",
+        ),
+        Check("account_fit", fit >= m.min_fit, fit, m.min_fit, f"fit {fit:g} ({fit_detail}); bar {m.min_fit:g}"),
+        Check(
+            "engaged_contacts", len(engaged) >= m.min_engaged_contacts, len(engaged), m.min_engaged_contacts,
+            f"{len(engaged)} contact(s) with engagement >= {m.engaged_contact_min:g}"
+            + (f" ({', '.join(e.contact.id for e in engaged[:5])})" if engaged else "")
+            + f"; need {m.min_engaged_contacts}",
+        ),
+        Check(
+            "mqa_score", mqa_score >= m.min_score, mqa_score, m.min_score,
+            f"sum of contact engagement capped at {m.per_contact_cap:g} each = {mqa_score:g}; bar {m.min_score:g}",
+        ),
+    )
+    return Gate(all(c.passed for c in checks), checks)
+
+
+def _sql_gate(mqa: Gate, active: list[ContactEval], bc, ruleset: Ruleset, as_of: float) -> Gate:
+    s = ruleset.sql
+    checks = [Check("mqa", mqa.passed, mqa.passed, True, "account is an MQA" if mqa.passed else f"not an MQA: {_failing(mqa)}")]
+
+    intents = [(e.latest_intent[1], e.latest_intent[0], e.contact.id) for e in active if e.latest_intent]
+    if intents:
+        at, kind, who = max(intents)
+        age = _days(as_of - at)
+        ok = as_of - at <= s.intent_window_days * SECONDS_PER_DAY
+        detail = f"latest intent {kind} by {who} {age:g} days ago; window {s.intent_window_days:g} days"
+        checks.append(Check("intent", ok, age, s.intent_window_days, detail))
+    else:
+        checks.append(Check("intent", False, None, s.intent_window_days, "no intent signal on record"))
+
+    sources = ", ".join(f"{src} >= {bar:g}" for src, bar in s.role_sources.items())
+    bar = f"role source counts ({sources}) and engaged within {s.role_engagement_days:g} days"
+    for role in bc.required:
+        cov = bc.covered.get(role, ())
+        if cov:
+            detail = f"{role} covered by " + ", ".join(f"{c.contact_id} ({c.source} {c.confidence:g})" for c in cov[:3])
+        elif role in bc.unengaged:
+            detail = f"{role} known but not engaged in the last {s.role_engagement_days:g} days"
+        else:
+            n = len(bc.candidates.get(role, ()))
+            detail = f"no contact counts as {role}" + (f"; {n} candidate(s)" if n else "; no candidates")
+        checks.append(Check(f"role:{role}", bool(cov), [c.contact_id for c in cov], bar, detail))
+    return Gate(all(c.passed for c in checks), tuple(checks))
+
+
+def _top_activities(active: list[ContactEval], ruleset: Ruleset, as_of: float) -> tuple[TopActivity, ...]:
+    """Top contributions: single activities from `recent` when given, else the per-type stats."""
+    points = ruleset.activities.points
+    half_life = ruleset.activities.half_life_days
+    rows: list[TopActivity] = []
+    if any(e.contact.recent for e in active):
+        for e in active:
+            for a in e.contact.recent:
+                if a.at > as_of:  # replaying the past: the future did not happen yet
+                    continue
+                p = points.get(a.type, 0.0) * decay_weight(a.at, as_of, half_life)
+                if p > 0:
+                    rows.append(TopActivity(a.id, e.contact.id, a.type, a.at, 1, round(p, 2)))
+    else:
+        for e in active:
+            for st in e.contact.stats:
+                p = points.get(st.type, 0.0) * st.decay_weight
+                if p > 0:
+                    rows.append(TopActivity(None, e.contact.id, st.type, st.last_at, st.count, round(p, 2)))
+    rows.sort(key=lambda r: (-r.points, -r.at, r.contact_id, r.activity_id or ""))
+    return tuple(rows[:TOP_N])
+
+
+def _stage_basis(stage: str, mqa: Gate, sql: Gate, engagement: float, ruleset: Ruleset, dq: str | None) -> str:
+    """Why the computed stage is what it is, in a phrase."""
+    if stage == "sql":
+        return f"{sql.check('intent').detail}; required roles covered ({', '.join(c.name[5:] for c in sql.checks if c.name.startswith('role:'))})"
+    if stage == "mqa":
+        return f"MQA score {mqa.check('mqa_score').value:g}, {mqa.check('engaged_contacts').value} engaged contacts, fit {mqa.check('account_fit').value:g}"
+    if stage == "engaged":
+        return f"engagement {engagement:g} >= {ruleset.stages.engaged_min_engagement:g}"
+    if dq:
+        return f"the account's domain is a {dq.replace('_', '-')} domain"
+    return f"engagement {engagement:g} below {ruleset.stages.engaged_min_engagement:g}"
+
+
+def _next_bar(stage: str, mqa: Gate, sql: Gate) -> str:
+    if stage == "mqa":
+        return f" Not SQL: {_failing(sql)}."
+    if stage in ("engaged", "target"):
+        return f" Not MQA: {_failing(mqa)}."
+    return ""
+
+
+def evaluate(snapshot: AccountSnapshot, ruleset: Ruleset, as_of: float) -> Qualification:
+    """Qualify one account at `as_of` (epoch seconds) under `ruleset`."""
+    evals = [evaluate_contact(c, ruleset, as_of) for c in snapshot.contacts]
+    active = [e for e in evals if not e.disqualified]
+    fit, _parts, fit_detail = account_fit(snapshot, ruleset)
+    dq = domain_disqualifier(snapshot.domain, ruleset)
+
+    engagement = round(sum(e.engagement for e in active), 2)
+    cap = ruleset.mqa.per_contact_cap
+    mqa_score = round(sum(min(e.engagement, cap) for e in active), 2)
+
+    mqa = _mqa_gate(snapshot, active, fit, fit_detail, dq, mqa_score, ruleset)
+    bc = buying_center(snapshot, evals, ruleset)
+    sql = _sql_gate(mqa, active, bc, ruleset, as_of)
+
+    if dq:
+        computed = "target"
+    elif sql.passed:
+        computed = "sql"
+    elif mqa.passed:
+        computed = "mqa"
+    elif engagement >= ruleset.stages.engaged_min_engagement:
+        computed = "engaged"
+    else:
+        computed = "target"
+    basis = _stage_basis(computed, mqa, sql, engagement, ruleset, dq)
+
+    previous = snapshot.stage
+    held = False
+    qualified_at = snapshot.qualified_at
+    if previous in AUTOMATIC_STAGES:
+        if _RANK[computed] >= _RANK[previous]:
+            stage, qualified_at = computed, as_of
+            reason = (
+                f"Promoted {previous} -> {computed}: {basis}." if computed != previous else f"Stays {computed}: {basis}."
+            ) + _next_bar(computed, mqa, sql)
+        else:
+            refs = [t for t in (snapshot.qualified_at, snapshot.stage_since) if t is not None]
+            hold = ruleset.stages.hold_days * SECONDS_PER_DAY
+            failing_for = as_of - max(refs) if refs else None
+            now_failing = _failing(sql) if previous == "sql" else (_failing(mqa) if previous == "mqa" else basis)
+            if failing_for is not None and failing_for < hold:
+                stage, held = previous, True
+                reason = (
+                    f"Held at {previous}: its bar fails now ({now_failing}), but the {ruleset.stages.hold_days:g}-day"
+                    f" hold runs until {_days(hold - failing_for):g} more days have passed; would be {computed}."
+                )
+            else:
+                stage, qualified_at = computed, as_of
+                since = f"for {_days(failing_for):g} days" if failing_for is not None else "with no record of passing"
+                reason = f"Dropped {previous} -> {computed} after failing {since} (hold {ruleset.stages.hold_days:g} days): {now_failing}."
+    elif previous == "nurture":
+        since = snapshot.stage_since
+        later = [e.last_positive_at for e in active if since is not None and e.last_positive_at is not None and e.last_positive_at > since]
+        if later and computed != "target":
+            stage, qualified_at = computed, as_of
+            reason = (
+                f"Re-entered {computed} from nurture: new engagement {_days(max(later) - since):g} days after the"
+                f" recycle; {basis}."
+            )
+        else:
+            stage = "nurture"
+            why = "no engagement since it was recycled" if not later else f"new engagement is not enough: {basis}"
+            reason = f"Stays nurture: {why}."
+    else:
+        stage = previous
+        if previous in MANUAL_STAGES:
+            reason = f"Stage {previous} is set by people and is never overridden by the rules (rules would say {computed})."
+        else:
+            reason = f"Unknown stage {previous!r} left unchanged (rules would say {computed})."
+
+    changed = stage != previous
+    action = next_action(
+        stage, changed=changed, stage_since=snapshot.stage_since, account_disqualifier=dq,
+        mqa=mqa, sql=sql, buying_center=bc, evals=evals, ruleset=ruleset, as_of=as_of,
+    )
+    contacts = tuple(
+        ContactResult(
+            id=e.contact.id, name=e.name, title=e.contact.title, engagement=e.engagement, fit=e.fit, mql=e.mql,
+            disqualified=e.disqualified, disqualified_reason=e.disqualified_reason, last_engaged_at=e.last_engaged_at,
+            roles=tuple(ContactRole(r.role, r.source, r.confidence, r.counts) for r in e.roles.values()),
+        )
+        for e in evals
+    )
+    ranked = sorted(active, key=lambda e: (-e.engagement, e.contact.id))
+    top_contacts = tuple(
+        TopContact(e.contact.id, e.name, e.contact.title, e.engagement, min(e.engagement, cap))
+        for e in ranked[:TOP_N] if e.engagement > 0
+    )
+    return Qualification(
+        account_id=snapshot.id,
+        stage=stage,
+        previous_stage=previous,
+        changed=changed,
+        reason=reason,
+        held=held,
+        qualified_at=qualified_at,
+        scores=Scores(fit=fit, engagement=engagement, mqa_score=mqa_score),
+        mqa=mqa,
+        sql=sql,
+        contacts=contacts,
+        buying_center=bc,
+        next_action=action,
+        top_contacts=top_contacts,
+        top_activities=_top_activities(active, ruleset, as_of),
+        ruleset_version=ruleset.version,
+        as_of=as_of,
+    )

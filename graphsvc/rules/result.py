@@ -1,0 +1,153 @@
+"""What the engine returns: `Qualification` and its parts, frozen, with `to_dict()` for JSON.
+
+The JSON keys `stage`, `scores`, `mqa.passed`, `mqa.checks`, `sql.passed`, `sql.checks`,
+`buying_center.required`, `buying_center.missing` and `next_action` are a public contract
+(issue 3): clients rely on them, so rename nothing here without a migration.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+
+def to_jsonable(value: Any) -> Any:
+    """Dataclasses -> dicts, tuples -> lists, recursively; scalars unchanged."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One decision: the value seen, the bar, pass/fail and a sentence."""
+
+    name: str
+    passed: bool
+    value: Any
+    threshold: Any
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Gate:
+    passed: bool
+    checks: tuple[Check, ...]
+
+    def check(self, name: str) -> Check:
+        return next(c for c in self.checks if c.name == name)
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    fit: float  # account fit, 0-100
+    engagement: float  # sum of the non-disqualified contacts' decayed engagement, uncapped
+    mqa_score: float  # the same with each contact capped at mqa.per_contact_cap
+
+
+@dataclass(frozen=True, slots=True)
+class ContactRole:
+    role: str
+    source: str
+    confidence: float
+    counts: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ContactResult:
+    id: str
+    name: str | None
+    title: str | None
+    engagement: float  # decayed points, floored at 0
+    fit: float
+    mql: bool
+    disqualified: bool
+    disqualified_reason: str | None  # "competitor" | "student" | "free_mail" | "status:<status>"
+    last_engaged_at: float | None  # newest activity worth >= sql.role_engagement_min_points
+    roles: tuple[ContactRole, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    contact_id: str
+    source: str
+    confidence: float
+    last_engaged_at: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    contact_id: str
+    name: str | None
+    title: str | None
+    source: str
+    confidence: float
+    counts: bool  # the role source/confidence would count once the person engages
+    engaged: bool  # engaged within sql.role_engagement_days
+    last_engaged_at: float | None
+    intro_path: tuple[str, ...] | None  # REPORTS_TO path from an engaged contact, when known
+    note: str  # what stands between this candidate and covering the role
+
+
+@dataclass(frozen=True, slots=True)
+class BuyingCenter:
+    required: tuple[str, ...]
+    covered: dict[str, tuple[Coverage, ...]]  # every role with a counting, engaged contact
+    missing: tuple[str, ...]  # required roles not covered
+    unengaged: tuple[str, ...]  # missing roles whose counting contacts did not engage in window
+    candidates: dict[str, tuple[Candidate, ...]]  # per missing role
+
+
+@dataclass(frozen=True, slots=True)
+class NextAction:
+    action: str
+    why: str
+    due_at: float | None = None  # SLA deadline (epoch seconds) for act_on_sql / MQA follow-ups
+
+
+@dataclass(frozen=True, slots=True)
+class TopContact:
+    contact_id: str
+    name: str | None
+    title: str | None
+    engagement: float
+    contribution: float  # capped share of the MQA score
+
+
+@dataclass(frozen=True, slots=True)
+class TopActivity:
+    activity_id: str | None  # None when built from aggregated stats (no `recent` activities)
+    contact_id: str
+    type: str
+    at: float
+    count: int
+    points: float  # decayed points contributed
+
+
+@dataclass(frozen=True, slots=True)
+class Qualification:
+    account_id: str
+    stage: str
+    previous_stage: str
+    changed: bool
+    reason: str
+    held: bool  # stage kept only because of the hold period
+    qualified_at: float | None  # what the store should write as Account.qualified_at
+    scores: Scores
+    mqa: Gate
+    sql: Gate
+    contacts: tuple[ContactResult, ...]
+    buying_center: BuyingCenter
+    next_action: NextAction
+    top_contacts: tuple[TopContact, ...]
+    top_activities: tuple[TopActivity, ...]
+    ruleset_version: str
+    as_of: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return to_jsonable(self)

@@ -1,0 +1,89 @@
+"""Buying roles: inference from title and seniority, and the roles a contact effectively holds.
+
+`infer_roles` proposes roles from a title ("VP Operations", "Leiter Produktion", "Directeur des
+opérations" -> decision_maker) with the confidence of the best matching rule. `effective_roles`
+merges a contact's stored role assignments (sales, import, inferred) with inference, following the
+rule that people win over patterns:
+
+* a contact with any sales-confirmed role is taken exactly as sales says: nothing is inferred;
+* a sales assignment with confidence 0 is a denial ("not a decision maker"): it removes that role
+  from the contact whatever the other sources say;
+* otherwise each role keeps its best assignment: sales over import over inferred, then confidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .fit import normalize_seniority
+from .ruleset import Ruleset, normalize_title
+from .snapshot import ContactSnapshot
+
+_SOURCE_RANK = {"sales": 0, "import": 1, "inferred": 2}
+
+
+def infer_roles(title: str | None, seniority: str | None, ruleset: Ruleset) -> list[tuple[str, float]]:
+    """[(role, confidence)] proposed by the ruleset's patterns, best first, one entry per role.
+
+    A rule matches when each part it gives matches: any of its title regexes (searched in the
+    normalised title) and/or the contact's normalised seniority. Titles matching an exclusion
+    (assistants, students) infer nothing. Results are cached per ruleset by (title, seniority).
+    """
+    c = ruleset.compiled
+    norm_title = normalize_title(title)
+    norm_seniority = normalize_seniority(seniority, ruleset)
+    key = (norm_title, norm_seniority)
+    cached = c.role_cache.get(key)
+    if cached is not None:
+        return list(cached)
+    best: dict[str, float] = {}
+    if not (norm_title and any(rx.search(norm_title) for rx in c.exclude_titles)):
+        for role, confidence, titles, seniorities in c.role_rules:
+            if titles and not (norm_title and any(rx.search(norm_title) for rx in titles)):
+                continue
+            if seniorities and norm_seniority not in seniorities:
+                continue
+            if confidence > best.get(role, -1.0):
+                best[role] = confidence
+    result = tuple(sorted(best.items(), key=lambda rc: (-rc[1], rc[0])))
+    if len(c.role_cache) < 100_000:  # titles repeat a lot; bound the cache anyway
+        c.role_cache[key] = result
+    return list(result)
+
+
+@dataclass(frozen=True, slots=True)
+class EffectiveRole:
+    role: str
+    source: str  # "sales" | "import" | "inferred"
+    confidence: float
+    counts: bool  # does this source, at this confidence, count towards buying-center coverage?
+    at: float | None = None
+
+
+def source_counts(source: str, confidence: float, ruleset: Ruleset) -> bool:
+    """Whether a role from `source` with `confidence` counts for coverage (sql.role_sources)."""
+    bar = ruleset.sql.role_sources.get(source)
+    return bar is not None and confidence > 0 and confidence >= bar
+
+
+def effective_roles(contact: ContactSnapshot, ruleset: Ruleset) -> dict[str, EffectiveRole]:
+    """role -> the contact's best assignment of it (see the module docstring for the precedence)."""
+    denied = {r.role for r in contact.roles if r.source == "sales" and r.confidence <= 0}
+    options: dict[str, list[EffectiveRole]] = {}
+    for r in contact.roles:
+        if r.role in denied:
+            continue
+        options.setdefault(r.role, []).append(
+            EffectiveRole(r.role, r.source, r.confidence, source_counts(r.source, r.confidence, ruleset), r.at)
+        )
+    sales_classified = any(r.source == "sales" for r in contact.roles)
+    if ruleset.roles.infer and not sales_classified:
+        for role, confidence in infer_roles(contact.title, contact.seniority, ruleset):
+            if role not in denied:
+                options.setdefault(role, []).append(
+                    EffectiveRole(role, "inferred", confidence, source_counts("inferred", confidence, ruleset))
+                )
+    return {
+        role: min(opts, key=lambda e: (not e.counts, _SOURCE_RANK.get(e.source, 9), -e.confidence))
+        for role, opts in options.items()
+    }
