@@ -1,0 +1,153 @@
+"""`graphsvc`: run the API, seed data, and (later issues) query and manage keys.
+
+Exit codes: 0 success, 1 the operation failed (message on stderr), 2 bad usage (click's own).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+from graphsvc import __version__
+from graphsvc.config import Settings
+from graphsvc.errors import GraphsvcError
+
+
+def _settings(data_dir: Path | None) -> Settings:
+    return Settings(data_dir=data_dir) if data_dir else Settings()
+
+
+class _Progress:
+    """One updating line per kind on stderr: `  contacts     40,000 rows   12,345 rows/s`."""
+
+    def __init__(self) -> None:
+        self.kind: str | None = None
+        self.start = time.monotonic()
+
+    def __call__(self, kind: str, done: int, elapsed: float) -> None:
+        if kind != self.kind:
+            if self.kind is not None:
+                click.echo("", err=True)
+            self.kind, self.start = kind, time.monotonic()
+        took = time.monotonic() - self.start
+        rate = done / took if took > 0 else 0.0
+        click.echo(f"\r  {kind:<10} {done:>10,} rows  {rate:>9,.0f} rows/s", err=True, nl=False)
+
+    def close(self) -> None:
+        if self.kind is not None:
+            click.echo("", err=True)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"graphsvc: error: {message}", err=True)
+    sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="graphsvc")
+def main() -> None:
+    """graphsvc — account-based qualification over a graph.
+
+    Engagement rolls up from contacts to Marketing Qualified Accounts (MQA); an MQA is promoted to
+    SQL only with recent intent and a covered buying center. With no configuration the service
+    runs on an embedded FalkorDB it starts itself; set GRAPHSVC_STORE=neo4j://host:7687 (or
+    falkordb://host:port) to use a server.
+    """
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+data_dir_option = click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="GRAPHSVC_DATA_DIR",
+    help="Data directory of the embedded FalkorDB (default: the user data dir). Env: GRAPHSVC_DATA_DIR.",
+)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option("--port", default=8000, show_default=True, type=int, envvar="GRAPHSVC_PORT", help="Port. Env: GRAPHSVC_PORT.")
+@data_dir_option
+@click.option("--demo", is_flag=True, help="Load the demo dataset (seeds/demo) if the store is empty.")
+def serve(host: str, port: int, data_dir: Path | None, demo: bool) -> None:
+    """Start the HTTP API (OpenAPI page at /docs).
+
+    Example: graphsvc serve --demo   then open http://127.0.0.1:8000/docs
+    """
+    import uvicorn
+
+    from graphsvc.api.app import create_app
+    from graphsvc.store.factory import open_store
+
+    settings = _settings(data_dir)
+    try:
+        # Opened here, not in the app's lifespan, so "data dir in use" or "engine won't start"
+        # is a one-line error and exit 1 rather than a traceback from the server's startup.
+        opened = open_store(settings)
+    except GraphsvcError as exc:
+        _fail(exc.message)
+    try:
+        app = create_app(settings, store=opened.store, on_start=_load_demo_if_empty if demo else None)
+        uvicorn.run(app, host=host, port=port, log_level="info")
+    finally:
+        opened.close()
+
+
+def _load_demo_if_empty(state) -> None:
+    from graphsvc.demo import load_demo_into
+
+    if state.store.counts()["accounts"]:
+        logging.getLogger("graphsvc").info("store is not empty: demo data not loaded")
+        return
+    progress = _Progress()
+    report = load_demo_into(state, progress=progress)
+    progress.close()
+    logging.getLogger("graphsvc").info("demo data loaded: %s in %.1f s", report.rows, report.seconds)
+
+
+@main.command()
+@click.option("--accounts", default=1_000, show_default=True, type=click.IntRange(1), help="Accounts to generate (about 10 contacts and 100 activities each).")
+@click.option("--seed", "seed_", default=7, show_default=True, type=int, help="Random seed: same seed, same data.")
+@click.option("--as-of", default=None, help="ISO-8601 time the data ends at (default: now).")
+@click.option("--batch-size", default=5_000, show_default=True, type=click.IntRange(1, 10_000))
+@data_dir_option
+def seed(accounts: int, seed_: int, as_of: str | None, batch_size: int, data_dir: Path | None) -> None:
+    """Generate a realistic B2B dataset and load it into the store.
+
+    Example: graphsvc seed --accounts 10000   (100,000 contacts, 1,000,000 activities)
+    """
+    from seeds.generator import generate
+
+    from graphsvc.ingest.service import IngestService
+    from graphsvc.loader import load
+    from graphsvc.qualification.registry import ingest_rules_for
+    from graphsvc.store.factory import open_store
+
+    when = datetime.fromisoformat(as_of) if as_of else datetime.now(timezone.utc)
+    if when.tzinfo is None:
+        raise click.BadParameter("needs a timezone, e.g. 2026-11-01T00:00:00Z", param_hint="--as-of")
+    try:
+        opened = open_store(_settings(data_dir))
+    except GraphsvcError as exc:
+        _fail(exc.message)
+    try:
+        dataset = generate(accounts=accounts, seed=seed_, as_of=when)
+        ingest = IngestService(opened.store, ingest_rules_for(opened.store))
+        data = {k: getattr(dataset, k) for k in ("accounts", "contacts", "leads", "activities")}
+        progress = _Progress()
+        report = load(ingest, data, time.time(), batch_size=batch_size, progress=progress)
+        progress.close()
+        click.echo(f"loaded {report.rows} in {report.seconds:.1f} s")
+    except GraphsvcError as exc:
+        _fail(exc.message)
+    finally:
+        opened.close()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,159 @@
+"""The embedded default under failure: kill -9 of the engine mid-stream, of the service itself,
+and a second service on the same data directory. Real processes, real HTTP, real AOF."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+
+pytestmark = [pytest.mark.falkordb, pytest.mark.slow]
+
+BATCH = 50
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Service:
+    def __init__(self, data_dir: Path) -> None:
+        self.port = _port()
+        self.data_dir = data_dir
+        self.log = data_dir.parent / f"service-{self.port}.log"
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "graphsvc.cli", "serve", "--port", str(self.port), "--data-dir", str(data_dir)],
+            stdout=open(self.log, "w"), stderr=subprocess.STDOUT,
+            env={**os.environ, "GRAPHSVC_STORE": ""},
+        )
+        self.http = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=30)
+
+    def wait_healthy(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"service exited: {self.log.read_text()[-3000:]}")
+            try:
+                if self.http.get("/health").status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError(f"service not healthy in {timeout}s: {self.log.read_text()[-3000:]}")
+
+    def engine(self) -> psutil.Process:
+        kids = [p for p in psutil.Process(self.proc.pid).children() if "redis-server" in p.name()]
+        assert len(kids) == 1, kids
+        return kids[0]
+
+    def stop(self) -> None:
+        self.http.close()
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def _batch(n: int) -> dict:
+    return {"accounts": [{"id": f"b{n}-{i}", "name": f"Batch {n} account {i}"} for i in range(BATCH)]}
+
+
+def _count_batches(service: Service, batches: range) -> dict[int, int]:
+    present = {}
+    for n in batches:
+        present[n] = sum(
+            service.http.get(f"/v1/accounts/b{n}-{i}").status_code == 200 for i in (0, BATCH // 2, BATCH - 1)
+        )
+    return present
+
+
+def test_kill_engine_mid_stream_loses_no_acknowledged_batch(tmp_path):
+    data = tmp_path / "data"
+    svc = Service(data)
+    try:
+        svc.wait_healthy()
+        acknowledged, statuses = [], []
+        killed_pid = None
+        for n in range(120):
+            if n == 40:
+                killed_pid = svc.engine().pid
+                os.kill(killed_pid, signal.SIGKILL)  # mid-stream: the next requests race the restart
+            try:
+                r = svc.http.post("/v1/accounts", json=_batch(n))
+                statuses.append(r.status_code)
+                if r.status_code == 200:
+                    acknowledged.append(n)
+            except httpx.TransportError:
+                statuses.append(None)
+            if 40 <= n < 50:
+                time.sleep(0.05)
+        assert set(statuses) <= {200, 503}, statuses  # down engine = 503, never a 500
+        assert svc.engine().pid != killed_pid  # the watchdog restarted it
+        svc.wait_healthy()
+        assert len(acknowledged) >= 100
+    finally:
+        svc.stop()
+
+    # A fresh service on the same data directory replays the AOF.
+    svc2 = Service(data)
+    try:
+        svc2.wait_healthy()
+        present = _count_batches(svc2, range(120))
+        for n in acknowledged:
+            assert present[n] == 3, f"acknowledged batch {n} is missing after the crash"
+        partial = {n: c for n, c in present.items() if c not in (0, 3)}
+        assert not partial, f"partial batches: {partial}"
+        # and the whole of each present batch, not just samples
+        for n in acknowledged[::10]:
+            for i in range(BATCH):
+                assert svc2.http.get(f"/v1/accounts/b{n}-{i}").status_code == 200
+    finally:
+        svc2.stop()
+
+
+def test_service_killed_takes_its_engine_down_and_data_survives(tmp_path):
+    data = tmp_path / "data"
+    svc = Service(data)
+    svc.wait_healthy()
+    engine = svc.engine()
+    assert svc.http.post("/v1/accounts", json=_batch(1)).status_code == 200
+    svc.proc.kill()  # kill -9 the service: no cleanup code runs
+    svc.proc.wait()
+    engine.wait(timeout=10)  # PR_SET_PDEATHSIG: the engine is not left running
+    svc.http.close()
+
+    svc2 = Service(data)
+    try:
+        svc2.wait_healthy()
+        assert _count_batches(svc2, range(1, 2)) == {1: 3}
+    finally:
+        svc2.stop()
+
+
+def test_second_service_on_same_data_dir_gets_clear_error(tmp_path):
+    data = tmp_path / "data"
+    svc = Service(data)
+    try:
+        svc.wait_healthy()
+        second = subprocess.run(
+            [sys.executable, "-m", "graphsvc.cli", "serve", "--port", str(_port()), "--data-dir", str(data)],
+            capture_output=True, text=True, timeout=60, env={**os.environ, "GRAPHSVC_STORE": ""},
+        )
+        assert second.returncode != 0
+        assert "in use by another graphsvc" in second.stderr
+        assert svc.http.get("/health").status_code == 200  # the first one is unharmed
+    finally:
+        svc.stop()
