@@ -17,6 +17,9 @@ from graphsvc.store.graph_store import GraphStore
 
 log = logging.getLogger("graphsvc")
 
+# Every router of the API, in the order their routes appear in /docs.
+ROUTERS = (health, ingest, accounts, contacts)
+
 DESCRIPTION = """
 Account-based qualification over a graph of accounts, contacts, buying roles and engagement.
 
@@ -60,6 +63,6 @@ def create_app(
 
     app = FastAPI(title="graphsvc", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     errors.install(app)
-    for module in (health, accounts, contacts, ingest):
+    for module in ROUTERS:
         app.include_router(module.router)
     return app

@@ -14,6 +14,7 @@ LABELS = (
     "Campaign",
     "StageChange",
     "ApiKey",
+    "Ruleset",
 )
 
 RELATIONSHIP_TYPES = (
@@ -43,7 +44,9 @@ PROPERTY_KEYS = (
     # Activity / Asset / Campaign
     "type", "channel", "points", "kind", "batch",
     # StageChange
-    "from", "to", "actor", "reason",
+    "from", "to", "actor", "reason", "action",
+    # Ruleset
+    "version", "toml", "active", "activated_at",
     # ApiKey
     "hash", "roles", "label",
 )

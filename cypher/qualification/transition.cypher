@@ -1,0 +1,17 @@
+// A person's stage transition (accept, reject, recycle, ...): applied only if the account is still
+// in the stage the decision was made on, recorded as a StageChange with actor and reason.
+// @param id STRING the account
+// @param from STRING the stage the action was checked against
+// @param to STRING the new stage
+// @param at FLOAT epoch seconds
+// @param actor STRING the user
+// @param action STRING the sales action (accept, reject, ...)
+// @param reason STRING why (required for reject and disqualify)
+// @param change_id STRING id of the new StageChange
+// @column stage STRING the stage now (no row: the account was not in `from` any more)
+MATCH (a:Account {id: $id})
+WHERE a.stage = $from
+SET a.stage = $to, a.stage_since = $at, a.updated_at = $at
+CREATE (a)-[:TRANSITIONED]->(:StageChange {id: $change_id, from: $from, to: $to, at: $at, actor: $actor,
+                                           action: $action, reason: $reason})
+RETURN a.stage AS stage
