@@ -6,11 +6,15 @@ pre-aggregated stats would be, so tests read like the story they tell.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
+import math
 from collections.abc import Iterable, Sequence
 
 from graphsvc.rules import default_ruleset, load_ruleset
-from graphsvc.rules.snapshot import AccountSnapshot, Activity, ContactSnapshot, RoleAssignment, summarize
+from graphsvc.rules.snapshot import (
+    AccountSnapshot, Activity, ActivityStat, ContactSnapshot, RoleAssignment, summarize,
+)
 
 DAY = 86_400.0
 NOW = 1_767_225_600.0  # 2026-01-01T00:00:00Z; the engine never reads a clock, neither do the tests
@@ -90,3 +94,20 @@ RESEARCHING_ENGINEER = [
     ("capability_page_view", 12), ("capability_page_view", 8), ("capability_page_view", 3),
 ]
 ENGAGED_VP = [("webinar_registered", 20), ("webinar_attended", 18), ("pricing_page_view", 4), ("pricing_page_view", 2)]
+
+
+def engaged(
+    cid: str,
+    engagement: float,
+    title: str | None = None,
+    *,
+    days_ago: float = 1.0,
+    type: str = "content_download",
+    **kw,
+) -> ContactSnapshot:
+    """A contact with exactly `engagement` decayed points from one activity type last seen
+    `days_ago` (an aggregated stat whose decay weight is engagement / points[type])."""
+    weight = engagement / RS.activities.points[type]
+    stat = ActivityStat(type=type, count=max(1, math.ceil(weight)), last_at=NOW - days_ago * DAY, decay_weight=weight)
+    base = contact(cid, title, **kw)
+    return dataclasses.replace(base, stats=(stat, *base.stats))
