@@ -142,6 +142,52 @@ def _next_bar(stage: str, mqa: Gate, sql: Gate) -> str:
     return ""
 
 
+def _decide_stage(
+    snapshot: AccountSnapshot, computed: str, basis: str, mqa: Gate, sql: Gate, active: list[ContactEval],
+    dq: str | None, ruleset: Ruleset, as_of: float,
+) -> tuple[str, bool, float | None, str]:
+    """(stage, held, qualified_at, reason) from the current stage and the computed one."""
+    previous = snapshot.stage
+    if previous in AUTOMATIC_STAGES:
+        if _RANK[computed] >= _RANK[previous]:  # up (or the same) at once
+            verdict = f"Promoted {previous} -> {computed}" if computed != previous else f"Stays {computed}"
+            return computed, False, as_of, f"{verdict}: {basis}." + _next_bar(computed, mqa, sql)
+        refs = [t for t in (snapshot.qualified_at, snapshot.stage_since) if t is not None]
+        hold = ruleset.stages.hold_days * SECONDS_PER_DAY
+        failing_for = as_of - max(refs) if refs else None
+        now_failing = _failing(sql) if previous == "sql" else (_failing(mqa) if previous == "mqa" else basis)
+        # The hold absorbs decay; a disqualifying domain is configuration, not decay: no hold.
+        if failing_for is not None and failing_for < hold and not dq:
+            return previous, True, snapshot.qualified_at, (
+                f"Held at {previous}: failing now ({now_failing}) for {_days(failing_for):g} of the"
+                f" {ruleset.stages.hold_days:g} hold days; drops to {computed} in {_days(hold - failing_for):g}"
+                " days unless it qualifies again."
+            )
+        since = f"for {_days(failing_for):g} days" if failing_for is not None else "with no record of passing"
+        return computed, False, as_of, (
+            f"Dropped {previous} -> {computed} after failing {since} (hold {ruleset.stages.hold_days:g} days):"
+            f" {now_failing}."
+        )
+    if previous == "nurture":
+        since = snapshot.stage_since
+        later = [
+            e.last_positive_at for e in active
+            if since is not None and e.last_positive_at is not None and e.last_positive_at > since
+        ]
+        if later and computed != "target":
+            return computed, False, as_of, (
+                f"Re-entered {computed} from nurture: new engagement {_days(max(later) - since):g} days after the"
+                f" recycle; {basis}."
+            )
+        why = "no engagement since it was recycled" if not later else f"new engagement is not enough: {basis}"
+        return "nurture", False, snapshot.qualified_at, f"Stays nurture: {why}."
+    if previous in MANUAL_STAGES:
+        return previous, False, snapshot.qualified_at, (
+            f"Stage {previous} is set by people and is never overridden by the rules (rules would say {computed})."
+        )
+    return previous, False, snapshot.qualified_at, f"Unknown stage {previous!r} left unchanged (rules would say {computed})."
+
+
 def evaluate(snapshot: AccountSnapshot, ruleset: Ruleset, as_of: float) -> Qualification:
     """Qualify one account at `as_of` (epoch seconds) under `ruleset`."""
     evals = [evaluate_contact(c, ruleset, as_of) for c in snapshot.contacts]
@@ -170,48 +216,7 @@ def evaluate(snapshot: AccountSnapshot, ruleset: Ruleset, as_of: float) -> Quali
     basis = _stage_basis(computed, mqa, sql, engagement, ruleset, dq)
 
     previous = snapshot.stage
-    held = False
-    qualified_at = snapshot.qualified_at
-    if previous in AUTOMATIC_STAGES:
-        if _RANK[computed] >= _RANK[previous]:
-            stage, qualified_at = computed, as_of
-            reason = (
-                f"Promoted {previous} -> {computed}: {basis}." if computed != previous else f"Stays {computed}: {basis}."
-            ) + _next_bar(computed, mqa, sql)
-        else:
-            refs = [t for t in (snapshot.qualified_at, snapshot.stage_since) if t is not None]
-            hold = ruleset.stages.hold_days * SECONDS_PER_DAY
-            failing_for = as_of - max(refs) if refs else None
-            now_failing = _failing(sql) if previous == "sql" else (_failing(mqa) if previous == "mqa" else basis)
-            if failing_for is not None and failing_for < hold:
-                stage, held = previous, True
-                reason = (
-                    f"Held at {previous}: its bar fails now ({now_failing}), but the {ruleset.stages.hold_days:g}-day"
-                    f" hold runs until {_days(hold - failing_for):g} more days have passed; would be {computed}."
-                )
-            else:
-                stage, qualified_at = computed, as_of
-                since = f"for {_days(failing_for):g} days" if failing_for is not None else "with no record of passing"
-                reason = f"Dropped {previous} -> {computed} after failing {since} (hold {ruleset.stages.hold_days:g} days): {now_failing}."
-    elif previous == "nurture":
-        since = snapshot.stage_since
-        later = [e.last_positive_at for e in active if since is not None and e.last_positive_at is not None and e.last_positive_at > since]
-        if later and computed != "target":
-            stage, qualified_at = computed, as_of
-            reason = (
-                f"Re-entered {computed} from nurture: new engagement {_days(max(later) - since):g} days after the"
-                f" recycle; {basis}."
-            )
-        else:
-            stage = "nurture"
-            why = "no engagement since it was recycled" if not later else f"new engagement is not enough: {basis}"
-            reason = f"Stays nurture: {why}."
-    else:
-        stage = previous
-        if previous in MANUAL_STAGES:
-            reason = f"Stage {previous} is set by people and is never overridden by the rules (rules would say {computed})."
-        else:
-            reason = f"Unknown stage {previous!r} left unchanged (rules would say {computed})."
+    stage, held, qualified_at, reason = _decide_stage(snapshot, computed, basis, mqa, sql, active, dq, ruleset, as_of)
 
     changed = stage != previous
     action = next_action(
