@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from graphsvc import __version__
 from graphsvc.api import errors
-from graphsvc.api.routes import accounts, contacts, health, ingest
+from graphsvc.api.routes import accounts, contacts, health, ingest, qualification, rules
 from graphsvc.api.state import AppState, Clock
 from graphsvc.config import Settings
 from graphsvc.store.factory import open_store
@@ -18,7 +18,7 @@ from graphsvc.store.graph_store import GraphStore
 log = logging.getLogger("graphsvc")
 
 # Every router of the API, in the order their routes appear in /docs.
-ROUTERS = (health, ingest, accounts, contacts)
+ROUTERS = (health, ingest, accounts, qualification, contacts, rules)
 
 DESCRIPTION = """
 Account-based qualification over a graph of accounts, contacts, buying roles and engagement.

@@ -9,7 +9,8 @@ from fastapi import Depends, Request
 from graphsvc.api.state import AppState
 from graphsvc.errors import BatchTooLarge
 from graphsvc.ingest.service import IngestService
-from graphsvc.qualification.registry import ingest_rules
+from graphsvc.qualification.registry import active_ruleset, ingest_rules
+from graphsvc.qualification.service import QualificationService
 from graphsvc.store.graph_store import GraphStore
 
 
@@ -29,7 +30,12 @@ def _ingest(state: Annotated[AppState, Depends(_state)]) -> IngestService:
     return IngestService(state.store, ingest_rules(state))
 
 
+def _qualifier(state: Annotated[AppState, Depends(_state)]) -> QualificationService:
+    return QualificationService(state.store, active_ruleset(state))
+
+
 State = Annotated[AppState, Depends(_state)]
+Qualifier = Annotated[QualificationService, Depends(_qualifier)]
 Store = Annotated[GraphStore, Depends(_store)]
 Now = Annotated[float, Depends(_now)]
 Ingest = Annotated[IngestService, Depends(_ingest)]

@@ -94,8 +94,19 @@ class UpsertResult(BaseModel):
     updated: int = Field(description="Rows whose id existed (re-sending a batch updates nothing else).")
 
 
+class StageChangeOut(BaseModel):
+    account_id: str
+    from_stage: str | None = Field(alias="from")
+    to_stage: str = Field(alias="to")
+    reason: str | None = None
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
 class ContactUpsertResult(UpsertResult):
     unmatched: list[str] = Field(default_factory=list, description="Contacts with no account_id whose email domain matched no account.")
+    accounts_touched: list[str] = Field(default_factory=list, description="Accounts of the contacts in the batch.")
+    stage_changes: list[StageChangeOut] = Field(default_factory=list, description="Accounts whose stage changed when requalified.")
 
 
 class LeadMatch(BaseModel):
@@ -111,15 +122,6 @@ class LeadResult(BaseModel):
     matched: int
     unmatched: int
     leads: list[LeadMatch]
-
-
-class StageChangeOut(BaseModel):
-    account_id: str
-    from_stage: str | None = Field(alias="from")
-    to_stage: str = Field(alias="to")
-    reason: str | None = None
-
-    model_config = ConfigDict(populate_by_name=True)
 
 
 class ActivityResult(BaseModel):

@@ -163,7 +163,8 @@ class IngestService:
                 )
         result = self.store.upsert_contacts(upserts, links, managers, roles, now)
         unmatched = [r.id for r in rows if not account_of[r.id]]
-        return m.ContactUpsertResult(**result, unmatched=unmatched)
+        touched = sorted({a for a in account_of.values() if a})
+        return m.ContactUpsertResult(**result, unmatched=unmatched, accounts_touched=touched)
 
     # -- leads ------------------------------------------------------------------------------------
     def leads(self, rows: Sequence[m.LeadIn], now: float) -> m.LeadResult:

@@ -95,11 +95,15 @@ class GraphStore:
         row = result[0] if result else {"new": 0, "duplicate": 0, "accounts": []}
         return {"new": row["new"] or 0, "duplicate": row["duplicate"] or 0, "accounts": sorted(row["accounts"] or [])}
 
-    def set_roles(self, rows: Sequence[dict], now: float) -> None:
-        self.write(("ingest/set_contact_roles", {"rows": list(rows), "now": now}))
-
-    def remove_roles(self, rows: Sequence[dict]) -> None:
-        self.write(("ingest/remove_contact_roles", {"rows": list(rows)}))
+    def change_roles(self, remove: Sequence[dict], confirm: Sequence[dict], now: float) -> None:
+        """Remove, then set, buying roles: one transaction."""
+        steps = []
+        if remove:
+            steps.append(("ingest/remove_contact_roles", {"rows": list(remove)}))
+        if confirm:
+            steps.append(("ingest/set_contact_roles", {"rows": list(confirm), "now": now}))
+        if steps:
+            self.write(*steps)
 
     # -- lookups ----------------------------------------------------------------------------------
     def account(self, account_id: str) -> dict[str, Any] | None:

@@ -36,3 +36,57 @@ def contact(row: dict[str, Any]) -> dict[str, Any]:
     roles = [with_iso_times(r) for r in row.get("roles") or [] if r]
     props["roles"] = sorted(roles, key=lambda r: (r["buying_group"] or "", r["role"]))
     return props
+
+
+def snapshot(row: dict[str, Any], recent: list[dict[str, Any]] | None = None):
+    """A `qualification/snapshots` row (+ optional recent activities) -> rules AccountSnapshot."""
+    from graphsvc.rules.snapshot import AccountSnapshot, Activity, ActivityStat, ContactSnapshot, RoleAssignment
+
+    a = row["account"]
+    by_contact: dict[str, list[Activity]] = {}
+    for x in recent or ():
+        by_contact.setdefault(x["contact_id"], []).append(
+            Activity(id=x["id"], type=x["type"], at=float(x["at"]), contact_id=x["contact_id"],
+                     asset=x.get("asset"), campaign=x.get("campaign"))
+        )
+    contacts = []
+    for c in sorted(row.get("contacts") or [], key=lambda c: c["contact"]["id"]):
+        p = c["contact"]
+        contacts.append(
+            ContactSnapshot(
+                id=p["id"], email=p.get("email"), first_name=p.get("first_name"), last_name=p.get("last_name"),
+                title=p.get("title"), seniority=p.get("seniority"), department=p.get("department"),
+                status=p.get("status"), reports_to=c.get("reports_to"),
+                roles=tuple(
+                    RoleAssignment(role=r["role"], source=r.get("source") or "import",
+                                   confidence=float(r["confidence"] if r.get("confidence") is not None else 1.0),
+                                   buying_group=r.get("buying_group") or "default", at=r.get("at"))
+                    for r in sorted(c.get("roles") or [], key=lambda r: (r["role"], r.get("buying_group") or ""))
+                ),
+                stats=tuple(
+                    ActivityStat(type=s["type"], count=int(s["count"]), last_at=float(s["last_at"]),
+                                 decay_weight=float(s["decay_weight"]))
+                    for s in sorted(c.get("stats") or [], key=lambda s: s["type"])
+                ),
+                recent=tuple(by_contact.get(p["id"], ())),
+            )
+        )
+    return AccountSnapshot(
+        id=a["id"], name=a.get("name"), domain=a.get("domain"), industry=a.get("industry"),
+        employees=a.get("employees"), annual_revenue=a.get("annual_revenue"), country=a.get("country"),
+        segment=a.get("segment"), stage=a.get("stage") or "target", stage_since=a.get("stage_since"),
+        qualified_at=a.get("qualified_at"), contacts=tuple(contacts),
+    )
+
+
+_EPOCH_KEYS = TIME_FIELDS | {"as_of", "last_engaged_at", "due_at", "last_at"}
+
+
+def iso_times(value: Any) -> Any:
+    """Recursively speak ISO-8601 for every epoch-seconds field of an engine result."""
+    if isinstance(value, dict):
+        return {k: iso(v) if k in _EPOCH_KEYS and isinstance(v, (int, float)) else iso_times(v)
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [iso_times(v) for v in value]
+    return value

@@ -1,12 +1,53 @@
-from typing import Any
+import base64
+import json
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
-from graphsvc.api.deps import Store
-from graphsvc.errors import NotFound
+from graphsvc.api.deps import Now, Store
+from graphsvc.errors import InvalidInput, NotFound
 from graphsvc.store import records
 
 router = APIRouter(prefix="/v1", tags=["accounts"])
+
+
+def _cursor(skip: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"skip": skip}).encode()).decode()
+
+
+def _skip(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        return int(json.loads(base64.urlsafe_b64decode(cursor.encode()))["skip"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InvalidInput("invalid cursor", details=[{"field": "cursor", "message": "not a cursor this API issued"}]) from exc
+
+
+@router.get("/accounts", summary="The ABM board: accounts with stage, scores, missing roles and time in stage",
+            description="Filtered by stage, segment and minimum MQA score; sorted by a score (highest first), time in "
+            "stage (longest first) or name; paged with `cursor` (pass back `next_cursor`). Scores and missing roles "
+            "are those of the latest requalification.")
+def board(
+    store: Store,
+    now: Now,
+    stage: str | None = None,
+    segment: str | None = None,
+    min_score: Annotated[float | None, Query(ge=0)] = None,
+    sort: Literal["mqa_score", "engagement", "fit", "stage_since", "name"] = "mqa_score",
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    skip = _skip(cursor)
+    rows = store.read("qualification/board", stage=stage, segment=segment, min_score=min_score, sort=sort,
+                      skip=skip, limit=limit + 1)
+    more = len(rows) > limit
+    items = []
+    for r in rows[:limit]:
+        since = r.get("stage_since")
+        items.append({**r, "stage_since": records.iso(since),
+                      "days_in_stage": round((now - since) / 86400, 1) if since is not None else None})
+    return {"items": items, "next_cursor": _cursor(skip + limit) if more else None}
 
 
 @router.get("/accounts/{account_id}", summary="An account as stored", responses={404: {"description": "Unknown id"}})

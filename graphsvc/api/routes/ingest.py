@@ -23,8 +23,11 @@ def post_accounts(batch: m.AccountBatch, ingest: Ingest, now: Now) -> m.UpsertRe
 
 @router.post("/contacts", response_model=m.ContactUpsertResult, responses=_ERRORS, dependencies=[batch_limit("contacts")],
              summary="Upsert a batch of contacts; without account_id they are matched by email domain")
-def post_contacts(batch: m.ContactBatch, ingest: Ingest, now: Now) -> m.ContactUpsertResult:
-    return ingest.contacts(batch.contacts, now)
+def post_contacts(batch: m.ContactBatch, ingest: Ingest, state: State, now: Now) -> m.ContactUpsertResult:
+    result = ingest.contacts(batch.contacts, now)
+    # New contacts and roles change buying-center coverage: requalify their accounts too.
+    result.stage_changes = requalify_touched(state, result.accounts_touched, now)
+    return result
 
 
 @router.post("/leads", response_model=m.LeadResult, responses=_ERRORS, dependencies=[batch_limit("leads")],

@@ -1,0 +1,26 @@
+// What the rules engine needs of each account, in one query: the account, and per contact its
+// profile, manager, buying roles and engagement aggregated per activity type up to $as_of
+// (count, newest, and the decay weight sum of 0.5^(age / half-life) that makes decay exact).
+// @param ids LIST<STRING> the accounts
+// @param as_of FLOAT epoch seconds; later activities are ignored
+// @param half_life_s FLOAT the ruleset's decay half-life in seconds
+// @column account MAP the account's properties
+// @column contacts LIST<MAP> {contact, reports_to, roles, stats}
+UNWIND $ids AS account_id
+MATCH (a:Account {id: account_id})
+OPTIONAL MATCH (c:Contact)-[:WORKS_AT]->(a)
+OPTIONAL MATCH (c)-[:PERFORMED]->(x:Activity)
+WHERE x.at <= $as_of
+WITH a, c, x.type AS type, count(x) AS n, max(x.at) AS last_at,
+     sum(0.5 ^ (($as_of - x.at) / $half_life_s)) AS weight
+WITH a, c, collect(CASE WHEN type IS NULL THEN NULL
+                   ELSE {type: type, count: n, last_at: last_at, decay_weight: weight} END) AS stats
+OPTIONAL MATCH (c)-[r:MEMBER_OF]->(g:BuyingGroup)
+WITH a, c, stats, collect(CASE WHEN r IS NULL THEN NULL
+                          ELSE {role: r.role, source: r.source, confidence: r.confidence,
+                                buying_group: g.name, at: r.at} END) AS roles
+OPTIONAL MATCH (c)-[:REPORTS_TO]->(m:Contact)
+WITH a, c, stats, roles, m.id AS reports_to
+WITH a, collect(CASE WHEN c IS NULL THEN NULL
+                ELSE {contact: properties(c), reports_to: reports_to, roles: roles, stats: stats} END) AS contacts
+RETURN properties(a) AS account, contacts

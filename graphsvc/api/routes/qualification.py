@@ -1,0 +1,69 @@
+"""Readiness, buying center, history and sales transitions of one account."""
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from pydantic import AwareDatetime, BaseModel, Field
+
+from graphsvc.api.deps import Now, Qualifier
+from graphsvc.qualification.buying_center_view import buying_center_view
+from graphsvc.store.records import iso, iso_times
+
+router = APIRouter(prefix="/v1/accounts", tags=["qualification"])
+
+AsOf = Annotated[
+    AwareDatetime | None,
+    Query(description="Evaluate as of this moment (ISO-8601 with timezone); default now. Activities after it "
+                      "are ignored and the stage is the one the account had then."),
+]
+_404 = {404: {"description": "Unknown account"}}
+
+
+def _as_of(as_of: datetime | None, now: float) -> float:
+    return min(as_of.timestamp(), now) if as_of else now
+
+
+@router.get("/{account_id}/readiness", responses=_404, summary="Is the account ready for sales, and if not, why?",
+            description="Stage, scores, every MQA and SQL check (name, passed, value, threshold, detail), the top "
+            "contributing contacts and activities, the buying-center summary and the next action with why. "
+            "Read-only: nothing is written.")
+def readiness(account_id: str, q: Qualifier, now: Now, as_of: AsOf = None) -> dict[str, Any]:
+    result, stored = q.evaluate_at(account_id, _as_of(as_of, now), now)
+    body = iso_times(result.to_dict())
+    body["stored_stage"] = stored["stage"]
+    body["buying_center"] = {k: body["buying_center"][k] for k in ("required", "missing", "unengaged", "covered")}
+    return body
+
+
+@router.get("/{account_id}/buying-center", responses=_404, summary="Per required role: covered or missing, and who could cover it",
+            description="Covered roles list their contacts with role source, confidence and when they last engaged; "
+            "missing or unengaged roles list candidate contacts (title inference) and, where the org chart allows, "
+            "the introduction path from an engaged contact (networkx over REPORTS_TO).")
+def buying_center(account_id: str, q: Qualifier, now: Now, as_of: AsOf = None) -> dict[str, Any]:
+    when = _as_of(as_of, now)
+    result, _ = q.evaluate_at(account_id, when, now)
+    snap = q.snapshot(account_id, when)
+    return iso_times(buying_center_view(result, snap, q.ruleset))
+
+
+@router.get("/{account_id}/history", responses=_404, summary="Every stage change: from, to, at, actor, reason")
+def history(account_id: str, q: Qualifier) -> list[dict[str, Any]]:
+    rows = q.history(account_id)
+    if not rows:
+        q.snapshot(account_id, 0.0)  # 404 for an unknown account; a known one may have no changes yet
+    return [{**r, "at": iso(r["at"])} for r in rows]
+
+
+class TransitionIn(BaseModel):
+    action: Literal["accept", "reject", "recycle", "disqualify", "open_opportunity", "won", "lost"]
+    reason: str | None = Field(default=None, description="Required for reject (from the ruleset's list) and disqualify.")
+    actor: str = Field(min_length=1, description="The user taking the action.")
+
+
+@router.post("/{account_id}/transitions", summary="A sales action: accept, reject, recycle, disqualify, open_opportunity, won, lost",
+             responses={**_404, 409: {"description": "The action does not fit the account's stage; nothing changed"},
+                        422: {"description": "Missing or unknown reason"}})
+def transition(account_id: str, body: TransitionIn, q: Qualifier, now: Now) -> dict[str, Any]:
+    out = q.transition(account_id, body.action, body.reason, body.actor, now)
+    return {**out, "at": iso(out["at"])}

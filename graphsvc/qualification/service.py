@@ -1,0 +1,134 @@
+"""Qualification over the store: snapshot -> pure engine -> outcome written with its stage change.
+
+The engine decides; this module only fetches what it needs and writes what it decided. Reads at a
+past `as_of` replay the stage the account had then (from its history) and never write.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Any
+
+from graphsvc.errors import Conflict, InvalidInput, NotFound
+from graphsvc.rules.engine import evaluate
+from graphsvc.rules.result import Qualification
+from graphsvc.rules.ruleset import Ruleset
+from graphsvc.rules.snapshot import SECONDS_PER_DAY, AccountSnapshot
+from graphsvc.rules.transitions import TransitionError, apply_action
+from graphsvc.store import records
+from graphsvc.store.graph_store import GraphStore
+
+def change_id() -> str:
+    """Sortable StageChange id: changes recorded at the same `at` still list in the order made."""
+    return f"{time.time_ns():016x}-{uuid.uuid4().hex[:8]}"
+
+
+PAGE = 500  # accounts per snapshot query and outcome write in a full requalification
+
+Progress = Callable[[int, int], None]  # accounts done, changed so far
+
+
+class QualificationService:
+    def __init__(self, store: GraphStore, ruleset: Ruleset) -> None:
+        self.store = store
+        self.ruleset = ruleset
+
+    @property
+    def actor(self) -> str:
+        return f"rules@{self.ruleset.version}"
+
+    # -- snapshots ----------------------------------------------------------------------------
+    def snapshots(self, ids: Sequence[str], as_of: float) -> list[AccountSnapshot]:
+        half_life_s = self.ruleset.activities.half_life_days * SECONDS_PER_DAY
+        rows = self.store.read("qualification/snapshots", ids=list(ids), as_of=as_of, half_life_s=half_life_s)
+        return [records.snapshot(r) for r in rows]
+
+    def snapshot(self, account_id: str, as_of: float, *, recent: bool = False) -> AccountSnapshot:
+        half_life_s = self.ruleset.activities.half_life_days * SECONDS_PER_DAY
+        row = self.store.read_one("qualification/snapshots", ids=[account_id], as_of=as_of, half_life_s=half_life_s)
+        if row is None:
+            raise NotFound(f"no account with id {account_id!r}")
+        acts = self.store.read("qualification/recent_activities", id=account_id, as_of=as_of) if recent else None
+        return records.snapshot(row, acts)
+
+    # -- requalification (writes) ---------------------------------------------------------------
+    def requalify(self, ids: Sequence[str], now: float) -> list[dict[str, Any]]:
+        """Evaluate the accounts at `now`, write scores and stage changes; return the changes."""
+        changes: list[dict[str, Any]] = []
+        ids = sorted(set(ids))
+        for start in range(0, len(ids), PAGE):
+            results = [evaluate(s, self.ruleset, now) for s in self.snapshots(ids[start:start + PAGE], now)]
+            changes.extend(self._record(results, now))
+        return changes
+
+    def requalify_all(self, now: float, progress: Progress | None = None) -> dict[str, Any]:
+        done, changes, after = 0, [], ""
+        while True:
+            page = [r["id"] for r in self.store.read("qualification/account_ids", after=after, limit=PAGE)]
+            if not page:
+                break
+            results = [evaluate(s, self.ruleset, now) for s in self.snapshots(page, now)]
+            changes.extend(self._record(results, now))
+            done += len(page)
+            after = page[-1]
+            if progress:
+                progress(done, len(changes))
+        return {"accounts": done, "changed": len(changes), "changes": changes}
+
+    def _record(self, results: list[Qualification], now: float) -> list[dict[str, Any]]:
+        if not results:
+            return []
+        rows = [
+            {
+                "id": q.account_id, "from": q.previous_stage, "stage": q.stage, "changed": q.changed,
+                "reason": q.reason, "fit": q.scores.fit, "engagement": q.scores.engagement,
+                "mqa_score": q.scores.mqa_score, "qualified_at": q.qualified_at,
+                "missing_roles": list(q.buying_center.missing), "change_id": change_id(),
+            }
+            for q in results
+        ]
+        out = self.store.write(
+            ("qualification/record_outcomes", {"rows": rows, "now": now, "actor": self.actor, "ruleset": self.ruleset.version})
+        )[0]
+        changed = [c for c in (out[0]["changed"] if out else []) if c]
+        return [{"account_id": c["id"], "from": c["from"], "to": c["to"], "reason": c["reason"]} for c in changed]
+
+    # -- reads --------------------------------------------------------------------------------
+    def evaluate_at(self, account_id: str, as_of: float, now: float) -> tuple[Qualification, dict[str, Any]]:
+        """The engine's view at `as_of` (no write). For a past as_of the stage is the one the
+        account had then, replayed from its history."""
+        snap = self.snapshot(account_id, as_of, recent=True)
+        stored = {"stage": snap.stage, "stage_since": snap.stage_since}
+        if as_of < now:
+            then = [h for h in self.history(account_id) if h["at"] <= as_of]
+            stage = then[-1]["to"] if then else "target"
+            since = then[-1]["at"] if then else None
+            qualified = snap.qualified_at if snap.qualified_at is not None and snap.qualified_at <= as_of else None
+            snap = replace(snap, stage=stage, stage_since=since, qualified_at=qualified)
+        return evaluate(snap, self.ruleset, as_of), stored
+
+    def history(self, account_id: str) -> list[dict[str, Any]]:
+        return self.store.read("qualification/history", id=account_id)
+
+    # -- people's actions -----------------------------------------------------------------------
+    def transition(self, account_id: str, action: str, reason: str | None, actor: str, now: float) -> dict[str, Any]:
+        row = self.store.account(account_id)
+        if row is None:
+            raise NotFound(f"no account with id {account_id!r}")
+        current = row["account"].get("stage") or "target"
+        try:
+            new = apply_action(current, action, reason, self.ruleset)
+        except TransitionError as exc:
+            if exc.code in ("reason_required", "invalid_reason", "unknown_action"):
+                raise InvalidInput(str(exc), details=[{"field": "reason" if "reason" in exc.code else "action",
+                                                        "message": str(exc)}]) from exc
+            raise Conflict(str(exc), details={"stage": current, "action": action}) from exc
+        params = {"id": account_id, "from": current, "to": new, "at": now, "actor": actor, "action": action,
+                  "reason": reason, "change_id": change_id()}
+        if not self.store.write(("qualification/transition", params))[0]:
+            raise Conflict(f"account {account_id!r} changed stage while the action was being applied; retry")
+        return {"account_id": account_id, "from": current, "to": new, "action": action, "reason": reason,
+                "actor": actor, "at": now}
