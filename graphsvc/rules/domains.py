@@ -8,7 +8,7 @@ accepts a bare domain or a whole e-mail address.
 
 from __future__ import annotations
 
-from .ruleset import Ruleset
+from .ruleset import CACHE_LIMIT, Ruleset
 
 
 def email_domain(value: str | None) -> str:
@@ -35,13 +35,19 @@ def domain_disqualifier(domain: str | None, ruleset: Ruleset) -> str | None:
     if not d:
         return None
     c = ruleset.compiled
+    if d in c.domain_cache:
+        return c.domain_cache[d]
     if _matches(d, c.competitors):
-        return "competitor"
-    if _matches(d, c.student_suffixes) or any(p.search(d) for p in c.student_patterns):
-        return "student"
-    if _matches(d, c.free_mail):
-        return "free_mail"
-    return None
+        reason: str | None = "competitor"
+    elif _matches(d, c.student_suffixes) or any(p.search(d) for p in c.student_patterns):
+        reason = "student"
+    elif _matches(d, c.free_mail):
+        reason = "free_mail"
+    else:
+        reason = None
+    if len(c.domain_cache) < CACHE_LIMIT:
+        c.domain_cache[d] = reason
+    return reason
 
 
 def is_disqualified_domain(domain: str | None, ruleset: Ruleset) -> bool:

@@ -16,6 +16,8 @@ Stages (DESIGN.md, "Stages"):
 
 from __future__ import annotations
 
+import heapq
+
 from .buying_center import buying_center
 from .contacts import ContactEval, evaluate_contact
 from .domains import domain_disqualifier
@@ -102,7 +104,8 @@ def _top_activities(active: list[ContactEval], ruleset: Ruleset, as_of: float) -
     """Top contributions: single activities from `recent` when given, else the per-type stats."""
     points = ruleset.activities.points
     half_life = ruleset.activities.half_life_days
-    rows: list[TopActivity] = []
+    # (sort key, fields) tuples; only the TOP_N winners become objects.
+    rows: list[tuple[tuple, tuple]] = []
     if any(e.contact.recent for e in active):
         for e in active:
             for a in e.contact.recent:
@@ -110,15 +113,15 @@ def _top_activities(active: list[ContactEval], ruleset: Ruleset, as_of: float) -
                     continue
                 p = points.get(a.type, 0.0) * decay_weight(a.at, as_of, half_life)
                 if p > 0:
-                    rows.append(TopActivity(a.id, e.contact.id, a.type, a.at, 1, round(p, 2)))
+                    rows.append(((-p, -a.at, e.contact.id, a.id), (a.id, e.contact.id, a.type, a.at, 1, p)))
     else:
         for e in active:
             for st in e.contact.stats:
                 p = points.get(st.type, 0.0) * st.decay_weight
                 if p > 0:
-                    rows.append(TopActivity(None, e.contact.id, st.type, st.last_at, st.count, round(p, 2)))
-    rows.sort(key=lambda r: (-r.points, -r.at, r.contact_id, r.activity_id or ""))
-    return tuple(rows[:TOP_N])
+                    rows.append(((-p, -st.last_at, e.contact.id, ""), (None, e.contact.id, st.type, st.last_at, st.count, p)))
+    best = heapq.nsmallest(TOP_N, rows, key=lambda r: r[0])
+    return tuple(TopActivity(*fields[:5], round(fields[5], 2)) for _, fields in best)
 
 
 def _stage_basis(stage: str, mqa: Gate, sql: Gate, engagement: float, ruleset: Ruleset, dq: str | None) -> str:

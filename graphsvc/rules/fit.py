@@ -6,7 +6,7 @@ the checks can say where the number came from.
 
 from __future__ import annotations
 
-from .ruleset import Band, Ruleset, fold, normalize_key, normalize_title
+from .ruleset import CACHE_LIMIT, Band, Ruleset, fold, normalize_key, normalize_title
 from .snapshot import AccountSnapshot, ContactSnapshot
 
 
@@ -26,6 +26,17 @@ def normalize_department(value: str | None, ruleset: Ruleset) -> str:
 
 def contact_fit(contact: ContactSnapshot, ruleset: Ruleset) -> tuple[float, dict[str, float]]:
     """(fit, parts): seniority + department + matching title patterns, clamped to 0..100."""
+    cache = ruleset.compiled.fit_cache
+    key = (contact.title, contact.seniority, contact.department)
+    hit = cache.get(key)
+    if hit is None:
+        hit = _contact_fit(contact, ruleset)
+        if len(cache) < CACHE_LIMIT:
+            cache[key] = hit
+    return hit[0], dict(hit[1])
+
+
+def _contact_fit(contact: ContactSnapshot, ruleset: Ruleset) -> tuple[float, dict[str, float]]:
     cf = ruleset.contact_fit
     seniority = normalize_seniority(contact.seniority, ruleset)
     department = normalize_department(contact.department, ruleset)

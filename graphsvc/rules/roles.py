@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .fit import normalize_seniority
-from .ruleset import Ruleset, normalize_title
+from .ruleset import CACHE_LIMIT, Ruleset, normalize_title
 from .snapshot import ContactSnapshot
 
 _SOURCE_RANK = {"sales": 0, "import": 1, "inferred": 2}
@@ -30,12 +30,12 @@ def infer_roles(title: str | None, seniority: str | None, ruleset: Ruleset) -> l
     (assistants, students) infer nothing. Results are cached per ruleset by (title, seniority).
     """
     c = ruleset.compiled
-    norm_title = normalize_title(title)
-    norm_seniority = normalize_seniority(seniority, ruleset)
-    key = (norm_title, norm_seniority)
+    key = (title or "", seniority or "")
     cached = c.role_cache.get(key)
     if cached is not None:
         return list(cached)
+    norm_title = normalize_title(title)
+    norm_seniority = normalize_seniority(seniority, ruleset)
     best: dict[str, float] = {}
     if not (norm_title and any(rx.search(norm_title) for rx in c.exclude_titles)):
         for role, confidence, titles, seniorities in c.role_rules:
@@ -46,7 +46,7 @@ def infer_roles(title: str | None, seniority: str | None, ruleset: Ruleset) -> l
             if confidence > best.get(role, -1.0):
                 best[role] = confidence
     result = tuple(sorted(best.items(), key=lambda rc: (-rc[1], rc[0])))
-    if len(c.role_cache) < 100_000:  # titles repeat a lot; bound the cache anyway
+    if len(c.role_cache) < CACHE_LIMIT:
         c.role_cache[key] = result
     return list(result)
 

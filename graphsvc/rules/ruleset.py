@@ -205,19 +205,21 @@ class Ruleset(_Model):
     @property
     def version(self) -> str:
         """Short content hash: sha256 of the canonical JSON of the validated model, 12 hex digits."""
-        if self._version is None:
+        private = self.__pydantic_private__  # direct: pydantic's __getattr__ is slow on hot paths
+        if private["_version"] is None:
             canonical = json.dumps(
                 self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
             )
-            self._version = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
-        return self._version
+            private["_version"] = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
+        return private["_version"]
 
     @property
     def compiled(self) -> "Compiled":
-        """Compiled regexes and lookup tables, built once per ruleset object."""
-        if self._compiled is None:
-            self._compiled = Compiled(self)
-        return self._compiled
+        """Compiled regexes, lookup tables and caches, built once per ruleset object."""
+        private = self.__pydantic_private__
+        if private["_compiled"] is None:
+            private["_compiled"] = Compiled(self)
+        return private["_compiled"]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form for `GET /v1/rules`: the content plus its version."""
@@ -247,7 +249,14 @@ class Compiled:
             fold(c).strip(): (r.name, r.points) for r in rs.account_fit.regions for c in r.countries
         }
         self.intent = frozenset(rs.activities.intent)
+        # Titles, seniorities and e-mail domains repeat a lot across contacts: memoise per ruleset
+        # (bounded by CACHE_LIMIT entries each; past it, results are computed without caching).
         self.role_cache: dict[tuple[str, str], tuple[tuple[str, float], ...]] = {}
+        self.fit_cache: dict[tuple[str | None, str | None, str | None], tuple[float, dict[str, float]]] = {}
+        self.domain_cache: dict[str, str | None] = {}
+
+
+CACHE_LIMIT = 100_000
 
 
 def _clean_domain(domain: str) -> str:

@@ -115,7 +115,7 @@ def test_seniority_is_normalised_through_aliases():
 def test_inference_is_cached_per_ruleset_and_stable():
     first = infer_roles("Prüfingenieur", None, RS)
     assert infer_roles("Prüfingenieur", None, RS) == first
-    assert ("prufingenieur", "") in RS.compiled.role_cache
+    assert ("Prüfingenieur", "") in RS.compiled.role_cache
 
 
 def test_rules_are_configurable():
