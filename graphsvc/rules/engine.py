@@ -24,7 +24,7 @@ from .domains import domain_disqualifier
 from .fit import account_fit
 from .next_action import next_action
 from .result import (
-    Check, ContactResult, ContactRole, Gate, Qualification, Scores, TopActivity, TopContact,
+    BuyingCenter, Check, ContactResult, ContactRole, Gate, Qualification, Scores, TopActivity, TopContact,
 )
 from .ruleset import Ruleset
 from .snapshot import SECONDS_PER_DAY, AccountSnapshot, decay_weight
@@ -70,7 +70,7 @@ def _mqa_gate(
     return Gate(all(c.passed for c in checks), checks)
 
 
-def _sql_gate(mqa: Gate, active: list[ContactEval], bc, ruleset: Ruleset, as_of: float) -> Gate:
+def _sql_gate(mqa: Gate, active: list[ContactEval], bc: BuyingCenter, ruleset: Ruleset, as_of: float) -> Gate:
     s = ruleset.sql
     checks = [Check("mqa", mqa.passed, mqa.passed, True, "account is an MQA" if mqa.passed else f"not an MQA: {_failing(mqa)}")]
 

@@ -6,7 +6,7 @@ import pytest
 
 from graphsvc.rules import evaluate
 
-from .factory import NOW, RS, account, engaged, ruleset_with
+from .factory import NOW, RS, account, contact, engaged, ruleset_with
 
 M = RS.mqa
 
@@ -96,7 +96,12 @@ def test_an_account_without_domain_is_fine():
 
 
 # ----------------------------------------------------------------------------------- engaged
-@pytest.mark.parametrize("e, stage", [(1.0, "engaged"), (0.99, "target"), (0.0, "target")])
+@pytest.mark.parametrize("e, stage", [(1.0, "engaged"), (0.5, "engaged"), (0.49, "target"), (0.0, "target")])
 def test_engaged_stage_needs_engagement_at_the_bar(e, stage):
     q = evaluate(account(engaged("a", e, type="page_view")), RS, NOW)
     assert q.stage == stage
+
+
+def test_one_page_view_keeps_an_account_engaged_for_one_half_life():
+    assert evaluate(account(contact("a", activities=[("page_view", 30)])), RS, NOW).stage == "engaged"
+    assert evaluate(account(contact("a", activities=[("page_view", 31)])), RS, NOW).stage == "target"

@@ -9,7 +9,7 @@ from graphsvc.rules.buying_center import required_roles
 from graphsvc.rules.ruleset import ruleset_from_data
 from graphsvc.rules.snapshot import RoleAssignment
 
-from .factory import DAY, NOW, RS, account, contact, engaged, ruleset_with
+from .factory import NOW, RS, account, contact, engaged, ruleset_with
 
 
 def _engineers(intent_days: float | None = 3.0, intent_type: str = "quote_request"):

@@ -194,7 +194,7 @@ def test_later_engagement_by_a_disqualified_contact_does_not_re_enter():
 
 
 def test_re_entry_needs_at_least_the_engaged_bar():
-    acc = account(engaged("a", 0.5, type="page_view", days_ago=0), stage="nurture", stage_since=NOW - 2 * DAY)
+    acc = account(engaged("a", 0.4, type="page_view", days_ago=0), stage="nurture", stage_since=NOW - 2 * DAY)
     q = evaluate(acc, RS, NOW)
     assert q.stage == "nurture" and "not enough" in q.reason
 
