@@ -27,20 +27,36 @@ class _Progress:
 
     def __init__(self) -> None:
         self.kind: str | None = None
-        self.start = time.monotonic()
+        self.base = 0.0  # elapsed seconds when this kind started
+        self.last = 0.0
 
     def __call__(self, kind: str, done: int, elapsed: float) -> None:
         if kind != self.kind:
             if self.kind is not None:
                 click.echo("", err=True)
-            self.kind, self.start = kind, time.monotonic()
-        took = time.monotonic() - self.start
+            self.kind, self.base = kind, self.last
+        self.last = elapsed
+        took = elapsed - self.base
         rate = done / took if took > 0 else 0.0
-        click.echo(f"\r  {kind:<10} {done:>10,} rows  {rate:>9,.0f} rows/s", err=True, nl=False)
+        click.echo(f"\r  {kind:<12} {done:>10,} rows  {rate:>9,.0f} rows/s", err=True, nl=False)
 
     def close(self) -> None:
         if self.kind is not None:
             click.echo("", err=True)
+            self.kind = None
+
+
+def _requalify_all(store) -> dict:
+    from graphsvc.qualification.registry import active_ruleset_for
+    from graphsvc.qualification.service import QualificationService
+
+    progress = _Progress()
+    started = time.monotonic()
+    outcome = QualificationService(store, active_ruleset_for(store)).requalify_all(
+        time.time(), progress=lambda done, changed: progress("requalify", done, time.monotonic() - started)
+    )
+    progress.close()
+    return outcome
 
 
 def _fail(message: str) -> None:
@@ -107,6 +123,7 @@ def _load_demo_if_empty(state) -> None:
     progress = _Progress()
     report = load_demo_into(state, progress=progress)
     progress.close()
+    _requalify_all(state.store)
     logging.getLogger("graphsvc").info("demo data loaded: %s in %.1f s", report.rows, report.seconds)
 
 
@@ -143,6 +160,8 @@ def seed(accounts: int, seed_: int, as_of: str | None, batch_size: int, data_dir
         report = load(ingest, data, time.time(), batch_size=batch_size, progress=progress)
         progress.close()
         click.echo(f"loaded {report.rows} in {report.seconds:.1f} s")
+        outcome = _requalify_all(opened.store)
+        click.echo(f"requalified {outcome['accounts']:,} accounts: {outcome['changed']:,} changed stage")
     except GraphsvcError as exc:
         _fail(exc.message)
     finally:

@@ -38,7 +38,7 @@ def _neo4j_store() -> GraphStore:
         os.environ.get("NEO4J_DATABASE"),
     )
     store = GraphStore(executor)
-    store.write(("admin/delete_all", {}))
+    store.write("admin/delete_all")
     return store
 
 
@@ -49,7 +49,7 @@ def store(request, falkordb_server):
         s = _neo4j_store()
         s.apply_schema()
         yield s
-        s.write(("admin/delete_all", {}))
+        s.write("admin/delete_all")
         s.close()
         return
     executor = FalkorDBExecutor("127.0.0.1", falkordb_server.port, graph=f"test_{uuid.uuid4().hex[:12]}")

@@ -1,6 +1,9 @@
-// Upsert a batch of accounts by id. New accounts start in stage `target` with a default buying
-// group. Only the fields present in each row's `props` are set (an explicit null removes one).
+// Upsert a batch of accounts by id, then their parent links, as ONE statement (FalkorDB has no
+// multi-statement transactions, and MULTI/EXEC of graph queries does not replay from its AOF).
+// New accounts start in stage `target` with a default buying group. Only the fields present in
+// each row's `props` are set (an explicit null removes one). A null parent_id removes the link.
 // @param rows LIST<MAP> one map per account: {id, props}
+// @param parents LIST<MAP> {id, parent_id} for every row that carried a parent_id key
 // @param now FLOAT epoch seconds of the write
 // @param batch STRING a token unique to this request: new nodes carry it
 // @column created INTEGER accounts that did not exist before
@@ -12,4 +15,15 @@ SET a += row.props
 MERGE (g:BuyingGroup {id: row.id + ':default'})
 ON CREATE SET g.name = 'default'
 MERGE (a)-[:HAS_BUYING_GROUP]->(g)
+WITH count(*) AS phase
+UNWIND CASE WHEN size($parents) = 0 THEN [null] ELSE $parents END AS link
+OPTIONAL MATCH (:Account {id: link.id})-[old:SUBSIDIARY_OF]->(:Account)
+DELETE old
+WITH DISTINCT link
+OPTIONAL MATCH (a:Account {id: link.id})
+OPTIONAL MATCH (p:Account {id: link.parent_id})
+FOREACH (_ IN CASE WHEN a IS NULL OR p IS NULL THEN [] ELSE [1] END | MERGE (a)-[:SUBSIDIARY_OF]->(p))
+WITH count(*) AS phase
+UNWIND $rows AS row
+MATCH (a:Account {id: row.id})
 RETURN sum(CASE WHEN a.batch = $batch THEN 1 ELSE 0 END) AS created, count(a) AS total

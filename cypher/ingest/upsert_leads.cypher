@@ -1,6 +1,18 @@
-// Upsert leads by id with their match outcome, linking matched ones to their contact.
+// Upsert leads by id with their match outcome, creating the contacts matched leads need and
+// linking each matched lead to its contact: ONE statement.
+// @param contacts LIST<MAP> new contacts {id, props, account_id}
 // @param rows LIST<MAP> {id, props, contact_id (null when unmatched)}
 // @param now FLOAT epoch seconds of the write
+// @param batch STRING a token unique to this request: new nodes carry it
+// @column leads INTEGER leads written
+UNWIND CASE WHEN size($contacts) = 0 THEN [null] ELSE $contacts END AS new
+OPTIONAL MATCH (a:Account {id: new.account_id})
+FOREACH (_ IN CASE WHEN a IS NULL THEN [] ELSE [1] END |
+  MERGE (c:Contact {id: new.id})
+  ON CREATE SET c.batch = $batch, c.created_at = $now, c.updated_at = $now, c.status = 'active'
+  SET c += new.props
+  MERGE (c)-[:WORKS_AT]->(a))
+WITH count(*) AS phase
 UNWIND $rows AS row
 MERGE (l:Lead {id: row.id})
 ON CREATE SET l.updated_at = $now
@@ -9,7 +21,6 @@ WITH l, row
 OPTIONAL MATCH (l)-[old:MATCHED_TO]->(:Contact)
 DELETE old
 WITH DISTINCT l, row
-WHERE row.contact_id IS NOT NULL
-MATCH (c:Contact {id: row.contact_id})
-MERGE (l)-[:MATCHED_TO]->(c)
-RETURN count(l) AS matched
+OPTIONAL MATCH (c:Contact {id: row.contact_id})
+FOREACH (_ IN CASE WHEN c IS NULL THEN [] ELSE [1] END | MERGE (l)-[:MATCHED_TO]->(c))
+RETURN count(l) AS leads

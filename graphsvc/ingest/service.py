@@ -178,7 +178,7 @@ class IngestService:
         contacts = self.store.contacts_by_emails(emails)
         domains = {email_domain(e) for e in emails if e not in contacts}
         matched = match_domains(domains, self.store.accounts_by_domains, self.rules.never_match)
-        results, leads, new_contacts, links = [], [], [], []
+        results, leads, new_contacts = [], [], []
         created_for: dict[str, str] = {}  # email -> contact id created by this batch
         for r, email in zip(rows, emails):
             contact = contacts.get(email)
@@ -196,15 +196,15 @@ class IngestService:
                     cid = f"lead:{r.id}"
                     created_for[email] = cid
                     props = {"email": email, "title": r.title, "source": "lead"}
-                    new_contacts.append({"id": cid, "props": {k: v for k, v in props.items() if v is not None}})
-                    links.append({"id": cid, "account_id": account_id})
+                    new_contacts.append({"id": cid, "account_id": account_id,
+                                         "props": {k: v for k, v in props.items() if v is not None}})
                     res = m.LeadMatch(id=r.id, status="matched", account_id=account_id, contact_id=cid,
                                       contact_created=True, reason=f"{reason}; new contact {cid}")
             results.append(res)
             props = r.model_dump(exclude_unset=True, exclude={"id", "created_at"})
             props.update(email=email, created_at=epoch(r.created_at), match_status=res.status, match_reason=res.reason)
             leads.append({"id": r.id, "props": props, "contact_id": res.contact_id})
-        self.store.upsert_leads(leads, new_contacts, links, now)
+        self.store.upsert_leads(leads, new_contacts, now)
         n = sum(1 for x in results if x.status == "matched")
         return m.LeadResult(matched=n, unmatched=len(results) - n, leads=results)
 

@@ -36,7 +36,7 @@ def active_ruleset_for(store: GraphStore) -> Ruleset:
 def activate(store: GraphStore, text: str, *, actor: str, now: float) -> Ruleset:
     """Validate (raises RulesetError listing every problem) and make it the active ruleset."""
     rs = load_ruleset(text)
-    store.write(("qualification/activate_ruleset", {"version": rs.version, "toml": text, "at": now, "actor": actor}))
+    store.write("qualification/activate_ruleset", version=rs.version, toml=text, at=now, actor=actor)
     with _lock:
         _cache[rs.version] = rs
     return rs

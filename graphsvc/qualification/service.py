@@ -90,9 +90,7 @@ class QualificationService:
             }
             for q in results
         ]
-        out = self.store.write(
-            ("qualification/record_outcomes", {"rows": rows, "now": now, "actor": self.actor, "ruleset": self.ruleset.version})
-        )[0]
+        out = self.store.write("qualification/record_outcomes", rows=rows, now=now, actor=self.actor, ruleset=self.ruleset.version)
         changed = [c for c in (out[0]["changed"] if out else []) if c]
         return [{"account_id": c["id"], "from": c["from"], "to": c["to"], "reason": c["reason"]} for c in changed]
 
@@ -128,7 +126,7 @@ class QualificationService:
             raise Conflict(str(exc), details={"stage": current, "action": action}) from exc
         params = {"id": account_id, "from": current, "to": new, "at": now, "actor": actor, "action": action,
                   "reason": reason, "change_id": change_id()}
-        if not self.store.write(("qualification/transition", params))[0]:
+        if not self.store.write("qualification/transition", **params):
             raise Conflict(f"account {account_id!r} changed stage while the action was being applied; retry")
         return {"account_id": account_id, "from": current, "to": new, "action": action, "reason": reason,
                 "actor": actor, "at": now}

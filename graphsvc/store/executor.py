@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 Rows = list[dict[str, Any]]
-Statement = tuple[str, dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -34,8 +33,12 @@ class Executor(ABC):
         """Run a read statement (routed to a reader where the engine has them)."""
 
     @abstractmethod
-    def write(self, statements: Sequence[Statement]) -> list[Rows]:
-        """Run one or more statements as ONE transaction: all of them apply, or none."""
+    def write(self, query: str, params: dict[str, Any]) -> Rows:
+        """Run one write statement as one transaction: all of it applies, or none.
+
+        One statement, not several: FalkorDB has no multi-statement transactions (and graph
+        queries inside Redis MULTI/EXEC crash its AOF replay), so every batch write is a single
+        statement whose phases are joined with `WITH count(*)`."""
 
     @abstractmethod
     def read_only(
@@ -50,7 +53,7 @@ class Executor(ABC):
     def run_schema(self, statements: Sequence[str]) -> None:
         """Apply schema statements one by one (schema commands cannot share a transaction)."""
         for statement in statements:
-            self.write([(statement, {})])
+            self.write(statement, {})
 
     def close(self) -> None:  # pragma: no cover - trivial default
         pass

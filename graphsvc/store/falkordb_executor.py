@@ -1,8 +1,8 @@
 """Executor over the `falkordb` client (embedded default, external FalkorDB, tests).
 
-FalkorDB runs each GRAPH.QUERY atomically and rolls it back on a runtime error. A transaction of
-several statements is sent as one Redis MULTI/EXEC block: Redis applies the block as a unit and
-appends it to the AOF as a unit, so after a crash it is there whole or not at all.
+FalkorDB runs each GRAPH.QUERY atomically and rolls it back on a runtime error, and appends it to
+the AOF as one command: after a crash a write is there whole or not at all. (Graph queries inside
+Redis MULTI/EXEC are NOT an option: FalkorDB 4.16 aborts replaying such a block from the AOF.)
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from falkordb.path import Path as GraphPath
 from falkordb.query_result import QueryResult
 
 from graphsvc.errors import Conflict, QueryTimeout, StoreError, StoreUnavailable
-from graphsvc.store.executor import Executor, ReadOnlyResult, Rows, Statement, normalise
+from graphsvc.store.executor import Executor, ReadOnlyResult, Rows, normalise
 
 _UNAVAILABLE = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError, ConnectionError, OSError)
 
@@ -49,23 +49,9 @@ class FalkorDBExecutor(Executor):
         with _mapped_errors():
             return _rows(self._graph.ro_query(query, params or None))
 
-    def write(self, statements: Sequence[Statement]) -> list[Rows]:
-        if len(statements) == 1:
-            query, params = statements[0]
-            with _mapped_errors():
-                return [_rows(self._graph.query(query, params or None))]
+    def write(self, query: str, params: dict[str, Any]) -> Rows:
         with _mapped_errors():
-            pipe = self._db.connection.pipeline(transaction=True)
-            for query, params in statements:
-                text = self._graph._build_params_header(params or None) + query
-                pipe.execute_command("GRAPH.QUERY", self.graph_name, text, "--compact")
-            responses = pipe.execute(raise_on_error=False)
-            out: list[Rows] = []
-            for response in responses:
-                if isinstance(response, Exception):
-                    raise response
-                out.append(_rows(QueryResult(self._graph, response)))
-            return out
+            return _rows(self._graph.query(query, params or None))
 
     def read_only(self, query: str, params: dict[str, Any], *, timeout_s: float, row_limit: int) -> ReadOnlyResult:
         # GRAPH.RO_QUERY: the engine refuses any write, whatever the text looks like.

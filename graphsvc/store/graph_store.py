@@ -31,13 +31,10 @@ class GraphStore:
         rows = self.read(name, **params)
         return rows[0] if rows else None
 
-    def write(self, *steps: tuple[str, dict[str, Any]]) -> list[Rows]:
-        """Run the named statements as ONE transaction, in order."""
-        bound = []
-        for name, params in steps:
-            q = queries.get(name)
-            bound.append((q.text, q.bind(params)))
-        return self.executor.write(bound)
+    def write(self, name: str, **params: Any) -> Rows:
+        """Run one named write statement: one transaction on either engine."""
+        q = queries.get(name)
+        return self.executor.write(q.text, q.bind(params))
 
     def read_only(self, text: str, params: dict[str, Any], *, timeout_s: float, row_limit: int) -> ReadOnlyResult:
         """Analysts' own Cypher, in an engine-enforced read-only transaction."""
@@ -55,11 +52,8 @@ class GraphStore:
 
     # -- ingest -----------------------------------------------------------------------------------
     def upsert_accounts(self, rows: Sequence[dict], parents: Sequence[dict], now: float) -> dict[str, int]:
-        steps = [("ingest/upsert_accounts", {"rows": list(rows), "now": now, "batch": uuid.uuid4().hex})]
-        if parents:
-            steps.append(("ingest/link_account_parents", {"rows": list(parents)}))
-        result = self.write(*steps)[0][0]
-        return {"created": result["created"], "updated": result["total"] - result["created"]}
+        r = self.write("ingest/upsert_accounts", rows=list(rows), parents=list(parents), now=now, batch=_token())[0]
+        return {"created": r["created"], "updated": r["total"] - r["created"]}
 
     def upsert_contacts(
         self,
@@ -69,41 +63,21 @@ class GraphStore:
         roles: Sequence[dict],
         now: float,
     ) -> dict[str, int]:
-        steps = [("ingest/upsert_contacts", {"rows": list(rows), "now": now, "batch": uuid.uuid4().hex})]
-        if accounts:
-            steps.append(("ingest/link_contact_accounts", {"rows": list(accounts)}))
-        if managers:
-            steps.append(("ingest/link_contact_managers", {"rows": list(managers)}))
-        if roles:
-            steps.append(("ingest/set_contact_roles", {"rows": list(roles), "now": now}))
-        result = self.write(*steps)[0][0]
-        return {"created": result["created"], "updated": result["total"] - result["created"]}
+        r = self.write("ingest/upsert_contacts", rows=list(rows), accounts=list(accounts), managers=list(managers),
+                       roles=list(roles), now=now, batch=_token())[0]
+        return {"created": r["created"], "updated": r["total"] - r["created"]}
 
-    def upsert_leads(
-        self, leads: Sequence[dict], new_contacts: Sequence[dict], contact_accounts: Sequence[dict], now: float
-    ) -> None:
-        steps = []
-        if new_contacts:
-            steps.append(("ingest/upsert_contacts", {"rows": list(new_contacts), "now": now, "batch": uuid.uuid4().hex}))
-        if contact_accounts:
-            steps.append(("ingest/link_contact_accounts", {"rows": list(contact_accounts)}))
-        steps.append(("ingest/upsert_leads", {"rows": list(leads), "now": now}))
-        self.write(*steps)
+    def upsert_leads(self, leads: Sequence[dict], new_contacts: Sequence[dict], now: float) -> None:
+        self.write("ingest/upsert_leads", rows=list(leads), contacts=list(new_contacts), now=now, batch=_token())
 
     def create_activities(self, rows: Sequence[dict], batch: str, now: float) -> dict[str, Any]:
-        result = self.write(("ingest/create_activities", {"rows": list(rows), "batch": batch, "now": now}))[0]
+        result = self.write("ingest/create_activities", rows=list(rows), batch=batch, now=now)
         row = result[0] if result else {"new": 0, "duplicate": 0, "accounts": []}
         return {"new": row["new"] or 0, "duplicate": row["duplicate"] or 0, "accounts": sorted(row["accounts"] or [])}
 
     def change_roles(self, remove: Sequence[dict], confirm: Sequence[dict], now: float) -> None:
         """Remove, then set, buying roles: one transaction."""
-        steps = []
-        if remove:
-            steps.append(("ingest/remove_contact_roles", {"rows": list(remove)}))
-        if confirm:
-            steps.append(("ingest/set_contact_roles", {"rows": list(confirm), "now": now}))
-        if steps:
-            self.write(*steps)
+        self.write("ingest/change_roles", remove=list(remove), confirm=list(confirm), now=now)
 
     # -- lookups ----------------------------------------------------------------------------------
     def account(self, account_id: str) -> dict[str, Any] | None:
@@ -132,3 +106,7 @@ class GraphStore:
     def counts(self) -> dict[str, int]:
         return self.read_one("read/counts")
 
+
+
+def _token() -> str:
+    return uuid.uuid4().hex

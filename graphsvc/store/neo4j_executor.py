@@ -15,7 +15,7 @@ from neo4j import GraphDatabase, Query, RoutingControl
 from neo4j import exceptions as nx
 
 from graphsvc.errors import Conflict, QueryTimeout, StoreError, StoreUnavailable
-from graphsvc.store.executor import Executor, ReadOnlyResult, Rows, Statement, normalise
+from graphsvc.store.executor import Executor, ReadOnlyResult, Rows, normalise
 
 
 class Neo4jExecutor(Executor):
@@ -32,9 +32,9 @@ class Neo4jExecutor(Executor):
             )
         return [_record(r) for r in records]
 
-    def write(self, statements: Sequence[Statement]) -> list[Rows]:
-        def work(tx: neo4j.ManagedTransaction) -> list[Rows]:
-            return [[_record(r) for r in tx.run(q, p or {})] for q, p in statements]
+    def write(self, query: str, params: dict[str, Any]) -> Rows:
+        def work(tx: neo4j.ManagedTransaction) -> Rows:
+            return [_record(r) for r in tx.run(query, params or {})]
 
         with _mapped_errors(), self._driver.session(database=self.database) as session:
             return session.execute_write(work)

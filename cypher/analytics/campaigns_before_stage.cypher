@@ -1,0 +1,29 @@
+// The campaigns that most often precede an account reaching MQA (or SQL): for the accounts that
+// reached the stage in [from, to) (their first entry in the period), the campaigns whose
+// activities their contacts performed in the `window_days` before that moment. `accounts` counts
+// each account once per campaign; `touches` counts the activities.
+// @param stage STRING = "mqa" the stage reached: one of: mqa, sql
+// @param window_days FLOAT = 90 how far back before reaching the stage an activity counts, in days
+// @param from FLOAT = null start of the period, epoch seconds (default: 90 days before `to`)
+// @param to FLOAT = null end of the period (exclusive), epoch seconds (default: `now`)
+// @param now FLOAT = null reference time, epoch seconds (default: the service clock)
+// @param limit INTEGER = 20 at most this many campaigns
+// @column id STRING the campaign
+// @column name STRING
+// @column accounts INTEGER accounts that engaged with it before reaching the stage
+// @column touches INTEGER activities of it in those windows
+// @column reached INTEGER accounts that reached the stage in the period
+// @column share FLOAT accounts / reached
+WITH coalesce($to, $now) AS t1
+WITH coalesce($from, t1 - 90 * 86400.0) AS t0, t1
+MATCH (a:Account)-[:TRANSITIONED]->(s:StageChange)
+WHERE s.to = $stage AND s.at >= t0 AND s.at < t1
+WITH a, min(s.at) AS reached_at
+WITH collect({id: a.id, at: reached_at}) AS reached_list, count(a) AS reached
+UNWIND reached_list AS r
+MATCH (a:Account {id: r.id})<-[:WORKS_AT]-(:Contact)-[:PERFORMED]->(x:Activity)-[:PART_OF]->(k:Campaign)
+WHERE x.at <= r.at AND x.at >= r.at - $window_days * 86400.0
+WITH k, reached, count(DISTINCT a) AS accounts, count(x) AS touches
+RETURN k.id AS id, k.name AS name, accounts, touches, reached, toFloat(accounts) / reached AS share
+ORDER BY accounts DESC, touches DESC, id
+LIMIT $limit
