@@ -1,0 +1,131 @@
+"""Write a dataset as four JSONL files (accounts, contacts, leads, activities), optionally with
+several worker processes. The bytes do not depend on the number of workers."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from .generator import KINDS, Dataset
+
+CHUNK = 100  # accounts (or leads) per unit of work
+
+_DS: Dataset | None = None  # the dataset, in worker processes
+
+
+def dumps(row: dict) -> str:
+    return json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+
+
+def _render_accounts(ds: Dataset, start: int, stop: int) -> tuple[str, str, str, int, int]:
+    acc, con, act = [], [], []
+    for b in ds.bundles(start, stop):
+        acc.append(dumps(b.account) + "\n")
+        con.extend(dumps(c) + "\n" for c in b.contacts)
+        act.extend(dumps(a) + "\n" for a in b.activities)
+    return "".join(acc), "".join(con), "".join(act), len(con), len(act)
+
+
+def _render_leads(ds: Dataset, start: int, stop: int) -> str:
+    return "".join(dumps(r) + "\n" for r in ds.lead_range(start, stop))
+
+
+def _init(ds: Dataset) -> None:
+    global _DS
+    _DS = ds
+
+
+def _job(task: tuple[str, int, int]):
+    kind, start, stop = task
+    assert _DS is not None
+    return _render_accounts(_DS, start, stop) if kind == "accounts" else _render_leads(_DS, start, stop)
+
+
+class Progress:
+    """One progress line on stderr: rewritten in place on a terminal, every few seconds otherwise."""
+
+    def __init__(self, total: int, stream=None, enabled: bool = True) -> None:
+        self.total, self.stream, self.enabled = total, stream or sys.stderr, enabled
+        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.t0 = self.last = time.monotonic()
+
+    def update(self, done: int, contacts: int, activities: int, force: bool = False,
+               leads: tuple[int, int] | None = None) -> None:
+        now = time.monotonic()
+        if not self.enabled or (not force and now - self.last < (0.5 if self.tty else 5.0)):
+            return
+        self.last = now
+        pct = 100.0 * done / self.total if self.total else 100.0
+        line = (f"seeds: accounts {done:,}/{self.total:,} ({pct:.0f}%), contacts {contacts:,}, "
+                f"activities {activities:,}"
+                + (f", leads {leads[0]:,}/{leads[1]:,}" if leads else "") + f", {now - self.t0:.0f}s")
+        self.stream.write(("\r" + line) if self.tty else line + "\n")
+        self.stream.flush()
+
+    def done(self, message: str) -> None:
+        if self.enabled:
+            self.stream.write(("\r" if self.tty else "") + message + "\n")
+            self.stream.flush()
+
+
+def write_dataset(ds: Dataset, out: str | os.PathLike, *, jobs: int = 1, progress: bool = True,
+                  stream=None) -> dict[str, int]:
+    """Write accounts.jsonl, contacts.jsonl, leads.jsonl and activities.jsonl under `out`;
+    return the row counts. Files are written to *.tmp and renamed when complete."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {k: out / f"{k}.jsonl" for k in KINDS}
+    tmp = {k: p.with_suffix(".jsonl.tmp") for k, p in paths.items()}
+    files = {k: open(tmp[k], "w", encoding="utf-8", newline="\n") for k in KINDS}
+    counts = dict.fromkeys(KINDS, 0)
+    bar = Progress(ds.n_accounts, stream, progress)
+    tasks = [("accounts", s, min(s + CHUNK, ds.n_accounts)) for s in range(0, ds.n_accounts, CHUNK)]
+    n_leads = ds.n_leads
+    lead_tasks = [("leads", s, min(s + CHUNK * 10, n_leads)) for s in range(0, n_leads, CHUNK * 10)]
+    try:
+        results: Callable
+        pool = None
+        if jobs > 1 and len(tasks) > 1:
+            pool = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
+                                               else "spawn").Pool(jobs, _init, (ds,))
+            results = lambda ts: pool.imap(_job, ts)  # noqa: E731
+        else:
+            _init(ds)
+            results = lambda ts: map(_job, ts)  # noqa: E731
+        try:
+            for (_, start, stop), (acc, con, act, n_con, n_act) in zip(tasks, results(tasks)):
+                files["accounts"].write(acc)
+                files["contacts"].write(con)
+                files["activities"].write(act)
+                counts["accounts"] += stop - start
+                counts["contacts"] += n_con
+                counts["activities"] += n_act
+                bar.update(stop, counts["contacts"], counts["activities"])
+            for (_, start, stop), text in zip(lead_tasks, results(lead_tasks)):
+                files["leads"].write(text)
+                counts["leads"] += stop - start
+                bar.update(ds.n_accounts, counts["contacts"], counts["activities"], leads=(counts["leads"], n_leads))
+        finally:
+            if pool is not None:
+                pool.close()
+                pool.join()
+    except BaseException:
+        for f in files.values():
+            f.close()
+        for p in tmp.values():
+            p.unlink(missing_ok=True)
+        raise
+    for f in files.values():
+        f.close()
+    for k in KINDS:
+        os.replace(tmp[k], paths[k])
+    bar.update(ds.n_accounts, counts["contacts"], counts["activities"], force=True)
+    bar.done(f"seeds: wrote {counts['accounts']:,} accounts, {counts['contacts']:,} contacts, "
+             f"{counts['leads']:,} leads, {counts['activities']:,} activities to {out} "
+             f"in {time.monotonic() - bar.t0:.1f}s")
+    return counts
