@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     max_batch: int = Field(default=10_000, description="Rows per ingest batch before 413.")
     query_timeout_s: float = Field(default=10.0, description="Ad-hoc Cypher timeout.")
     query_row_limit: int = Field(default=10_000, description="Ad-hoc Cypher row limit.")
+    api_keys_file: Path | None = Field(
+        default=None,
+        description="API keys (hashed), JSON; default <data_dir>/api_keys.json. No file: open on loopback only.",
+    )
 
     @cached_property
     def engine(self) -> str:

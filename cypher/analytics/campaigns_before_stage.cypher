@@ -1,7 +1,8 @@
 // The campaigns that most often precede an account reaching MQA (or SQL): for the accounts that
-// reached the stage in [from, to) (their first entry in the period), the campaigns whose
-// activities their contacts performed in the `window_days` before that moment. `accounts` counts
-// each account once per campaign; `touches` counts the activities.
+// reached the stage in [from, to) -- their first entry in the period; a change that skips it
+// (target -> sql) reaches it too -- the campaigns whose activities their contacts performed in the
+// `window_days` before that moment. `accounts` counts each account once per campaign; `touches`
+// counts the activities.
 // @param stage STRING = "mqa" the stage reached: one of: mqa, sql
 // @param window_days FLOAT = 90 how far back before reaching the stage an activity counts, in days
 // @param from FLOAT = null start of the period, epoch seconds (default: 90 days before `to`)
@@ -9,7 +10,7 @@
 // @param now FLOAT = null reference time, epoch seconds (default: the service clock)
 // @param limit INTEGER = 20 at most this many campaigns
 // @column id STRING the campaign
-// @column name STRING
+// @column name STRING the campaign's name, when one was recorded
 // @column accounts INTEGER accounts that engaged with it before reaching the stage
 // @column touches INTEGER activities of it in those windows
 // @column reached INTEGER accounts that reached the stage in the period
@@ -17,7 +18,13 @@
 WITH coalesce($to, $now) AS t1
 WITH coalesce($from, t1 - 90 * 86400.0) AS t0, t1
 MATCH (a:Account)-[:TRANSITIONED]->(s:StageChange)
-WHERE s.to = $stage AND s.at >= t0 AND s.at < t1
+WHERE s.at >= t0 AND s.at < t1
+WITH a, s, CASE $stage WHEN 'mqa' THEN 2 ELSE 3 END AS k,
+     CASE s.from WHEN 'engaged' THEN 1 WHEN 'mqa' THEN 2 WHEN 'sql' THEN 3 WHEN 'accepted' THEN 4
+                 WHEN 'opportunity' THEN 5 WHEN 'won' THEN 6 ELSE 0 END AS r0,
+     CASE s.to WHEN 'engaged' THEN 1 WHEN 'mqa' THEN 2 WHEN 'sql' THEN 3 WHEN 'accepted' THEN 4
+               WHEN 'opportunity' THEN 5 WHEN 'won' THEN 6 ELSE 0 END AS r1
+WHERE r0 < k AND r1 >= k
 WITH a, min(s.at) AS reached_at
 WITH collect({id: a.id, at: reached_at}) AS reached_list, count(a) AS reached
 UNWIND reached_list AS r

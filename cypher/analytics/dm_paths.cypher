@@ -9,14 +9,14 @@
 // @param stage STRING = null only accounts in this stage (default: every stage)
 // @param ignore_types LIST<STRING> = ["unsubscribe","hard_bounce"] activity types that are not engagement
 // @param limit INTEGER = 200 at most this many rows
-// @column account_id STRING
-// @column account_name STRING
+// @column account_id STRING the account
+// @column account_name STRING its name
 // @column stage STRING the account's stage
 // @column decision_maker_id STRING the unengaged contact holding the role
-// @column decision_maker_title STRING
+// @column decision_maker_title STRING their job title
 // @column decision_maker_last_active FLOAT their last activity ever, epoch seconds (null: never)
 // @column contact_id STRING the engaged contact
-// @column contact_title STRING
+// @column contact_title STRING their job title
 // @column contact_last_active FLOAT their last activity in the window, epoch seconds
 // @column hops INTEGER reporting lines between them
 // @column path LIST<STRING> contact ids from the engaged contact up to the decision maker

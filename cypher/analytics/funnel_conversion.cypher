@@ -30,9 +30,10 @@ WITH a, k, min(at) AS first_at, max(at) AS last_at
 WITH a, collect({k: k, first_at: first_at, last_at: last_at}) AS entered
 OPTIONAL MATCH (a)<-[:WORKS_AT]-(:Contact)<-[:MATCHED_TO]-(l:Lead)
 WHERE $by = 'source'
-WITH a, entered, reduce(first = null, x IN collect(l) |
-       CASE WHEN first IS NULL OR x.created_at < first.created_at
-                 OR (x.created_at = first.created_at AND x.id < first.id) THEN x ELSE first END) AS lead
+WITH a, entered, collect(l) AS leads
+WITH a, entered, reduce(first = null, ld IN leads |
+       CASE WHEN first IS NULL OR ld.created_at < first.created_at
+                 OR (ld.created_at = first.created_at AND ld.id < first.id) THEN ld ELSE first END) AS lead
 WITH entered, CASE $by
        WHEN 'segment' THEN coalesce(a.segment, '(none)')
        WHEN 'industry' THEN coalesce(a.industry, '(none)')

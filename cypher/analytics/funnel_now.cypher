@@ -3,15 +3,16 @@
 // without a matched lead, segment or industry are counted under "(none)".
 // @param by STRING = "none" how to split: one of: none, segment, industry, source
 // @column group STRING the segment, industry or lead source; "all" when by = none
-// @column stage STRING
+// @column stage STRING the account stage
 // @column stage_order INTEGER position in the funnel: 1 target, 2 engaged, 3 mqa, 4 sql, 5 accepted, 6 opportunity, 7 won, 8 lost, 9 nurture, 10 disqualified
 // @column accounts INTEGER accounts in that stage (and group)
 MATCH (a:Account)
 OPTIONAL MATCH (a)<-[:WORKS_AT]-(:Contact)<-[:MATCHED_TO]-(l:Lead)
 WHERE $by = 'source'
-WITH a, reduce(first = null, x IN collect(l) |
-       CASE WHEN first IS NULL OR x.created_at < first.created_at
-                 OR (x.created_at = first.created_at AND x.id < first.id) THEN x ELSE first END) AS lead
+WITH a, collect(l) AS leads
+WITH a, reduce(first = null, ld IN leads |
+       CASE WHEN first IS NULL OR ld.created_at < first.created_at
+                 OR (ld.created_at = first.created_at AND ld.id < first.id) THEN ld ELSE first END) AS lead
 WITH CASE $by
        WHEN 'segment' THEN coalesce(a.segment, '(none)')
        WHEN 'industry' THEN coalesce(a.industry, '(none)')

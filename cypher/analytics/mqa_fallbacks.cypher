@@ -5,8 +5,8 @@
 // @param to FLOAT = null end of the period (exclusive), epoch seconds (default: `now`)
 // @param now FLOAT = null reference time, epoch seconds (default: the service clock)
 // @column id STRING the account
-// @column name STRING
-// @column segment STRING
+// @column name STRING the account's name
+// @column segment STRING the account's segment
 // @column fell_from STRING mqa or sql
 // @column fell_to STRING engaged or target
 // @column at FLOAT when, epoch seconds

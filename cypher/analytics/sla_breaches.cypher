@@ -11,10 +11,10 @@
 // @param limit INTEGER = 500 at most this many rows
 // @column stage STRING sql or mqa
 // @column id STRING the account
-// @column name STRING
+// @column name STRING the account's name
 // @column owner STRING the account owner (sales rep)
 // @column entered_at FLOAT when the account entered the stage, epoch seconds
-// @column sla_hours FLOAT
+// @column sla_hours FLOAT the SLA that applied
 // @column status STRING acted, moved_on or open
 // @column action STRING the person's action when acted
 // @column actor STRING who acted (or rules@<version> when moved_on)

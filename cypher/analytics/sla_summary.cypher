@@ -8,7 +8,7 @@
 // @param sql_sla_hours FLOAT = null hours sales has to act on an SQL (default: the active ruleset's sla.sql_hours)
 // @param mqa_sla_hours FLOAT = null hours sales has to act on an MQA (default: the active ruleset's sla.mqa_hours)
 // @column stage STRING sql or mqa
-// @column sla_hours FLOAT
+// @column sla_hours FLOAT the SLA that applied
 // @column entered INTEGER entries into the stage in the period
 // @column acted INTEGER acted on by a person
 // @column acted_within_sla INTEGER acted on within the SLA

@@ -22,9 +22,10 @@ WHERE $by = 'campaign' AND x.at <= s.at
 WITH a, s, total, collect(DISTINCT k.id) AS campaigns
 OPTIONAL MATCH (a)<-[:WORKS_AT]-(:Contact)<-[:MATCHED_TO]-(l:Lead)
 WHERE $by = 'source'
-WITH a, s, total, campaigns, reduce(first = null, x IN collect(l) |
-       CASE WHEN first IS NULL OR x.created_at < first.created_at
-                 OR (x.created_at = first.created_at AND x.id < first.id) THEN x ELSE first END) AS lead
+WITH a, s, total, campaigns, collect(l) AS leads
+WITH a, s, total, campaigns, reduce(first = null, ld IN leads |
+       CASE WHEN first IS NULL OR ld.created_at < first.created_at
+                 OR (ld.created_at = first.created_at AND ld.id < first.id) THEN ld ELSE first END) AS lead
 WITH a, s, total, CASE $by
        WHEN 'source' THEN [coalesce(lead.source, '(none)')]
        WHEN 'campaign' THEN CASE WHEN size(campaigns) = 0 THEN ['(none)'] ELSE campaigns END

@@ -6,14 +6,14 @@
 // @param to FLOAT = null end of the period (exclusive), epoch seconds (default: `now`)
 // @param now FLOAT = null reference time, epoch seconds (default: the service clock)
 // @param include_open BOOLEAN = false also count stays not yet ended, measured up to `now`
-// @column stage STRING
+// @column stage STRING the stage stayed in
 // @column stage_order INTEGER position in the funnel: 1 target ... 10 disqualified
 // @column stays INTEGER stays measured
 // @column open INTEGER of those, stays still open at `now`
-// @column median_days FLOAT
-// @column p90_days FLOAT
-// @column mean_days FLOAT
-// @column max_days FLOAT
+// @column median_days FLOAT median days in the stage
+// @column p90_days FLOAT 90th percentile of days in the stage (percentileCont)
+// @column mean_days FLOAT mean days in the stage
+// @column max_days FLOAT longest stay, days
 WITH coalesce($to, $now) AS t1
 WITH coalesce($from, t1 - 365 * 86400.0) AS t0, t1
 MATCH (a:Account)-[:TRANSITIONED]->(s:StageChange)

@@ -5,13 +5,13 @@
 // @param now FLOAT = null reference time, epoch seconds (default: the service clock)
 // @param limit INTEGER = 100 at most this many accounts
 // @column id STRING the account
-// @column name STRING
-// @column segment STRING
-// @column industry STRING
+// @column name STRING the account's name
+// @column segment STRING the account's segment
+// @column industry STRING the account's industry
 // @column owner STRING the account owner (sales rep)
 // @column mqa_since FLOAT when it became MQA, epoch seconds
-// @column days_in_mqa FLOAT
-// @column mqa_score FLOAT
+// @column days_in_mqa FLOAT days since it became MQA
+// @column mqa_score FLOAT its MQA score when last evaluated
 // @column missing_roles LIST<STRING> required buying roles not covered
 MATCH (a:Account)
 WHERE a.stage = 'mqa' AND a.stage_since <= $now - $min_days * 86400.0

@@ -7,10 +7,11 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from graphsvc import __version__
+from graphsvc import __version__, auth
 from graphsvc.api import errors
-from graphsvc.api.routes import accounts, contacts, health, ingest, qualification, rules
+from graphsvc.api.routes import accounts, contacts, cypher, health, ingest, qualification, queries, reports, rules
 from graphsvc.api.state import AppState, Clock
+from graphsvc.auth import api as keys
 from graphsvc.config import Settings
 from graphsvc.store.factory import open_store
 from graphsvc.store.graph_store import GraphStore
@@ -18,7 +19,8 @@ from graphsvc.store.graph_store import GraphStore
 log = logging.getLogger("graphsvc")
 
 # Every router of the API, in the order their routes appear in /docs.
-ROUTERS = (health, ingest, accounts, qualification, contacts, rules)
+# Who may call each router is decided in graphsvc/auth/policy.py (ROUTER_ROLES).
+ROUTERS = (health, ingest, accounts, qualification, contacts, rules, queries, cypher, reports, keys)
 
 DESCRIPTION = """
 Account-based qualification over a graph of accounts, contacts, buying roles and engagement.
@@ -63,6 +65,7 @@ def create_app(
 
     app = FastAPI(title="graphsvc", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     errors.install(app)
+    auth.install(app, settings)
     for module in ROUTERS:
-        app.include_router(module.router)
+        app.include_router(module.router, dependencies=auth.dependencies_for(module))
     return app

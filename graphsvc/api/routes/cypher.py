@@ -1,0 +1,71 @@
+"""Ad-hoc read-only Cypher for analysts.
+
+Read-only is the engine's job, never the text's: FalkorDB runs it with GRAPH.RO_QUERY and Neo4j in a
+READ access-mode transaction, both of which refuse any write however it is spelt. Here we only add
+the limits (timeout, row limit) and say clearly why a statement was refused.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field, field_validator
+
+from graphsvc.api.deps import State
+from graphsvc.errors import GraphsvcError, StoreError
+
+router = APIRouter(tags=["analytics"])
+
+# Parameter names go into FalkorDB's `CYPHER name=value` header: identifiers only.
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+_WRITE_REFUSED = ("read-only", "read only", "writing in read access mode", "not allowed in read", "accessmode")
+
+
+class CypherRefused(GraphsvcError):
+    status_code = 400
+    code = "write_refused"
+
+
+class InvalidQuery(GraphsvcError):
+    status_code = 400
+    code = "invalid_query"
+
+
+class CypherIn(BaseModel):
+    query: str = Field(min_length=1, max_length=100_000, description="One Cypher statement.")
+    params: dict[str, Any] = Field(default_factory=dict, description="Parameters, referenced as `$name`.")
+
+    @field_validator("params")
+    @classmethod
+    def _names(cls, params: dict[str, Any]) -> dict[str, Any]:
+        bad = [k for k in params if not _NAME.match(k)]
+        if bad:
+            raise ValueError(f"parameter names must be identifiers: {', '.join(map(repr, bad))}")
+        return params
+
+
+@router.post("/v1/cypher", summary="Run your own read-only Cypher",
+             description="Runs in a transaction the engine itself keeps read-only (FalkorDB GRAPH.RO_QUERY, Neo4j "
+             "READ access mode): any write is refused with 400 `write_refused` and changes nothing. Stopped after "
+             "GRAPHSVC_QUERY_TIMEOUT_S (default 10 s) with 408; at most GRAPHSVC_QUERY_ROW_LIMIT rows (default "
+             "10,000), `truncated: true` when more matched. Nodes and relationships come back as property maps "
+             "with `_labels` or `_type`.",
+             responses={400: {"description": "A write, or a statement the engine cannot run"},
+                        408: {"description": "Ran past the timeout; the query was stopped"}})
+def run_cypher(body: CypherIn, state: State) -> dict[str, Any]:
+    settings = state.settings
+    started = time.perf_counter()
+    try:
+        result = state.store.read_only(body.query, body.params, timeout_s=settings.query_timeout_s,
+                                       row_limit=settings.query_row_limit)
+    except StoreError as exc:
+        text = exc.message
+        if any(marker in text.lower() for marker in _WRITE_REFUSED):
+            raise CypherRefused(f"this endpoint is read-only: the engine refused the statement ({text})") from exc
+        raise InvalidQuery(text) from exc
+    columns = list(result.rows[0]) if result.rows else []
+    return {"columns": columns, "rows": result.rows, "row_count": len(result.rows), "truncated": result.truncated,
+            "row_limit": settings.query_row_limit, "elapsed_ms": round((time.perf_counter() - started) * 1000, 1)}

@@ -1,0 +1,33 @@
+"""API keys with roles (ingest, sales, analyst, admin): stored hashed in a JSON file, checked per
+router by the role table in `policy`. `install(app, settings)` wires the key store into an app."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI
+
+from graphsvc.auth.keys import ROLES, ApiKey, KeyStore, keys_path
+from graphsvc.auth.policy import ROUTER_ROLES, dependencies_for, is_loopback
+from graphsvc.config import Settings
+
+log = logging.getLogger("graphsvc.auth")
+
+__all__ = ["ROLES", "ROUTER_ROLES", "ApiKey", "KeyStore", "dependencies_for", "install", "is_loopback", "keys_path"]
+
+OPEN_WARNING = (
+    "NO API KEYS CONFIGURED (%s does not exist): the API is OPEN to every loopback client and refuses all "
+    "others. Create keys with `graphsvc keys create --role ROLE` before exposing it."
+)
+
+
+def install(app: FastAPI, settings: Settings) -> KeyStore:
+    keystore = KeyStore.for_settings(settings)
+    app.state.keystore = keystore
+    if not keystore.enforced:
+        log.warning("!" * 100)
+        log.warning(OPEN_WARNING, keystore.path)
+        log.warning("!" * 100)
+    elif not keystore.keys():
+        log.warning("the API keys file %s holds no keys: every protected route answers 401", keystore.path)
+    return keystore

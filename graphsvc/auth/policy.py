@@ -1,0 +1,132 @@
+"""Who may call what: one role table, by router, and the dependency that enforces it.
+
+Every router in `graphsvc.api.app.ROUTERS` has an entry here, keyed by its module name: either
+OPEN, or the roles allowed per HTTP method ("*" for the methods not listed). `admin` may call
+everything. A router without an entry is refused to everyone but admin (fail closed) and fails
+tests/test_auth.py, so a new router cannot ship without a decision about who may use it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from types import ModuleType
+from typing import Annotated
+
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+
+from graphsvc.auth.keys import ApiKey, KeyStore
+from graphsvc.errors import GraphsvcError
+
+log = logging.getLogger("graphsvc.auth")
+
+OPEN = "open"
+ADMIN = "admin"
+RoleSpec = str | dict[str, tuple[str, ...]]
+
+ROUTER_ROLES: dict[str, RoleSpec] = {
+    "graphsvc.api.routes.health": OPEN,
+    "graphsvc.api.routes.ingest": {"*": ("ingest",)},  # POST accounts, contacts, leads, activities
+    "graphsvc.api.routes.accounts": {"*": ("sales",)},  # the board, an account
+    "graphsvc.api.routes.qualification": {"*": ("sales",)},  # readiness, buying center, history, transitions
+    "graphsvc.api.routes.contacts": {"*": ("sales",)},  # a contact, confirm its roles
+    # Everyone who reads readiness or reports needs the agreement behind them; changing it is admin's.
+    "graphsvc.api.routes.rules": {"GET": ("sales", "analyst"), "*": ()},
+    "graphsvc.api.routes.queries": {"*": ("analyst",)},
+    "graphsvc.api.routes.cypher": {"*": ("analyst",)},
+    "graphsvc.api.routes.reports": {"*": ("analyst",)},
+    "graphsvc.auth.api": {"*": ()},  # keys
+}
+
+
+class Unauthorized(GraphsvcError):
+    status_code = 401
+    code = "unauthorized"
+
+
+class Forbidden(GraphsvcError):
+    status_code = 403
+    code = "forbidden"
+
+
+def allowed_roles(module_name: str, method: str) -> tuple[str, ...] | None:
+    """The roles that may call `method` on the module's routes (admin always may); None = open."""
+    spec = ROUTER_ROLES.get(module_name, {"*": ()})
+    if spec == OPEN:
+        return None
+    roles = spec.get(method.upper(), spec.get("*", ()))
+    return tuple(dict.fromkeys((*roles, ADMIN)))
+
+
+def is_loopback(host: str | None) -> bool:
+    if host is None:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+_bearer = HTTPBearer(auto_error=False, description="`Authorization: Bearer <key>`")
+_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="or `X-API-Key: <key>`")
+
+
+def _keystore(request: Request) -> KeyStore:
+    return request.app.state.keystore
+
+
+def require(module_name: str):
+    """The dependency that guards one router's routes."""
+    if module_name not in ROUTER_ROLES:
+        log.error("router %s has no entry in graphsvc.auth.policy.ROUTER_ROLES: admin only", module_name)
+
+    async def guard(
+        request: Request,
+        keystore: Annotated[KeyStore, Depends(_keystore)],
+        bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None,
+        header: Annotated[str | None, Security(_header)] = None,
+    ) -> ApiKey | None:
+        roles = allowed_roles(module_name, request.method)
+        if roles is None:
+            return None
+        if not keystore.enforced:
+            return _open_mode(request)
+        secret = header or (bearer.credentials if bearer else None)
+        if not secret:
+            raise Unauthorized("an API key is required: send `Authorization: Bearer <key>` or `X-API-Key: <key>`")
+        key = keystore.authenticate(secret)
+        if key is None:
+            raise Unauthorized("the API key is not valid (unknown or revoked)")
+        if not set(key.roles) & set(roles):
+            raise Forbidden(
+                f"this key's roles ({', '.join(key.roles)}) do not allow {request.method} {request.url.path}; "
+                f"it needs one of: {', '.join(roles)}",
+                details={"key_roles": list(key.roles), "required": list(roles)},
+            )
+        request.state.api_key = key
+        return key
+
+    return guard
+
+
+def _open_mode(request: Request) -> None:
+    # No keys configured: loopback clients only, even if the server was bound wider by other means.
+    host = request.client.host if request.client else None
+    try:
+        ipaddress.ip_address((host or "").strip("[]"))
+    except ValueError:
+        return None  # not an IP peer (in-process test client, unix socket): local by construction
+    if not is_loopback(host):
+        raise Unauthorized("no API keys are configured, so this service only answers loopback clients; "
+                           "create a key with `graphsvc keys create --role ROLE`")
+    return None
+
+
+def dependencies_for(module: ModuleType) -> list:
+    """What `include_router` adds for the module: nothing for an OPEN router, else its guard."""
+    if ROUTER_ROLES.get(module.__name__) == OPEN:
+        return []
+    return [Depends(require(module.__name__))]
