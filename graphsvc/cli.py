@@ -101,6 +101,7 @@ def serve(host: str, port: int, data_dir: Path | None, demo: bool) -> None:
     from graphsvc.store.factory import open_store
 
     settings = _settings(data_dir)
+    _check_keys_for(host, settings)
     try:
         # Opened here, not in the app's lifespan, so "data dir in use" or "engine won't start"
         # is a one-line error and exit 1 rather than a traceback from the server's startup.
@@ -166,6 +167,116 @@ def seed(accounts: int, seed_: int, as_of: str | None, batch_size: int, data_dir
         _fail(exc.message)
     finally:
         opened.close()
+
+
+
+def _check_keys_for(host: str, settings: Settings) -> None:
+    """Without API keys the API is open, so it may only listen on loopback."""
+    from graphsvc.auth import KeyStore, is_loopback
+
+    try:
+        keys = KeyStore.for_settings(settings).keys()
+    except GraphsvcError as exc:
+        _fail(exc.message)
+    if not keys and not is_loopback(host):
+        _fail(f"refusing to listen on {host} without API keys (none in {KeyStore.for_settings(settings).path}): "
+              "create one with `graphsvc keys create --role admin`, or listen on 127.0.0.1")
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
+              help="A parameter of the query (repeatable). Lists: a,b,c. Times: epoch seconds or ISO-8601.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--api", metavar="URL", envvar="GRAPHSVC_API_URL",
+              help="Run through a running service instead of opening the store (key: GRAPHSVC_API_KEY).")
+@data_dir_option
+def query(name: str | None, params: tuple[str, ...], fmt: str, api: str | None, data_dir: Path | None) -> None:
+    """Run a query of the analysts' Cypher library (cypher/analytics/) and print its rows.
+
+    Without NAME, list the library. Example: graphsvc query stuck_mqas --param min_days=45 --format csv
+    """
+    import os
+
+    from graphsvc.analytics import commands
+
+    try:
+        if not name:
+            click.echo(commands.describe_library())
+            return
+        pairs = commands.parse_pairs(params)
+        if api:
+            out = commands.run_remote(api, os.environ.get("GRAPHSVC_API_KEY"), name, pairs, fmt)
+        else:
+            out = commands.run_local(_settings(data_dir), name, pairs, fmt)
+    except GraphsvcError as exc:
+        problems = exc.details if isinstance(exc.details, list) else []
+        _fail(exc.message + "".join(f"\n  {d['field']}: {d['message']}" for d in problems if isinstance(d, dict)))
+    click.echo(out)
+
+
+@main.group()
+def keys() -> None:
+    """Manage API keys (stored hashed in <data dir>/api_keys.json or GRAPHSVC_API_KEYS_FILE).
+
+    Roles: ingest (write data), sales (readiness, buying centers, transitions, roles), analyst
+    (library queries, ad-hoc Cypher, reports), admin (rules, keys; implies every role).
+    """
+
+
+@keys.command("create")
+@click.option("--role", "roles", multiple=True, required=True,
+              type=click.Choice(["ingest", "sales", "analyst", "admin"]), help="A role of the key (repeatable).")
+@click.option("--label", default=None, help="Who or what uses the key.")
+@data_dir_option
+def keys_create(roles: tuple[str, ...], label: str | None, data_dir: Path | None) -> None:
+    """Create a key and print it, once, alone on the last line (only its hash is kept).
+
+    Example: KEY=$(graphsvc keys create --role analyst --label "BI dashboards")
+    """
+    from graphsvc.auth import KeyStore
+
+    store = KeyStore.for_settings(_settings(data_dir))
+    try:
+        key, secret = store.create(list(roles), label)
+    except GraphsvcError as exc:
+        _fail(exc.message)
+    click.echo(f"created API key {key.id} with role(s) {', '.join(key.roles)} in {store.path}", err=True)
+    click.echo("copy it now: it is not shown again", err=True)
+    click.echo(secret)
+
+
+@keys.command("list")
+@data_dir_option
+def keys_list(data_dir: Path | None) -> None:
+    """List the keys: id, roles, label, creation time (never the secrets)."""
+    from graphsvc.auth import KeyStore
+
+    store = KeyStore.for_settings(_settings(data_dir))
+    try:
+        found = store.keys()
+    except GraphsvcError as exc:
+        _fail(exc.message)
+    if not store.path.exists():
+        click.echo(f"no keys file ({store.path}): the API runs open, on loopback only", err=True)
+    for k in found:
+        click.echo(f"{k.id}  {','.join(k.roles):<24} {k.created_at}  {k.label or ''}".rstrip())
+
+
+@keys.command("revoke")
+@click.argument("key_id")
+@data_dir_option
+def keys_revoke(key_id: str, data_dir: Path | None) -> None:
+    """Revoke a key by id (a running service refuses it from its next request)."""
+    from graphsvc.auth import KeyStore
+
+    try:
+        found = KeyStore.for_settings(_settings(data_dir)).revoke(key_id)
+    except GraphsvcError as exc:
+        _fail(exc.message)
+    if not found:
+        _fail(f"no API key with id {key_id!r}")
+    click.echo(f"revoked {key_id}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,80 @@
+"""What `graphsvc query` does: run a library query on the store, or through a running service."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterable
+
+from graphsvc.analytics import library
+from graphsvc.analytics.output import render
+from graphsvc.analytics.runner import Context, Runner
+from graphsvc.config import Settings
+from graphsvc.errors import GraphsvcError, InvalidInput
+
+
+def parse_pairs(pairs: Iterable[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise InvalidInput(f"--param {pair!r}: expected KEY=VALUE", details=[{"field": pair, "message": "no ="}])
+        out[key.strip()] = value
+    return out
+
+
+def describe_library() -> str:
+    lines = []
+    for name in library.names():
+        q = library.describe(library.get(name))
+        params = ", ".join(f"{p['name']}={json.dumps(p['default'])}" for p in q["params"])
+        lines += [f"{name}({params})", f"    {q['description']}", ""]
+    return "\n".join(lines).rstrip()
+
+
+def run_local(settings: Settings, name: str, pairs: dict[str, str], fmt: str) -> str:
+    from graphsvc.qualification.registry import active_ruleset_for
+    from graphsvc.store.factory import open_store
+
+    query = library.get(name)
+    library.coerce(query, pairs, strings=True)  # bad parameters fail before an engine is started
+    opened = open_store(settings)
+    try:
+        runner = Runner(opened.store, Context.of(time.time(), active_ruleset_for(opened.store)),
+                        timeout_s=settings.query_timeout_s, row_limit=settings.query_row_limit)
+        result = runner.run(name, pairs, strings=True)
+    finally:
+        opened.close()
+    return _render(result.columns, result.rows, result.truncated, fmt, query)
+
+
+def run_remote(url: str, key: str | None, name: str, pairs: dict[str, str], fmt: str) -> str:
+    """Through a running service (whose embedded store this process could not open: it is locked)."""
+    query = library.get(name)
+    params = {k: v for k, v in library.coerce(query, pairs, strings=True).items() if k in pairs}
+    request = urllib.request.Request(
+        f"{url.rstrip('/')}/v1/queries/{name}", data=json.dumps({"params": params}).encode(), method="POST",
+        headers={"Content-Type": "application/json", **({"Authorization": f"Bearer {key}"} if key else {})},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=600) as response:
+            body = json.load(response)
+    except urllib.error.HTTPError as exc:
+        detail = exc.read().decode(errors="replace")
+        try:
+            detail = json.loads(detail).get("message", detail)
+        except ValueError:
+            pass
+        raise GraphsvcError(f"{url} answered {exc.code}: {detail}") from exc
+    except urllib.error.URLError as exc:
+        raise GraphsvcError(f"cannot reach {url}: {exc.reason}") from exc
+    return _render(body["columns"], body["rows"], body["truncated"], fmt, query)
+
+
+def _render(columns, rows, truncated: bool, fmt: str, query) -> str:
+    text = render(columns, rows, fmt, query.columns)
+    if truncated and fmt == "table":
+        text += "\n(truncated at the row limit, GRAPHSVC_QUERY_ROW_LIMIT)"
+    return text
