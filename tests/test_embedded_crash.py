@@ -157,3 +157,27 @@ def test_second_service_on_same_data_dir_gets_clear_error(tmp_path):
         assert svc.http.get("/health").status_code == 200  # the first one is unharmed
     finally:
         svc.stop()
+
+
+def test_indexes_live_in_the_aof_base_not_its_replayed_tail(tmp_path):
+    """FalkorDB cannot use an index created while replaying its AOF (every later MERGE would scan
+    its label), so after creating the schema the embedded server rewrites the AOF: the indexes
+    must be in the RDB base and the replayed tail must not contain CREATE INDEX."""
+    from graphsvc.config import Settings
+    from graphsvc.store.factory import open_store
+
+    opened = open_store(Settings(data_dir=tmp_path, store=None))
+    try:
+        opened.store.upsert_accounts([{"id": "a", "props": {"name": "A"}}], [], 1.0)
+    finally:
+        opened.close()
+    aof = tmp_path / "falkordb" / "appendonlydir"
+    tails = list(aof.glob("*.incr.aof"))
+    assert tails and all(b"CREATE INDEX" not in t.read_bytes() for t in tails)
+    assert any(b"MERGE (a:Account" in t.read_bytes() for t in tails)
+    reopened = open_store(Settings(data_dir=tmp_path, store=None))
+    try:
+        assert reopened.store.account("a")["account"]["name"] == "A"
+        assert reopened.store.apply_schema() == 0  # nothing new: no second rewrite needed
+    finally:
+        reopened.close()

@@ -50,10 +50,12 @@ class Executor(ABC):
     def ping(self) -> dict[str, Any]:
         """Answer {"engine": ..., "version": ...} or raise StoreUnavailable."""
 
-    def run_schema(self, statements: Sequence[str]) -> None:
-        """Apply schema statements one by one (schema commands cannot share a transaction)."""
+    def run_schema(self, statements: Sequence[str]) -> int:
+        """Apply schema statements one by one (schema commands cannot share a transaction);
+        return how many created something."""
         for statement in statements:
             self.write(statement, {})
+        return len(statements)
 
     def close(self) -> None:  # pragma: no cover - trivial default
         pass

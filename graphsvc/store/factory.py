@@ -43,7 +43,9 @@ def open_store(settings: Settings, *, apply_schema: bool = True) -> OpenStore:
     opened = OpenStore(GraphStore(executor), server)
     try:
         if apply_schema:
-            opened.store.apply_schema()
+            created = opened.store.apply_schema()
+            if server and created:
+                server.compact()  # indexes belong in the AOF's RDB base: see EmbeddedFalkorDB.compact
     except Exception:
         opened.close()
         raise

@@ -60,15 +60,18 @@ class FalkorDBExecutor(Executor):
         rows = _rows(result)
         return ReadOnlyResult(rows=rows[:row_limit], truncated=len(rows) > row_limit)
 
-    def run_schema(self, statements: Sequence[str]) -> None:
+    def run_schema(self, statements: Sequence[str]) -> int:
         # FalkorDB has no IF NOT EXISTS for indexes: an index that is already there is success.
+        created = 0
         for statement in statements:
             try:
                 with _mapped_errors():
                     self._graph.query(statement)
+                created += 1
             except StoreError as exc:
                 if "already indexed" not in str(exc):
                     raise
+        return created
 
     def ping(self) -> dict[str, Any]:
         with _mapped_errors():

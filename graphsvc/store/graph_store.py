@@ -40,9 +40,9 @@ class GraphStore:
         """Analysts' own Cypher, in an engine-enforced read-only transaction."""
         return self.executor.read_only(text, params, timeout_s=timeout_s, row_limit=row_limit)
 
-    def apply_schema(self) -> None:
+    def apply_schema(self) -> int:
         """Indexes (and constraints on Neo4j), idempotently: the one per-dialect file."""
-        self.executor.run_schema(queries.get(f"schema/{self.dialect}").statements())
+        return self.executor.run_schema(queries.get(f"schema/{self.dialect}").statements())
 
     def ping(self) -> dict[str, Any]:
         return self.executor.ping()

@@ -54,11 +54,12 @@ class Neo4jExecutor(Executor):
         ) as session:
             return session.execute_read(work)
 
-    def run_schema(self, statements: Sequence[str]) -> None:
-        # Schema commands need their own auto-commit transactions on Neo4j.
+    def run_schema(self, statements: Sequence[str]) -> int:
+        # Schema commands need their own auto-commit transactions on Neo4j (IF NOT EXISTS: idempotent).
         for statement in statements:
             with _mapped_errors():
                 self._driver.execute_query(statement, database_=self.database)
+        return len(statements)
 
     def ping(self) -> dict[str, Any]:
         with _mapped_errors():
