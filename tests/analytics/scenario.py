@@ -23,7 +23,7 @@ c10-x (active, no reporting line).
 
 from __future__ import annotations
 
-from .graph import HOUR, GraphBuilder, t
+from .graph import GraphBuilder, t
 
 SEGMENTS = {"A1": "enterprise", "A2": "enterprise", "A3": "mid_market", "A4": "mid_market", "A5": "smb",
             "A6": "smb", "A7": "enterprise", "A8": "mid_market", "A9": "smb", "A10": "mid_market"}
@@ -116,4 +116,4 @@ def build(store) -> GraphBuilder:
     return g
 
 
-__all__ = ["HOUR", "build", "t"]
+__all__ = ["build", "t"]
