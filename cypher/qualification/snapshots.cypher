@@ -22,5 +22,7 @@ WITH a, c, stats, collect(CASE WHEN r IS NULL THEN NULL
 OPTIONAL MATCH (c)-[:REPORTS_TO]->(m:Contact)
 WITH a, c, stats, roles, m.id AS reports_to
 WITH a, collect(CASE WHEN c IS NULL THEN NULL
-                ELSE {contact: properties(c), reports_to: reports_to, roles: roles, stats: stats} END) AS contacts
-RETURN properties(a) AS account, contacts
+                ELSE {contact: c {.id, .email, .first_name, .last_name, .title, .seniority, .department, .status},
+                      reports_to: reports_to, roles: roles, stats: stats} END) AS contacts
+RETURN a {.id, .name, .domain, .industry, .employees, .annual_revenue, .country, .segment, .stage,
+          .stage_since, .qualified_at} AS account, contacts

@@ -115,16 +115,23 @@ def _rows(result: QueryResult) -> Rows:
     return [{name: _value(v) for name, v in zip(header, record)} for record in result.result_set]
 
 
+_SCALARS = (str, int, bool, type(None))
+
+
 def _value(v: Any) -> Any:
     """Maps and scalars pass through; graph entities become plain property maps."""
+    if isinstance(v, _SCALARS):
+        return v
+    if isinstance(v, float):
+        return normalise(v)
+    if isinstance(v, dict):
+        return {k: _value(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_value(x) for x in v]
     if isinstance(v, Node):
         return {"_labels": list(v.labels or []), **normalise(dict(v.properties or {}))}
     if isinstance(v, Edge):
         return {"_type": v.relation, **normalise(dict(v.properties or {}))}
     if isinstance(v, GraphPath):
         return {"nodes": [_value(n) for n in v.nodes()], "relationships": [_value(e) for e in v.edges()]}
-    if isinstance(v, dict):
-        return {str(k): _value(x) for k, x in v.items()}
-    if isinstance(v, list):
-        return [_value(x) for x in v]
     return normalise(v)
