@@ -161,9 +161,14 @@ class IngestService:
                         "confidence": role.confidence,
                     }
                 )
+        before = self.store.contact_accounts([r.id for r in rows])
         result = self.store.upsert_contacts(upserts, links, managers, roles, now)
         unmatched = [r.id for r in rows if not account_of[r.id]]
-        touched = sorted({a for a in account_of.values() if a})
+        # Only these can change an account's qualification: a role given, or an existing contact
+        # updated (title, employer: its old account too). A new contact has no engagement yet.
+        touched = {account_of[r.id] for r in rows if r.roles or r.id in before}
+        touched |= set(before.values())
+        touched = sorted(a for a in touched if a)
         return m.ContactUpsertResult(**result, unmatched=unmatched, accounts_touched=touched)
 
     # -- leads ------------------------------------------------------------------------------------

@@ -47,16 +47,16 @@ class FalkorDBExecutor(Executor):
     # -- the Executor interface -------------------------------------------------------------
     def read(self, query: str, params: dict[str, Any]) -> Rows:
         with _mapped_errors():
-            return _rows(self._graph.ro_query(query, params or None))
+            return _rows(self._graph.ro_query(params_header(params) + query))
 
     def write(self, query: str, params: dict[str, Any]) -> Rows:
         with _mapped_errors():
-            return _rows(self._graph.query(query, params or None))
+            return _rows(self._graph.query(params_header(params) + query))
 
     def read_only(self, query: str, params: dict[str, Any], *, timeout_s: float, row_limit: int) -> ReadOnlyResult:
         # GRAPH.RO_QUERY: the engine refuses any write, whatever the text looks like.
         with _mapped_errors():
-            result = self._graph.ro_query(query, params or None, timeout=max(1, int(timeout_s * 1000)))
+            result = self._graph.ro_query(params_header(params) + query, timeout=max(1, int(timeout_s * 1000)))
         rows = _rows(result)
         return ReadOnlyResult(rows=rows[:row_limit], truncated=len(rows) > row_limit)
 
@@ -84,6 +84,48 @@ class FalkorDBExecutor(Executor):
             self._db.connection.close()
         except Exception:  # noqa: BLE001 - closing a dead connection is not an error worth raising
             pass
+
+
+def params_header(params: dict[str, Any] | None) -> str:
+    """`CYPHER name=<literal> ...` for FalkorDB. Same output as the client's own builder, about
+    twice as fast: it dominates the client's cost of a 10,000-row batch."""
+    if not params:
+        return ""
+    return "CYPHER " + " ".join(f"{_key(k)}={_literal(v)}" for k, v in params.items()) + " "
+
+
+def _key(k: object) -> str:
+    key = str(k)
+    if not key or "`" in key:
+        raise ValueError(f"invalid parameter or map key {key!r}")
+    return key
+
+
+def _string(v: str) -> str:
+    return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _literal(v: Any) -> str:
+    t = type(v)
+    if t is str:
+        return _string(v)
+    if t is dict:
+        return "{" + ",".join(f"`{_key(k)}`:{_literal(x)}" for k, x in v.items()) + "}"
+    if t is list or t is tuple:
+        return "[" + ",".join(_literal(x) for x in v) + "]"
+    if v is None:
+        return "null"
+    if t is bool:
+        return "true" if v else "false"
+    if t is int or t is float:
+        return repr(v)
+    if isinstance(v, str):  # str subclasses (enums)
+        return _string(str(v))
+    if isinstance(v, dict):
+        return _literal(dict(v))
+    if isinstance(v, (list, tuple)):
+        return _literal(list(v))
+    return str(v)
 
 
 class _mapped_errors:

@@ -90,6 +90,11 @@ class GraphStore:
         row = self.read_one("read/existing_ids", accounts=sorted(set(accounts)), contacts=sorted(set(contacts)))
         return set(row["accounts"]), set(row["contacts"])
 
+    def contact_accounts(self, contact_ids: Sequence[str]) -> dict[str, str | None]:
+        """Existing contacts among `contact_ids` -> their current account (or None)."""
+        rows = self.read("read/contact_accounts", ids=sorted(set(contact_ids)))
+        return {r["id"]: r["account_id"] for r in rows}
+
     def accounts_by_domains(self, domains: Sequence[str]) -> dict[str, str]:
         """domain -> account id (the lowest id when several accounts share a domain)."""
         out: dict[str, str] = {}

@@ -15,6 +15,10 @@ _ERRORS = {
 }
 
 
+def _changes(changes: list[dict]) -> list[m.StageChangeOut]:
+    return [m.StageChangeOut.model_validate(c) for c in changes]
+
+
 @router.post("/accounts", response_model=m.UpsertResult, responses=_ERRORS, dependencies=[batch_limit("accounts")],
              summary="Upsert a batch of accounts (idempotent by id)")
 def post_accounts(batch: m.AccountBatch, ingest: Ingest, now: Now) -> m.UpsertResult:
@@ -26,7 +30,7 @@ def post_accounts(batch: m.AccountBatch, ingest: Ingest, now: Now) -> m.UpsertRe
 def post_contacts(batch: m.ContactBatch, ingest: Ingest, state: State, now: Now) -> m.ContactUpsertResult:
     result = ingest.contacts(batch.contacts, now)
     # New contacts and roles change buying-center coverage: requalify their accounts too.
-    result.stage_changes = requalify_touched(state, result.accounts_touched, now)
+    result.stage_changes = _changes(requalify_touched(state, result.accounts_touched, now))
     return result
 
 
@@ -47,5 +51,5 @@ def post_leads(batch: m.LeadBatch, ingest: Ingest, now: Now) -> m.LeadResult:
              "lists those whose stage changed.")
 def post_activities(batch: m.ActivityBatch, ingest: Ingest, state: State, now: Now) -> m.ActivityResult:
     result = ingest.activities(batch.activities, now)
-    result.stage_changes = requalify_touched(state, result.accounts_touched, now)
+    result.stage_changes = _changes(requalify_touched(state, result.accounts_touched, now))
     return result
