@@ -162,11 +162,11 @@ class IngestService:
                     }
                 )
         before = self.store.contact_accounts([r.id for r in rows])
-        result = self.store.upsert_contacts(upserts, links, managers, roles, now)
+        result = self.store.upsert_contacts(upserts, links, managers, roles, now, existing=list(before))
         unmatched = [r.id for r in rows if not account_of[r.id]]
-        # Only these can change an account's qualification: a role given, or an existing contact
-        # updated (title, employer: its old account too). A new contact has no engagement yet.
-        touched = {account_of[r.id] for r in rows if r.roles or r.id in before}
+        # Only an updated contact (title, roles, employer: its former account too) can change an
+        # account's qualification: a new one has no activities, so it can neither engage nor cover.
+        touched = {account_of[r.id] for r in rows if r.id in before}
         touched |= set(before.values())
         touched = sorted(a for a in touched if a)
         return m.ContactUpsertResult(**result, unmatched=unmatched, accounts_touched=touched)

@@ -62,9 +62,11 @@ class GraphStore:
         managers: Sequence[dict],
         roles: Sequence[dict],
         now: float,
+        existing: Sequence[str] = (),
     ) -> dict[str, int]:
+        """`existing`: ids among `rows` that existed before (only they can have links to replace)."""
         r = self.write("ingest/upsert_contacts", rows=list(rows), accounts=list(accounts), managers=list(managers),
-                       roles=list(roles), now=now, batch=_token())[0]
+                       roles=list(roles), now=now, batch=_token(), existing=sorted(existing))[0]
         return {"created": r["created"], "updated": r["total"] - r["created"]}
 
     def upsert_leads(self, leads: Sequence[dict], new_contacts: Sequence[dict], now: float) -> None:
