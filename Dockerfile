@@ -13,7 +13,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 COPY . /src
 RUN pip install /src \
     && rm -rf /src \
-    && useradd --create-home --uid 10001 graphsvc
+    && useradd --create-home --uid 10001 graphsvc \
+    && mkdir -p /var/lib/graphsvc && chown graphsvc /var/lib/graphsvc
 
 USER graphsvc
 WORKDIR /home/graphsvc
@@ -22,6 +23,6 @@ EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=4).status != 200)"]
 
-# Binds every interface of the container: the API has no authentication yet (API keys come in a
-# later issue), so publish it only where that is acceptable.
+# Binds every interface of the container, so the service refuses to start without API keys
+# (GRAPHSVC_DATA_DIR/api_keys.json; docker-compose.yml keeps them in a volume).
 CMD ["graphsvc", "serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -184,6 +184,28 @@ def _check_keys_for(host: str, settings: Settings) -> None:
 
 
 @main.command()
+@data_dir_option
+def requalify(data_dir: Path | None) -> None:
+    """Requalify every account now under the active ruleset (shows progress).
+
+    Stage changes are recorded with actor rules@<version>, as on ingest.
+    """
+    from graphsvc.store.factory import open_store
+
+    try:
+        opened = open_store(_settings(data_dir))
+    except GraphsvcError as exc:
+        _fail(exc.message)
+    try:
+        outcome = _requalify_all(opened.store)
+        click.echo(f"requalified {outcome['accounts']:,} accounts: {outcome['changed']:,} changed stage")
+    except GraphsvcError as exc:
+        _fail(exc.message)
+    finally:
+        opened.close()
+
+
+@main.command()
 @click.argument("name", required=False)
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
               help="A parameter of the query (repeatable). Lists: a,b,c. Times: epoch seconds or ISO-8601.")

@@ -1,0 +1,147 @@
+"""Qualification benchmark: full requalification, and readiness latency under concurrent clients.
+
+1. Loads the generated dataset into a fresh embedded store through the ingest service (or reuses
+   a data directory that already holds one: --data-dir, e.g. bench/ingest.py's api-2 directory).
+2. Times a full requalification of every account (snapshot query, pure engine, outcome write),
+   twice: the first run moves most accounts out of `target`, the second is the steady state.
+   Baseline in the same run: the snapshot query alone, i.e. what reading the data costs.
+3. Starts `graphsvc serve` on that data and measures GET /v1/accounts/{id}/readiness latency
+   with N concurrent clients over random accounts: p50, p90, p99, max and requests/s.
+
+    python bench/qualification.py --accounts 10000 --clients 8 --requests 4000
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from _common import Server, say  # noqa: E402
+
+from graphsvc.config import Settings  # noqa: E402
+from graphsvc.ingest.service import IngestService  # noqa: E402
+from graphsvc.loader import load  # noqa: E402
+from graphsvc.qualification.registry import active_ruleset_for, ingest_rules_for  # noqa: E402
+from graphsvc.qualification.service import PAGE, QualificationService  # noqa: E402
+from graphsvc.rules.snapshot import SECONDS_PER_DAY  # noqa: E402
+from graphsvc.store.factory import open_store  # noqa: E402
+from seeds.generator import generate  # noqa: E402
+
+
+def load_dataset(data_dir: Path, accounts: int, seed: int) -> None:
+    opened = open_store(Settings(data_dir=data_dir, store=None))
+    try:
+        if opened.store.counts()["accounts"]:
+            say(f"  {data_dir} already holds {opened.store.counts()}")
+            return
+        ds = generate(accounts=accounts, seed=seed, as_of=datetime.now(timezone.utc))
+        ingest = IngestService(opened.store, ingest_rules_for(opened.store))
+        report = load(ingest, {k: getattr(ds, k) for k in ("accounts", "contacts", "leads", "activities")},
+                      time.time(), batch_size=5_000)
+        say(f"  loaded {report.rows} in {report.seconds:.1f} s")
+    finally:
+        opened.close()
+
+
+def requalify(data_dir: Path) -> None:
+    opened = open_store(Settings(data_dir=data_dir, store=None))
+    try:
+        store = opened.store
+        rs = active_ruleset_for(store)
+        counts = store.counts()
+        say(f"  graph: {counts}")
+        # baseline: reading every snapshot, no engine, no write
+        now = time.time()
+        started = time.perf_counter()
+        after, n = "", 0
+        while page := [r["id"] for r in store.read("qualification/account_ids", after=after, limit=PAGE)]:
+            store.read("qualification/snapshots", ids=page, as_of=now,
+                       half_life_s=rs.activities.half_life_days * SECONDS_PER_DAY)
+            after, n = page[-1], n + len(page)
+        read_s = time.perf_counter() - started
+        say(f"  snapshot reads alone: {n:,} accounts in {read_s:.1f} s ({n / read_s:,.0f} accounts/s)")
+        for run in (1, 2):
+            started = time.perf_counter()
+            out = QualificationService(store, rs).requalify_all(time.time())
+            took = time.perf_counter() - started
+            say(f"  full requalification #{run}: {out['accounts']:,} accounts, {out['changed']:,} changed stage, "
+                f"{took:.1f} s ({out['accounts'] / took:,.0f} accounts/s; reads are {read_s / took:.0%} of it)")
+    finally:
+        opened.close()
+
+
+def readiness_latency(data_dir: Path, clients: int, requests: int, seed: int) -> None:
+    server = Server(data_dir)
+    try:
+        with httpx.Client(base_url=server.url, timeout=60) as c:
+            ids, cursor = [], None
+            while True:
+                page = c.get("/v1/accounts", params={"limit": 500, **({"cursor": cursor} if cursor else {})}).json()
+                ids += [i["id"] for i in page["items"]]
+                cursor = page["next_cursor"]
+                if not cursor:
+                    break
+        rng = random.Random(seed)
+        plan = [rng.choice(ids) for _ in range(requests)]
+        latencies: list[float] = []
+        errors: list[int] = []
+        lock = threading.Lock()
+
+        def worker(k: int) -> None:
+            with httpx.Client(base_url=server.url, timeout=60) as c:
+                for aid in plan[k::clients]:
+                    t = time.perf_counter()
+                    r = c.get(f"/v1/accounts/{aid}/readiness")
+                    dt = time.perf_counter() - t
+                    with lock:
+                        latencies.append(dt)
+                        if r.status_code != 200:
+                            errors.append(r.status_code)
+
+        # warm-up: one request per client
+        with httpx.Client(base_url=server.url, timeout=60) as c:
+            for aid in plan[:clients]:
+                c.get(f"/v1/accounts/{aid}/readiness")
+        started = time.perf_counter()
+        threads = [threading.Thread(target=worker, args=(k,)) for k in range(clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = time.perf_counter() - started
+        qs = statistics.quantiles(latencies, n=100)
+        say(f"  readiness, {clients} concurrent clients, {len(latencies):,} requests over {len(ids):,} accounts: "
+            f"p50 {qs[49] * 1000:.1f} ms, p90 {qs[89] * 1000:.1f} ms, p99 {qs[98] * 1000:.1f} ms, "
+            f"max {max(latencies) * 1000:.1f} ms, {len(latencies) / wall:,.0f} req/s, errors {len(errors)}")
+    finally:
+        server.stop()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--accounts", type=int, default=10_000)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--data-dir", type=Path, default=None, help="reuse a loaded embedded data directory")
+    ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument("--requests", type=int, default=4_000)
+    args = ap.parse_args()
+    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="graphsvc-qbench-")) / "data"
+    say(f"data: {data_dir}")
+    load_dataset(data_dir, args.accounts, args.seed)
+    requalify(data_dir)
+    readiness_latency(data_dir, args.clients, args.requests, args.seed)
+
+
+if __name__ == "__main__":
+    main()
