@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     neo4j_password: str = "neo4j"
     neo4j_database: str | None = None
     max_batch: int = Field(default=10_000, description="Rows per ingest batch before 413.")
+    requalify_interval_s: float = Field(
+        default=3600.0, ge=0, description="Requalify every account this often, so decay can lower stages; 0 = off."
+    )
     query_timeout_s: float = Field(default=10.0, description="Ad-hoc Cypher timeout.")
     query_row_limit: int = Field(default=10_000, description="Ad-hoc Cypher row limit.")
     api_keys_file: Path | None = Field(

@@ -82,7 +82,8 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data", store="falkordb://unused:0")
+    # requalify_interval_s=0: tests drive the periodic requalifier by hand (run_once)
+    return Settings(data_dir=tmp_path / "data", store="falkordb://unused:0", requalify_interval_s=0)
 
 
 @pytest.fixture

@@ -224,3 +224,15 @@ def test_rules_get_and_put(client):
 def test_unknown_account_404s(client):
     for path in ("readiness", "buying-center", "history"):
         assert client.get(f"/v1/accounts/nope/{path}").status_code == 404
+
+
+def test_periodic_requalification_lets_decay_lower_a_stage(client, clock):
+    """Nobody touches the account: only the periodic requalifier can drop its MQA after decay."""
+    setup_account(client)
+    post(client, [r for c in ("e1", "e2", "e3") for r in engineer_engagement(c)])
+    assert client.get("/v1/accounts/acme").json()["stage"] == "mqa"
+    clock.advance(200 * DAY)
+    out = client.app.state.requalifier.run_once()
+    assert out["changed"] == 1
+    assert client.get("/v1/accounts/acme").json()["stage"] in ("engaged", "target")
+    assert client.get("/v1/accounts/acme/history").json()[-1]["from"] == "mqa"

@@ -13,6 +13,7 @@ from graphsvc.api.routes import accounts, contacts, cypher, health, ingest, qual
 from graphsvc.api.state import AppState, Clock
 from graphsvc.auth import api as keys
 from graphsvc.config import Settings
+from graphsvc.qualification.scheduler import Requalifier
 from graphsvc.store.factory import open_store
 from graphsvc.store.graph_store import GraphStore
 
@@ -57,9 +58,11 @@ def create_app(
         app.state.graphsvc = state
         if on_start:
             on_start(state)
+        app.state.requalifier = Requalifier(state, settings.requalify_interval_s).start()
         try:
             yield
         finally:
+            app.state.requalifier.stop()
             if opened:
                 opened.close()
 
