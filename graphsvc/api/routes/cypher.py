@@ -34,6 +34,16 @@ class InvalidQuery(GraphsvcError):
     code = "invalid_query"
 
 
+# LOAD CSV reads files and URLs, not the graph: read-only transactions allow it, so this endpoint
+# refuses it itself (defence in depth; the engine still enforces read-only for everything else).
+_LOAD_CSV = re.compile(r"\bLOAD(?:\s|/\*.*?\*/|//[^\n]*\n)*CSV\b", re.I | re.S)
+
+
+class LoadCsvRefused(GraphsvcError):
+    status_code = 400
+    code = "load_csv_refused"
+
+
 class CypherIn(BaseModel):
     query: str = Field(min_length=1, max_length=100_000, description="One Cypher statement.")
     params: dict[str, Any] = Field(default_factory=dict, description="Parameters, referenced as `$name`.")
@@ -57,6 +67,8 @@ class CypherIn(BaseModel):
                         408: {"description": "Ran past the timeout; the query was stopped"}})
 def run_cypher(body: CypherIn, state: State) -> dict[str, Any]:
     settings = state.settings
+    if _LOAD_CSV.search(body.query):
+        raise LoadCsvRefused("LOAD CSV is not allowed here: it reads files and URLs on the server, not the graph")
     started = time.perf_counter()
     try:
         result = state.store.read_only(body.query, body.params, timeout_s=settings.query_timeout_s,
