@@ -90,7 +90,9 @@ data_dir_option = click.option(
 @click.option("--port", default=8000, show_default=True, type=int, envvar="GRAPHSVC_PORT", help="Port. Env: GRAPHSVC_PORT.")
 @data_dir_option
 @click.option("--demo", is_flag=True, help="Load the demo dataset (seeds/demo) if the store is empty.")
-def serve(host: str, port: int, data_dir: Path | None, demo: bool) -> None:
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), envvar="GRAPHSVC_WORKERS",
+              help="API worker processes (one per core is a good start). Env: GRAPHSVC_WORKERS.")
+def serve(host: str, port: int, data_dir: Path | None, demo: bool, workers: int) -> None:
     """Start the HTTP API (OpenAPI page at /docs).
 
     Example: graphsvc serve --demo   then open http://127.0.0.1:8000/docs
@@ -109,10 +111,38 @@ def serve(host: str, port: int, data_dir: Path | None, demo: bool) -> None:
     except GraphsvcError as exc:
         _fail(exc.message)
     try:
-        app = create_app(settings, store=opened.store, on_start=_load_demo_if_empty if demo else None)
-        uvicorn.run(app, host=host, port=port, log_level="info")
+        if workers == 1:
+            app = create_app(settings, store=opened.store, on_start=_load_demo_if_empty if demo else None)
+            uvicorn.run(app, host=host, port=port, log_level="info")
+        else:
+            _serve_workers(settings, opened, host, port, workers, demo)
     finally:
         opened.close()
+
+
+def _serve_workers(settings: Settings, opened, host: str, port: int, workers: int, demo: bool) -> None:
+    """Several uvicorn worker processes over one store. This process owns the embedded engine (if
+    any) and the periodic requalifier; the workers connect to the engine as an external one."""
+    import os
+
+    import uvicorn
+
+    from graphsvc.api.state import AppState
+    from graphsvc.qualification.scheduler import Requalifier
+
+    state = AppState(settings=settings, store=opened.store)
+    if demo:
+        _load_demo_if_empty(state)
+    os.environ["GRAPHSVC_DATA_DIR"] = str(settings.data_dir)  # API keys live there
+    os.environ["GRAPHSVC_REQUALIFY_INTERVAL_S"] = "0"  # only this process requalifies periodically
+    if opened.server:
+        os.environ["GRAPHSVC_STORE"] = opened.server.url
+    requalifier = Requalifier(state, settings.requalify_interval_s).start()
+    try:
+        uvicorn.run("graphsvc.api.app:app_from_env", factory=True, host=host, port=port, workers=workers,
+                    log_level="info")
+    finally:
+        requalifier.stop()
 
 
 def _load_demo_if_empty(state) -> None:

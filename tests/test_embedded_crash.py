@@ -27,12 +27,12 @@ def _port() -> int:
 
 
 class Service:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, *args: str) -> None:
         self.port = _port()
         self.data_dir = data_dir
         self.log = data_dir.parent / f"service-{self.port}.log"
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "graphsvc.cli", "serve", "--port", str(self.port), "--data-dir", str(data_dir)],
+            [sys.executable, "-m", "graphsvc.cli", "serve", "--port", str(self.port), "--data-dir", str(data_dir), *args],
             stdout=open(self.log, "w"), stderr=subprocess.STDOUT,
             env={**os.environ, "GRAPHSVC_STORE": ""},
         )
@@ -181,3 +181,16 @@ def test_indexes_live_in_the_aof_base_not_its_replayed_tail(tmp_path):
         assert reopened.store.apply_schema() == 0  # nothing new: no second rewrite needed
     finally:
         reopened.close()
+
+
+def test_several_workers_share_one_embedded_engine(tmp_path):
+    svc = Service(tmp_path / "data", "--workers", "2")
+    try:
+        svc.wait_healthy()
+        for n in range(6):  # spread over both workers by the kernel's accept queue
+            assert svc.http.post("/v1/accounts", json=_batch(n)).status_code == 200
+        assert _count_batches(svc, range(6)) == {n: 3 for n in range(6)}
+        engines = [p for p in psutil.Process(svc.proc.pid).children(recursive=True) if "redis-server" in p.name()]
+        assert len(engines) == 1  # one engine, owned by the supervising process
+    finally:
+        svc.stop()

@@ -72,3 +72,8 @@ def create_app(
     for module in ROUTERS:
         app.include_router(module.router, dependencies=auth.dependencies_for(module))
     return app
+
+
+def app_from_env() -> FastAPI:
+    """App factory for `graphsvc serve --workers N`: settings from the environment."""
+    return create_app(Settings())

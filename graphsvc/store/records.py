@@ -64,9 +64,8 @@ def snapshot(row: dict[str, Any], recent: list[dict[str, Any]] | None = None):
                     for r in sorted(c.get("roles") or [], key=lambda r: (r["role"], r.get("buying_group") or ""))
                 ),
                 stats=tuple(
-                    ActivityStat(type=s["type"], count=int(s["count"]), last_at=float(s["last_at"]),
-                                 decay_weight=float(s["decay_weight"]))
-                    for s in sorted(c.get("stats") or [], key=lambda s: s["type"])
+                    ActivityStat(type=t, count=int(n), last_at=float(last), decay_weight=float(w))
+                    for t, n, last, w in sorted(zip(*(c.get("stats") or [[], [], [], []])))
                 ),
                 recent=tuple(by_contact.get(p["id"], ())),
             )
