@@ -199,3 +199,18 @@ def test_oversized_batch_is_413(client, settings):
 def test_health(client):
     body = client.get("/health").json()
     assert body["status"] == "ok" and body["store"]["engine"] in ("falkordb", "neo4j")
+
+
+def test_contact_moving_employer_replaces_the_link_and_requalifies_both(client):
+    seed_accounts(client)
+    seed_contacts(client)
+    r = client.post("/v1/contacts", json={"contacts": [
+        {"id": "c-eng", "email": "eli@waferworks.example", "account_id": "acc-wafer", "reports_to": None}]})
+    assert r.status_code == 200, r.text
+    assert r.json()["accounts_touched"] == ["acc-acme", "acc-wafer"]
+    eng = client.get("/v1/contacts/c-eng").json()
+    assert eng["account_id"] == "acc-wafer" and eng["reports_to"] is None
+    assert client.get("/v1/accounts/acc-acme").json()["contact_count"] == 1
+    # a new contact alone cannot change any qualification: nothing to requalify
+    r = client.post("/v1/contacts", json={"contacts": [{"id": "c-new", "email": "new@acme-motion.example"}]})
+    assert r.json()["accounts_touched"] == [] and r.json()["created"] == 1

@@ -140,13 +140,11 @@ class IngestService:
             if r.roles and not account_of[r.id]:
                 errors.add(i, "roles", "buying roles need an account: give account_id or an email on an account's domain", r.id)
         errors.raise_if_any()
-        upserts, links, managers, roles = [], [], [], []
+        upserts, managers, roles = [], [], []
         for r, email in zip(rows, emails):
             props = r.model_dump(exclude_unset=True, exclude={"id", "account_id", "reports_to", "roles"})
             props["email"] = email
-            upserts.append({"id": r.id, "props": props})
-            if account_of[r.id]:
-                links.append({"id": r.id, "account_id": account_of[r.id]})
+            upserts.append({"id": r.id, "props": props, "account_id": account_of[r.id]})
             if "reports_to" in r.model_fields_set:
                 managers.append({"id": r.id, "reports_to": r.reports_to})
             for role in r.roles or []:
@@ -162,7 +160,7 @@ class IngestService:
                     }
                 )
         before = self.store.contact_accounts([r.id for r in rows])
-        result = self.store.upsert_contacts(upserts, links, managers, roles, now, existing=list(before))
+        result = self.store.upsert_contacts(upserts, managers, roles, now, existing=list(before))
         unmatched = [r.id for r in rows if not account_of[r.id]]
         # Only an updated contact (title, roles, employer: its former account too) can change an
         # account's qualification: a new one has no activities, so it can neither engage nor cover.

@@ -58,15 +58,15 @@ class GraphStore:
     def upsert_contacts(
         self,
         rows: Sequence[dict],
-        accounts: Sequence[dict],
         managers: Sequence[dict],
         roles: Sequence[dict],
         now: float,
         existing: Sequence[str] = (),
     ) -> dict[str, int]:
-        """`existing`: ids among `rows` that existed before (only they can have links to replace)."""
-        r = self.write("ingest/upsert_contacts", rows=list(rows), accounts=list(accounts), managers=list(managers),
-                       roles=list(roles), now=now, batch=_token(), existing=sorted(existing))[0]
+        """`rows`: {id, props, account_id}; `existing`: ids among them that existed before (only
+        they can have a manager line to replace)."""
+        r = self.write("ingest/upsert_contacts", rows=list(rows), managers=list(managers), roles=list(roles),
+                       now=now, batch=_token(), existing=sorted(existing))[0]
         return {"created": r["created"], "updated": r["total"] - r["created"]}
 
     def upsert_leads(self, leads: Sequence[dict], new_contacts: Sequence[dict], now: float) -> None:
