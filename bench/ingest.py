@@ -88,9 +88,9 @@ def run_raw(data: dict[str, list[dict]], batch: int, workdir: Path) -> dict[str,
         server.stop()
 
 
-def run_api(data: dict[str, list[dict]], batch: int, workdir: Path, clients: int) -> dict[str, float]:
+def run_api(data: dict[str, list[dict]], batch: int, workdir: Path, clients: int, workers: int) -> dict[str, float]:
     """`clients` batches in flight at once (kinds stay in order: contacts only after accounts)."""
-    server = Server(workdir / f"api-{clients}")
+    server = Server(workdir / f"api-{clients}", workers=workers)
     out = {}
     try:
         with httpx.Client(base_url=server.url, timeout=600, limits=httpx.Limits(max_connections=clients)) as client:
@@ -127,6 +127,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--clients", type=int, nargs="+", default=[1, 2],
                     help="API runs with this many batches in flight (default: 1 and 2)")
+    ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes of the API server")
     ap.add_argument("--workdir", type=Path, default=None, help="keep the data here (default: a temp dir)")
     args = ap.parse_args()
 
@@ -140,12 +141,13 @@ def main() -> None:
     say(f"  {', '.join(f'{len(v):,} {k}' for k, v in data.items())} in {time.perf_counter() - started:.1f} s")
 
     raw = run_raw(data, args.batch, workdir)
-    apis = {c: run_api(data, args.batch, workdir, c) for c in args.clients}
+    apis = {c: run_api(data, args.batch, workdir, c, args.workers) for c in args.clients}
 
     total_rows = sum(len(v) for v in data.values())
     raw_t = sum(raw.values())
     for clients, api in apis.items():
-        say(f"\nAPI with {clients} batch(es) in flight vs raw (one UNWIND per batch, sequential); batch {args.batch:,}")
+        say(f"\nAPI ({args.workers} worker(s)) with {clients} batch(es) in flight vs raw (one UNWIND per batch, "
+            f"sequential); batch {args.batch:,}")
         say(f"{'kind':<12}{'rows':>12}{'raw rows/s':>14}{'api rows/s':>14}{'api/raw':>10}")
         for kind in KINDS:
             n = len(data[kind])
