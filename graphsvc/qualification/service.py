@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -65,18 +66,25 @@ class QualificationService:
         return changes
 
     def requalify_all(self, now: float, progress: Progress | None = None) -> dict[str, Any]:
-        done, changes, after = 0, [], ""
-        while True:
-            page = [r["id"] for r in self.store.read("qualification/account_ids", after=after, limit=PAGE)]
-            if not page:
-                break
-            results = [evaluate(s, self.ruleset, now) for s in self.snapshots(page, now)]
-            changes.extend(self._record(results, now))
-            done += len(page)
-            after = page[-1]
-            if progress:
-                progress(done, len(changes))
+        """Every account, a page at a time. The next page's snapshots are read while this page is
+        evaluated and written (the engine's Python work and the engine's read overlap)."""
+        done, changes = 0, []
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshots") as pool:
+            page = self._page("")
+            pending = pool.submit(self.snapshots, page, now) if page else None
+            while pending is not None:
+                snaps = pending.result()
+                next_page = self._page(page[-1])
+                pending = pool.submit(self.snapshots, next_page, now) if next_page else None
+                changes.extend(self._record([evaluate(s, self.ruleset, now) for s in snaps], now))
+                done += len(page)
+                page = next_page
+                if progress:
+                    progress(done, len(changes))
         return {"accounts": done, "changed": len(changes), "changes": changes}
+
+    def _page(self, after: str) -> list[str]:
+        return [r["id"] for r in self.store.read("qualification/account_ids", after=after, limit=PAGE)]
 
     def _record(self, results: list[Qualification], now: float) -> list[dict[str, Any]]:
         if not results:
@@ -95,7 +103,9 @@ class QualificationService:
         return [{"account_id": c["id"], "from": c["from"], "to": c["to"], "reason": c["reason"]} for c in changed]
 
     # -- reads --------------------------------------------------------------------------------
-    def evaluate_at(self, account_id: str, as_of: float, now: float) -> tuple[Qualification, dict[str, Any]]:
+    def evaluate_at(
+        self, account_id: str, as_of: float, now: float
+    ) -> tuple[Qualification, dict[str, Any], AccountSnapshot]:
         """The engine's view at `as_of` (no write). For a past as_of the stage is the one the
         account had then, replayed from its history."""
         snap = self.snapshot(account_id, as_of, recent=True)
@@ -106,7 +116,7 @@ class QualificationService:
             since = then[-1]["at"] if then else None
             qualified = snap.qualified_at if snap.qualified_at is not None and snap.qualified_at <= as_of else None
             snap = replace(snap, stage=stage, stage_since=since, qualified_at=qualified)
-        return evaluate(snap, self.ruleset, as_of), stored
+        return evaluate(snap, self.ruleset, as_of), stored, snap
 
     def history(self, account_id: str) -> list[dict[str, Any]]:
         return self.store.read("qualification/history", id=account_id)
