@@ -19,15 +19,16 @@ WITH a, c, collect(type) AS types,
      collect(CASE WHEN type IS NULL THEN NULL ELSE n END) AS counts,
      collect(CASE WHEN type IS NULL THEN NULL ELSE last_at END) AS lasts,
      collect(CASE WHEN type IS NULL THEN NULL ELSE weight END) AS weights
-WITH a, c, [types, counts, lasts, weights] AS stats
+// Roles through OPTIONAL MATCH + collect, not a pattern comprehension: FalkorDB 4.16 returned
+// null relationship properties from `[(c)-[r:MEMBER_OF]->(g) | r.role]` for MERGEd relationships.
 OPTIONAL MATCH (c)-[r:MEMBER_OF]->(g:BuyingGroup)
-WITH a, c, stats, collect(CASE WHEN r IS NULL THEN NULL
-                          ELSE {role: r.role, source: r.source, confidence: r.confidence,
-                                buying_group: g.name, at: r.at} END) AS roles
+WITH a, c, types, counts, lasts, weights,
+     collect(CASE WHEN r IS NULL THEN NULL
+             ELSE {role: r.role, source: r.source, confidence: r.confidence, buying_group: g.name, at: r.at} END) AS roles
 OPTIONAL MATCH (c)-[:REPORTS_TO]->(m:Contact)
-WITH a, c, stats, roles, m.id AS reports_to
+WITH a, c, types, counts, lasts, weights, roles, m.id AS reports_to
 WITH a, collect(CASE WHEN c IS NULL THEN NULL
                 ELSE {contact: c {.id, .email, .first_name, .last_name, .title, .seniority, .department, .status},
-                      reports_to: reports_to, roles: roles, stats: stats} END) AS contacts
+                      reports_to: reports_to, roles: roles, stats: [types, counts, lasts, weights]} END) AS contacts
 RETURN a {.id, .name, .domain, .industry, .employees, .annual_revenue, .country, .segment, .stage,
           .stage_since, .qualified_at} AS account, contacts

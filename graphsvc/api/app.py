@@ -11,6 +11,7 @@ from graphsvc import __version__, auth
 from graphsvc.api import errors
 from graphsvc.api.routes import accounts, contacts, cypher, health, ingest, qualification, queries, reports, rules
 from graphsvc.api.state import AppState, Clock
+from graphsvc.api.timing import ServerTiming
 from graphsvc.auth import api as keys
 from graphsvc.config import Settings
 from graphsvc.qualification.scheduler import Requalifier
@@ -68,6 +69,7 @@ def create_app(
 
     app = FastAPI(title="graphsvc", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     errors.install(app)
+    app.add_middleware(ServerTiming)
     auth.install(app, settings)
     for module in ROUTERS:
         app.include_router(module.router, dependencies=auth.dependencies_for(module))

@@ -108,7 +108,9 @@ class QualificationService:
     ) -> tuple[Qualification, dict[str, Any], AccountSnapshot]:
         """The engine's view at `as_of` (no write). For a past as_of the stage is the one the
         account had then, replayed from its history."""
-        snap = self.snapshot(account_id, as_of, recent=True)
+        # No individual activities: top activities come from the per-type stats (grouped by contact
+        # and type), which halves the engine time of a readiness answer.
+        snap = self.snapshot(account_id, as_of)
         stored = {"stage": snap.stage, "stage_since": snap.stage_since}
         if as_of < now:
             then = [h for h in self.history(account_id) if h["at"] <= as_of]

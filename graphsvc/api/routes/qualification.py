@@ -3,8 +3,9 @@
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
+import orjson
 from fastapi import APIRouter, Query
-from fastapi.responses import ORJSONResponse
+from fastapi.responses import Response
 from pydantic import AwareDatetime, BaseModel, Field
 
 from graphsvc.api.deps import Now, Qualifier
@@ -21,29 +22,34 @@ AsOf = Annotated[
 _404 = {404: {"description": "Unknown account"}}
 
 
+def _json(body: dict[str, Any]) -> Response:
+    """The engine's answer is plain JSON data already: orjson it, skipping FastAPI's encoder."""
+    return Response(orjson.dumps(body), media_type="application/json")
+
+
 def _as_of(as_of: datetime | None, now: float) -> float:
     return min(as_of.timestamp(), now) if as_of else now
 
 
-@router.get("/{account_id}/readiness", responses=_404, response_class=ORJSONResponse, summary="Is the account ready for sales, and if not, why?",
+@router.get("/{account_id}/readiness", responses=_404, summary="Is the account ready for sales, and if not, why?",
             description="Stage, scores, every MQA and SQL check (name, passed, value, threshold, detail), the top "
             "contributing contacts and activities, the buying-center summary and the next action with why. "
             "Read-only: nothing is written.")
-def readiness(account_id: str, q: Qualifier, now: Now, as_of: AsOf = None) -> ORJSONResponse:
+def readiness(account_id: str, q: Qualifier, now: Now, as_of: AsOf = None) -> Response:
     result, stored, _ = q.evaluate_at(account_id, _as_of(as_of, now), now)
     body = iso_times(result.to_dict())
     body["stored_stage"] = stored["stage"]
     body["buying_center"] = {k: body["buying_center"][k] for k in ("required", "missing", "unengaged", "covered")}
-    return ORJSONResponse(body)  # plain JSON data already: skip FastAPI's generic encoder
+    return _json(body)
 
 
-@router.get("/{account_id}/buying-center", responses=_404, response_class=ORJSONResponse, summary="Per required role: covered or missing, and who could cover it",
+@router.get("/{account_id}/buying-center", responses=_404, summary="Per required role: covered or missing, and who could cover it",
             description="Covered roles list their contacts with role source, confidence and when they last engaged; "
             "missing or unengaged roles list candidate contacts (title inference) and, where the org chart allows, "
             "the introduction path from an engaged contact (networkx over REPORTS_TO).")
-def buying_center(account_id: str, q: Qualifier, now: Now, as_of: AsOf = None) -> ORJSONResponse:
+def buying_center(account_id: str, q: Qualifier, now: Now, as_of: AsOf = None) -> Response:
     result, _, snap = q.evaluate_at(account_id, _as_of(as_of, now), now)
-    return ORJSONResponse(iso_times(buying_center_view(result, snap, q.ruleset)))
+    return _json(iso_times(buying_center_view(result, snap, q.ruleset)))
 
 
 @router.get("/{account_id}/history", responses=_404, summary="Every stage change: from, to, at, actor, reason")
