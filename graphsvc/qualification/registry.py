@@ -1,8 +1,9 @@
 """The active ruleset of a running service, and what the other features need of it.
 
 The active ruleset lives in the graph (a `Ruleset` node holding its TOML), so every API worker and
-replica agrees on it. Each process caches the parsed ruleset by version and re-reads only the
-version per request (one small query), so a `PUT /v1/rules` on one worker reaches all of them.
+replica agrees on it. Each process caches parsed rulesets by version and reads only the active
+version per request (one tiny query; the TOML only when a version is new to the process), so a
+`PUT /v1/rules` on one worker reaches all of them at their next request.
 """
 
 from __future__ import annotations
@@ -20,16 +21,16 @@ _lock = threading.Lock()
 
 
 def active_ruleset_for(store: GraphStore) -> Ruleset:
-    row = store.read_one("qualification/active_ruleset")
-    if row is None:
+    current = store.read_one("qualification/active_ruleset_version")
+    if current is None:
         return default_ruleset()
-    version = row["version"]
     with _lock:
-        rs = _cache.get(version)
+        rs = _cache.get(current["version"])
     if rs is None:
+        row = store.read_one("qualification/active_ruleset")
         rs = load_ruleset(row["toml"])
         with _lock:
-            _cache[version] = rs
+            _cache[rs.version] = rs
     return rs
 
 
