@@ -84,8 +84,9 @@ _EPOCH_KEYS = TIME_FIELDS | {"as_of", "last_engaged_at", "due_at", "last_at"}
 def iso_times(value: Any) -> Any:
     """Recursively speak ISO-8601 for every epoch-seconds field of an engine result."""
     if isinstance(value, dict):
-        return {k: iso(v) if k in _EPOCH_KEYS and isinstance(v, (int, float)) else iso_times(v)
+        return {k: (iso(v) if k in _EPOCH_KEYS and isinstance(v, (int, float)) and not isinstance(v, bool)
+                    else iso_times(v) if isinstance(v, (dict, list)) else v)
                 for k, v in value.items()}
     if isinstance(value, list):
-        return [iso_times(v) for v in value]
+        return [iso_times(v) if isinstance(v, (dict, list)) else v for v in value]
     return value
