@@ -22,13 +22,13 @@ def free_port() -> int:
 class Server:
     """`graphsvc serve` on an embedded store in `data_dir`, as a child process."""
 
-    def __init__(self, data_dir: Path, extra_env: dict | None = None, workers: int = 1) -> None:
+    def __init__(self, data_dir: Path, extra_env: dict | None = None, workers: int = 1, *args: str) -> None:
         self.port = free_port()
         self.log = open(data_dir.parent / f"server-{self.port}.log", "w")  # noqa: SIM115
         env = {**os.environ, "GRAPHSVC_STORE": "", **(extra_env or {})}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "graphsvc.cli", "serve", "--port", str(self.port), "--data-dir", str(data_dir),
-             "--workers", str(workers)],
+             "--workers", str(workers), *args],
             stdout=self.log, stderr=subprocess.STDOUT, env=env,
         )
         self.url = f"http://127.0.0.1:{self.port}"

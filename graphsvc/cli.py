@@ -92,7 +92,9 @@ data_dir_option = click.option(
 @click.option("--demo", is_flag=True, help="Load the demo dataset (seeds/demo) if the store is empty.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), envvar="GRAPHSVC_WORKERS",
               help="API worker processes (one per core is a good start). Env: GRAPHSVC_WORKERS.")
-def serve(host: str, port: int, data_dir: Path | None, demo: bool, workers: int) -> None:
+@click.option("--access-log/--no-access-log", default=True, show_default=True,
+              help="Log every request (uvicorn's access log).")
+def serve(host: str, port: int, data_dir: Path | None, demo: bool, workers: int, access_log: bool) -> None:
     """Start the HTTP API (OpenAPI page at /docs).
 
     Example: graphsvc serve --demo   then open http://127.0.0.1:8000/docs
@@ -113,14 +115,16 @@ def serve(host: str, port: int, data_dir: Path | None, demo: bool, workers: int)
     try:
         if workers == 1:
             app = create_app(settings, store=opened.store, on_start=_load_demo_if_empty if demo else None)
-            uvicorn.run(app, host=host, port=port, log_level="info")
+            uvicorn.run(app, host=host, port=port, log_level="info", access_log=access_log)
         else:
-            _serve_workers(settings, opened, host, port, workers, demo)
+            _serve_workers(settings, opened, host, port, workers, demo, access_log)
     finally:
         opened.close()
 
 
-def _serve_workers(settings: Settings, opened, host: str, port: int, workers: int, demo: bool) -> None:
+def _serve_workers(
+    settings: Settings, opened, host: str, port: int, workers: int, demo: bool, access_log: bool
+) -> None:
     """Several uvicorn worker processes over one store. This process owns the embedded engine (if
     any) and the periodic requalifier; the workers connect to the engine as an external one."""
     import os
@@ -140,7 +144,7 @@ def _serve_workers(settings: Settings, opened, host: str, port: int, workers: in
     requalifier = Requalifier(state, settings.requalify_interval_s).start()
     try:
         uvicorn.run("graphsvc.api.app:app_from_env", factory=True, host=host, port=port, workers=workers,
-                    log_level="info")
+                    log_level="info", access_log=access_log)
     finally:
         requalifier.stop()
 
