@@ -107,7 +107,7 @@ def _wrk(url: str, ids: list[str], clients: int, workers: int, seconds: int = 20
         '  return wrk.format("GET", "/v1/accounts/" .. ids[math.random(#ids)] .. "/readiness")\n'
         "end\n"
     )
-    out = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", "--latency", "-s", str(script), url],
+    out = subprocess.run(["wrk", f"-t{min(2, clients)}", f"-c{clients}", f"-d{seconds}s", "--latency", "-s", str(script), url],
                          capture_output=True, text=True, check=True).stdout
     dist = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)$", out, re.M))
     rate = re.search(r"Requests/sec:\s+(\S+)", out).group(1)
