@@ -8,6 +8,8 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -57,6 +59,23 @@ def _requalify_all(store) -> dict:
     )
     progress.close()
     return outcome
+
+
+@contextmanager
+def _open_store(data_dir: Path | None) -> Iterator:
+    """The configured store for a one-shot command; any GraphsvcError ends it with exit 1."""
+    from graphsvc.store.factory import open_store
+
+    try:
+        opened = open_store(_settings(data_dir))
+    except GraphsvcError as exc:
+        _fail(exc.message)
+    try:
+        yield opened
+    except GraphsvcError as exc:
+        _fail(exc.message)
+    finally:
+        opened.close()
 
 
 def _fail(message: str) -> None:
@@ -178,16 +197,14 @@ def seed(accounts: int, seed_: int, as_of: str | None, batch_size: int, data_dir
     from graphsvc.ingest.service import IngestService
     from graphsvc.loader import load
     from graphsvc.qualification.registry import ingest_rules_for
-    from graphsvc.store.factory import open_store
 
-    when = datetime.fromisoformat(as_of) if as_of else datetime.now(timezone.utc)
+    try:
+        when = datetime.fromisoformat(as_of) if as_of else datetime.now(timezone.utc)
+    except ValueError:
+        raise click.BadParameter(f"{as_of!r} is not an ISO-8601 time", param_hint="--as-of") from None
     if when.tzinfo is None:
         raise click.BadParameter("needs a timezone, e.g. 2026-11-01T00:00:00Z", param_hint="--as-of")
-    try:
-        opened = open_store(_settings(data_dir))
-    except GraphsvcError as exc:
-        _fail(exc.message)
-    try:
+    with _open_store(data_dir) as opened:
         dataset = generate(accounts=accounts, seed=seed_, as_of=when)
         ingest = IngestService(opened.store, ingest_rules_for(opened.store))
         data = {k: getattr(dataset, k) for k in ("accounts", "contacts", "leads", "activities")}
@@ -197,11 +214,6 @@ def seed(accounts: int, seed_: int, as_of: str | None, batch_size: int, data_dir
         click.echo(f"loaded {report.rows} in {report.seconds:.1f} s")
         outcome = _requalify_all(opened.store)
         click.echo(f"requalified {outcome['accounts']:,} accounts: {outcome['changed']:,} changed stage")
-    except GraphsvcError as exc:
-        _fail(exc.message)
-    finally:
-        opened.close()
-
 
 
 def _check_keys_for(host: str, settings: Settings) -> None:
@@ -224,19 +236,9 @@ def requalify(data_dir: Path | None) -> None:
 
     Stage changes are recorded with actor rules@<version>, as on ingest.
     """
-    from graphsvc.store.factory import open_store
-
-    try:
-        opened = open_store(_settings(data_dir))
-    except GraphsvcError as exc:
-        _fail(exc.message)
-    try:
+    with _open_store(data_dir) as opened:
         outcome = _requalify_all(opened.store)
         click.echo(f"requalified {outcome['accounts']:,} accounts: {outcome['changed']:,} changed stage")
-    except GraphsvcError as exc:
-        _fail(exc.message)
-    finally:
-        opened.close()
 
 
 @main.command()
