@@ -107,7 +107,7 @@ _PORTABLE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bCOLLECT\s*\{", re.I),
      "COLLECT { } subquery is not in the portable subset: use OPTIONAL MATCH and collect()"),
     (re.compile(r"\bCALL\s*(?:\([^()]*\)\s*)?\{", re.I),
-     "CALL { } subquery is not in the portable subset: use WITH, OPTIONAL MATCH and aggregation"),
+     "a subquery (CALL { }) is not in the portable subset: use WITH, OPTIONAL MATCH and aggregation"),
     (re.compile(r"(?<![\w$.])apoc\s*\.", re.I),
      "APOC is not in the portable subset (a Neo4j plugin; FalkorDB has none)"),
     (re.compile(r"\bSHORTEST\b", re.I),
