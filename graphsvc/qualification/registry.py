@@ -1,14 +1,16 @@
 """The active ruleset of a running service, and what the other features need of it.
 
 The active ruleset lives in the graph (a `Ruleset` node holding its TOML), so every API worker and
-replica agrees on it. Each process caches parsed rulesets by version and reads only the active
-version per request (one tiny query; the TOML only when a version is new to the process), so a
-`PUT /v1/rules` on one worker reaches all of them at their next request.
+replica agrees on it. Each process caches parsed rulesets by version and re-reads the active
+version at most once a second (one tiny query; the TOML only when a version is new to the
+process), so a `PUT /v1/rules` on one worker reaches all of them within a second.
 """
 
 from __future__ import annotations
 
 import threading
+import time
+import weakref
 
 from graphsvc.api.state import AppState
 from graphsvc.ingest.service import IngestRules
@@ -18,16 +20,35 @@ from graphsvc.store.graph_store import GraphStore
 
 _cache: dict[str, Ruleset] = {}
 _lock = threading.Lock()
+# The active version, re-read at most once a second per store: a PUT /v1/rules on another worker
+# reaches this one within a second (on this worker at once, see activate()).
+VERSION_TTL_S = 1.0
+_version: weakref.WeakKeyDictionary[GraphStore, tuple[float, str | None]] = weakref.WeakKeyDictionary()
+
+
+def _active_version(store: GraphStore) -> str | None:
+    key, now = store, time.monotonic()
+    with _lock:
+        seen = _version.get(key)
+    if seen and now - seen[0] < VERSION_TTL_S:
+        return seen[1]
+    row = store.read_one("qualification/active_ruleset_version")
+    version = row["version"] if row else None
+    with _lock:
+        _version[key] = (now, version)
+    return version
 
 
 def active_ruleset_for(store: GraphStore) -> Ruleset:
-    current = store.read_one("qualification/active_ruleset_version")
-    if current is None:
+    version = _active_version(store)
+    if version is None:
         return default_ruleset()
     with _lock:
-        rs = _cache.get(current["version"])
+        rs = _cache.get(version)
     if rs is None:
         row = store.read_one("qualification/active_ruleset")
+        if row is None:  # the version seen a moment ago is gone (a store was reset)
+            return default_ruleset()
         rs = load_ruleset(row["toml"])
         with _lock:
             _cache[rs.version] = rs
@@ -40,6 +61,7 @@ def activate(store: GraphStore, text: str, *, actor: str, now: float) -> Ruleset
     store.write("qualification/activate_ruleset", version=rs.version, toml=text, at=now, actor=actor)
     with _lock:
         _cache[rs.version] = rs
+        _version[store] = (time.monotonic(), rs.version)
     return rs
 
 
