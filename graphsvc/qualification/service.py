@@ -47,13 +47,11 @@ class QualificationService:
         rows = self.store.read("qualification/snapshots", ids=list(ids), as_of=as_of, half_life_s=half_life_s)
         return [records.snapshot(r) for r in rows]
 
-    def snapshot(self, account_id: str, as_of: float, *, recent: bool = False) -> AccountSnapshot:
-        half_life_s = self.ruleset.activities.half_life_days * SECONDS_PER_DAY
-        row = self.store.read_one("qualification/snapshots", ids=[account_id], as_of=as_of, half_life_s=half_life_s)
-        if row is None:
+    def snapshot(self, account_id: str, as_of: float) -> AccountSnapshot:
+        found = self.snapshots([account_id], as_of)
+        if not found:
             raise NotFound(f"no account with id {account_id!r}")
-        acts = self.store.read("qualification/recent_activities", id=account_id, as_of=as_of) if recent else None
-        return records.snapshot(row, acts)
+        return found[0]
 
     # -- requalification (writes) ---------------------------------------------------------------
     def requalify(self, ids: Sequence[str], now: float) -> list[dict[str, Any]]:

@@ -38,17 +38,11 @@ def contact(row: dict[str, Any]) -> dict[str, Any]:
     return props
 
 
-def snapshot(row: dict[str, Any], recent: list[dict[str, Any]] | None = None):
-    """A `qualification/snapshots` row (+ optional recent activities) -> rules AccountSnapshot."""
-    from graphsvc.rules.snapshot import AccountSnapshot, Activity, ActivityStat, ContactSnapshot, RoleAssignment
+def snapshot(row: dict[str, Any]):
+    """A `qualification/snapshots` row -> rules AccountSnapshot (engagement as per-type stats)."""
+    from graphsvc.rules.snapshot import AccountSnapshot, ActivityStat, ContactSnapshot, RoleAssignment
 
     a = row["account"]
-    by_contact: dict[str, list[Activity]] = {}
-    for x in recent or ():
-        by_contact.setdefault(x["contact_id"], []).append(
-            Activity(id=x["id"], type=x["type"], at=float(x["at"]), contact_id=x["contact_id"],
-                     asset=x.get("asset"), campaign=x.get("campaign"))
-        )
     contacts = []
     for c in sorted(row.get("contacts") or [], key=lambda c: c["contact"]["id"]):
         p = c["contact"]
@@ -67,7 +61,6 @@ def snapshot(row: dict[str, Any], recent: list[dict[str, Any]] | None = None):
                     ActivityStat(type=t, count=int(n), last_at=float(last), decay_weight=float(w))
                     for t, n, last, w in sorted(zip(*(c.get("stats") or [[], [], [], []])))
                 ),
-                recent=tuple(by_contact.get(p["id"], ())),
             )
         )
     return AccountSnapshot(
