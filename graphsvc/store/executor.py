@@ -61,10 +61,17 @@ class Executor(ABC):
         pass
 
 
+_NON_FINITE = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
+
+
 def normalise(value: Any) -> Any:
-    """Plain JSON-able values; integral floats become ints (FalkorDB sums integers as floats)."""
+    """Plain JSON-able values; integral floats become ints (FalkorDB sums integers as floats).
+    NaN and infinities, which JSON cannot carry, become the strings "NaN", "Infinity", "-Infinity"
+    (an analyst's `RETURN 0.0/0.0` is an answer, not a server error)."""
     if isinstance(value, float):
-        if math.isfinite(value) and value.is_integer() and abs(value) < 2**53:
+        if not math.isfinite(value):
+            return _NON_FINITE[repr(value)]
+        if value.is_integer() and abs(value) < 2**53:
             return int(value)
         return value
     if isinstance(value, dict):

@@ -18,9 +18,10 @@ from falkordb.node import Node
 from falkordb.path import Path as GraphPath
 from falkordb.query_result import QueryResult, parse_scalar
 
-from graphsvc.errors import Conflict, QueryTimeout, StoreError, StoreUnavailable
+from graphsvc.errors import Conflict, InvalidQuery, QueryTimeout, StoreError, StoreUnavailable, WriteRefused
 from graphsvc.store.executor import Executor, ReadOnlyResult, Rows, normalise
 
+_WRITE_REFUSED = ("read-only", "read only", "not allowed in read")
 _UNAVAILABLE = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError, ConnectionError, OSError)
 
 
@@ -67,8 +68,15 @@ class FalkorDBExecutor(Executor):
 
     def read_only(self, query: str, params: dict[str, Any], *, timeout_s: float, row_limit: int) -> ReadOnlyResult:
         # GRAPH.RO_QUERY: the engine refuses any write, whatever the text looks like.
-        with _mapped_errors():
-            result = self._graph.ro_query(params_header(params) + query, timeout=max(1, int(timeout_s * 1000)))
+        try:
+            with _mapped_errors():
+                result = self._graph.ro_query(params_header(params) + query, timeout=max(1, int(timeout_s * 1000)))
+        except StoreError as exc:
+            # FalkorDB gives no error codes: its refusal of a write in RO_QUERY is told by its text.
+            if any(marker in exc.message.lower() for marker in _WRITE_REFUSED):
+                raise WriteRefused(f"this endpoint is read-only: the engine refused the statement ({exc.message})") \
+                    from exc
+            raise InvalidQuery(exc.message) from exc
         rows = _rows(result)
         return ReadOnlyResult(rows=rows[:row_limit], truncated=len(rows) > row_limit)
 
@@ -175,8 +183,7 @@ def _compact(cell: list, graph) -> Any:
     if kind == 2 or kind == 3 or kind == 1:  # string, integer, null
         return raw
     if kind == 5:  # double, sent as text
-        f = float(raw)
-        return int(f) if f.is_integer() and abs(f) < 2**53 else f
+        return normalise(float(raw))
     if kind == 10:  # map: key, [type, value], key, ...
         return {raw[i]: _compact(raw[i + 1], graph) for i in range(0, len(raw), 2)}
     if kind == 6:

@@ -47,6 +47,15 @@ class GraphStore:
     def ping(self) -> dict[str, Any]:
         return self.executor.ping()
 
+    def delete_all(self, batch: int = 10_000) -> int:
+        """Empty the graph (schema stays), `batch` nodes per transaction; return nodes removed."""
+        total = 0
+        while True:
+            deleted = self.write("admin/delete_all", batch=batch)[0]["deleted"]
+            total += deleted
+            if deleted == 0:
+                return total
+
     def close(self) -> None:
         self.executor.close()
 

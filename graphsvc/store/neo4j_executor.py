@@ -1,29 +1,68 @@
 """Executor over the official `neo4j` driver (production, clusters, Aura).
 
-Reads go through managed read transactions (routed to readers in a cluster), writes through
-managed write transactions; the driver retries transient failures itself. Ad-hoc Cypher runs in a
-READ access-mode transaction, which the server enforces: any write is refused by Neo4j itself.
+Reads and writes go through `driver.execute_query` (managed transactions, READ routing for reads,
+the driver's own retries of transient failures), so they share the driver's bookmark manager:
+a read sees every write this service made before it, on a cluster too. Ad-hoc Cypher runs in a
+READ access-mode transaction with a server-side timeout; the server refuses any write in it.
+Failures are told apart by their GQL/Neo4j status codes, never by message text.
 """
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from typing import Any
 
 import neo4j
-from neo4j import GraphDatabase, Query, RoutingControl
+from neo4j import GraphDatabase, RoutingControl, unit_of_work
 from neo4j import exceptions as nx
+from neo4j import spatial
+from neo4j import time as ntime
 
-from graphsvc.errors import Conflict, QueryTimeout, StoreError, StoreUnavailable
+from graphsvc.errors import (
+    Conflict,
+    InvalidQuery,
+    QueryTimeout,
+    ResultTooLarge,
+    StoreError,
+    StoreUnavailable,
+    WriteRefused,
+)
 from graphsvc.store.executor import Executor, ReadOnlyResult, Rows, normalise
+
+# A transaction stopped by its timeout or terminated (by an admin or the memory guard).
+_TIMEOUT_CODES = (
+    "Neo.ClientError.Transaction.TransactionTimedOut",
+    "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
+    "Neo.TransientError.Transaction.TransactionTimedOut",
+    "Neo.ClientError.Transaction.Terminated",
+    "Neo.TransientError.Transaction.Terminated",
+    "Neo.ClientError.Transaction.LockClientStopped",
+    "Neo.TransientError.Transaction.LockClientStopped",
+)
+# A write, schema or admin command inside a READ transaction.
+_WRITE_REFUSED_CODES = ("Neo.ClientError.Statement.AccessMode", "Neo.ClientError.Security.Forbidden")
+_MEMORY_CODES = ("Neo.TransientError.General.MemoryPoolOutOfMemoryError",
+                 "Neo.TransientError.General.TransactionMemoryLimit",
+                 "Neo.TransientError.General.OutOfMemoryError")
 
 
 class Neo4jExecutor(Executor):
     dialect = "neo4j"
 
-    def __init__(self, uri: str, user: str, password: str, database: str | None = None) -> None:
+    def __init__(self, uri: str, user: str, password: str, database: str | None = None, *,
+                 connection_timeout_s: float = 5.0, retry_time_s: float = 10.0) -> None:
         self.uri, self.database = uri, database
-        self._driver = GraphDatabase.driver(uri, auth=(user, password))
+        self._driver = GraphDatabase.driver(
+            uri,
+            auth=(user, password),
+            # Fail fast when the server is gone: the API answers 503 and the client retries.
+            connection_timeout=connection_timeout_s,
+            connection_acquisition_timeout=connection_timeout_s + retry_time_s,
+            max_transaction_retry_time=retry_time_s,
+            # Portability notices (e.g. deprecations) are the linter's job, not a log line per query.
+            notifications_min_severity="OFF",
+        )
 
     def read(self, query: str, params: dict[str, Any]) -> Rows:
         with _mapped_errors():
@@ -33,24 +72,28 @@ class Neo4jExecutor(Executor):
         return [_record(r) for r in records]
 
     def write(self, query: str, params: dict[str, Any]) -> Rows:
-        def work(tx: neo4j.ManagedTransaction) -> Rows:
-            return [_record(r) for r in tx.run(query, params or {})]
-
-        with _mapped_errors(), self._driver.session(database=self.database) as session:
-            return session.execute_write(work)
+        with _mapped_errors():
+            records, _, _ = self._driver.execute_query(
+                query, params or {}, routing_=RoutingControl.WRITE, database_=self.database
+            )
+        return [_record(r) for r in records]
 
     def read_only(self, query: str, params: dict[str, Any], *, timeout_s: float, row_limit: int) -> ReadOnlyResult:
+        @unit_of_work(timeout=timeout_s)
         def work(tx: neo4j.ManagedTransaction) -> ReadOnlyResult:
-            result = tx.run(Query(query, timeout=timeout_s), params or {})
             rows: Rows = []
-            for record in result:
+            # Records stream in fetch-size batches: stop at the limit instead of loading them all.
+            for record in tx.run(query, params or {}):
                 if len(rows) == row_limit:
                     return ReadOnlyResult(rows=rows, truncated=True)
                 rows.append(_record(record))
             return ReadOnlyResult(rows=rows, truncated=False)
 
-        with _mapped_errors(), self._driver.session(
-            database=self.database, default_access_mode=neo4j.READ_ACCESS
+        with _mapped_errors(adhoc=True), self._driver.session(
+            database=self.database,
+            default_access_mode=neo4j.READ_ACCESS,
+            bookmark_manager=self._driver.execute_query_bookmark_manager,
+            fetch_size=min(max(row_limit + 1, 1), 1000),
         ) as session:
             return session.execute_read(work)
 
@@ -71,21 +114,46 @@ class Neo4jExecutor(Executor):
 
 
 class _mapped_errors:
+    """The driver's failures as the project's errors. `adhoc`: the Cypher is the caller's, so a
+    statement error is the caller's (400), not ours (500)."""
+
+    def __init__(self, adhoc: bool = False) -> None:
+        self.adhoc = adhoc
+
     def __enter__(self) -> None:
         return None
 
     def __exit__(self, exc_type, exc, tb) -> bool:
         if exc is None:
             return False
-        if isinstance(exc, (nx.ServiceUnavailable, nx.SessionExpired, OSError)):
+        if isinstance(exc, nx.AuthError):
+            raise StoreUnavailable(f"Neo4j refused the service's credentials: {exc.message or exc}") from exc
+        if isinstance(exc, (nx.ServiceUnavailable, nx.SessionExpired, nx.IncompleteCommit, OSError)):
+            # IncompleteCommit: the commit may or may not have happened; ingest is idempotent by id,
+            # so the client's retry is safe.
             raise StoreUnavailable(f"the graph engine (Neo4j) is not answering: {exc}") from exc
-        if isinstance(exc, nx.ConstraintError):
-            raise Conflict(str(exc.message or exc)) from exc
         if isinstance(exc, nx.Neo4jError):
             code = exc.code or ""
-            if "TransactionTimedOut" in code or "Timeout" in code:
-                raise QueryTimeout(f"the query ran past its time limit: {exc.message}") from exc
-            raise StoreError(f"Neo4j refused the statement: {exc.message or exc}") from exc
+            message = exc.message or str(exc)
+            if code in _TIMEOUT_CODES:
+                raise QueryTimeout(f"the query ran past its time limit and was stopped: {message}") from exc
+            if code in _WRITE_REFUSED_CODES:
+                raise WriteRefused(f"this endpoint is read-only: Neo4j refused the statement ({message})") from exc
+            if isinstance(exc, nx.ConstraintError):
+                raise Conflict(message) from exc
+            if code in _MEMORY_CODES:
+                if self.adhoc:
+                    raise ResultTooLarge(f"the query needed more memory than a query may use: {message}") from exc
+                raise StoreUnavailable(f"Neo4j is short of memory for this statement, retry: {message}") from exc
+            if isinstance(exc, nx.TransientError):
+                raise StoreUnavailable(f"Neo4j could not run the statement now, retry: {message}") from exc
+            if self.adhoc and isinstance(exc, nx.ClientError):
+                raise InvalidQuery(f"Neo4j cannot run this query: {message}") from exc
+            raise StoreError(f"Neo4j refused the statement: {message}") from exc
+        if isinstance(exc, nx.DriverError):  # e.g. a parameter the driver cannot send
+            if self.adhoc:
+                raise InvalidQuery(f"the query's parameters cannot be sent to Neo4j: {exc}") from exc
+            raise StoreError(f"the Neo4j driver refused the statement: {exc}") from exc
         return False
 
 
@@ -94,14 +162,29 @@ def _record(record: neo4j.Record) -> dict[str, Any]:
 
 
 def _value(v: Any) -> Any:
-    if isinstance(v, neo4j.graph.Node):
-        return {"_labels": sorted(v.labels), **normalise(dict(v))}
-    if isinstance(v, neo4j.graph.Relationship):
-        return {"_type": v.type, **normalise(dict(v))}
-    if isinstance(v, neo4j.graph.Path):
-        return {"nodes": [_value(n) for n in v.nodes], "relationships": [_value(r) for r in v.relationships]}
+    """Plain JSON-able values: entities as property maps, temporal values as ISO-8601 text,
+    points as {srid, x, y[, z]}, bytes as base64."""
+    if isinstance(v, (str, bool, int)) or v is None:
+        return v
     if isinstance(v, dict):
         return {str(k): _value(x) for k, x in v.items()}
     if isinstance(v, list):
+        return [_value(x) for x in v]
+    if isinstance(v, neo4j.graph.Node):
+        return {"_labels": sorted(v.labels), **_value(dict(v))}
+    if isinstance(v, neo4j.graph.Relationship):
+        return {"_type": v.type, **_value(dict(v))}
+    if isinstance(v, neo4j.graph.Path):
+        return {"nodes": [_value(n) for n in v.nodes], "relationships": [_value(r) for r in v.relationships]}
+    if isinstance(v, (ntime.DateTime, ntime.Date, ntime.Time, ntime.Duration)):
+        return v.iso_format()
+    if isinstance(v, spatial.Point):
+        point = {"srid": v.srid, "x": v[0], "y": v[1]}
+        if len(v) > 2:
+            point["z"] = v[2]
+        return point
+    if isinstance(v, (bytes, bytearray)):
+        return base64.b64encode(bytes(v)).decode("ascii")
+    if isinstance(v, tuple):  # after Duration and Point, which are tuples too
         return [_value(x) for x in v]
     return normalise(v)

@@ -15,24 +15,12 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field, field_validator
 
 from graphsvc.api.deps import State
-from graphsvc.errors import GraphsvcError, StoreError
+from graphsvc.errors import GraphsvcError
 
 router = APIRouter(tags=["analytics"])
 
 # Parameter names go into FalkorDB's `CYPHER name=value` header: identifiers only.
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
-_WRITE_REFUSED = ("read-only", "read only", "writing in read access mode", "not allowed in read", "accessmode")
-
-
-class CypherRefused(GraphsvcError):
-    status_code = 400
-    code = "write_refused"
-
-
-class InvalidQuery(GraphsvcError):
-    status_code = 400
-    code = "invalid_query"
-
 
 # LOAD CSV reads files and URLs, not the graph: read-only transactions allow it, so this endpoint
 # refuses it itself (defence in depth; the engine still enforces read-only for everything else).
@@ -70,14 +58,9 @@ def run_cypher(body: CypherIn, state: State) -> dict[str, Any]:
     if _LOAD_CSV.search(body.query):
         raise LoadCsvRefused("LOAD CSV is not allowed here: it reads files and URLs on the server, not the graph")
     started = time.perf_counter()
-    try:
-        result = state.store.read_only(body.query, body.params, timeout_s=settings.query_timeout_s,
-                                       row_limit=settings.query_row_limit)
-    except StoreError as exc:
-        text = exc.message
-        if any(marker in text.lower() for marker in _WRITE_REFUSED):
-            raise CypherRefused(f"this endpoint is read-only: the engine refused the statement ({text})") from exc
-        raise InvalidQuery(text) from exc
+    # The executors raise WriteRefused (400 write_refused) and InvalidQuery (400 invalid_query).
+    result = state.store.read_only(body.query, body.params, timeout_s=settings.query_timeout_s,
+                                   row_limit=settings.query_row_limit)
     columns = list(result.rows[0]) if result.rows else []
     return {"columns": columns, "rows": result.rows, "row_count": len(result.rows), "truncated": result.truncated,
             "row_limit": settings.query_row_limit, "elapsed_ms": round((time.perf_counter() - started) * 1000, 1)}
