@@ -159,13 +159,21 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.falkordb)
 
 
+_passed = {m: 0 for m in _GUARDED}
+
+
 def pytest_runtest_logreport(report):
     if report.skipped and any(m in report.keywords for m in _GUARDED):
         _skipped_guarded.append(report.nodeid)
+    if report.when == "call" and report.passed:
+        for m in _GUARDED:
+            _passed[m] += m in report.keywords
 
 
 def pytest_sessionfinish(session, exitstatus):
     marker = Path(session.config.rootpath) / ".pytest-guard"
+    if os.environ.get("CI") and session.testscollected > 100:  # the whole suite: each engine must have run
+        _skipped_guarded.extend(f"no {m}-backed test passed" for m, n in _passed.items() if n == 0)
     if _skipped_guarded:
         marker.write_text("\n".join(_skipped_guarded))
         if os.environ.get("CI"):
@@ -175,6 +183,7 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 def pytest_terminal_summary(terminalreporter):
+    terminalreporter.write_line("engine-backed tests passed: " + ", ".join(f"{m} {n}" for m, n in _passed.items()))
     if _skipped_guarded:
         terminalreporter.write_line(
             f"ERROR: {len(_skipped_guarded)} engine-backed or lint test(s) were skipped; CI fails on this:", red=True

@@ -84,6 +84,10 @@ def test_api_waits_for_a_healthy_neo4j(compose):
 def test_neo4j_has_a_healthcheck_and_a_volume(compose):
     neo4j = compose["services"]["neo4j"]
     assert re.match(r"neo4j:5[.\d]*-community$", neo4j["image"]), neo4j["image"]
+    # The same pinned patch version the test suite runs (tools/neo4j/pom.xml).
+    pom = (Path(__file__).resolve().parent.parent / "tools" / "neo4j" / "pom.xml").read_text()
+    tested = re.search(r"<neo4j.version>([^<]+)</neo4j.version>", pom).group(1)
+    assert neo4j["image"] == f"neo4j:{tested}-community"
     test = neo4j["healthcheck"]["test"]
     assert "cypher-shell" in " ".join(test) or "7474" in " ".join(test)
     named = set(compose.get("volumes") or {})

@@ -32,7 +32,13 @@ MATCH p = (c:Contact)-[:REPORTS_TO*1..6]->(dm)
 WHERE c <> dm AND (c)-[:WORKS_AT]->(a)
 MATCH (c)-[:PERFORMED]->(cx:Activity)
 WHERE NOT cx.type IN $ignore_types AND cx.at >= since AND cx.at <= $now
-WITH a, dm, dm_last, c, min(length(p)) AS hops, max(cx.at) AS c_last, collect([n IN nodes(p) | n.id])[0] AS path
+WITH a, dm, dm_last, c, max(cx.at) AS c_last, collect([length(p), [n IN nodes(p) | n.id]]) AS lines
+// The shortest line; among lines as short, the one whose ids sort first (not the engine's row order).
+WITH a, dm, dm_last, c, c_last, reduce(best = null, x IN lines |
+       CASE WHEN best IS NULL OR x[0] < best[0]
+              OR (x[0] = best[0] AND reduce(k = '', i IN x[1] | k + i + '>') < reduce(k = '', i IN best[1] | k + i + '>'))
+            THEN x ELSE best END) AS line
+WITH a, dm, dm_last, c, c_last, line[0] AS hops, line[1] AS path
 RETURN a.id AS account_id, a.name AS account_name, a.stage AS stage, dm.id AS decision_maker_id,
        dm.title AS decision_maker_title, dm_last AS decision_maker_last_active, c.id AS contact_id,
        c.title AS contact_title, c_last AS contact_last_active, hops, path

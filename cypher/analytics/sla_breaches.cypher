@@ -31,8 +31,11 @@ WHERE n.at > s.at
 WITH a, s, min(n.at) AS ended_at
 OPTIONAL MATCH (a)-[:TRANSITIONED]->(n:StageChange)
 WHERE n.at = ended_at
-WITH a, s, ended_at, head(collect(CASE WHEN n.action IS NULL THEN NULL ELSE n END)) AS person,
-     head(collect(n.actor)) AS mover
+// Several changes can share that second: pick by min() (a person's change first, then the lowest
+// id), never by the engine's row order, so both engines give the same answer every time.
+WITH a, s, ended_at, min(CASE WHEN n.action IS NULL THEN NULL ELSE n.id END) AS person_id, min(n.actor) AS mover
+OPTIONAL MATCH (a)-[:TRANSITIONED]->(person:StageChange)
+WHERE person.id = person_id
 WITH a, s, ended_at, person, mover,
      CASE s.to WHEN 'sql' THEN $sql_sla_hours ELSE $mqa_sla_hours END AS sla_hours,
      (coalesce(ended_at, $now) - s.at) / 3600.0 AS hours

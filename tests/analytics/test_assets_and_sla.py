@@ -76,3 +76,20 @@ def test_sla_breaches(scenario, runner):
     assert len(everything) == 13 and sum(not r["breached"] for r in everything) == 6
     a9 = next(r for r in everything if r["id"] == "A9" and r["stage"] == "sql")
     assert (a9["status"], a9["hours_to_act"], a9["breached"]) == ("acted", 24, False)
+
+
+def test_sla_breaches_picks_the_same_change_every_time_when_several_share_a_second(store, runner):
+    """Two people act on an SQL in the same second: the answer names the change with the lowest id
+    on both engines, never whichever row the engine happened to produce first."""
+    from .graph import GraphBuilder
+
+    g = GraphBuilder(store)
+    g.accounts({"id": "T1", "name": "Tie Corp", "segment": "smb"})
+    g.rules("T1", "mqa", at=t(-10))
+    g.rules("T1", "sql", at=t(-9))
+    g.person("T1", "accept", "accepted", at=t(-8), actor="first@example.com")   # change sc-0003
+    g.person("T1", "open_opportunity", "opportunity", at=t(-8), actor="second@example.com")  # sc-0004
+    rows = [r for r in runner.rows("sla_breaches", only_breached=False) if r["stage"] == "sql"]
+    assert [(r["id"], r["status"], r["action"], r["actor"], r["hours_to_act"]) for r in rows] == [
+        ("T1", "acted", "accept", "first@example.com", 24),
+    ]
