@@ -1,4 +1,5 @@
-"""Shared bits of the benchmark scripts: a graphsvc server in a child process, timing, output."""
+"""Shared bits of the benchmark scripts: the engines under test, a graphsvc server in a child
+process, timing, output (progress on stderr, results on stdout)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,20 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import httpx
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tools" / "neo4j"))
+
+from graphsvc.config import Settings  # noqa: E402
+from graphsvc.store.factory import OpenStore, open_store  # noqa: E402
+
+ENGINES = ("falkordb", "neo4j")
+KINDS = ("accounts", "contacts", "leads", "activities")
 
 
 def free_port() -> int:
@@ -19,8 +31,59 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class Engine:
+    """One engine's database for one benchmark side, owning the directory `home`.
+
+    falkordb: the embedded FalkorDB (AOF, appendfsync always) in `home`, started by whoever opens
+              it (`open()` in this process, or the `graphsvc serve` child).
+    neo4j:    a Neo4j 5.26 from tools/neo4j with its files in `home/graph`, running from `start()`
+              to `stop()`; the store and the server reach it over Bolt.
+    A new `home` is a new, empty database; an existing one is reused as it is.
+    """
+
+    def __init__(self, name: str, home: Path, neo4j_heap: str = "2g", neo4j_page_cache: str = "1g") -> None:
+        if name not in ENGINES:
+            raise SystemExit(f"unknown engine {name!r}: expected one of {', '.join(ENGINES)}")
+        self.name, self.home = name, home
+        self.heap, self.page_cache = neo4j_heap, neo4j_page_cache
+        self.neo4j = None
+
+    def start(self) -> Engine:
+        self.home.mkdir(parents=True, exist_ok=True)
+        if self.name == "neo4j":
+            from launcher import Neo4jServer
+
+            note(f"  starting Neo4j in {self.home / 'graph'} (heap {self.heap}, page cache {self.page_cache}) ...")
+            self.neo4j = Neo4jServer(self.home / "graph", heap=self.heap, page_cache=self.page_cache).start()
+        return self
+
+    def stop(self) -> None:
+        if self.neo4j is not None:
+            self.neo4j.stop()
+            self.neo4j = None
+
+    def __enter__(self) -> Engine:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def store_url(self) -> str | None:
+        """GRAPHSVC_STORE for this engine (None: the embedded FalkorDB in `home`)."""
+        return self.neo4j.uri if self.neo4j is not None else None
+
+    def open(self) -> OpenStore:
+        """A GraphStore on this engine in this process, schema applied."""
+        return open_store(Settings(data_dir=self.home, store=self.store_url))
+
+    def serve(self, workers: int = 1) -> Server:
+        return Server(self.home, {"GRAPHSVC_STORE": self.store_url or ""}, workers)
+
+
 class Server:
-    """`graphsvc serve` on an embedded store in `data_dir`, as a child process."""
+    """`graphsvc serve` as a child process: on the embedded store in `data_dir`, or on the engine
+    that `GRAPHSVC_STORE` in `extra_env` names."""
 
     def __init__(self, data_dir: Path, extra_env: dict | None = None, workers: int = 1, *args: str) -> None:
         self.port = free_port()
@@ -42,6 +105,7 @@ class Server:
             except httpx.TransportError:
                 pass
             time.sleep(0.1)
+        self.stop()
         raise SystemExit("server did not become healthy")
 
     def stop(self) -> None:
@@ -53,8 +117,27 @@ class Server:
         self.log.close()
 
 
+def generate_dataset(accounts: int, seed: int) -> dict[str, list[dict]]:
+    """The seeds generator's dataset, once per invocation, so every engine gets the same rows."""
+    from seeds.generator import generate
+
+    note(f"generating {accounts:,} accounts (seed {seed}) ...")
+    started = time.perf_counter()
+    # as_of = now, so no activity is "in the future" for the API and decay is realistic
+    ds = generate(accounts=accounts, seed=seed, as_of=datetime.now(timezone.utc))
+    data = {k: list(getattr(ds, k)) for k in KINDS}
+    note(f"  {', '.join(f'{len(v):,} {k}' for k, v in data.items())} in {time.perf_counter() - started:.1f} s")
+    return data
+
+
 def say(*parts: object) -> None:
+    """A result line (stdout)."""
     print(*parts, flush=True)
+
+
+def note(*parts: object) -> None:
+    """A progress line (stderr)."""
+    print(*parts, file=sys.stderr, flush=True)
 
 
 def progress(label: str, done: int, total: int, started: float) -> None:
@@ -62,3 +145,16 @@ def progress(label: str, done: int, total: int, started: float) -> None:
     print(f"\r  {label:<24} {done:>10,}/{total:<10,} {rate:>10,.0f} rows/s", end="", file=sys.stderr, flush=True)
     if done >= total:
         print(file=sys.stderr)
+
+
+def table(title: str, header: list[str], rows: list[list[str]]) -> None:
+    """A Markdown table on stdout (pastes straight into docs/benchmarks.md)."""
+    say(f"\n{title}\n")
+    say("| " + " | ".join(header) + " |")
+    say("| --- |" + " ---: |" * (len(header) - 1))
+    for row in rows:
+        say("| " + " | ".join(row) + " |")
+
+
+def ratio(a: float | None, b: float | None) -> str:
+    return f"{a / b:.2f}" if a is not None and b else "–"

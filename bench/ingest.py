@@ -1,45 +1,40 @@
-"""Ingest benchmark: the generated dataset through the HTTP API vs straight into FalkorDB.
+"""Ingest benchmark: the generated dataset through the HTTP API vs straight into the engine, on
+FalkorDB and on Neo4j, side by side.
 
-Both sides run in the same process run, on the same machine, each on its own embedded FalkorDB
-with the same durability settings (AOF, appendfsync always) and the same indexes:
+Every side of every engine runs in the same invocation, on the same machine, on its own fresh,
+empty database with the same indexes (an embedded FalkorDB with AOF and appendfsync always; a
+Neo4j 5.26 from tools/neo4j, which fsyncs its transaction log on every commit):
 
 * raw:  the rows, already converted to stored form, written with one `UNWIND` statement per batch
-        (cypher/bench/raw_*.cypher) through the falkordb client: no validation, no matching,
-        no idempotency bookkeeping, no requalification.
+        (cypher/bench/raw_*.cypher) straight through the engine's executor: no validation, no
+        matching, no idempotency bookkeeping, no requalification.
 * api:  the same rows as JSON through `POST /v1/{accounts,contacts,leads,activities}` of a
-        `graphsvc serve` child process: validation, domain matching, idempotency, and the
-        requalification of the touched accounts that every activity batch triggers.
+        `graphsvc serve` child process on that engine: validation, domain matching, idempotency,
+        and the requalification of the touched accounts that every activity batch triggers.
 
-    python bench/ingest.py --accounts 10000            # 100k contacts, 1M activities
-    python bench/ingest.py --accounts 500 --batch 2000 # a quick look
+    python bench/ingest.py --accounts 10000                          # both engines
+    python bench/ingest.py --accounts 3000 --engine neo4j --clients 2
+    python bench/ingest.py --accounts 500 --batch 2000               # a quick look
 
-Prints rows/s for each side and kind, and the ratio api / raw.
+Prints rows/s for each engine, side and kind, the ratio api / raw per engine and the ratio
+FalkorDB / Neo4j per side (Markdown tables on stdout; progress on stderr).
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
-from datetime import datetime, timezone
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
 
 import httpx
 import orjson
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _common import ENGINES, KINDS, Engine, generate_dataset, note, progress, ratio, say, table
 
-from _common import Server, progress, say  # noqa: E402
-
-from graphsvc.store import queries  # noqa: E402
-from graphsvc.store.embedded import EmbeddedFalkorDB  # noqa: E402
-from graphsvc.store.falkordb_executor import FalkorDBExecutor  # noqa: E402
-from graphsvc.store.graph_store import GraphStore  # noqa: E402
-from seeds.generator import generate  # noqa: E402
-
-KINDS = ("accounts", "contacts", "leads", "activities")
+from graphsvc.store import queries
 
 
 def epoch(text: str) -> float:
@@ -66,96 +61,131 @@ def batches(rows: list, size: int):
         yield rows[i:i + size]
 
 
-def run_raw(data: dict[str, list[dict]], batch: int, workdir: Path) -> dict[str, float]:
-    server = EmbeddedFalkorDB(workdir / "raw").start()
-    try:
-        executor = FalkorDBExecutor("127.0.0.1", server.port, "graphsvc")
-        GraphStore(executor).apply_schema()
-        server.compact()
+def run_raw(engine: Engine, data: dict[str, list[dict]], batch: int) -> dict[str, float]:
+    """Seconds per kind, one UNWIND statement per batch through the engine's executor."""
+    with engine:
+        opened = engine.open()
+        try:
+            executor = opened.store.executor
+            out = {}
+            for kind in KINDS:
+                stored = raw_rows(kind, data[kind])
+                text = queries.get(f"bench/raw_{kind}").text
+                started = time.perf_counter()
+                done = 0
+                for chunk in batches(stored, batch):
+                    executor.write(text, {"rows": chunk})
+                    done += len(chunk)
+                    progress(f"{engine.name} raw {kind}", done, len(stored), started)
+                out[kind] = time.perf_counter() - started
+            return out
+        finally:
+            opened.close()
+
+
+def run_api(engine: Engine, data: dict[str, list[dict]], batch: int, clients: int, workers: int) -> dict[str, float]:
+    """Seconds per kind, `clients` batches in flight at once (kinds stay in order: contacts only
+    after accounts)."""
+    with engine:
+        server = engine.serve(workers)
         out = {}
-        for kind in KINDS:
-            stored = raw_rows(kind, data[kind])
-            text = queries.get(f"bench/raw_{kind}").text
-            started = time.perf_counter()
-            done = 0
-            for chunk in batches(stored, batch):
-                executor.write(text, {"rows": chunk})
-                done += len(chunk)
-                progress(f"raw {kind}", done, len(stored), started)
-            out[kind] = time.perf_counter() - started
+        try:
+            with httpx.Client(base_url=server.url, timeout=600, limits=httpx.Limits(max_connections=clients)) as client:
+
+                def send(kind: str, chunk: list[dict]) -> int:
+                    body = orjson.dumps({kind: chunk})
+                    r = client.post(f"/v1/{kind}", content=body, headers={"Content-Type": "application/json"})
+                    if r.status_code != 200:
+                        raise SystemExit(f"{kind}: HTTP {r.status_code}: {r.text[:2000]}")
+                    return len(chunk)
+
+                with ThreadPoolExecutor(max_workers=clients) as pool:
+                    for kind in KINDS:
+                        rows = data[kind]
+                        started = time.perf_counter()
+                        done = 0
+                        # contacts name managers from earlier batches: send those in order, one at a time
+                        width = 1 if kind == "contacts" else clients
+                        chunks = list(batches(rows, batch))
+                        for i in range(0, len(chunks), width):
+                            for n in pool.map(lambda c: send(kind, c), chunks[i:i + width]):
+                                done += n
+                            progress(f"{engine.name} api x{clients} {kind}", done, len(rows), started)
+                        out[kind] = time.perf_counter() - started
+        finally:
+            server.stop()
         return out
-    finally:
-        server.stop()
 
 
-def run_api(data: dict[str, list[dict]], batch: int, workdir: Path, clients: int, workers: int) -> dict[str, float]:
-    """`clients` batches in flight at once (kinds stay in order: contacts only after accounts)."""
-    server = Server(workdir / f"api-{clients}", workers=workers)
-    out = {}
-    try:
-        with httpx.Client(base_url=server.url, timeout=600, limits=httpx.Limits(max_connections=clients)) as client:
+def rate(rows: int, seconds: float, with_time: bool) -> str:
+    return f"{rows / seconds:,.0f}" + (f" ({seconds:.1f} s)" if with_time else "")
 
-            def send(kind: str, chunk: list[dict]) -> int:
-                body = orjson.dumps({kind: chunk})
-                r = client.post(f"/v1/{kind}", content=body, headers={"Content-Type": "application/json"})
-                if r.status_code != 200:
-                    raise SystemExit(f"{kind}: HTTP {r.status_code}: {r.text[:2000]}")
-                return len(chunk)
 
-            with ThreadPoolExecutor(max_workers=clients) as pool:
-                for kind in KINDS:
-                    rows = data[kind]
-                    started = time.perf_counter()
-                    done = 0
-                    # contacts name managers from earlier batches: send those in order, one at a time
-                    width = 1 if kind == "contacts" else clients
-                    chunks = list(batches(rows, batch))
-                    for i in range(0, len(chunks), width):
-                        for n in pool.map(lambda c: send(kind, c), chunks[i:i + width]):
-                            done += n
-                        progress(f"api x{clients} {kind}", done, len(rows), started)
-                    out[kind] = time.perf_counter() - started
-    finally:
-        server.stop()
-    return out
+def report(data: dict[str, list[dict]], engines: list[str], raw: dict, api: dict, clients: int,
+           workers: int, batch: int) -> None:
+    """One table per API concurrency: rows/s per engine and side, api/raw, FalkorDB/Neo4j."""
+    both = len(engines) == 2
+    header = ["kind", "rows"]
+    for e in engines:
+        header += [f"{e} raw", f"{e} api", f"{e} api/raw"]
+    if both:
+        header += ["raw falkordb/neo4j", "api falkordb/neo4j"]
+    lines = []
+    for kind in (*KINDS, "all"):
+        n = sum(len(v) for v in data.values()) if kind == "all" else len(data[kind])
+        secs = {e: (sum(raw[e].values()), sum(api[e].values())) if kind == "all" else (raw[e][kind], api[e][kind])
+                for e in engines}
+        line = [f"**{kind}**" if kind == "all" else kind, f"{n:,}"]
+        for e in engines:
+            r, a = secs[e]
+            line += [rate(n, r, kind == "all"), rate(n, a, kind == "all"), ratio(r, a)]  # api/raw of rates
+        if both:
+            (fr, fa), (nr, na) = secs["falkordb"], secs["neo4j"]
+            line += [ratio(nr, fr), ratio(na, fa)]  # rates: falkordb rows/s over neo4j rows/s
+        lines.append(line)
+    table(f"Ingest, rows/s: API ({workers} worker(s), {clients} batch(es) in flight) vs raw (one UNWIND per "
+          f"batch, sequential); batch {batch:,}", header, lines)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--accounts", type=int, default=10_000)
+    ap.add_argument("--engine", nargs="+", choices=ENGINES, default=list(ENGINES),
+                    help="engines to run, one after the other (default: both)")
     ap.add_argument("--batch", type=int, default=5_000, help="rows per batch, both sides")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--clients", type=int, nargs="+", default=[1, 2],
                     help="API runs with this many batches in flight (default: 1 and 2)")
     ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes of the API server")
-    ap.add_argument("--workdir", type=Path, default=None, help="keep the data here (default: a temp dir)")
+    ap.add_argument("--neo4j-heap", default="2g")
+    ap.add_argument("--neo4j-page-cache", default="1g")
+    ap.add_argument("--workdir", type=Path, default=None,
+                    help="keep the data here, in raw/<engine> and api-<clients>/<engine> (default: a temp dir)")
     args = ap.parse_args()
+    engines = [e for e in ENGINES if e in args.engine]
 
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="graphsvc-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    say(f"generating {args.accounts:,} accounts (seed {args.seed}) ...")
-    started = time.perf_counter()
-    # as_of = now, so no activity is "in the future" for the API and decay is realistic
-    ds = generate(accounts=args.accounts, seed=args.seed, as_of=datetime.now(timezone.utc))
-    data = {k: list(getattr(ds, k)) for k in KINDS}
-    say(f"  {', '.join(f'{len(v):,} {k}' for k, v in data.items())} in {time.perf_counter() - started:.1f} s")
+    data = generate_dataset(args.accounts, args.seed)
 
-    raw = run_raw(data, args.batch, workdir)
-    apis = {c: run_api(data, args.batch, workdir, c, args.workers) for c in args.clients}
+    def engine(side: str, name: str) -> Engine:
+        home = workdir / side / name
+        if home.exists():
+            raise SystemExit(f"{home} exists: every side needs a fresh, empty database (use a new --workdir)")
+        return Engine(name, home, args.neo4j_heap, args.neo4j_page_cache)
 
-    total_rows = sum(len(v) for v in data.values())
-    raw_t = sum(raw.values())
-    for clients, api in apis.items():
-        say(f"\nAPI ({args.workers} worker(s)) with {clients} batch(es) in flight vs raw (one UNWIND per batch, "
-            f"sequential); batch {args.batch:,}")
-        say(f"{'kind':<12}{'rows':>12}{'raw rows/s':>14}{'api rows/s':>14}{'api/raw':>10}")
-        for kind in KINDS:
-            n = len(data[kind])
-            say(f"{kind:<12}{n:>12,}{n / raw[kind]:>14,.0f}{n / api[kind]:>14,.0f}{raw[kind] / api[kind]:>10.2f}")
-        api_t = sum(api.values())
-        say(f"{'all':<12}{total_rows:>12,}{total_rows / raw_t:>14,.0f}{total_rows / api_t:>14,.0f}{raw_t / api_t:>10.2f}")
-        say(f"raw {raw_t:.1f} s, api {api_t:.1f} s")
-    say(f"\ndata in {workdir}")
+    raw, apis = {}, {c: {} for c in args.clients}
+    for name in engines:
+        raw[name] = run_raw(engine("raw", name), data, args.batch)
+        for c in args.clients:
+            apis[c][name] = run_api(engine(f"api-{c}", name), data, args.batch, c, args.workers)
+
+    say(f"{args.accounts:,} accounts: " + ", ".join(f"{len(v):,} {k}" for k, v in data.items()))
+    for c in args.clients:
+        report(data, engines, raw, apis[c], c, args.workers, args.batch)
+    if len(engines) == 2:
+        say("\nfalkordb/neo4j: FalkorDB's rows/s over Neo4j's (above 1: FalkorDB faster)")
+    note(f"\ndata in {workdir}")
 
 
 if __name__ == "__main__":

@@ -1,14 +1,23 @@
-"""Qualification benchmark: full requalification, and readiness latency under concurrent clients.
+"""Qualification benchmark: full requalification and readiness latency, on FalkorDB and on Neo4j,
+side by side.
 
-1. Loads the generated dataset into a fresh embedded store through the ingest service (or reuses
-   a data directory that already holds one: --data-dir, e.g. bench/ingest.py's api-2 directory).
+For each engine (one after the other, each on its own database):
+
+1. Loads the generated dataset (the same rows for every engine) into a fresh database through the
+   ingest service in this process, or reuses a directory that already holds it (--data-dir, e.g.
+   bench/ingest.py's api-2 directory: <dir>/falkordb, <dir>/neo4j).
 2. Times a full requalification of every account (snapshot query, pure engine, outcome write),
    twice: the first run moves most accounts out of `target`, the second is the steady state.
    Baseline in the same run: the snapshot query alone, i.e. what reading the data costs.
-3. Starts `graphsvc serve` on that data and measures GET /v1/accounts/{id}/readiness latency
-   with N concurrent clients over random accounts: p50, p90, p99, max and requests/s.
+3. Starts `graphsvc serve` on that engine and measures GET /v1/accounts/{id}/readiness latency
+   with N concurrent clients over random accounts: p50, p90, p99 as the client sees them and as
+   the server reports them (Server-Timing), and requests/s.
 
     python bench/qualification.py --accounts 10000 --clients 8 --requests 4000
+    python bench/qualification.py --accounts 3000 --engine falkordb neo4j --workers 2
+
+Prints a Markdown table with a column per engine and the ratio FalkorDB / Neo4j (stdout);
+progress goes to stderr.
 """
 
 from __future__ import annotations
@@ -18,52 +27,45 @@ import multiprocessing
 import random
 import re
 import shutil
-import subprocess
 import statistics
-import sys
+import subprocess
 import tempfile
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import httpx
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from _common import ENGINES, KINDS, Engine, generate_dataset, note, ratio, say, table
 
-from _common import Server, say  # noqa: E402
-
-from graphsvc.config import Settings  # noqa: E402
-from graphsvc.ingest.service import IngestService  # noqa: E402
-from graphsvc.loader import load  # noqa: E402
-from graphsvc.qualification.registry import active_ruleset_for, ingest_rules_for  # noqa: E402
-from graphsvc.qualification.service import PAGE, QualificationService  # noqa: E402
-from graphsvc.rules.snapshot import SECONDS_PER_DAY  # noqa: E402
-from graphsvc.store.factory import open_store  # noqa: E402
-from seeds.generator import generate  # noqa: E402
+from graphsvc.ingest.service import IngestService
+from graphsvc.loader import load
+from graphsvc.qualification.registry import active_ruleset_for, ingest_rules_for
+from graphsvc.qualification.service import PAGE, QualificationService
+from graphsvc.rules.snapshot import SECONDS_PER_DAY
 
 
-def load_dataset(data_dir: Path, accounts: int, seed: int) -> None:
-    opened = open_store(Settings(data_dir=data_dir, store=None))
+def load_dataset(engine: Engine, dataset) -> float | None:
+    """Seconds to load the dataset through the ingest service; None when the data was there."""
+    opened = engine.open()
     try:
         if opened.store.counts()["accounts"]:
-            say(f"  {data_dir} already holds {opened.store.counts()}")
-            return
-        ds = generate(accounts=accounts, seed=seed, as_of=datetime.now(timezone.utc))
-        ingest = IngestService(opened.store, ingest_rules_for(opened.store))
-        report = load(ingest, {k: getattr(ds, k) for k in ("accounts", "contacts", "leads", "activities")},
-                      time.time(), batch_size=5_000)
-        say(f"  loaded {report.rows} in {report.seconds:.1f} s")
+            note(f"  {engine.home} already holds {opened.store.counts()}")
+            return None
+        data = dataset()
+        report = load(IngestService(opened.store, ingest_rules_for(opened.store)), data, time.time(),
+                      batch_size=5_000, progress=lambda kind, done, s: note(f"  {engine.name} load {kind}: {done:,} rows, {s:.1f} s"))
+        note(f"  loaded {report.rows} in {report.seconds:.1f} s")
+        return report.seconds
     finally:
         opened.close()
 
 
-def requalify(data_dir: Path) -> None:
-    opened = open_store(Settings(data_dir=data_dir, store=None))
+def requalify(engine: Engine) -> dict[str, float]:
+    opened = engine.open()
     try:
         store = opened.store
         rs = active_ruleset_for(store)
-        counts = store.counts()
-        say(f"  graph: {counts}")
+        note(f"  graph: {store.counts()}")
         # baseline: reading every snapshot, no engine, no write
         now = time.time()
         started = time.perf_counter()
@@ -72,14 +74,16 @@ def requalify(data_dir: Path) -> None:
             store.read("qualification/snapshots", ids=page, as_of=now,
                        half_life_s=rs.activities.half_life_days * SECONDS_PER_DAY)
             after, n = page[-1], n + len(page)
-        read_s = time.perf_counter() - started
-        say(f"  snapshot reads alone: {n:,} accounts in {read_s:.1f} s ({n / read_s:,.0f} accounts/s)")
+        out = {"accounts": n, "reads": time.perf_counter() - started}
+        note(f"  {engine.name} snapshot reads alone: {n:,} accounts in {out['reads']:.1f} s")
         for run in (1, 2):
             started = time.perf_counter()
-            out = QualificationService(store, rs).requalify_all(time.time())
-            took = time.perf_counter() - started
-            say(f"  full requalification #{run}: {out['accounts']:,} accounts, {out['changed']:,} changed stage, "
-                f"{took:.1f} s ({out['accounts'] / took:,.0f} accounts/s; reads are {read_s / took:.0%} of it)")
+            result = QualificationService(store, rs).requalify_all(time.time())
+            out[f"requalify{run}"] = time.perf_counter() - started
+            out[f"changed{run}"] = result["changed"]
+            note(f"  {engine.name} full requalification #{run}: {result['accounts']:,} accounts, "
+                 f"{result['changed']:,} changed stage, {out[f'requalify{run}']:.1f} s")
+        return out
     finally:
         opened.close()
 
@@ -96,7 +100,7 @@ def _client(url: str, account_ids: list[str]) -> tuple[list[float], list[float],
     return latencies, server_ms, errors
 
 
-def _wrk(url: str, ids: list[str], clients: int, workers: int, seconds: int = 20) -> None:
+def _wrk(url: str, ids: list[str], clients: int, seconds: int = 20) -> dict[str, str]:
     """The same load from wrk (C, 2 threads): a Python load generator on a 2-core machine takes
     CPU from the server it measures; wrk takes far less. Random account per request."""
     script = Path(tempfile.mkdtemp()) / "readiness.lua"
@@ -110,14 +114,14 @@ def _wrk(url: str, ids: list[str], clients: int, workers: int, seconds: int = 20
     out = subprocess.run(["wrk", f"-t{min(2, clients)}", f"-c{clients}", f"-d{seconds}s", "--latency", "-s", str(script), url],
                          capture_output=True, text=True, check=True).stdout
     dist = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)$", out, re.M))
-    rate = re.search(r"Requests/sec:\s+(\S+)", out).group(1)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    say(f"  readiness via wrk, {workers} worker(s), {clients} connections, {seconds} s: p50 {dist.get('50')}, "
-        f"p90 {dist.get('90')}, p99 {dist.get('99')}, {rate} req/s, non-2xx {errors.group(1) if errors else 0}")
+    return {"wrk p50 / p90 / p99": f"{dist.get('50')} / {dist.get('90')} / {dist.get('99')}",
+            "wrk req/s": re.search(r"Requests/sec:\s+(\S+)", out).group(1),
+            "wrk non-2xx": errors.group(1) if errors else "0"}
 
 
-def readiness_latency(data_dir: Path, clients: int, requests: int, seed: int, workers: int) -> None:
-    server = Server(data_dir, workers=workers)
+def readiness_latency(engine: Engine, clients: int, requests: int, seed: int, workers: int) -> dict:
+    server = engine.serve(workers)
     try:
         with httpx.Client(base_url=server.url, timeout=60) as c:
             ids, cursor = [], None
@@ -134,42 +138,94 @@ def readiness_latency(data_dir: Path, clients: int, requests: int, seed: int, wo
         with httpx.Client(base_url=server.url, timeout=60) as c:  # warm-up
             for aid in plan[:clients]:
                 c.get(f"/v1/accounts/{aid}/readiness")
+        note(f"  {engine.name} readiness: {requests:,} requests, {clients} clients, {workers} worker(s) ...")
         started = time.perf_counter()
         with multiprocessing.Pool(clients) as pool:
             parts = pool.starmap(_client, [(server.url, plan[k::clients]) for k in range(clients)])
         wall = time.perf_counter() - started
-        latencies = [x for p in parts for x in p[0]]
-        server_ms = [x for p in parts for x in p[1]]
-        errors = sum(p[2] for p in parts)
-        if shutil.which("wrk"):
-            _wrk(server.url, ids, clients, workers)
+        latencies = [x * 1000 for p in parts for x in p[0]]
         qs = statistics.quantiles(latencies, n=100)
-        ss = statistics.quantiles(server_ms, n=100)
-        say(f"  readiness, {workers} worker(s), {clients} concurrent clients, {len(latencies):,} requests over "
-            f"{len(ids):,} accounts: p50 {qs[49] * 1000:.1f} ms, p90 {qs[89] * 1000:.1f} ms, p99 {qs[98] * 1000:.1f} ms, "
-            f"max {max(latencies) * 1000:.1f} ms, {len(latencies) / wall:,.0f} req/s, errors {errors}; "
-            f"server time p50 {ss[49]:.1f} ms, p99 {ss[98]:.1f} ms")
+        ss = statistics.quantiles([x for p in parts for x in p[1]], n=100)
+        out = {"p50": qs[49], "p90": qs[89], "p99": qs[98], "max": max(latencies), "server p50": ss[49],
+               "server p90": ss[89], "server p99": ss[98], "req/s": len(latencies) / wall,
+               "errors": sum(p[2] for p in parts)}
+        if shutil.which("wrk"):
+            out |= _wrk(server.url, ids, clients)
+        return out
     finally:
         server.stop()
+
+
+def report(results: dict[str, dict], engines: list[str], args) -> None:
+    both = len(engines) == 2
+
+    def row(label: str, values: dict[str, float | None], fmt: str, compare: bool = True) -> list[str]:
+        cells = [format(values[e], fmt) if values.get(e) is not None else "–" for e in engines]
+        r = ratio(values.get("falkordb"), values.get("neo4j")) if compare else ""
+        return [label, *cells, *([r] if both else [])]
+
+    def get(key: str) -> dict[str, float | None]:
+        return {e: results[e].get(key) for e in engines}
+
+    lines = [row("load through the ingest service, s", get("load"), ".1f"),
+             row("snapshot reads alone, s", get("reads"), ".1f"),
+             row("full requalification #1, s", get("requalify1"), ".1f"),
+             row("full requalification #2 (steady state), s", get("requalify2"), ".1f"),
+             row("accounts that changed stage in #1", get("changed1"), ",", compare=False)]
+    for w in args.workers:
+        lat = {e: results[e][f"latency{w}"] for e in engines}
+        for key in ("p50", "p90", "p99", "max", "server p50", "server p90", "server p99"):
+            lines.append(row(f"readiness {key}, ms ({w} worker(s))", {e: lat[e][key] for e in engines}, ".1f"))
+        lines.append(row(f"readiness req/s ({w} worker(s))", {e: lat[e]["req/s"] for e in engines}, ",.0f"))
+        lines.append(row(f"readiness errors ({w} worker(s))", {e: lat[e]["errors"] for e in engines}, ",", False))
+        for key in ("wrk p50 / p90 / p99", "wrk req/s", "wrk non-2xx"):
+            if key in lat[engines[0]]:
+                lines.append([f"{key} ({w} worker(s))", *(lat[e][key] for e in engines), *([""] if both else [])])
+    accounts = results[engines[0]].get("accounts", 0)
+    table(f"Qualification: {accounts:,} accounts; readiness with {args.clients} concurrent clients, "
+          f"{args.requests:,} requests", ["measurement", *engines, *(["falkordb/neo4j"] if both else [])], lines)
+    if both:
+        say("\nfalkordb/neo4j: FalkorDB's figure over Neo4j's (times and latencies: below 1 = FalkorDB faster; "
+            "req/s: above 1 = FalkorDB faster)")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--accounts", type=int, default=10_000)
+    ap.add_argument("--engine", nargs="+", choices=ENGINES, default=list(ENGINES),
+                    help="engines to run, one after the other (default: both)")
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--data-dir", type=Path, default=None, help="reuse a loaded embedded data directory")
+    ap.add_argument("--data-dir", type=Path, default=None,
+                    help="keep (or reuse) each engine's loaded data in <dir>/<engine> (default: a temp dir)")
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--requests", type=int, default=4_000)
     ap.add_argument("--latency-only", action="store_true", help="skip the requalification timings")
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="API worker processes (one run each)")
+    ap.add_argument("--neo4j-heap", default="2g")
+    ap.add_argument("--neo4j-page-cache", default="1g")
     args = ap.parse_args()
-    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="graphsvc-qbench-")) / "data"
-    say(f"data: {data_dir}")
-    load_dataset(data_dir, args.accounts, args.seed)
-    if not args.latency_only:
-        requalify(data_dir)
-    for workers in args.workers:
-        readiness_latency(data_dir, args.clients, args.requests, args.seed, workers)
+    engines = [e for e in ENGINES if e in args.engine]
+    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="graphsvc-qbench-"))
+    note(f"data: {data_dir}")
+
+    cache: dict[str, dict] = {}
+
+    def dataset() -> dict[str, list[dict]]:  # generated once, on first need: every engine gets the same rows
+        if "data" not in cache:
+            cache["data"] = generate_dataset(args.accounts, args.seed)
+        return cache["data"]
+
+    results: dict[str, dict] = {}
+    for name in engines:
+        with Engine(name, data_dir / name, args.neo4j_heap, args.neo4j_page_cache) as engine:
+            out = results[name] = {"load": load_dataset(engine, dataset)}
+            if not args.latency_only:
+                out |= requalify(engine)
+            for workers in args.workers:
+                out[f"latency{workers}"] = readiness_latency(engine, args.clients, args.requests, args.seed, workers)
+    if "data" in cache:
+        say(f"{args.accounts:,} accounts: " + ", ".join(f"{len(cache['data'][k]):,} {k}" for k in KINDS))
+    report(results, engines, args)
 
 
 if __name__ == "__main__":
