@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     requalify_interval_s: float = Field(
         default=3600.0, ge=0, description="Requalify every account this often, so decay can lower stages; 0 = off."
     )
+    requalify_pending_interval_s: float = Field(
+        default=5.0, ge=0, description="Requalify accounts whose requalification a failure left pending (marked "
+        "in the same statement as the write) this often, and once at start; 0 = off (a client's retry still drains)."
+    )
     query_timeout_s: float = Field(default=10.0, description="Ad-hoc Cypher timeout.")
     query_row_limit: int = Field(default=10_000, description="Ad-hoc Cypher row limit.")
     api_keys_file: Path | None = Field(

@@ -1,7 +1,9 @@
-// Sales removes and confirms buying roles of contacts: ONE statement (removals first).
+// Sales removes and confirms buying roles of contacts: ONE statement (removals first). The
+// contacts' accounts are marked `requalify_pending` in the same statement (see create_activities).
 // @param remove LIST<MAP> {contact_id, role, group_id (null = every group)}
 // @param confirm LIST<MAP> {contact_id, account_id, group_id, group_name, role, source, confidence}
 // @param now FLOAT epoch seconds of the write
+// @param batch STRING a token unique to this request (the pending mark)
 // @column roles INTEGER roles confirmed
 UNWIND CASE WHEN size($remove) = 0 THEN [null] ELSE $remove END AS gone
 OPTIONAL MATCH (:Contact {id: gone.contact_id})-[m:MEMBER_OF {role: gone.role}]->(g:BuyingGroup)
@@ -18,4 +20,9 @@ FOREACH (_ IN CASE WHEN c IS NULL OR a IS NULL THEN [] ELSE [1] END |
   MERGE (a)-[:HAS_BUYING_GROUP]->(g)
   MERGE (c)-[m:MEMBER_OF {role: role.role}]->(g)
   SET m.source = role.source, m.confidence = role.confidence, m.at = $now)
-RETURN count(role) AS roles
+WITH count(role) AS roles
+UNWIND [x IN $remove | x.contact_id] + [x IN $confirm | x.contact_id] + [null] AS contact_id
+OPTIONAL MATCH (:Contact {id: contact_id})-[:WORKS_AT]->(a:Account)
+FOREACH (_ IN CASE WHEN a IS NULL THEN [] ELSE [1] END | SET a.requalify_pending = $batch)
+WITH roles, count(*) AS phase
+RETURN roles

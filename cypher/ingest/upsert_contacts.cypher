@@ -3,7 +3,9 @@
 // contact of the batch exists before any REPORTS_TO or role refers to it. A row's account replaces
 // an older employer (a null account_id removes it); a manager line replaces an older one (only
 // contacts that existed before can have one: `existing`); a null reports_to removes the line.
-// A role already held in a group is updated, never duplicated.
+// A role already held in a group is updated, never duplicated. The former and the new account of a
+// contact that existed before are marked `requalify_pending` in the same statement (an updated
+// contact can change their qualification; a new one has no activity yet).
 // @param rows LIST<MAP> {id, props, account_id}
 // @param existing LIST<STRING> ids of the batch's contacts that existed before it
 // @param managers LIST<MAP> {id, reports_to}
@@ -19,10 +21,14 @@ SET c += row.props
 WITH c, row
 OPTIONAL MATCH (c)-[old:WORKS_AT]->(other:Account)
 WHERE row.account_id IS NULL OR other.id <> row.account_id
+FOREACH (_ IN CASE WHEN other IS NOT NULL AND row.id IN $existing THEN [1] ELSE [] END |
+  SET other.requalify_pending = $batch)
 DELETE old
 WITH DISTINCT c, row
 OPTIONAL MATCH (a:Account {id: row.account_id})
 FOREACH (_ IN CASE WHEN a IS NULL THEN [] ELSE [1] END | MERGE (c)-[:WORKS_AT]->(a))
+FOREACH (_ IN CASE WHEN a IS NOT NULL AND row.id IN $existing THEN [1] ELSE [] END |
+  SET a.requalify_pending = $batch)
 WITH sum(CASE WHEN c.batch = $batch THEN 1 ELSE 0 END) AS created, count(*) AS total
 UNWIND CASE WHEN size($managers) = 0 THEN [null] ELSE $managers END AS line
 OPTIONAL MATCH (:Contact {id: line.id})-[old:REPORTS_TO]->(:Contact)

@@ -1,7 +1,11 @@
 // Write the rules engine's outcomes: scores on each account and, where its stage changed, the new
 // stage and a StageChange. A stage is only changed if it is still the one the engine evaluated
-// (`from`): a person's transition that landed in between is never overwritten.
-// @param rows LIST<MAP> {id, from, stage, changed, reason, fit, engagement, mqa_score, qualified_at, missing_roles, change_id}
+// (`from`): a person's transition that landed in between is never overwritten. The SET comes
+// before the stage is read: on Neo4j (read committed) it takes the account's write lock first, so
+// two requalifications running at once cannot both move it. The `requalify_pending` mark is cleared
+// only if it is still the one the evaluated snapshot saw (`pending`): a write that came after the
+// snapshot leaves its mark for its own requalification.
+// @param rows LIST<MAP> {id, from, stage, changed, reason, fit, engagement, mqa_score, qualified_at, missing_roles, change_id, pending}
 // @param now FLOAT epoch seconds of the write
 // @param actor STRING who decided: rules@<version>
 // @param ruleset STRING the ruleset version
@@ -9,9 +13,10 @@
 // @column changed LIST<MAP> {id, from, to, reason} for every stage actually changed
 UNWIND $rows AS row
 MATCH (a:Account {id: row.id})
-WITH a, row, (row.changed AND a.stage = row.from) AS moves
 SET a.fit = row.fit, a.engagement = row.engagement, a.mqa_score = row.mqa_score,
-    a.qualified_at = row.qualified_at, a.missing_roles = row.missing_roles, a.ruleset = $ruleset
+    a.qualified_at = row.qualified_at, a.missing_roles = row.missing_roles, a.ruleset = $ruleset,
+    a.requalify_pending = CASE WHEN a.requalify_pending = row.pending THEN null ELSE a.requalify_pending END
+WITH a, row, (row.changed AND a.stage = row.from) AS moves
 FOREACH (_ IN CASE WHEN moves THEN [1] ELSE [] END |
   SET a.stage = row.stage, a.stage_since = $now, a.updated_at = $now
   CREATE (a)-[:TRANSITIONED]->(:StageChange {id: row.change_id, from: row.from, to: row.stage, at: $now,

@@ -10,6 +10,11 @@
 // @param change_id STRING id of the new StageChange
 // @column stage STRING the stage now (no row: the account was not in `from` any more)
 MATCH (a:Account {id: $id})
+// Take the account's write lock before reading its stage (Neo4j runs read committed: without it two
+// concurrent actions could both see `from` and both apply), then drop the marker property.
+SET a.lock_ = true
+REMOVE a.lock_
+WITH a
 WHERE a.stage = $from
 SET a.stage = $to, a.stage_since = $at, a.updated_at = $at
 CREATE (a)-[:TRANSITIONED]->(:StageChange {id: $change_id, from: $from, to: $to, at: $at, actor: $actor,

@@ -59,7 +59,8 @@ def create_app(
         app.state.graphsvc = state
         if on_start:
             on_start(state)
-        app.state.requalifier = Requalifier(state, settings.requalify_interval_s).start()
+        app.state.requalifier = Requalifier(state, settings.requalify_interval_s,
+                                            settings.requalify_pending_interval_s).start()
         try:
             yield
         finally:

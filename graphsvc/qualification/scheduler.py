@@ -1,15 +1,20 @@
-"""Periodic requalification: decay only lowers a stage if something re-evaluates the account.
+"""Periodic requalification: decay only lowers a stage if something re-evaluates the account, and a
+requalification that a failure interrupted must still happen.
 
 Ingest requalifies the accounts it touches; an account nobody touches would keep an MQA forever
 while its engagement fades. A daemon thread therefore requalifies every account every
-`requalify_interval_s` (0 turns it off). Running it on several workers or replicas is safe, only
-wasteful: outcomes are idempotent and a stage moves only from the stage the engine evaluated.
+`requalify_interval_s` (0 turns it off). Every write that implies a requalification also marks the
+accounts `requalify_pending` in its own statement; the same thread drains those marks once at
+start and every `requalify_pending_interval_s`, so a crash between a write and its requalification
+leaves no stale stage behind. Running it on several workers or replicas is safe, only wasteful:
+outcomes are idempotent and a stage moves only from the stage the engine evaluated.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from graphsvc.api.state import AppState
 from graphsvc.errors import GraphsvcError
@@ -20,15 +25,16 @@ log = logging.getLogger("graphsvc.requalify")
 
 
 class Requalifier:
-    def __init__(self, state: AppState, interval_s: float) -> None:
+    def __init__(self, state: AppState, interval_s: float, pending_interval_s: float = 0.0) -> None:
         self.state = state
         self.interval_s = interval_s
+        self.pending_interval_s = pending_interval_s
         self.runs = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="requalifier", daemon=True)
 
     def start(self) -> Requalifier:
-        if self.interval_s > 0:
+        if self.interval_s > 0 or self.pending_interval_s > 0:
             self._thread.start()
         return self
 
@@ -44,11 +50,26 @@ class Requalifier:
         log.info("periodic requalification: %s accounts, %s changed stage", out["accounts"], out["changed"])
         return out
 
+    def run_pending(self) -> dict:
+        out = QualificationService(self.state.store, active_ruleset(self.state)).requalify_pending(self.state.clock())
+        if out["accounts"]:
+            log.info("pending requalification: %s accounts, %s changed stage", out["accounts"], out["changed"])
+        return out
+
     def _loop(self) -> None:
-        while not self._stop.wait(self.interval_s):
+        start = time.monotonic()
+        due = {self.run_once: start + self.interval_s if self.interval_s > 0 else None,
+               # at once: whatever an earlier process left pending
+               self.run_pending: start if self.pending_interval_s > 0 else None}
+        every = {self.run_once: self.interval_s, self.run_pending: self.pending_interval_s}
+        while True:
+            job = min((j for j in due if due[j] is not None), key=lambda j: due[j])  # type: ignore[arg-type,return-value]
+            if self._stop.wait(max(0.0, due[job] - time.monotonic())):  # type: ignore[operator]
+                return
             try:
-                self.run_once()
+                job()
             except GraphsvcError as exc:  # engine down or restarting: try again next time
                 log.warning("periodic requalification skipped: %s", exc.message)
             except Exception:  # noqa: BLE001 - never let the thread die silently
                 log.exception("periodic requalification failed")
+            due[job] = time.monotonic() + every[job]

@@ -43,9 +43,16 @@ class QualificationService:
 
     # -- snapshots ----------------------------------------------------------------------------
     def snapshots(self, ids: Sequence[str], as_of: float) -> list[AccountSnapshot]:
+        return [records.snapshot(r) for r in self._snapshot_rows(ids, as_of)]
+
+    def _snapshot_rows(self, ids: Sequence[str], as_of: float) -> list[dict[str, Any]]:
         half_life_s = self.ruleset.activities.half_life_days * SECONDS_PER_DAY
-        rows = self.store.read("qualification/snapshots", ids=list(ids), as_of=as_of, half_life_s=half_life_s)
-        return [records.snapshot(r) for r in rows]
+        return self.store.read("qualification/snapshots", ids=list(ids), as_of=as_of, half_life_s=half_life_s)
+
+    def _evaluate_rows(self, rows: list[dict[str, Any]], now: float) -> list[tuple[Qualification, str | None]]:
+        """Each account's outcome with the `requalify_pending` mark its snapshot saw."""
+        return [(evaluate(records.snapshot(r), self.ruleset, now), r["account"].get("requalify_pending"))
+                for r in rows]
 
     def snapshot(self, account_id: str, as_of: float) -> AccountSnapshot:
         found = self.snapshots([account_id], as_of)
@@ -59,9 +66,17 @@ class QualificationService:
         changes: list[dict[str, Any]] = []
         ids = sorted(set(ids))
         for start in range(0, len(ids), PAGE):
-            results = [evaluate(s, self.ruleset, now) for s in self.snapshots(ids[start:start + PAGE], now)]
-            changes.extend(self._record(results, now))
+            changes.extend(self._record(self._evaluate_rows(self._snapshot_rows(ids[start:start + PAGE], now), now), now))
         return changes
+
+    def requalify_pending(self, now: float) -> dict[str, Any]:
+        """Requalify every account a write marked and no requalification has cleared since (the
+        service or the engine died in between): at start and periodically."""
+        done, changes, after = 0, [], ""
+        while page := self.store.pending_requalification(after=after, limit=PAGE):
+            changes.extend(self.requalify(page, now))
+            done, after = done + len(page), page[-1]
+        return {"accounts": done, "changed": len(changes), "changes": changes}
 
     def requalify_all(self, now: float, progress: Progress | None = None) -> dict[str, Any]:
         """Every account, a page at a time. The next page's snapshots are read while this page is
@@ -69,12 +84,12 @@ class QualificationService:
         done, changes = 0, []
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshots") as pool:
             page = self._page("")
-            pending = pool.submit(self.snapshots, page, now) if page else None
+            pending = pool.submit(self._snapshot_rows, page, now) if page else None
             while pending is not None:
-                snaps = pending.result()
+                rows = pending.result()
                 next_page = self._page(page[-1])
-                pending = pool.submit(self.snapshots, next_page, now) if next_page else None
-                changes.extend(self._record([evaluate(s, self.ruleset, now) for s in snaps], now))
+                pending = pool.submit(self._snapshot_rows, next_page, now) if next_page else None
+                changes.extend(self._record(self._evaluate_rows(rows, now), now))
                 done += len(page)
                 page = next_page
                 if progress:
@@ -84,7 +99,7 @@ class QualificationService:
     def _page(self, after: str) -> list[str]:
         return [r["id"] for r in self.store.read("qualification/account_ids", after=after, limit=PAGE)]
 
-    def _record(self, results: list[Qualification], now: float) -> list[dict[str, Any]]:
+    def _record(self, results: list[tuple[Qualification, str | None]], now: float) -> list[dict[str, Any]]:
         if not results:
             return []
         rows = [
@@ -92,9 +107,9 @@ class QualificationService:
                 "id": q.account_id, "from": q.previous_stage, "stage": q.stage, "changed": q.changed,
                 "reason": q.reason, "fit": q.scores.fit, "engagement": q.scores.engagement,
                 "mqa_score": q.scores.mqa_score, "qualified_at": q.qualified_at,
-                "missing_roles": list(q.buying_center.missing), "change_id": change_id(),
+                "missing_roles": list(q.buying_center.missing), "change_id": change_id(), "pending": pending,
             }
-            for q in results
+            for q, pending in results
         ]
         out = self.store.write("qualification/record_outcomes", rows=rows, now=now, actor=self.actor, ruleset=self.ruleset.version)
         changed = [c for c in (out[0]["changed"] if out else []) if c]

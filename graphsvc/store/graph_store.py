@@ -88,7 +88,7 @@ class GraphStore:
 
     def change_roles(self, remove: Sequence[dict], confirm: Sequence[dict], now: float) -> None:
         """Remove, then set, buying roles: one transaction."""
-        self.write("ingest/change_roles", remove=list(remove), confirm=list(confirm), now=now)
+        self.write("ingest/change_roles", remove=list(remove), confirm=list(confirm), now=now, batch=_token())
 
     # -- lookups ----------------------------------------------------------------------------------
     def account(self, account_id: str) -> dict[str, Any] | None:
@@ -121,6 +121,10 @@ class GraphStore:
 
     def counts(self) -> dict[str, int]:
         return self.read_one("read/counts")
+
+    def pending_requalification(self, after: str = "", limit: int = 500) -> list[str]:
+        """Accounts a write marked for requalification that has not run yet, in id order."""
+        return [r["id"] for r in self.read("qualification/pending_accounts", after=after, limit=limit)]
 
 
 

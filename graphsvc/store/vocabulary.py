@@ -35,6 +35,8 @@ PROPERTY_KEYS = (
     "id", "name", "domain", "industry", "employees", "annual_revenue", "country", "segment",
     "owner", "stage", "stage_since", "fit", "engagement", "mqa_score", "qualified_at",
     "updated_at", "created_at", "missing_roles", "ruleset",
+    "requalify_pending",  # token of the write whose requalification has not run yet
+    "lock_",  # set and removed at once: takes a Neo4j write lock before a read-then-write
     # Contact
     "email", "first_name", "last_name", "title", "seniority", "department", "status",
     # Lead
