@@ -158,9 +158,10 @@ def _serve_workers(
         _load_demo_if_empty(state)
     os.environ["GRAPHSVC_DATA_DIR"] = str(settings.data_dir)  # API keys live there
     os.environ["GRAPHSVC_REQUALIFY_INTERVAL_S"] = "0"  # only this process requalifies periodically
+    os.environ["GRAPHSVC_REQUALIFY_PENDING_INTERVAL_S"] = "0"  # and drains pending requalifications
     if opened.server:
         os.environ["GRAPHSVC_STORE"] = opened.server.url
-    requalifier = Requalifier(state, settings.requalify_interval_s).start()
+    requalifier = Requalifier(state, settings.requalify_interval_s, settings.requalify_pending_interval_s).start()
     try:
         uvicorn.run("graphsvc.api.app:app_from_env", factory=True, host=host, port=port, workers=workers,
                     log_level="info", access_log=access_log)
