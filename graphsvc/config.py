@@ -37,7 +37,13 @@ class Settings(BaseSettings):
         default=5.0, ge=0, description="Requalify accounts whose requalification a failure left pending (marked "
         "in the same statement as the write) this often, and once at start; 0 = off (a client's retry still drains)."
     )
-    query_timeout_s: float = Field(default=10.0, description="Ad-hoc Cypher timeout.")
+    query_timeout_s: float = Field(default=10.0, gt=0, description="Ad-hoc and library Cypher timeout, the wait "
+                                   "for a place in the analysts' lane included.")
+    analyst_concurrency: int = Field(default=1, ge=1, description="Analysts' queries (ad-hoc, library, reports) "
+                                     "running at once per API process; more wait their turn within their timeout, so "
+                                     "ingest and sales reads keep the engine's other threads.")
+    request_timeout_s: float = Field(default=30.0, ge=0, description="Deadline of any request: past it the client "
+                                     "gets 503 engine_timeout with Retry-After (a hung engine); 0 = none.")
     query_row_limit: int = Field(default=10_000, description="Ad-hoc Cypher row limit.")
     api_keys_file: Path | None = Field(
         default=None,

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from graphsvc import __version__, auth
 from graphsvc.api import errors
 from graphsvc.api.routes import accounts, contacts, cypher, health, ingest, qualification, queries, reports, rules
+from graphsvc.api.deadline import Deadline
 from graphsvc.api.state import AppState, Clock
 from graphsvc.api.timing import ServerTiming
 from graphsvc.auth import api as keys
@@ -17,6 +18,7 @@ from graphsvc.config import Settings
 from graphsvc.qualification.scheduler import Requalifier
 from graphsvc.store.factory import open_store
 from graphsvc.store.graph_store import GraphStore
+from graphsvc.store.lane import Lane
 
 log = logging.getLogger("graphsvc")
 
@@ -53,6 +55,7 @@ def create_app(
             active = opened.store
             if opened.server:
                 app.state.embedded = opened.server
+        active.analysts = Lane(settings.analyst_concurrency)
         state = AppState(settings=settings, store=active)
         if clock:
             state.clock = clock
@@ -71,6 +74,7 @@ def create_app(
     app = FastAPI(title="graphsvc", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     errors.install(app)
     app.add_middleware(ServerTiming)
+    app.add_middleware(Deadline, timeout_s=settings.request_timeout_s)  # outermost: also bounds the auth check
     auth.install(app, settings)
     for module in ROUTERS:
         app.include_router(module.router, dependencies=auth.dependencies_for(module))

@@ -12,11 +12,13 @@ from typing import Any
 
 from graphsvc.store import queries
 from graphsvc.store.executor import Executor, ReadOnlyResult, Rows
+from graphsvc.store.lane import Lane
 
 
 class GraphStore:
-    def __init__(self, executor: Executor) -> None:
+    def __init__(self, executor: Executor, *, analyst_concurrency: int = 1) -> None:
         self.executor = executor
+        self.analysts = Lane(analyst_concurrency)
 
     @property
     def dialect(self) -> str:
@@ -37,8 +39,10 @@ class GraphStore:
         return self.executor.write(q.text, q.bind(params))
 
     def read_only(self, text: str, params: dict[str, Any], *, timeout_s: float, row_limit: int) -> ReadOnlyResult:
-        """Analysts' own Cypher, in an engine-enforced read-only transaction."""
-        return self.executor.read_only(text, params, timeout_s=timeout_s, row_limit=row_limit)
+        """Analysts' Cypher (their own and the library's), in an engine-enforced read-only
+        transaction, through the analysts' lane: `timeout_s` covers the wait for a place too."""
+        with self.analysts.enter(timeout_s) as left:
+            return self.executor.read_only(text, params, timeout_s=left, row_limit=row_limit)
 
     def apply_schema(self) -> int:
         """Indexes (and constraints on Neo4j), idempotently: the one per-dialect file."""

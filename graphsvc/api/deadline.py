@@ -1,0 +1,69 @@
+"""A deadline on every request: when the engine hangs (stopped, swapping, a lock held forever), the
+client gets `503 engine_timeout` with `Retry-After` instead of waiting as long as the engine does.
+
+Why not `asyncio.wait_for` around the app: the routes are sync functions run in worker threads,
+and a thread cannot be cancelled, so cancelling the awaiting task would still wait for the thread.
+Instead the request runs in its own task and the answer races the deadline: whichever comes first
+is sent. A request answered 503 may still complete later when the engine wakes up; 503 never
+acknowledges a write, and every write is idempotent by id, so the client's retry is safe.
+
+Every 503 also gets a `Retry-After` header (the engine restarting, or not answering in time).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import orjson
+
+RETRY_AFTER_S = 5
+
+
+class Deadline:
+    def __init__(self, app, *, timeout_s: float, retry_after_s: int = RETRY_AFTER_S) -> None:
+        self.app = app
+        self.timeout_s = timeout_s
+        self.retry_after = str(retry_after_s).encode()
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or self.timeout_s <= 0:
+            await self.app(scope, receive, send)
+            return
+        started = asyncio.Event()
+        abandoned = False
+
+        async def guarded_send(message) -> None:
+            if abandoned:  # the client already got its 503: whatever the late request says is dropped
+                return
+            if message["type"] == "http.response.start":
+                started.set()
+                if message["status"] == 503:
+                    message["headers"] = [*message.get("headers", []), (b"retry-after", self.retry_after)]
+            await send(message)
+
+        task = asyncio.ensure_future(self.app(scope, receive, guarded_send))
+        started_waiter = asyncio.ensure_future(started.wait())
+        done, _ = await asyncio.wait({task, started_waiter}, timeout=self.timeout_s,
+                                     return_when=asyncio.FIRST_COMPLETED)
+        if done:  # answered (or started answering) in time: let it finish
+            started_waiter.cancel()
+            await task
+            return
+        started_waiter.cancel()
+        abandoned = True
+        task.add_done_callback(_consume)  # it finishes in the background; its error is not ours to raise
+        body = orjson.dumps({
+            "error": "engine_timeout",
+            "message": f"the graph engine did not answer within {self.timeout_s:g} s "
+                       "(GRAPHSVC_REQUEST_TIMEOUT_S); nothing was acknowledged: retry",
+        })
+        await send({"type": "http.response.start", "status": 503,
+                    "headers": [(b"content-type", b"application/json"), (b"retry-after", self.retry_after),
+                                (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+
+def _consume(task: asyncio.Future) -> None:
+    with contextlib.suppress(BaseException):
+        task.result()
