@@ -25,6 +25,11 @@ class Settings(BaseSettings):
         default_factory=lambda: Path(platformdirs.user_data_dir("graphsvc")),
         description="Where the embedded FalkorDB keeps its append-only file (and the API keys).",
     )
+    store_password_file: Path | None = Field(
+        default=None,
+        description="A file holding the password of the FalkorDB named by `store` (instead of "
+        "putting it in the URL). The embedded engine keeps its own in <data_dir>/falkordb.password.",
+    )
     graph: str = Field(default="graphsvc", description="Graph name (FalkorDB) / database (Neo4j).")
     neo4j_user: str = "neo4j"
     neo4j_password: str = "neo4j"
@@ -44,7 +49,9 @@ class Settings(BaseSettings):
                                      "ingest and sales reads keep the engine's other threads.")
     request_timeout_s: float = Field(default=30.0, ge=0, description="Deadline of any request: past it the client "
                                      "gets 503 engine_timeout with Retry-After (a hung engine); 0 = none.")
-    query_row_limit: int = Field(default=10_000, description="Ad-hoc Cypher row limit.")
+    query_row_limit: int = Field(default=10_000, ge=1, description="Ad-hoc and library Cypher row limit.")
+    query_byte_limit: int = Field(default=32 * 1024 * 1024, ge=1024, description="Bytes (as JSON) an ad-hoc or "
+                                  "library answer may hold: cut there (`truncated`); one larger row is a 400.")
     api_keys_file: Path | None = Field(
         default=None,
         description="API keys (hashed), JSON; default <data_dir>/api_keys.json. No file: open on loopback only.",

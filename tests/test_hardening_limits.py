@@ -119,3 +119,20 @@ def test_a_hung_engine_answers_503_with_retry_after_and_recovers(store, clock, s
         r = c.post("/v1/accounts", json={"accounts": [{"id": "hung", "name": "Hung"}]})
         assert r.status_code == 200, r.text
         assert c.get("/v1/accounts/hung").json()["name"] == "Hung"
+
+
+def test_an_answer_is_cut_at_its_byte_limit_and_one_oversized_row_is_refused(store, clock, settings):
+    """Issue 8, item 3: rows and bytes are limited as they arrive, not after everything was kept."""
+    with _app(store, clock, settings, query_byte_limit=4096, query_row_limit=10_000) as c:
+        r = c.post("/v1/cypher", json={"query": "UNWIND range(1, 5000) AS i RETURN i, 'x' + toString(i) AS pad"})
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert body["truncated"] is True and 0 < body["row_count"] < 5000
+        assert [row["i"] for row in body["rows"]] == list(range(1, body["row_count"] + 1))
+        assert len(r.content) < 4096 + 1024  # the rows kept, plus the envelope
+        r = c.post("/v1/cypher", json={"query": "RETURN range(1, 100000) AS r"})
+        assert r.status_code == 400 and r.json()["error"] == "result_too_large", r.text
+        assert "GRAPHSVC_QUERY_BYTE_LIMIT" in r.json()["message"]
+        # Within the limits the answer is whole.
+        small = c.post("/v1/cypher", json={"query": "UNWIND range(1, 20) AS i RETURN i"}).json()
+        assert small["row_count"] == 20 and small["truncated"] is False

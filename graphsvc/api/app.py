@@ -56,6 +56,7 @@ def create_app(
             if opened.server:
                 app.state.embedded = opened.server
         active.analysts = Lane(settings.analyst_concurrency)
+        active.result_byte_limit = settings.query_byte_limit
         state = AppState(settings=settings, store=active)
         if clock:
             state.clock = clock

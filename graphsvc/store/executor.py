@@ -13,13 +13,46 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
+from graphsvc.errors import ResultTooLarge
+
 Rows = list[dict[str, Any]]
+DEFAULT_BYTE_LIMIT = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)
 class ReadOnlyResult:
     rows: Rows
     truncated: bool
+
+
+class ResultBudget:
+    """The rows and bytes an analyst's answer may hold, counted as rows arrive (so an engine that
+    streams is read no further than the budget): past either limit the answer is cut and says
+    `truncated`; a single row larger than the byte limit is refused (400 result_too_large)."""
+
+    def __init__(self, row_limit: int, byte_limit: int = DEFAULT_BYTE_LIMIT) -> None:
+        self.row_limit, self.byte_limit = row_limit, byte_limit
+        self.rows: Rows = []
+        self.bytes = 0
+
+    def take(self, row: dict[str, Any]) -> bool:
+        """Add `row`; False when it does not fit (the answer is complete up to here)."""
+        if len(self.rows) >= self.row_limit:
+            return False
+        size = len(orjson.dumps(row, default=str))
+        if self.bytes + size > self.byte_limit:
+            if not self.rows:
+                raise ResultTooLarge(f"one row of the answer is {size:,} bytes; an answer may hold at most "
+                                     f"{self.byte_limit:,} (GRAPHSVC_QUERY_BYTE_LIMIT): return less per row")
+            return False
+        self.rows.append(row)
+        self.bytes += size
+        return True
+
+    def result(self, truncated: bool) -> ReadOnlyResult:
+        return ReadOnlyResult(rows=self.rows, truncated=truncated)
 
 
 class Executor(ABC):
@@ -42,9 +75,11 @@ class Executor(ABC):
 
     @abstractmethod
     def read_only(
-        self, query: str, params: dict[str, Any], *, timeout_s: float, row_limit: int
+        self, query: str, params: dict[str, Any], *, timeout_s: float, row_limit: int,
+        byte_limit: int = DEFAULT_BYTE_LIMIT,
     ) -> ReadOnlyResult:
-        """Run untrusted Cypher in a transaction the engine itself keeps read-only."""
+        """Run untrusted Cypher in a transaction the engine itself keeps read-only, keeping at
+        most `row_limit` rows and `byte_limit` bytes of them (see ResultBudget)."""
 
     @abstractmethod
     def ping(self) -> dict[str, Any]:

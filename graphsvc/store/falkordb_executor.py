@@ -18,8 +18,16 @@ from falkordb.node import Node
 from falkordb.path import Path as GraphPath
 from falkordb.query_result import QueryResult, parse_scalar
 
-from graphsvc.errors import Conflict, InvalidQuery, QueryTimeout, StoreError, StoreUnavailable, WriteRefused
-from graphsvc.store.executor import Executor, ReadOnlyResult, Rows, normalise
+from graphsvc.errors import (
+    Conflict,
+    InvalidQuery,
+    QueryTimeout,
+    ResultTooLarge,
+    StoreError,
+    StoreUnavailable,
+    WriteRefused,
+)
+from graphsvc.store.executor import DEFAULT_BYTE_LIMIT, Executor, ReadOnlyResult, ResultBudget, Rows, normalise
 
 _WRITE_REFUSED = ("read-only", "read only", "not allowed in read")
 _UNAVAILABLE = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError, ConnectionError, OSError)
@@ -28,14 +36,17 @@ _UNAVAILABLE = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingErro
 class FalkorDBExecutor(Executor):
     dialect = "falkordb"
 
-    def __init__(self, host: str, port: int, graph: str = "graphsvc", *, password: str | None = None) -> None:
+    def __init__(self, host: str, port: int, graph: str = "graphsvc", *, password: str | None = None,
+                 socket_timeout_s: float = 60.0) -> None:
         self.host, self.port, self.graph_name = host, port, graph
         self._db = FalkorDB(
             host=host,
             port=port,
             password=password,
             socket_connect_timeout=2.0,
-            socket_timeout=300.0,
+            # A hung engine must not hang its callers for minutes: past this a call is 503. Longer
+            # than any statement of ours and than the analysts' query timeout.
+            socket_timeout=socket_timeout_s,
             max_connections=64,
         )
         self._graph = self._db.select_graph(graph)
@@ -66,7 +77,8 @@ class FalkorDBExecutor(Executor):
         names = [h[1] for h in reply[0]]
         return [{name: _compact(cell, self._graph) for name, cell in zip(names, row)} for row in reply[1]]
 
-    def read_only(self, query: str, params: dict[str, Any], *, timeout_s: float, row_limit: int) -> ReadOnlyResult:
+    def read_only(self, query: str, params: dict[str, Any], *, timeout_s: float, row_limit: int,
+                  byte_limit: int = DEFAULT_BYTE_LIMIT) -> ReadOnlyResult:
         # GRAPH.RO_QUERY: the engine refuses any write, whatever the text looks like.
         try:
             with _mapped_errors():
@@ -76,9 +88,16 @@ class FalkorDBExecutor(Executor):
             if any(marker in exc.message.lower() for marker in _WRITE_REFUSED):
                 raise WriteRefused(f"this endpoint is read-only: the engine refused the statement ({exc.message})") \
                     from exc
+            if "mem consumption exceeded" in exc.message.lower():  # the engine's QUERY_MEM_CAPACITY
+                raise ResultTooLarge(f"the query needed more memory than a query may use: {exc.message}") from exc
             raise InvalidQuery(exc.message) from exc
-        rows = _rows(result)
-        return ReadOnlyResult(rows=rows[:row_limit], truncated=len(rows) > row_limit)
+        # FalkorDB answers whole: the engine's RESULTSET_SIZE (embedded: set at start) bounds the rows
+        # it sends; the budget bounds what is kept and answered.
+        budget = ResultBudget(row_limit, byte_limit)
+        for row in _rows(result):
+            if not budget.take(row):
+                return budget.result(truncated=True)
+        return budget.result(truncated=False)
 
     def run_schema(self, statements: Sequence[str]) -> int:
         # FalkorDB has no IF NOT EXISTS for indexes: an index that is already there is success.
@@ -137,8 +156,15 @@ def _literal(v: Any) -> str:
         return "null"
     if t is bool:
         return "true" if v else "false"
-    if t is int or t is float:
-        return repr(v)
+    if t is int:
+        # FalkorDB clamps a larger literal to the int64 limit without a word: refuse, never store a changed number.
+        if -9223372036854775808 <= v <= 9223372036854775807:
+            return repr(v)
+        raise ValueError(f"integer parameter {v} is outside the signed 64-bit range")
+    if t is float:
+        if v - v == 0.0:  # finite (inf - inf and nan - nan are nan); FalkorDB has no inf or nan literal
+            return repr(v)
+        raise ValueError(f"non-finite number parameter {v!r}")
     if isinstance(v, str):  # str subclasses (enums)
         return _string(str(v))
     if isinstance(v, dict):

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from graphsvc.store import queries
-from graphsvc.store.executor import Executor, ReadOnlyResult, Rows
+from graphsvc.store.executor import DEFAULT_BYTE_LIMIT, Executor, ReadOnlyResult, Rows
 from graphsvc.store.lane import Lane
 
 
@@ -19,6 +19,7 @@ class GraphStore:
     def __init__(self, executor: Executor, *, analyst_concurrency: int = 1) -> None:
         self.executor = executor
         self.analysts = Lane(analyst_concurrency)
+        self.result_byte_limit = DEFAULT_BYTE_LIMIT  # bytes an analyst's answer may hold (set from settings)
 
     @property
     def dialect(self) -> str:
@@ -42,7 +43,8 @@ class GraphStore:
         """Analysts' Cypher (their own and the library's), in an engine-enforced read-only
         transaction, through the analysts' lane: `timeout_s` covers the wait for a place too."""
         with self.analysts.enter(timeout_s) as left:
-            return self.executor.read_only(text, params, timeout_s=left, row_limit=row_limit)
+            return self.executor.read_only(text, params, timeout_s=left, row_limit=row_limit,
+                                           byte_limit=self.result_byte_limit)
 
     def apply_schema(self) -> int:
         """Indexes (and constraints on Neo4j), idempotently: the one per-dialect file."""

@@ -28,7 +28,7 @@ from graphsvc.errors import (
     StoreUnavailable,
     WriteRefused,
 )
-from graphsvc.store.executor import Executor, ReadOnlyResult, Rows, normalise
+from graphsvc.store.executor import DEFAULT_BYTE_LIMIT, Executor, ReadOnlyResult, ResultBudget, Rows, normalise
 
 # A transaction stopped by its timeout or terminated (by an admin or the memory guard).
 _TIMEOUT_CODES = (
@@ -78,16 +78,16 @@ class Neo4jExecutor(Executor):
             )
         return [_record(r) for r in records]
 
-    def read_only(self, query: str, params: dict[str, Any], *, timeout_s: float, row_limit: int) -> ReadOnlyResult:
+    def read_only(self, query: str, params: dict[str, Any], *, timeout_s: float, row_limit: int,
+                  byte_limit: int = DEFAULT_BYTE_LIMIT) -> ReadOnlyResult:
         @unit_of_work(timeout=timeout_s)
         def work(tx: neo4j.ManagedTransaction) -> ReadOnlyResult:
-            rows: Rows = []
-            # Records stream in fetch-size batches: stop at the limit instead of loading them all.
+            budget = ResultBudget(row_limit, byte_limit)
+            # Records stream in fetch-size batches: stop at the budget instead of loading them all.
             for record in tx.run(query, params or {}):
-                if len(rows) == row_limit:
-                    return ReadOnlyResult(rows=rows, truncated=True)
-                rows.append(_record(record))
-            return ReadOnlyResult(rows=rows, truncated=False)
+                if not budget.take(_record(record)):
+                    return budget.result(truncated=True)
+            return budget.result(truncated=False)
 
         with _mapped_errors(adhoc=True), self._driver.session(
             database=self.database,
