@@ -6,12 +6,15 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-import sys
 import time
+from collections import deque
 from collections.abc import Callable
+from itertools import islice
 from pathlib import Path
 
 from .generator import KINDS, Dataset
+from .progress import LOG_INTERVAL_S
+from .progress import Progress as BaseProgress
 
 CHUNK = 100  # accounts (or leads) per unit of work
 
@@ -46,31 +49,38 @@ def _job(task: tuple[str, int, int]):
     return _render_accounts(_DS, start, stop) if kind == "accounts" else _render_leads(_DS, start, stop)
 
 
-class Progress:
-    """One progress line on stderr: rewritten in place on a terminal, every few seconds otherwise."""
+def _bounded_imap(pool, tasks, ahead: int):
+    """`pool.imap(_job, tasks)` with at most `ahead` chunks in flight: Pool.imap queues every task
+    at once and keeps every finished result until it is consumed, so workers faster than the file
+    writes would hold the whole dataset in memory. Results come in task order."""
+    it = iter(tasks)
+    pending = deque(pool.apply_async(_job, (t,)) for t in islice(it, ahead))
+    while pending:
+        result = pending.popleft().get()
+        nxt = next(it, None)
+        if nxt is not None:
+            pending.append(pool.apply_async(_job, (nxt,)))
+        yield result
 
-    def __init__(self, total: int, stream=None, enabled: bool = True) -> None:
-        self.total, self.stream, self.enabled = total, stream or sys.stderr, enabled
-        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
-        self.t0 = self.last = time.monotonic()
+
+class Progress:
+    """Seed-writing progress on stderr: a bar on a terminal, a line every few seconds otherwise
+    (seeds.progress), counting accounts with contacts, activities and leads alongside."""
+
+    def __init__(self, total: int, stream=None, enabled: bool = True, interval: float = LOG_INTERVAL_S) -> None:
+        self.bar = BaseProgress("seeds: accounts", total, unit="accounts", stream=stream, enabled=enabled,
+                                interval=interval)
+        self.t0 = self.bar.t0
 
     def update(self, done: int, contacts: int, activities: int, force: bool = False,
                leads: tuple[int, int] | None = None) -> None:
-        now = time.monotonic()
-        if not self.enabled or (not force and now - self.last < (0.5 if self.tty else 5.0)):
-            return
-        self.last = now
-        pct = 100.0 * done / self.total if self.total else 100.0
-        line = (f"seeds: accounts {done:,}/{self.total:,} ({pct:.0f}%), contacts {contacts:,}, "
-                f"activities {activities:,}"
-                + (f", leads {leads[0]:,}/{leads[1]:,}" if leads else "") + f", {now - self.t0:.0f}s")
-        self.stream.write(("\r" + line) if self.tty else line + "\n")
-        self.stream.flush()
+        extra: dict[str, int | str] = {"contacts": contacts, "activities": activities}
+        if leads:
+            extra["leads"] = f"{leads[0]:,}/{leads[1]:,}"
+        self.bar.update(done, force=force, **extra)
 
     def done(self, message: str) -> None:
-        if self.enabled:
-            self.stream.write(("\r" if self.tty else "") + message + "\n")
-            self.stream.flush()
+        self.bar.close(message)
 
 
 def write_dataset(ds: Dataset, out: str | os.PathLike, *, jobs: int = 1, progress: bool = True,
@@ -93,7 +103,7 @@ def write_dataset(ds: Dataset, out: str | os.PathLike, *, jobs: int = 1, progres
         if jobs > 1 and len(tasks) > 1:
             pool = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
                                                else "spawn").Pool(jobs, _init, (ds,))
-            results = lambda ts: pool.imap(_job, ts)  # noqa: E731
+            results = lambda ts: _bounded_imap(pool, ts, ahead=2 * jobs)  # noqa: E731
         else:
             _init(ds)
             results = lambda ts: map(_job, ts)  # noqa: E731
@@ -124,7 +134,6 @@ def write_dataset(ds: Dataset, out: str | os.PathLike, *, jobs: int = 1, progres
         f.close()
     for k in KINDS:
         os.replace(tmp[k], paths[k])
-    bar.update(ds.n_accounts, counts["contacts"], counts["activities"], force=True)
     bar.done(f"seeds: wrote {counts['accounts']:,} accounts, {counts['contacts']:,} contacts, "
              f"{counts['leads']:,} leads, {counts['activities']:,} activities to {out} "
              f"in {time.monotonic() - bar.t0:.1f}s")

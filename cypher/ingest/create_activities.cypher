@@ -4,17 +4,30 @@
 // requalification the write implies is as durable as the write: if the service or the engine dies
 // before it runs, the mark stays until a requalification clears it (on the client's retry, which
 // lists still-pending accounts of its rows as touched, at start, or in the periodic drain).
+//
+// Engagement aggregates, in this same statement, for new activities only (a duplicate changes
+// nothing): per contact and activity type the count, the newest time and the decay weight sum
+// W = sum 0.5^((last_at - at) / h), kept at the newest time last_at, so that at any as_of >= last_at
+// the weight is exactly W * 0.5^((as_of - last_at) / h). Adding activities rescales to the new
+// newest time first. They live on the Contact as parallel lists (eng_types, eng_counts, eng_last,
+// eng_weights) with the half-life they were computed for (eng_half_life): the snapshot then reads
+// nothing but the contact it already reads (no per-type nodes or relationships to traverse, no
+// extra store records), and it is the same list shape the snapshot returns. The aggregates are
+// kept only once a full build has created the EngagementIndex (qualification/engagement_rebuild);
+// a contact keeps its own half-life until a rebuild recomputes it from history.
 // @param rows LIST<MAP> {id, contact_id, type, at, channel, asset, campaign}
 // @param batch STRING a token unique to this request
 // @param now FLOAT epoch seconds of the write
 // @column new INTEGER activities created by this batch
 // @column duplicate INTEGER rows whose id already existed
 // @column accounts LIST<STRING> accounts of the contacts that performed a new activity, or whose requalification is still pending
+OPTIONAL MATCH (ix:EngagementIndex {id: 'engagement'})
+WITH ix.half_life_s AS ix_h
 UNWIND $rows AS row
 MATCH (c:Contact {id: row.contact_id})
 MERGE (x:Activity {id: row.id})
 ON CREATE SET x.type = row.type, x.at = row.at, x.channel = row.channel, x.batch = $batch, x.created_at = $now
-WITH c, x, row, x.batch = $batch AS is_new
+WITH ix_h, c, x, row, x.batch = $batch AS is_new
 FOREACH (_ IN CASE WHEN is_new THEN [1] ELSE [] END |
   MERGE (c)-[:PERFORMED]->(x))
 FOREACH (_ IN CASE WHEN is_new AND row.asset IS NOT NULL THEN [1] ELSE [] END |
@@ -23,9 +36,36 @@ FOREACH (_ IN CASE WHEN is_new AND row.asset IS NOT NULL THEN [1] ELSE [] END |
 FOREACH (_ IN CASE WHEN is_new AND row.campaign IS NOT NULL THEN [1] ELSE [] END |
   MERGE (k:Campaign {id: row.campaign})
   MERGE (x)-[:PART_OF]->(k))
-WITH c, is_new
+// Per contact and type: the new activities (distinct, so an id twice in one batch counts once).
+WITH ix_h, c, x.type AS type, sum(CASE WHEN is_new THEN 1 ELSE 0 END) AS n_new, count(*) AS n_rows,
+     collect(DISTINCT CASE WHEN is_new THEN x END) AS fresh
+WITH ix_h, c, type, n_new, n_rows, [y IN fresh | y.at] AS ats, coalesce(c.eng_half_life, ix_h) AS h
+WITH ix_h, c, type, n_new, n_rows, ats, h,
+     reduce(m = ats[0], t IN ats | CASE WHEN t > m THEN t ELSE m END) AS top
+WITH ix_h, c, h, sum(n_new) AS n_new, sum(n_rows) AS n_rows,
+     collect(CASE WHEN size(ats) > 0 AND h IS NOT NULL
+             THEN {type: type, n: size(ats), top: top, w: reduce(s = 0.0, t IN ats | s + 0.5 ^ ((top - t) / h))} END) AS adds
+WITH c, h, n_new, n_rows, adds, coalesce(c.eng_types, []) AS ts, coalesce(c.eng_counts, []) AS ns,
+     coalesce(c.eng_last, []) AS ls, coalesce(c.eng_weights, []) AS ws
+WITH c, h, n_new, n_rows, adds, ts, ns, ls, ws, [a IN adds WHERE NOT a.type IN ts] AS added
+FOREACH (_ IN CASE WHEN size(adds) > 0 THEN [1] ELSE [] END |
+  SET c.eng_half_life = h,
+      c.eng_types = ts + [a IN added | a.type],
+      c.eng_counts = [i IN range(0, size(ts) - 1) |
+                      reduce(k = ns[i], a IN adds | CASE WHEN a.type = ts[i] THEN k + a.n ELSE k END)]
+                     + [a IN added | a.n],
+      c.eng_last = [i IN range(0, size(ts) - 1) |
+                    reduce(m = ls[i], a IN adds | CASE WHEN a.type = ts[i] AND a.top > m THEN a.top ELSE m END)]
+                   + [a IN added | a.top],
+      // Both sums rescaled to the later of the two newest times, then added.
+      c.eng_weights = [i IN range(0, size(ts) - 1) |
+                       reduce(w = ws[i], a IN adds | CASE WHEN a.type <> ts[i] THEN w
+                              WHEN a.top > ls[i] THEN w * 0.5 ^ ((a.top - ls[i]) / h) + a.w
+                              ELSE w + a.w * 0.5 ^ ((ls[i] - a.top) / h) END)]
+                      + [a IN added | a.w])
+WITH c, n_new, n_rows
 OPTIONAL MATCH (c)-[:WORKS_AT]->(a:Account)
-FOREACH (_ IN CASE WHEN is_new AND a IS NOT NULL THEN [1] ELSE [] END | SET a.requalify_pending = $batch)
-RETURN sum(CASE WHEN is_new THEN 1 ELSE 0 END) AS new,
-       sum(CASE WHEN is_new THEN 0 ELSE 1 END) AS duplicate,
-       collect(DISTINCT CASE WHEN is_new OR a.requalify_pending IS NOT NULL THEN a.id END) AS accounts
+FOREACH (_ IN CASE WHEN n_new > 0 AND a IS NOT NULL THEN [1] ELSE [] END | SET a.requalify_pending = $batch)
+RETURN sum(n_new) AS new,
+       sum(n_rows - n_new) AS duplicate,
+       collect(DISTINCT CASE WHEN n_new > 0 OR a.requalify_pending IS NOT NULL THEN a.id END) AS accounts

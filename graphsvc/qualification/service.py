@@ -6,6 +6,7 @@ past `as_of` replay the stage the account had then (from its history) and never 
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +22,9 @@ from graphsvc.rules.snapshot import SECONDS_PER_DAY, AccountSnapshot
 from graphsvc.rules.transitions import TransitionError, apply_action
 from graphsvc.store import records
 from graphsvc.store.graph_store import GraphStore
+
+log = logging.getLogger("graphsvc.requalify")
+
 
 def change_id() -> str:
     """Sortable StageChange id: changes recorded at the same `at` still list in the order made."""
@@ -42,20 +46,69 @@ class QualificationService:
         return f"rules@{self.ruleset.version}"
 
     # -- snapshots ----------------------------------------------------------------------------
-    def snapshots(self, ids: Sequence[str], as_of: float) -> list[AccountSnapshot]:
-        return [records.snapshot(r) for r in self._snapshot_rows(ids, as_of)]
+    @property
+    def half_life_s(self) -> float:
+        return float(self.ruleset.activities.half_life_days * SECONDS_PER_DAY)
 
-    def _snapshot_rows(self, ids: Sequence[str], as_of: float) -> list[dict[str, Any]]:
-        half_life_s = self.ruleset.activities.half_life_days * SECONDS_PER_DAY
-        return self.store.read("qualification/snapshots", ids=list(ids), as_of=as_of, half_life_s=half_life_s)
+    def snapshots(self, ids: Sequence[str], as_of: float, now: float | None = None) -> list[AccountSnapshot]:
+        return [records.snapshot(r) for r in self._snapshot_rows(ids, as_of, now)]
+
+    def _snapshot_rows(self, ids: Sequence[str], as_of: float, now: float | None = None) -> list[dict[str, Any]]:
+        """At `as_of >= now` (or `now` not given) from the engagement aggregates kept on contacts;
+        accounts whose aggregates are not exact at `as_of` (built for another half-life, not built
+        yet, or holding an activity later than `as_of`) and a past `as_of` replay the activities."""
+        if now is not None and as_of < now:
+            return self.snapshots_from_history(ids, as_of)
+        rows = self.store.read("qualification/snapshots_current", ids=list(ids), as_of=as_of,
+                               half_life_s=self.half_life_s)
+        stale = [r["account"]["id"] for r in rows if not r["exact"]]
+        if stale:
+            replayed = {r["account"]["id"]: r for r in self.snapshots_from_history(stale, as_of)}
+            rows = [replayed.get(r["account"]["id"], r) if not r["exact"] else r for r in rows]
+        return rows
+
+    def snapshots_from_history(self, ids: Sequence[str], as_of: float) -> list[dict[str, Any]]:
+        """Snapshot rows aggregated from every activity at or before `as_of` (any as_of)."""
+        return self.store.read("qualification/snapshots_history", ids=list(ids), as_of=as_of,
+                               half_life_s=self.half_life_s)
+
+    # -- engagement aggregates -----------------------------------------------------------------
+    def ensure_engagement(self, progress: Progress | None = None, page: int = 2_000) -> dict[str, Any]:
+        """Make the contacts' engagement aggregates complete for this ruleset's half-life: a no-op
+        when they are; otherwise one batched pass over every contact recomputing them from history
+        (the first time, or after a ruleset with another half-life). Reads stay exact throughout:
+        an account whose aggregates do not fit the half-life is read from history meanwhile.
+        `progress(contacts_done, activities_read)` after every page; a log line every 5 s."""
+        h = self.half_life_s
+        state = self.store.read_one("qualification/engagement_index")
+        if state and state["built"] and state["half_life_s"] == h:
+            return {"rebuilt": False, "contacts": 0, "activities": 0}
+        self.store.write("qualification/engagement_index_set", half_life_s=h, built=False)
+        done = read = 0
+        after, started, said = "", time.monotonic(), time.monotonic()
+        while True:
+            row = self.store.write("qualification/engagement_rebuild", after=after, limit=page, half_life_s=h)[0]
+            if not row["contacts"]:
+                break
+            done, read, after = done + row["contacts"], read + (row["activities"] or 0), row["last"]
+            if progress:
+                progress(done, read)
+            if time.monotonic() - said >= 5.0:
+                said = time.monotonic()
+                log.info("engagement rebuild (half-life %.0f s): %d contacts, %d activities, %.0f s",
+                         h, done, read, said - started)
+        built = self.store.write("qualification/engagement_index_set", half_life_s=h, built=True)[0]["built"]
+        log.info("engagement rebuild (half-life %.0f s) done: %d contacts, %d activities in %.1f s%s", h, done,
+                 read, time.monotonic() - started, "" if built else "; another half-life was set meanwhile")
+        return {"rebuilt": True, "contacts": done, "activities": read, "built": built}
 
     def _evaluate_rows(self, rows: list[dict[str, Any]], now: float) -> list[tuple[Qualification, str | None]]:
         """Each account's outcome with the `requalify_pending` mark its snapshot saw."""
         return [(evaluate(records.snapshot(r), self.ruleset, now), r["account"].get("requalify_pending"))
                 for r in rows]
 
-    def snapshot(self, account_id: str, as_of: float) -> AccountSnapshot:
-        found = self.snapshots([account_id], as_of)
+    def snapshot(self, account_id: str, as_of: float, now: float | None = None) -> AccountSnapshot:
+        found = self.snapshots([account_id], as_of, now)
         if not found:
             raise NotFound(f"no account with id {account_id!r}")
         return found[0]
@@ -80,7 +133,10 @@ class QualificationService:
 
     def requalify_all(self, now: float, progress: Progress | None = None) -> dict[str, Any]:
         """Every account, a page at a time. The next page's snapshots are read while this page is
-        evaluated and written (the engine's Python work and the engine's read overlap)."""
+        evaluated and written (the engine's Python work and the engine's read overlap). First makes
+        the engagement aggregates complete for this ruleset's half-life (a no-op unless this is the
+        first pass or the half-life changed: activating a ruleset requalifies with it first)."""
+        self.ensure_engagement()
         done, changes = 0, []
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshots") as pool:
             page = self._page("")
@@ -123,7 +179,7 @@ class QualificationService:
         account had then, replayed from its history."""
         # No individual activities: top activities come from the per-type stats (grouped by contact
         # and type), which halves the engine time of a readiness answer.
-        snap = self.snapshot(account_id, as_of)
+        snap = self.snapshot(account_id, as_of, now)
         stored = {"stage": snap.stage, "stage_since": snap.stage_since}
         if as_of < now:
             then = [h for h in self.history(account_id) if h["at"] <= as_of]

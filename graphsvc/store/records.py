@@ -39,7 +39,8 @@ def contact(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def snapshot(row: dict[str, Any]):
-    """A `qualification/snapshots` row -> rules AccountSnapshot (engagement as per-type stats)."""
+    """A `qualification/snapshots_current` or `snapshots_history` row -> rules AccountSnapshot
+    (engagement as per-type stats)."""
     from graphsvc.rules.snapshot import AccountSnapshot, ActivityStat, ContactSnapshot, RoleAssignment
 
     a = row["account"]

@@ -15,6 +15,7 @@ LABELS = (
     "StageChange",
     "ApiKey",
     "Ruleset",
+    "EngagementIndex",  # one node: the half-life the contacts' engagement aggregates are kept for
 )
 
 RELATIONSHIP_TYPES = (
@@ -39,6 +40,10 @@ PROPERTY_KEYS = (
     "lock_",  # set and removed at once: takes a Neo4j write lock before a read-then-write
     # Contact
     "email", "first_name", "last_name", "title", "seniority", "department", "status",
+    # Contact engagement aggregates, parallel lists per activity type (ingest/create_activities)
+    "eng_types", "eng_counts", "eng_last", "eng_weights", "eng_half_life",
+    # EngagementIndex
+    "half_life_s", "built",
     # Lead
     "company", "source", "match_status", "match_reason",
     # MEMBER_OF
