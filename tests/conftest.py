@@ -95,7 +95,8 @@ def store(request, engine):
             s.close()
         return
     falkordb_server = request.getfixturevalue("falkordb_server")
-    executor = FalkorDBExecutor("127.0.0.1", falkordb_server.port, graph=f"test_{uuid.uuid4().hex[:12]}")
+    executor = FalkorDBExecutor("127.0.0.1", falkordb_server.port, graph=f"test_{uuid.uuid4().hex[:12]}",
+                                password=falkordb_server.password)
     s = GraphStore(executor)
     s.apply_schema()
     yield s

@@ -152,11 +152,11 @@ def test_without_a_keys_file_the_api_is_open_to_local_clients_only(store, clock,
     app = create_app(settings, store=store, clock=clock)
     with TestClient(app) as local:
         assert local.get("/v1/queries").status_code == 200
-    with TestClient(app, client=("127.0.0.1", 5555)) as loopback:
+    with TestClient(app, base_url="http://127.0.0.1:8000", client=("127.0.0.1", 5555)) as loopback:
         assert loopback.get("/v1/queries").status_code == 200
-    with TestClient(app, client=("::1", 5555)) as loopback6:
+    with TestClient(app, base_url="http://[::1]:8000", client=("::1", 5555)) as loopback6:
         assert loopback6.get("/v1/queries").status_code == 200
-    with TestClient(app, client=("203.0.113.9", 5555)) as remote:
+    with TestClient(app, base_url="http://127.0.0.1:8000", client=("203.0.113.9", 5555)) as remote:
         r = remote.get("/v1/queries")
         assert r.status_code == 401 and "loopback" in r.json()["message"]
         assert remote.get("/health").status_code == 200

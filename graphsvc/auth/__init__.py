@@ -8,16 +8,18 @@ import logging
 from fastapi import FastAPI
 
 from graphsvc.auth.keys import ROLES, ApiKey, KeyStore, keys_path
-from graphsvc.auth.policy import ROUTER_ROLES, dependencies_for, is_loopback
+from graphsvc.auth.policy import ROUTER_ROLES, OpenModeRefused, dependencies_for, is_loopback
 from graphsvc.config import Settings
 
 log = logging.getLogger("graphsvc.auth")
 
-__all__ = ["ROLES", "ROUTER_ROLES", "ApiKey", "KeyStore", "dependencies_for", "install", "is_loopback", "keys_path"]
+__all__ = ["ROLES", "ROUTER_ROLES", "ApiKey", "KeyStore", "OpenModeRefused", "dependencies_for", "install", "is_loopback",
+           "keys_path"]
 
 OPEN_WARNING = (
-    "NO API KEYS CONFIGURED (%s does not exist): the API is OPEN to every loopback client and refuses all "
-    "others. Create keys with `graphsvc keys create --role ROLE` before exposing it."
+    "NO API KEYS CONFIGURED (%s does not exist): the API is OPEN to every loopback client (requests addressed to "
+    "127.0.0.1, localhost or [::1], not sent by a web page of another site) and refuses all others. Create the "
+    "first key with `graphsvc keys create --role admin` (not possible over HTTP) before exposing it."
 )
 
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from graphsvc.auth.keys import KeyStore
+from graphsvc.auth.policy import OpenModeRefused
 from graphsvc.errors import NotFound
 
 router = APIRouter(prefix="/v1/keys", tags=["keys"])
@@ -30,11 +31,23 @@ def list_keys(keys: Keys) -> list[dict[str, Any]]:
     return [k.public() for k in keys.keys()]
 
 
+FIRST_KEY_BY_CLI = (
+    "no API keys are configured yet, and the first one cannot be made over HTTP (any web page could make it "
+    "through your browser); create it on the service's machine with `graphsvc keys create --role admin`, "
+    "then manage keys here with that admin key"
+)
+
+
 @router.post("", status_code=201, summary="Create a key; the secret is in this answer only",
-             description="The first key (made here by a loopback client of an open service, or by `graphsvc keys "
-             "create`) switches key checks on for every route.")
+             description="Needs an admin key. The first key is made with `graphsvc keys create` on the service's "
+             "machine, never over HTTP: while no keys exist (open mode) this answers 403 `open_mode_refused`.")
 def create_key(body: KeyIn, keys: Keys) -> dict[str, Any]:
-    key, secret = keys.create(body.roles, body.label)
+    if not keys.enforced:
+        raise OpenModeRefused(FIRST_KEY_BY_CLI, details={"refused": "first_key"})
+    try:
+        key, secret = keys.create(body.roles, body.label, first=False)
+    except FileNotFoundError:  # the keys file went away after the check: open mode again
+        raise OpenModeRefused(FIRST_KEY_BY_CLI, details={"refused": "first_key"}) from None
     return {**key.public(), "key": secret}
 
 

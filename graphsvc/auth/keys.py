@@ -112,8 +112,13 @@ class KeyStore:
         return key if key is not None and hmac.compare_digest(key.hash, digest) else None
 
     # -- writing ------------------------------------------------------------------------------
-    def create(self, roles: list[str] | tuple[str, ...], label: str | None = None) -> tuple[ApiKey, str]:
-        """A new key; the secret is returned once and never stored."""
+    def create(
+        self, roles: list[str] | tuple[str, ...], label: str | None = None, *, first: bool = True
+    ) -> tuple[ApiKey, str]:
+        """A new key; the secret is returned once and never stored.
+
+        `first=False` (the HTTP API) refuses, with FileNotFoundError, to make the keys file: the
+        first key, which ends open mode, is the command line's to make."""
         roles = tuple(dict.fromkeys(roles))
         bad = [r for r in roles if r not in ROLES]
         if not roles or bad:
@@ -126,23 +131,28 @@ class KeyStore:
             label=label,
             created_at=datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
         )
-        with self._writing() as keys:
+        with self._writing(create=first) as keys:
             keys.append(key)
         return key, secret
 
     def revoke(self, key_id: str) -> bool:
-        with self._writing() as keys:
-            kept = [k for k in keys if k.id != key_id]
-            found = len(kept) != len(keys)
-            keys[:] = kept
+        try:
+            with self._writing(create=False) as keys:  # no file, no key: nothing to write (it would lock the API)
+                kept = [k for k in keys if k.id != key_id]
+                found = len(kept) != len(keys)
+                keys[:] = kept
+        except FileNotFoundError:
+            return False
         return found
 
     @contextmanager
-    def _writing(self):
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+    def _writing(self, create: bool = True):
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         lock_path = self.path.with_name(self.path.name + ".lock")
-        with open(lock_path, "a") as lock:
+        with os.fdopen(os.open(lock_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
+            if not create and not self.path.exists():
+                raise FileNotFoundError(self.path)
             keys = _parse(self.path) if self.path.exists() else []
             yield keys
             body = json.dumps({"keys": [{**asdict(k), "roles": list(k.roles)} for k in keys]}, indent=2)

@@ -50,6 +50,14 @@ class Forbidden(GraphsvcError):
     code = "forbidden"
 
 
+class OpenModeRefused(GraphsvcError):
+    """Open mode (no keys) trusts loopback clients; this request may come from a web page instead (a
+    rebound DNS name, a cross-site browser request), or asks for what only the CLI may do there."""
+
+    status_code = 403
+    code = "open_mode_refused"
+
+
 def allowed_roles(module_name: str, method: str) -> tuple[str, ...] | None:
     """The roles that may call `method` on the module's routes (admin always may); None = open."""
     spec = ROUTER_ROLES.get(module_name, {"*": ()})
@@ -112,16 +120,79 @@ def require(module_name: str):
     return guard
 
 
+def loopback_host_header(value: str | None) -> bool:
+    """A Host header (or an origin's host[:port]) naming loopback: `127.0.0.1`, any 127/8 or `[::1]`
+    literal, or `localhost`, with any port. A DNS name other than localhost could be rebound."""
+    if not value:
+        return False
+    host, port = value.strip().lower(), ""
+    if host.startswith("["):  # [::1] or [::1]:8000
+        end = host.find("]")
+        if end < 0:
+            return False
+        host, port = host[1:end], host[end + 1:]
+        if port and not port.startswith(":"):
+            return False
+        port = port[1:]
+        literal_v6 = True
+    else:
+        host, _, port = host.partition(":")
+        literal_v6 = False
+    if port and not (port.isascii() and port.isdigit()):
+        return False
+    if host == "localhost" and not literal_v6:
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback and (address.version == 6) == literal_v6
+
+
+def loopback_origin(origin: str) -> bool:
+    """An `Origin` of a page served from loopback: http(s)://<loopback host>[:port], nothing more."""
+    scheme, sep, rest = origin.strip().partition("://")
+    return bool(sep) and scheme.lower() in ("http", "https") and "/" not in rest and loopback_host_header(rest)
+
+
+OPEN_MODE_HINT = "create an API key with `graphsvc keys create --role admin` and send it"
+
+
 def _open_mode(request: Request) -> None:
     # No keys configured: loopback clients only, even if the server was bound wider by other means.
     host = request.client.host if request.client else None
     try:
         ipaddress.ip_address((host or "").strip("[]"))
+        tcp_peer = True
     except ValueError:
-        return None  # not an IP peer (in-process test client, unix socket): local by construction
-    if not is_loopback(host):
+        tcp_peer = False  # not an IP peer (in-process test client, unix socket): local by construction
+    if tcp_peer and not is_loopback(host):
         raise Unauthorized("no API keys are configured, so this service only answers loopback clients; "
                            "create a key with `graphsvc keys create --role ROLE`")
+    # A loopback peer may still be a browser, run by a web page of another site (DNS rebinding: a
+    # name of the attacker's now resolving to 127.0.0.1, or a plain cross-site request). Browsers
+    # always send the name they connected to in Host, and say where a request comes from in Origin
+    # and Sec-Fetch-Site; a local program (curl, the CLI, a script) sends a loopback Host and no such
+    # header. Over a unix socket or in-process there is no browser to fear and no real Host to check.
+    if tcp_peer and not loopback_host_header(request.headers.get("host")):
+        raise OpenModeRefused(
+            f"no API keys are configured, so this service only answers requests addressed to a loopback name "
+            f"(127.0.0.1, localhost, [::1]), not to {request.headers.get('host') or 'no Host'!r}; {OPEN_MODE_HINT}",
+            details={"refused": "host"},
+        )
+    origin = request.headers.get("origin")
+    if origin is not None and not loopback_origin(origin):
+        raise OpenModeRefused(
+            f"no API keys are configured, so this service refuses requests made by web pages of other sites "
+            f"(Origin {origin!r}); {OPEN_MODE_HINT}",
+            details={"refused": "origin"},
+        )
+    if request.headers.get("sec-fetch-site", "").strip().lower() == "cross-site":
+        raise OpenModeRefused(
+            "no API keys are configured, so this service refuses cross-site browser requests "
+            f"(Sec-Fetch-Site: cross-site); {OPEN_MODE_HINT}",
+            details={"refused": "sec-fetch-site"},
+        )
     return None
 
 

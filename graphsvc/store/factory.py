@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import unquote, urlparse
 
 from graphsvc.config import Settings
 from graphsvc.store.embedded import EmbeddedFalkorDB
@@ -22,6 +23,23 @@ class OpenStore:
             self.server.stop()
 
 
+def falkordb_password(settings: Settings) -> str | None:
+    """The password of an external FalkorDB: the one in GRAPHSVC_STORE's URL, else the content of
+    GRAPHSVC_STORE_PASSWORD_FILE (how `serve --workers` hands its workers the embedded engine's)."""
+    u = urlparse(settings.store or "")
+    if u.password:
+        return unquote(u.password)
+    if settings.store_password_file:
+        from graphsvc.errors import StoreUnavailable
+
+        try:
+            return settings.store_password_file.read_text(encoding="utf-8").strip() or None
+        except OSError as exc:
+            raise StoreUnavailable(f"cannot read the engine password file {settings.store_password_file}: "
+                                   f"{exc.strerror or exc}") from exc
+    return None
+
+
 def open_store(settings: Settings, *, apply_schema: bool = True) -> OpenStore:
     engine = settings.engine
     server = None
@@ -36,10 +54,11 @@ def open_store(settings: Settings, *, apply_schema: bool = True) -> OpenStore:
 
         if engine == "embedded":
             server = EmbeddedFalkorDB(settings.data_dir).start()
-            url = server.url
+            executor = FalkorDBExecutor("127.0.0.1", server.port, settings.graph, password=server.password)
         else:
-            url = settings.store
-        executor = FalkorDBExecutor.from_url(url, settings.graph)
+            u = urlparse(settings.store)
+            executor = FalkorDBExecutor(u.hostname or "127.0.0.1", u.port or 6379, settings.graph,
+                                        password=falkordb_password(settings))
     opened = OpenStore(GraphStore(executor), server)
     try:
         if apply_schema:
