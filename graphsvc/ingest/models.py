@@ -1,11 +1,104 @@
-"""Request and response shapes of the ingest API (they are also its OpenAPI documentation)."""
+"""Request and response shapes of the ingest API (they are also its OpenAPI documentation).
+
+Input is taken as given or refused with a reason, never silently changed: types are strict (no
+`false` as a revenue, no `"12"` as a head count, no number as a time), numbers must be storable
+exactly (finite, integers within signed 64 bits) and strings storable on both engines (no NUL byte,
+no lone surrogate). The value types below are shared by the other routes' bodies and parameters.
+"""
 
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from datetime import datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+# Earlier times are typos (year 1 for 2021), and some could not even be turned back into ISO text.
+EARLIEST_YEAR = 1900
+
+
+def storable_text(value: str) -> str:
+    """Both engines store any Unicode text but FalkorDB ends a string at NUL, and a lone surrogate
+    (JSON "\\ud800") cannot be encoded as UTF-8 at all: refuse both rather than fail in the store."""
+    if "\x00" in value:
+        raise PydanticCustomError("nul_byte", "must not contain a NUL byte (\\u0000)")
+    if not value.isascii():  # O(1): the fast path for almost every value
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise PydanticCustomError("lone_surrogate", "must be valid Unicode (it contains a lone surrogate)") from None
+    return value
+
+
+# Ids are read back as one URL path segment (`GET /v1/accounts/{id}`): no "/" (a router never
+# matches it, even as %2F), no control characters, not "." or ".." (clients collapse them).
+# Everything else CRMs use passes: Salesforce "0016g000003PipHAAS" (and the Data Loader's "@..."),
+# HubSpot "9000000137", UUIDs, hashes, e-mail addresses, names with spaces and accents.
+_ID_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f/]")
+
+
+def _id(value: str) -> str:
+    if not (value.isascii() and value.isprintable()):  # the rare case: only then search for the culprit
+        bad = _ID_FORBIDDEN.search(value)
+        if bad:
+            raise PydanticCustomError("id_character", "an id must not contain the control character U+{code}: "
+                                      "it could not be read back by its URL", {"code": f"{ord(bad.group()):04X}"})
+        storable_text(value)
+    if "/" in value:
+        raise PydanticCustomError("id_character", "an id must not contain '/': it could not be read back by its URL")
+    if value in (".", ".."):
+        raise PydanticCustomError("id_dots", "an id cannot be '.' or '..': it could not be read back by its URL")
+    return value
+
+
+_NUMBER = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$|\s*[-+]?(inf|nan)", re.I)
+
+
+def _iso_only(value: Any) -> Any:
+    """pydantic would read 1735689600, "1735689600" and 0.5 as Unix times: a time is ISO-8601 text."""
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str):
+        kind = "true/false" if isinstance(value, bool) else "a number" if isinstance(value, (int, float)) else \
+            f"a JSON {type(value).__name__}"
+        raise PydanticCustomError("time_type", "a time is an ISO-8601 string with a timezone, not {kind}", {"kind": kind})
+    # Every ISO time with a timezone has a ":" (hh:mm); no number has one: the regex runs rarely.
+    if ":" not in value and _NUMBER.match(value):
+        raise PydanticCustomError("time_type", "a time is an ISO-8601 string with a timezone, not a number")
+    return value
+
+
+def _not_too_early(value: datetime) -> datetime:
+    if value.year < EARLIEST_YEAR:
+        raise PydanticCustomError("time_range", "is before the year {year}", {"year": EARLIEST_YEAR})
+    return value
+
+
+def _exact_float(value: Any) -> Any:
+    """An integer a double cannot hold exactly (beyond 2**53) would be stored rounded: refuse it."""
+    if type(value) is int and abs(value) > 2**53 and (abs(value) > 1e308 or int(float(value)) != value):
+        raise PydanticCustomError("inexact_number", "{value} cannot be stored exactly as a number",
+                                  {"value": value if abs(value) < 10**30 else "this integer"})
+    return value
+
+
+Text = Annotated[str, AfterValidator(storable_text)]
+IdRef = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_id)]
+Id = Annotated[IdRef, Field(description="Caller-supplied id (e.g. the CRM id), unique per kind. Any text but '/' "
+                                        "and control characters, 1-200 characters.")]
+IsoTime = Annotated[AwareDatetime, BeforeValidator(_iso_only), AfterValidator(_not_too_early)]
+def number(**bounds: float) -> Any:
+    """A finite JSON number (no bool, no string) within `bounds` (ge, le...). The bounds sit inside
+    the type, before the validator, so the OpenAPI schema states them as minimum / maximum."""
+    return Annotated[float, Field(strict=True, allow_inf_nan=False, **bounds), BeforeValidator(_exact_float)]
+
+
+def text(**bounds: int) -> Any:
+    """Storable text (see storable_text) of min_length / max_length, stated in the schema."""
+    return Annotated[str, Field(**bounds), AfterValidator(storable_text)]
 
 # A pragmatic address check (local part, @, a dotted domain with a real TLD), about 20x faster
 # than full RFC validation, which matters at 10,000 rows a batch.
@@ -15,69 +108,70 @@ _EMAIL = re.compile(r"^[^@\s<>(),;:\"\[\]\\]{1,64}@(?:[a-z0-9](?:[a-z0-9-]{0,61}
 def _email(value: str) -> str:
     if not _EMAIL.match(value) or ".." in value:
         raise ValueError("value is not a valid email address")
-    return value
+    return storable_text(value)
 
 
 EmailStr = Annotated[str, Field(max_length=320, json_schema_extra={"format": "email"}), AfterValidator(_email)]
 
-Id = Field(min_length=1, max_length=200, description="Caller-supplied id (e.g. the CRM id), unique per kind.")
-
 
 class _Row(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # allow_inf_nan=False: JSON's Infinity, NaN and 1e400 (read as inf) are refused, not stored.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
 
 class AccountIn(_Row):
-    id: str = Id
-    name: str = Field(min_length=1, max_length=300)
-    domain: str | None = Field(default=None, description="Web domain, e.g. acme.com; used to match emails.")
-    industry: str | None = None
-    employees: int | None = Field(default=None, ge=0)
-    annual_revenue: float | None = Field(default=None, ge=0)
-    country: str | None = Field(default=None, description="ISO 3166 alpha-2 code or name.")
-    segment: str | None = Field(default=None, description="e.g. enterprise, mid_market, smb")
-    owner: str | None = Field(default=None, description="Account owner (sales rep).")
-    parent_id: str | None = Field(default=None, description="Parent account (SUBSIDIARY_OF).")
+    id: Id
+    name: text(min_length=1, max_length=300)
+    domain: Text | None = Field(default=None, description="Web domain, e.g. acme.com; used to match emails.")
+    industry: Text | None = None
+    employees: Annotated[int, Field(strict=True, ge=0, le=INT64_MAX)] | None = Field(default=None,
+                                                                                   description="A JSON integer.")
+    annual_revenue: number(ge=0) | None = Field(default=None, description="A JSON number.")
+    country: Text | None = Field(default=None, description="ISO 3166 alpha-2 code or name.")
+    segment: Text | None = Field(default=None, description="e.g. enterprise, mid_market, smb")
+    owner: Text | None = Field(default=None, description="Account owner (sales rep).")
+    parent_id: IdRef | None = Field(default=None, description="Parent account (SUBSIDIARY_OF).")
 
 
 class RoleIn(_Row):
-    role: str = Field(description="A role of the ruleset's vocabulary, e.g. decision_maker.")
-    buying_group: str | None = Field(default=None, description="Buying group name; default group when absent.")
+    role: Text = Field(description="A role of the ruleset's vocabulary, e.g. decision_maker.")
+    buying_group: Text | None = Field(default=None, description="Buying group name; default group when absent.")
     source: Literal["sales", "import", "inferred"] = "import"
-    confidence: float = Field(default=1.0, ge=0, le=1)
+    confidence: number(ge=0, le=1) = 1.0
 
 
 class ContactIn(_Row):
-    id: str = Id
+    id: Id
     email: EmailStr
-    account_id: str | None = Field(default=None, description="When absent, matched by email domain.")
-    first_name: str | None = None
-    last_name: str | None = None
-    title: str | None = None
-    seniority: str | None = None
-    department: str | None = None
-    reports_to: str | None = Field(default=None, description="Contact id of the manager (org chart).")
+    account_id: IdRef | None = Field(default=None, description="When absent, matched by email domain.")
+    first_name: Text | None = None
+    last_name: Text | None = None
+    title: Text | None = None
+    seniority: Text | None = None
+    department: Text | None = None
+    reports_to: IdRef | None = Field(default=None, description="Contact id of the manager (org chart).")
     roles: list[RoleIn] | None = None
 
 
 class LeadIn(_Row):
-    id: str = Id
+    id: Id
     email: EmailStr
-    company: str | None = None
-    title: str | None = None
-    source: str | None = Field(default=None, description="Lead source, e.g. webinar, trade_show, website.")
-    created_at: AwareDatetime = Field(description="ISO-8601 with a timezone.")
+    company: Text | None = None
+    title: Text | None = None
+    source: Text | None = Field(default=None, description="Lead source, e.g. webinar, trade_show, website.")
+    created_at: IsoTime = Field(description="ISO-8601 with a timezone.")
 
 
 class ActivityIn(_Row):
-    id: str = Id
-    contact_id: str | None = None
+    id: Id
+    contact_id: IdRef | None = None
     email: EmailStr | None = Field(default=None, description="Alternative to contact_id.")
-    type: str = Field(description="An activity type of the ruleset's vocabulary.")
-    at: AwareDatetime = Field(description="ISO-8601 with a timezone; not in the future.")
-    asset: str | None = Field(default=None, description="Asset id (whitepaper, page, webinar...).")
-    campaign: str | None = Field(default=None, description="Campaign id.")
-    channel: str | None = None
+    type: Text = Field(description="An activity type of the ruleset's vocabulary.")
+    at: IsoTime = Field(description="ISO-8601 with a timezone; not in the future.")
+    # Assets and campaigns are never read back by URL: their ids may be URLs ("/" allowed).
+    asset: Text | None = Field(default=None, description="Asset id (whitepaper, page, webinar...).")
+    campaign: Text | None = Field(default=None, description="Campaign id.")
+    channel: Text | None = None
 
     @model_validator(mode="after")
     def _who(self) -> ActivityIn:

@@ -8,16 +8,20 @@ process), so a `PUT /v1/rules` on one worker reaches all of them within a second
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import weakref
+from typing import Any
 
 from graphsvc.api.state import AppState
+from graphsvc.errors import GraphsvcError, StoreError
 from graphsvc.ingest.service import IngestRules
 from graphsvc.rules.domains import is_disqualified_domain
-from graphsvc.rules.ruleset import Ruleset, default_ruleset, load_ruleset
+from graphsvc.rules.ruleset import Ruleset, RulesetError, default_ruleset, load_ruleset
 from graphsvc.store.graph_store import GraphStore
 
+log = logging.getLogger("graphsvc.rules")
 _cache: dict[str, Ruleset] = {}
 _lock = threading.Lock()
 # The active version, re-read at most once a second per store: a PUT /v1/rules on another worker
@@ -49,20 +53,100 @@ def active_ruleset_for(store: GraphStore) -> Ruleset:
         row = store.read_one("qualification/active_ruleset")
         if row is None:  # the version seen a moment ago is gone (a store was reset)
             return default_ruleset()
-        rs = load_ruleset(row["toml"])
+        rs = _stored(row["toml"])
         with _lock:
             _cache[rs.version] = rs
     return rs
 
 
-def activate(store: GraphStore, text: str, *, actor: str, now: float) -> Ruleset:
-    """Validate (raises RulesetError listing every problem) and make it the active ruleset."""
+def _stored(text: str) -> Ruleset:
+    """A ruleset read back from the graph. It was valid when activated; types were lenient then
+    (2.0 for 2), so they are here: an upgrade must not turn the active ruleset into an outage."""
+    try:
+        return load_ruleset(text, lenient_types=True)
+    except RulesetError as exc:
+        raise StoreError(f"the active ruleset stored in the graph is not valid ({exc}); "
+                         "PUT /v1/rules a valid one to replace it") from exc
+
+
+def activate(store: GraphStore, text: str, *, actor: str, now: float) -> tuple[Ruleset, dict[str, Any]]:
+    """Validate, apply to every account, and make it the active ruleset: all or nothing.
+
+    Invalid: RulesetError listing every problem, nothing written. Valid: every account is
+    requalified with it first and it becomes active last, in one statement; if anything fails
+    before that statement took effect, the previous ruleset stays active, the accounts already
+    requalified with the new one are requalified back, and the error raised says all of that.
+    Returns the ruleset and the requalification's result."""
+    from graphsvc.qualification.service import QualificationService
+
     rs = load_ruleset(text)
-    store.write("qualification/activate_ruleset", version=rs.version, toml=text, at=now, actor=actor)
+    done, applied = 0, False
+
+    def progress(accounts: int, _changed: int) -> None:
+        nonlocal done
+        done = accounts
+
+    try:
+        result = QualificationService(store, rs).requalify_all(now, progress)
+        applied = True
+        store.write("qualification/activate_ruleset", version=rs.version, toml=text, at=now, actor=actor)
+    except Exception as exc:  # noqa: BLE001 - whatever failed, the answer must say what is active
+        # The engine may have committed the activation and lost only its answer: then it is done.
+        if not (applied and _read_active_version(store, default=False) == rs.version):
+            raise _not_activated(store, rs, exc, done, applied, now) from exc
+        log.warning("ruleset %s: the engine committed its activation but answered %r", rs.version, exc)
     with _lock:
         _cache[rs.version] = rs
         _version[store] = (time.monotonic(), rs.version)
-    return rs
+    return rs, result
+
+
+def _read_active_version(store: GraphStore, default: Any = None) -> Any:
+    """The active version read afresh (None: the default ruleset), or `default` if the read fails."""
+    try:
+        row = store.read_one("qualification/active_ruleset_version")
+    except Exception:  # noqa: BLE001 - only ever used to report, after another failure
+        return default
+    return row["version"] if row else None
+
+
+def _not_activated(store: GraphStore, rs: Ruleset, exc: Exception, done: int, applied: bool, now: float
+                   ) -> GraphsvcError:
+    """The error for a failed activation: the cause's kind (a 503 stays a 503), and the truth about
+    which ruleset is active and what became of the accounts already requalified with the new one."""
+    from graphsvc.qualification.service import QualificationService
+
+    kind = type(exc) if isinstance(exc, GraphsvcError) else StoreError
+    if not isinstance(exc, GraphsvcError):
+        log.error("activating ruleset %s failed", rs.version, exc_info=exc)
+    active = _read_active_version(store, default=False)
+    if active is False and applied:  # the activation statement ran; whether it took effect is unknown
+        return kind(f"ruleset {rs.version} may or may not have been activated: {_why(exc)}. Every account was "
+                    "requalified with it; GET /v1/rules says which ruleset is active.",
+                    details={"activated": None, "attempted_version": rs.version, "requalified_with_attempted": done})
+    active_version = None if active is False else active or default_ruleset().version
+    if active is False:
+        said = "The active ruleset could not be read back, but the new one was never activated."
+    else:
+        said = f"The active ruleset is still {active_version}{'' if active else ' (the default)'}."
+    restored: bool | None = None
+    if done and active_version != rs.version:
+        said += f" {done} account(s) had been requalified with {rs.version} before the failure"
+        try:
+            QualificationService(store, active_ruleset_for(store)).requalify_all(now)
+            restored = True
+            said += "; they were requalified back with the active ruleset."
+        except Exception as again:  # noqa: BLE001 - the engine is still failing: say what that means
+            restored = False
+            said += (f"; requalifying them back failed too ({_why(again)}): they return to the active "
+                     "ruleset's outcome when next requalified (periodic pass, or their next activity).")
+    details = {"activated": False, "active_version": active_version, "attempted_version": rs.version,
+               "requalified_with_attempted": done, "restored": restored}
+    return kind(f"ruleset {rs.version} was NOT activated: {_why(exc)}. {said}", details=details)
+
+
+def _why(exc: Exception) -> str:
+    return exc.message if isinstance(exc, GraphsvcError) else f"{type(exc).__name__}: {exc}"
 
 
 def active_ruleset(state: AppState) -> Ruleset:

@@ -56,64 +56,76 @@ def _check_regex(pattern: str) -> str:
 
 
 Regex = Annotated[str, AfterValidator(_check_regex)]
-NonNegative = Annotated[float, Field(ge=0)]
-Positive = Annotated[float, Field(gt=0)]
+# Every number of a ruleset feeds arithmetic the engine and the store do (decay, sums, bars) and is
+# stored: finite (no inf, nan) and within bounds no real agreement needs to leave, so no ruleset
+# can make an evaluation produce a non-finite or unstorable number.
+MAX_POINTS = 1e6  # per activity, title, seniority, industry ...: real ones are below 100
+MAX_SCORE = 1e9  # thresholds and caps of engagement and fit
+MAX_DAYS = 36_500.0  # windows, holds and half-lives: a century
+Points = Annotated[float, Field(ge=-MAX_POINTS, le=MAX_POINTS)]
+NonNegative = Annotated[float, Field(ge=0, le=MAX_SCORE)]
+Positive = Annotated[float, Field(gt=0, le=MAX_SCORE)]
+Days = Annotated[float, Field(gt=0, le=MAX_DAYS)]
 Confidence = Annotated[float, Field(ge=0, le=1)]
+Bound = Annotated[float, Field(ge=0, le=1e18)]  # employee and revenue bands (revenue in any currency)
+Count = Annotated[int, Field(ge=0, le=2**63 - 1)]
 
 
 class _Model(BaseModel):
     # extra="forbid": a typo ("window_day") is an error with its path, not a silently ignored key.
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: `true` or "30" is not a number; allow_inf_nan=False: TOML's inf and nan are refused.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 # ----------------------------------------------------------------------------------- sections
 class Activities(_Model):
-    half_life_days: Positive = 30.0
-    points: dict[str, float]
+    # At least ~15 minutes: shorter is no decay model anyone means, and the store divides by it.
+    half_life_days: Annotated[float, Field(ge=0.01, le=MAX_DAYS)] = 30.0
+    points: dict[str, Points]
     intent: list[str]
 
 
 class TitlePattern(_Model):
     pattern: Regex
-    points: float
+    points: Points
 
 
 class ContactFit(_Model):
-    seniority: dict[str, float]
+    seniority: dict[str, Points]
     seniority_aliases: dict[str, str] = {}
-    department: dict[str, float]
+    department: dict[str, Points]
     department_aliases: dict[str, str] = {}
-    unknown_seniority: float = 0.0
-    unknown_department: float = 0.0
+    unknown_seniority: Points = 0.0
+    unknown_department: Points = 0.0
     title_patterns: list[TitlePattern] = []
 
 
 class IndustryGroup(_Model):
     name: str
-    points: float
+    points: Points
     match: list[str]
 
 
 class Band(_Model):
-    min: NonNegative = 0
-    max: NonNegative | None = None  # exclusive; None = open ended
-    points: float
+    min: Bound = 0
+    max: Bound | None = None  # exclusive; None = open ended
+    points: Points
 
 
 class Region(_Model):
     name: str
-    points: float
+    points: Points
     countries: list[str]
 
 
 class AccountFit(_Model):
     industries: list[IndustryGroup]
-    other_industry_points: float = 0.0
+    other_industry_points: Points = 0.0
     employee_bands: list[Band] = []
     revenue_bands: list[Band] = []
     regions: list[Region] = []
-    other_country_points: float = 0.0
-    unknown_country_points: float = 0.0
+    other_country_points: Points = 0.0
+    unknown_country_points: Points = 0.0
 
 
 class Disqualifiers(_Model):
@@ -146,36 +158,36 @@ class Mql(_Model):
 
 class Stages(_Model):
     engaged_min_engagement: Positive = 0.5
-    hold_days: NonNegative = 14.0
+    hold_days: Annotated[float, Field(ge=0, le=MAX_DAYS)] = 14.0
 
 
 class Mqa(_Model):
     per_contact_cap: Positive
     min_score: NonNegative
     engaged_contact_min: Positive
-    min_engaged_contacts: Annotated[int, Field(ge=0)]
+    min_engaged_contacts: Annotated[int, Field(ge=0, le=1_000_000)]
     min_fit: NonNegative
 
 
 class ExtraRoles(_Model):
     segment: str | None = None
-    min_employees: Annotated[int, Field(ge=0)] | None = None
-    max_employees: Annotated[int, Field(ge=0)] | None = None
+    min_employees: Count | None = None
+    max_employees: Count | None = None
     roles: list[str]
 
 
 class Sql(_Model):
-    intent_window_days: Positive = 30.0
-    role_engagement_days: Positive = 90.0
-    role_engagement_min_points: float = 0.0
+    intent_window_days: Days = 30.0
+    role_engagement_days: Days = 90.0
+    role_engagement_min_points: Points = 0.0
     required_roles: list[str] = ["decision_maker"]
     extra_roles: list[ExtraRoles] = []
     role_sources: dict[str, Confidence] = {"sales": 0.0, "import": 0.0, "inferred": 0.7}
 
 
 class Sla(_Model):
-    sql_hours: Positive = 24.0
-    mqa_hours: Positive = 72.0
+    sql_hours: Annotated[float, Field(gt=0, le=MAX_DAYS * 24)] = 24.0
+    mqa_hours: Annotated[float, Field(gt=0, le=MAX_DAYS * 24)] = 72.0
 
 
 class Transitions(_Model):
@@ -284,17 +296,37 @@ def _path(loc: tuple[Any, ...]) -> str:
 
 
 # ----------------------------------------------------------------------------------- loading
-def ruleset_from_data(data: dict[str, Any]) -> Ruleset:
+def _unstorable_strings(value: Any, path: tuple[Any, ...] = ()) -> list[dict[str, str]]:
+    """Names and texts of a ruleset end up in the store (roles, reasons, missing roles): a NUL byte
+    (TOML can spell it "\\u0000") cuts a string short on FalkorDB, so refuse it with its path."""
+    if isinstance(value, str):
+        return [{"path": _path(path), "message": "must not contain a NUL byte (\\u0000)"}] if "\x00" in value else []
+    errors: list[dict[str, str]] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if "\x00" in str(key):
+                errors.append({"path": _path((*path, key)), "message": "a key must not contain a NUL byte (\\u0000)"})
+            errors.extend(_unstorable_strings(item, (*path, key)))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            errors.extend(_unstorable_strings(item, (*path, i)))
+    return errors
+
+
+def ruleset_from_data(data: dict[str, Any], *, lenient_types: bool = False) -> Ruleset:
+    """Validate already-parsed data (e.g. JSON); raises RulesetError with every error.
+
+    `lenient_types` accepts `2.0` for 2 and `"1"` for 1.0, as earlier versions did: only for
+    re-reading a ruleset that was stored (activated) before types were strict."""
     from .ruleset_checks import semantic_errors  # after the models: it only reads them
 
-    """Validate already-parsed data (e.g. JSON); raises RulesetError with every error."""
     try:
-        rs = Ruleset.model_validate(data)
+        rs = Ruleset.model_validate(data, strict=False if lenient_types else None)
     except ValidationError as exc:
         raise RulesetError(
             [{"path": _path(e["loc"]), "message": e["msg"]} for e in exc.errors(include_url=False)]
         ) from None
-    errors = semantic_errors(rs)
+    errors = _unstorable_strings(data) + semantic_errors(rs)
     if errors:
         raise RulesetError(errors)
     return rs
@@ -310,7 +342,7 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def load_ruleset(text: str, *, merge_defaults: bool = False) -> Ruleset:
+def load_ruleset(text: str, *, merge_defaults: bool = False, lenient_types: bool = False) -> Ruleset:
     """Parse and validate a TOML ruleset.
 
     With `merge_defaults`, `text` may be a partial document laid over the default ruleset (tables
@@ -321,9 +353,11 @@ def load_ruleset(text: str, *, merge_defaults: bool = False) -> Ruleset:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RulesetError([{"path": "", "message": f"TOML syntax error: {exc}"}]) from None
+    except RecursionError:  # tomllib recurses per nesting level: 5,000 nested arrays exhaust the stack
+        raise RulesetError([{"path": "", "message": "the TOML nests too deep to be a ruleset"}]) from None
     if merge_defaults:
         data = _merge(_default_data(), data)
-    return ruleset_from_data(data)
+    return ruleset_from_data(data, lenient_types=lenient_types)
 
 
 def ruleset_errors(text: str, *, merge_defaults: bool = False) -> list[dict[str, str]]:

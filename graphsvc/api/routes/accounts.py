@@ -5,10 +5,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 
 from graphsvc.api.deps import Now, Store
+from graphsvc.api.routes.inputs import NoNulParams
 from graphsvc.errors import InvalidInput, NotFound
 from graphsvc.store import records
 
-router = APIRouter(prefix="/v1", tags=["accounts"])
+router = APIRouter(prefix="/v1", tags=["accounts"], dependencies=[NoNulParams])
+
+MAX_SKIP = 10**9  # a cursor this API issued never pages further
 
 
 def _cursor(skip: int) -> str:
@@ -19,9 +22,13 @@ def _skip(cursor: str | None) -> int:
     if not cursor:
         return 0
     try:
-        return int(json.loads(base64.urlsafe_b64decode(cursor.encode()))["skip"])
-    except (ValueError, KeyError, TypeError) as exc:
-        raise InvalidInput("invalid cursor", details=[{"field": "cursor", "message": "not a cursor this API issued"}]) from exc
+        skip = json.loads(base64.urlsafe_b64decode(cursor.encode()))["skip"]
+    except Exception:  # noqa: BLE001 - whatever a forged cursor makes the decoder raise, it is not ours
+        skip = None
+    if type(skip) is not int or not 0 <= skip <= MAX_SKIP:
+        raise InvalidInput("invalid cursor", details=[{"row": None, "field": "cursor",
+                                                      "message": "not a cursor this API issued"}])
+    return skip
 
 
 @router.get("/accounts", summary="The ABM board: accounts with stage, scores, missing roles and time in stage",
@@ -33,7 +40,7 @@ def board(
     now: Now,
     stage: str | None = None,
     segment: str | None = None,
-    min_score: Annotated[float | None, Query(ge=0)] = None,
+    min_score: Annotated[float | None, Query(ge=0, allow_inf_nan=False)] = None,
     sort: Literal["mqa_score", "engagement", "fit", "stage_since", "name"] = "mqa_score",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: str | None = None,

@@ -4,12 +4,14 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from graphsvc.api.deps import Now, State, Store
+from graphsvc.api.routes.inputs import NoNulParams
 from graphsvc.errors import InvalidInput, NotFound
+from graphsvc.ingest.models import Text, text
 from graphsvc.ingest.service import group_id
 from graphsvc.qualification.registry import active_ruleset, requalify_touched
 from graphsvc.store import records
 
-router = APIRouter(prefix="/v1", tags=["contacts"])
+router = APIRouter(prefix="/v1", tags=["contacts"], dependencies=[NoNulParams])
 
 
 @router.get("/contacts/{contact_id}", summary="A contact with its account, manager and buying roles",
@@ -22,14 +24,14 @@ def get_contact(contact_id: str, store: Store) -> dict[str, Any]:
 
 
 class RoleChange(BaseModel):
-    role: str
-    buying_group: str | None = Field(default=None, description="Default group when absent.")
+    role: Text
+    buying_group: Text | None = Field(default=None, description="Default group when absent.")
 
 
 class RolesIn(BaseModel):
     confirm: list[RoleChange] = Field(default_factory=list, description="Roles sales confirms (source sales, confidence 1).")
     remove: list[RoleChange] = Field(default_factory=list, description="Stored roles to remove.")
-    actor: str = Field(min_length=1)
+    actor: text(min_length=1, max_length=200)
 
 
 @router.put("/contacts/{contact_id}/roles", summary="Sales confirms or removes a contact's buying roles",

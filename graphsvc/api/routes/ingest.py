@@ -3,13 +3,15 @@
 from fastapi import APIRouter
 
 from graphsvc.api.deps import Ingest, Now, State, batch_limit
+from graphsvc.api.routes.inputs import NoNulParams
 from graphsvc.ingest import models as m
 from graphsvc.qualification.registry import requalify_touched
 
-router = APIRouter(prefix="/v1", tags=["ingest"])
+router = APIRouter(prefix="/v1", tags=["ingest"], dependencies=[NoNulParams])
 
 _ERRORS = {
     413: {"description": "More rows than GRAPHSVC_MAX_BATCH (default 10,000)."},
+    400: {"description": "The body is not JSON, or nests too deep. Nothing was written."},
     422: {"description": "Bad rows: `details` names each row, field and problem. Nothing was written."},
     503: {"description": "The graph engine is not answering; retry."},
 }

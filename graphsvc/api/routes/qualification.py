@@ -6,16 +6,18 @@ from typing import Annotated, Any, Literal
 import orjson
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from graphsvc.api.deps import Now, Qualifier
+from graphsvc.api.routes.inputs import NoNulParams
+from graphsvc.ingest.models import IsoTime, text
 from graphsvc.qualification.buying_center_view import buying_center_view
 from graphsvc.store.records import iso, iso_times
 
-router = APIRouter(prefix="/v1/accounts", tags=["qualification"])
+router = APIRouter(prefix="/v1/accounts", tags=["qualification"], dependencies=[NoNulParams])
 
 AsOf = Annotated[
-    AwareDatetime | None,
+    IsoTime | None,
     Query(description="Evaluate as of this moment (ISO-8601 with timezone); default now. Activities after it "
                       "are ignored and the stage is the one the account had then."),
 ]
@@ -62,8 +64,9 @@ def history(account_id: str, q: Qualifier) -> list[dict[str, Any]]:
 
 class TransitionIn(BaseModel):
     action: Literal["accept", "reject", "recycle", "disqualify", "open_opportunity", "won", "lost"]
-    reason: str | None = Field(default=None, description="Required for reject (from the ruleset's list) and disqualify.")
-    actor: str = Field(min_length=1, description="The user taking the action.")
+    reason: text(max_length=1000) | None = Field(
+        default=None, description="Required for reject (from the ruleset's list) and disqualify.")
+    actor: text(min_length=1, max_length=200) = Field(description="The user taking the action.")
 
 
 @router.post("/{account_id}/transitions", summary="A sales action: accept, reject, recycle, disqualify, open_opportunity, won, lost",

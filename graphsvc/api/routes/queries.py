@@ -10,9 +10,10 @@ from pydantic import BaseModel, Field
 from graphsvc.analytics import library
 from graphsvc.analytics.runner import Context, Runner
 from graphsvc.api.deps import Now, State
+from graphsvc.api.routes.inputs import NoNulParams, check_json_params
 from graphsvc.qualification.registry import active_ruleset
 
-router = APIRouter(prefix="/v1/queries", tags=["analytics"])
+router = APIRouter(prefix="/v1/queries", tags=["analytics"], dependencies=[NoNulParams])
 
 
 def _runner(state: State, now: Now) -> Runner:
@@ -48,4 +49,6 @@ def get_query(name: str) -> dict[str, Any]:
              responses={404: {"description": "No such query"}, 408: {"description": "Ran past the timeout"},
                         422: {"description": "Bad parameters"}})
 def run_query(name: str, runner: AnalyticsRunner, body: Annotated[RunIn | None, Body()] = None) -> dict[str, Any]:
-    return runner.run(name, body.params if body else {}).to_dict()
+    params = body.params if body else {}
+    check_json_params(params)  # values neither engine can take as they are: 422 naming each
+    return runner.run(name, params).to_dict()

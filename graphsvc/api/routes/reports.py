@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime
-
 from graphsvc.analytics import reports
+from graphsvc.api.routes.inputs import NoNulParams
 from graphsvc.api.routes.queries import AnalyticsRunner
 from graphsvc.errors import InvalidInput
+from graphsvc.ingest.models import IsoTime
 
-router = APIRouter(prefix="/v1/reports", tags=["analytics"])
+router = APIRouter(prefix="/v1/reports", tags=["analytics"], dependencies=[NoNulParams])
 
-From = Annotated[AwareDatetime | None, Query(alias="from", description="Start of the period, ISO-8601 (default: 90 days before `to`).")]
-To = Annotated[AwareDatetime | None, Query(description="End of the period, exclusive (default: now).")]
+From = Annotated[IsoTime | None, Query(alias="from", description="Start of the period, ISO-8601 (default: 90 days before `to`).")]
+To = Annotated[IsoTime | None, Query(description="End of the period, exclusive (default: now).")]
 
 
 def _period(start, end) -> tuple[float | None, float | None]:

@@ -1,16 +1,19 @@
-"""The active ruleset: read it, or replace it (validated, activated, everything requalified)."""
+"""The active ruleset: read it, or replace it (validated, applied to every account, then activated)."""
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Depends, Query, Request
 
 from graphsvc.api.deps import Now, State
+from graphsvc.api.routes.inputs import NoNulParams
 from graphsvc.errors import InvalidInput
+from graphsvc.ingest.models import text
 from graphsvc.qualification import registry
-from graphsvc.qualification.service import QualificationService
 from graphsvc.rules.ruleset import RulesetError, default_ruleset_text
 
-router = APIRouter(prefix="/v1/rules", tags=["rules"])
+router = APIRouter(prefix="/v1/rules", tags=["rules"], dependencies=[NoNulParams])
+
+MAX_TOML_BYTES = 1_000_000  # the default ruleset is ~15 kB
 
 
 @router.get("", summary="The active ruleset and its version")
@@ -20,21 +23,45 @@ def get_rules(state: State) -> dict[str, Any]:
     return {**rs.to_dict(), "toml": row["toml"] if row else default_ruleset_text(), "default": row is None}
 
 
-@router.put("", summary="Validate, activate and apply a new ruleset (TOML)",
-            description="The body is the ruleset as TOML (`Content-Type: application/toml` or text/plain). Invalid: "
-            "422 listing every error with its path, nothing changes. Valid: it becomes active and every account is "
-            "requalified; the answer says how many changed stage.",
-            responses={422: {"description": "Every error with its path; the active ruleset is unchanged"}})
+async def _toml_body(request: Request) -> str:
+    """The body as TOML text, whatever Content-Type says: FastAPI would parse a body sent as (or
+    without) application/json as JSON, and refuse TOML as "not JSON"."""
+    raw = await request.body()
+    if len(raw) > MAX_TOML_BYTES:
+        raise InvalidInput("the ruleset is invalid; the active ruleset is unchanged",
+                           details=[{"path": "", "message": f"larger than {MAX_TOML_BYTES} bytes"}])
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput("the ruleset is invalid; the active ruleset is unchanged",
+                           details=[{"path": "", "message": f"the body is not UTF-8 text: {exc}"}]) from None
+
+
+_TOML_BODY = {"required": True, "content": {
+    media: {"schema": {"type": "string", "description": "The ruleset, TOML (see GET /v1/rules for the active one)"}}
+    for media in ("application/toml", "text/plain")}}
+
+
+@router.put("", summary="Validate, apply and activate a new ruleset (TOML)",
+            description="The body is the ruleset as TOML (`Content-Type: application/toml` or text/plain). Invalid "
+            "(including any number that is not finite or outside its documented bounds): 422 listing every error "
+            "with its path, nothing changes. Valid: every account is requalified with it, then it becomes active; "
+            "the answer says how many changed stage. If that fails midway, the previous ruleset stays active, the "
+            "accounts already requalified are requalified back, and the error (500, or 503 while the engine is "
+            "unavailable) says so in `details` (`activated`, `active_version`, `restored`).",
+            openapi_extra={"requestBody": _TOML_BODY},
+            responses={422: {"description": "Every error with its path; the active ruleset is unchanged"},
+                       500: {"description": "Applying it failed midway: it was not activated (see `details`)"},
+                       503: {"description": "The engine is unavailable: it was not activated (see `details`)"}})
 def put_rules(
     state: State,
     now: Now,
-    toml: Annotated[str, Body(media_type="application/toml", description="The ruleset, TOML")],
-    actor: Annotated[str, Query(description="Who is changing the rules")] = "admin",
+    toml: Annotated[str, Depends(_toml_body)],
+    actor: Annotated[text(min_length=1, max_length=200), Query(description="Who is changing the rules")] = "admin",
 ) -> dict[str, Any]:
     try:
-        rs = registry.activate(state.store, toml, actor=actor, now=now)
+        rs, result = registry.activate(state.store, toml, actor=actor, now=now)
     except RulesetError as exc:
         raise InvalidInput("the ruleset is invalid; the active ruleset is unchanged", details=exc.errors) from exc
-    result = QualificationService(state.store, rs).requalify_all(now)
     return {"version": rs.version, "accounts": result["accounts"], "changed": result["changed"],
             "changes": result["changes"][:100]}
