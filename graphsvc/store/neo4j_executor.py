@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import neo4j
-from neo4j import GraphDatabase, RoutingControl, unit_of_work
+from neo4j import GraphDatabase, RoutingControl
 from neo4j import exceptions as nx
 from neo4j import spatial
 from neo4j import time as ntime
@@ -80,22 +80,21 @@ class Neo4jExecutor(Executor):
 
     def read_only(self, query: str, params: dict[str, Any], *, timeout_s: float, row_limit: int,
                   byte_limit: int = DEFAULT_BYTE_LIMIT) -> ReadOnlyResult:
-        @unit_of_work(timeout=timeout_s)
-        def work(tx: neo4j.ManagedTransaction) -> ReadOnlyResult:
+        # An explicit transaction, not a managed one: an analyst's query is never retried by the
+        # driver (a result that broke the connection once, e.g. a 700 MB row, would break it again,
+        # three times over). Leaving the block without commit rolls the transaction back.
+        with _mapped_errors(adhoc=True), self._driver.session(
+            database=self.database,
+            default_access_mode=neo4j.READ_ACCESS,
+            bookmark_manager=self._driver.execute_query_bookmark_manager,
+            fetch_size=min(max(row_limit + 1, 1), 1000),
+        ) as session, session.begin_transaction(timeout=timeout_s) as tx:
             budget = ResultBudget(row_limit, byte_limit)
             # Records stream in fetch-size batches: stop at the budget instead of loading them all.
             for record in tx.run(query, params or {}):
                 if not budget.take(_record(record)):
                     return budget.result(truncated=True)
             return budget.result(truncated=False)
-
-        with _mapped_errors(adhoc=True), self._driver.session(
-            database=self.database,
-            default_access_mode=neo4j.READ_ACCESS,
-            bookmark_manager=self._driver.execute_query_bookmark_manager,
-            fetch_size=min(max(row_limit + 1, 1), 1000),
-        ) as session:
-            return session.execute_read(work)
 
     def run_schema(self, statements: Sequence[str]) -> int:
         # Schema commands need their own auto-commit transactions on Neo4j (IF NOT EXISTS: idempotent).
