@@ -136,3 +136,21 @@ def test_an_answer_is_cut_at_its_byte_limit_and_one_oversized_row_is_refused(sto
         # Within the limits the answer is whole.
         small = c.post("/v1/cypher", json={"query": "UNWIND range(1, 20) AS i RETURN i"}).json()
         assert small["row_count"] == 20 and small["truncated"] is False
+
+
+def test_a_503_that_already_says_when_to_retry_keeps_its_one_retry_after():
+    import asyncio
+
+    from graphsvc.api.deadline import Deadline
+
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 503, "headers": [(b"retry-after", b"1")]})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    sent: list = []
+
+    async def send(message):
+        sent.append(message)
+
+    asyncio.run(Deadline(app, timeout_s=5)({"type": "http"}, None, send))
+    assert [v for k, v in sent[0]["headers"] if k == b"retry-after"] == [b"1"]

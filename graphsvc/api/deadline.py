@@ -38,8 +38,9 @@ class Deadline:
                 return
             if message["type"] == "http.response.start":
                 started.set()
-                if message["status"] == 503:
-                    message["headers"] = [*message.get("headers", []), (b"retry-after", self.retry_after)]
+                headers = message.get("headers", [])
+                if message["status"] == 503 and not any(k.lower() == b"retry-after" for k, _ in headers):
+                    message["headers"] = [*headers, (b"retry-after", self.retry_after)]
             await send(message)
 
         task = asyncio.ensure_future(self.app(scope, receive, guarded_send))
