@@ -115,7 +115,9 @@ def test_a_hung_engine_answers_503_with_retry_after_and_recovers(store, clock, s
         while c.get("/health").status_code != 200 and time.monotonic() < deadline:
             time.sleep(0.2)
         assert c.get("/health").status_code == 200
-        # The write answered 503 was not acknowledged; retrying it is safe (idempotent by id).
+    # The write answered 503 was not acknowledged; retrying it is safe (idempotent by id). (A
+    # service with the default deadline: right after the resume a loaded machine can be slow.)
+    with _app(store, clock, settings) as c:
         r = c.post("/v1/accounts", json={"accounts": [{"id": "hung", "name": "Hung"}]})
         assert r.status_code == 200, r.text
         assert c.get("/v1/accounts/hung").json()["name"] == "Hung"
