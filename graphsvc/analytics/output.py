@@ -11,8 +11,6 @@ from typing import Any
 from graphsvc.store.queries import Column
 from graphsvc.store.records import iso
 
-FORMATS = ("table", "csv", "json")
-
 
 def render(columns: Sequence[str], rows: Sequence[dict[str, Any]], fmt: str = "table",
            documented: Sequence[Column] = ()) -> str:

@@ -29,7 +29,6 @@ class Requalifier:
         self.state = state
         self.interval_s = interval_s
         self.pending_interval_s = pending_interval_s
-        self.runs = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="requalifier", daemon=True)
 
@@ -46,7 +45,6 @@ class Requalifier:
     def run_once(self) -> dict:
         now = self.state.clock()
         out = QualificationService(self.state.store, active_ruleset(self.state)).requalify_all(now)
-        self.runs += 1
         log.info("periodic requalification: %s accounts, %s changed stage", out["accounts"], out["changed"])
         return out
 

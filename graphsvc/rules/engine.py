@@ -100,28 +100,18 @@ def _sql_gate(mqa: Gate, active: list[ContactEval], bc: BuyingCenter, ruleset: R
     return Gate(all(c.passed for c in checks), tuple(checks))
 
 
-def _top_activities(active: list[ContactEval], ruleset: Ruleset, as_of: float) -> tuple[TopActivity, ...]:
-    """Top contributions: single activities from `recent` when given, else the per-type stats."""
+def _top_activities(active: list[ContactEval], ruleset: Ruleset) -> tuple[TopActivity, ...]:
+    """Top contributions: the per-(contact, type) stats with the most decayed points."""
     points = ruleset.activities.points
-    half_life = ruleset.activities.half_life_days
     # (sort key, fields) tuples; only the TOP_N winners become objects.
     rows: list[tuple[tuple, tuple]] = []
-    if any(e.contact.recent for e in active):
-        for e in active:
-            for a in e.contact.recent:
-                if a.at > as_of:  # replaying the past: the future did not happen yet
-                    continue
-                p = points.get(a.type, 0.0) * decay_weight(a.at, as_of, half_life)
-                if p > 0:
-                    rows.append(((-p, -a.at, e.contact.id, a.id), (a.id, e.contact.id, a.type, a.at, 1, p)))
-    else:
-        for e in active:
-            for st in e.contact.stats:
-                p = points.get(st.type, 0.0) * st.decay_weight
-                if p > 0:
-                    rows.append(((-p, -st.last_at, e.contact.id, ""), (None, e.contact.id, st.type, st.last_at, st.count, p)))
+    for e in active:
+        for st in e.contact.stats:
+            p = points.get(st.type, 0.0) * st.decay_weight
+            if p > 0:
+                rows.append(((-p, -st.last_at, e.contact.id), (e.contact.id, st.type, st.last_at, st.count, p)))
     best = heapq.nsmallest(TOP_N, rows, key=lambda r: r[0])
-    return tuple(TopActivity(*fields[:5], round(fields[5], 2)) for _, fields in best)
+    return tuple(TopActivity(*fields[:4], round(fields[4], 2)) for _, fields in best)
 
 
 def _stage_basis(stage: str, mqa: Gate, sql: Gate, engagement: float, ruleset: Ruleset, dq: str | None) -> str:
@@ -254,7 +244,7 @@ def evaluate(snapshot: AccountSnapshot, ruleset: Ruleset, as_of: float) -> Quali
         buying_center=bc,
         next_action=action,
         top_contacts=top_contacts,
-        top_activities=_top_activities(active, ruleset, as_of),
+        top_activities=_top_activities(active, ruleset),
         ruleset_version=ruleset.version,
         as_of=as_of,
     )

@@ -130,7 +130,6 @@ class TopContact:
 
 @dataclass(frozen=True, slots=True)
 class TopActivity:
-    activity_id: str | None  # None when built from aggregated stats (no `recent` activities)
     contact_id: str
     type: str
     at: float

@@ -61,8 +61,6 @@ class ContactSnapshot:
     reports_to: str | None = None
     roles: tuple[RoleAssignment, ...] = ()
     stats: tuple[ActivityStat, ...] = ()
-    # Newest raw activities (optional): only used to name the top contributing activities.
-    recent: tuple[Activity, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

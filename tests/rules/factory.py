@@ -41,7 +41,6 @@ def contact(
     last_name: str | None = None,
     as_of: float = NOW,
     half_life_days: float = 30.0,
-    with_recent: bool = False,
 ) -> ContactSnapshot:
     raw = [a if isinstance(a, Activity) else acts(a)[0] for a in activities]
     raw = [Activity(a.id, a.type, a.at, cid, a.asset, a.campaign) for a in raw]
@@ -57,7 +56,6 @@ def contact(
         reports_to=reports_to,
         roles=tuple(roles),
         stats=summarize(raw, half_life_days, as_of),
-        recent=tuple(sorted(raw, key=lambda a: -a.at)) if with_recent else (),
     )
 
 

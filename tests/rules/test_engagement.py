@@ -99,11 +99,11 @@ def test_summarize_aggregates_per_type_and_matches_a_hand_computation():
 
 def test_activities_after_as_of_are_ignored_when_replaying_the_past():
     future = acts(("quote_request", -5))  # five days after NOW
-    c = contact("e1", "Test Engineer", activities=[*acts(("content_download", 1)), *future], with_recent=True)
+    c = contact("e1", "Test Engineer", activities=[*acts(("content_download", 1)), *future])
     assert [s.type for s in c.stats] == ["content_download"]  # summarize() cut it
     q = evaluate(account(c), RS, NOW)
     assert q.sql.check("intent").value is None
-    assert all(a.type != "quote_request" for a in q.top_activities)  # `recent` is cut by the engine too
+    assert all(a.type != "quote_request" for a in q.top_activities)
     assert q.scores.engagement == pytest.approx(8 * decay_weight(NOW - DAY, NOW, 30), abs=0.01)
 
 
@@ -144,15 +144,6 @@ def test_disqualifying_status():
 def test_contact_without_email_is_not_disqualified():
     c = dataclasses.replace(engaged("x", 12), email=None)
     assert not evaluate(account(c), RS, NOW).contacts[0].disqualified
-
-
-def test_recent_is_only_used_for_naming_top_activities():
-    with_recent = contact("e1", activities=[("quote_request", 1), ("page_view", 2)], with_recent=True)
-    without = dataclasses.replace(with_recent, recent=())
-    a, b = evaluate(account(with_recent), RS, NOW), evaluate(account(without), RS, NOW)
-    assert a.scores == b.scores and a.stage == b.stage
-    assert a.top_activities[0].activity_id is not None and b.top_activities[0].activity_id is None
-    assert a.top_activities[0].type == b.top_activities[0].type == "quote_request"
 
 
 def test_raw_activity_is_exactly_one_activity_type():

@@ -41,7 +41,7 @@ def test_json_shape():
         "contact_id", "name", "title", "source", "confidence", "counts", "engaged", "last_engaged_at", "intro_path", "note",
     }
     assert set(d["top_contacts"][0]) == {"contact_id", "name", "title", "engagement", "contribution"}
-    assert set(d["top_activities"][0]) == {"activity_id", "contact_id", "type", "at", "count", "points"}
+    assert set(d["top_activities"][0]) == {"contact_id", "type", "at", "count", "points"}
     assert d["as_of"] == NOW and d["ruleset_version"] == RS.version
 
 

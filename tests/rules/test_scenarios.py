@@ -16,7 +16,7 @@ from .factory import (
 def test_a_webinar_and_process_overview_form_make_a_contact_mql_but_not_an_sql():
     engineer = contact(
         "eng", "Process Engineer", seniority="individual", department="engineering",
-        first_name="Lena", last_name="Kraus", activities=WEBINAR_AND_FORM, with_recent=True,
+        first_name="Lena", last_name="Kraus", activities=WEBINAR_AND_FORM,
     )
     q = evaluate(account(engineer, contact("vp", "VP Operations")), RS, NOW)
 
