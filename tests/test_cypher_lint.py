@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from graphsvc.store import cypher_lint, queries
-from graphsvc.store.cypher_lint import Diagnostic, LinterUnavailable
+from graphsvc.store import queries
+from graphsvc_lint import cypher_lint
+from graphsvc_lint.cypher_lint import Diagnostic, LinterUnavailable
 
 pytestmark = pytest.mark.lint
 

@@ -108,6 +108,11 @@ def parse(name: str, text: str, path: Path | None = None) -> Query:
     )
 
 
+# Folders of cypher/ for tests and bench scripts only (admin/delete_all empties the graph): they are
+# loadable from a source checkout but not packed into the wheel (pyproject.toml's force-include).
+DEV_ONLY = ("admin", "bench")
+
+
 def cypher_dir() -> Path:
     """`cypher/` beside the package in a checkout, or the copy packed into a wheel."""
     here = Path(__file__).resolve().parent.parent
@@ -131,4 +136,8 @@ def get(name: str) -> Query:
     try:
         return load_all()[name]
     except KeyError:
-        raise KeyError(f"no Cypher statement named {name!r} in {cypher_dir()}") from None
+        base = cypher_dir()
+        if name.split("/", 1)[0] in DEV_ONLY and base.name == "_cypher":
+            raise KeyError(f"{name!r} is a development-only statement (cypher/{name.split('/', 1)[0]}/): the "
+                           f"installed package does not ship it; run this from a source checkout") from None
+        raise KeyError(f"no Cypher statement named {name!r} in {base}") from None

@@ -22,7 +22,7 @@
 // whose text is preceded by `var.` where the linter's own symbol table says `var` is not a node or
 // relationship is dropped (the same rule the linter applies outside patterns).
 //
-// Run by graphsvc/store/cypher_lint.py: one node process lints every statement.
+// Run by graphsvc_lint/cypher_lint.py (beside this file): one node process lints every statement.
 
 import { readFileSync } from 'node:fs';
 import { lintCypherQuery, testData } from '@neo4j-cypher/language-support';

@@ -1,4 +1,4 @@
-"""The graph's vocabulary (DESIGN.md, "Graph model"): what the Cypher linter is told exists.
+"""The graph's vocabulary (docs/architecture.md, "Graph model"): what the Cypher linter is told exists.
 
 Queries that name anything outside these lists fail the lint test, which is how a typo in a label
 or property is caught before it silently matches nothing.

@@ -1,11 +1,11 @@
 """Our own checks of the Cypher in `cypher/`, the ones Neo4j's linter does not make.
 
-* ``portable-subset`` -- DESIGN.md "Conventions": the text must run on Neo4j 5 and FalkorDB alike.
+* ``portable-subset`` -- docs/architecture.md "Conventions": the text must run on Neo4j 5 and FalkorDB alike.
 * ``vocabulary`` -- property keys a query writes, and names in schema commands, must be in
   vocabulary.py (the linter skips both).
 * `check_parameters(query)` compares the `$params` in a query's text with its `@param` header.
 
-`graphsvc.store.cypher_lint` runs these with Neo4j's linter; see its docstring for the whole picture.
+`graphsvc_lint.cypher_lint` runs these with Neo4j's linter; see its docstring for the whole picture.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from graphsvc.store.queries import Query
+
 from . import vocabulary
-from .queries import Query
 
 @dataclass(frozen=True)
 class Diagnostic:
@@ -239,7 +240,7 @@ def written_properties(query: Query, property_keys: Iterable[str] = vocabulary.P
                 found.append(Diagnostic(
                     query.name, line, col, "error",
                     f"{kind} writes property key {key!r}, which is not in vocabulary.PROPERTY_KEYS "
-                    "(misspelt? if it is new, add it there and to DESIGN.md's graph model)",
+                    "(misspelt? if it is new, add it there and to docs/architecture.md's graph model)",
                     "vocabulary"))
     return found
 

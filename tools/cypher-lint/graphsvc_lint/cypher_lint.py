@@ -7,7 +7,7 @@ Three sources of findings, each naming the query, the line and what is wrong:
   relationship types, property keys, graph schema (vocabulary.py) and each query's `@param`s, plus
   Neo4j 5's built-in functions and procedures. Syntax errors, unknown labels / relationship types /
   properties (warnings), undeclared parameters, unknown functions, semantic errors.
-* ``portable-subset`` -- DESIGN.md "Conventions": the text must run on Neo4j 5 and FalkorDB alike,
+* ``portable-subset`` -- docs/architecture.md "Conventions": the text must run on Neo4j 5 and FalkorDB alike,
   so no `EXISTS {}` / `COUNT {}` / `COLLECT {}` / `CALL {}` subqueries, no APOC, no undirected
   `shortestPath`, no `SHORTEST` path selectors, no temporal functions or types (times are epoch
   seconds passed in as parameters: the clock is injectable, so `timestamp()` is out too).
@@ -33,6 +33,8 @@ import subprocess
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from graphsvc.store.queries import Query
+
 from . import vocabulary
 from .cypher_checks import (  # noqa: F401 - re-exported: the checks live there
     Diagnostic,
@@ -43,12 +45,11 @@ from .cypher_checks import (  # noqa: F401 - re-exported: the checks live there
     schema_names,
     written_properties,
 )
-from .queries import Query
 
 INSTALL_HINT = "run `npm ci --prefix tools/cypher-lint` from the repository root"
 NODE_MIN = (24, 11, 1)
 PACKAGE = "@neo4j-cypher/language-support"
-LINT_DIR = Path(__file__).resolve().parents[2] / "tools" / "cypher-lint"
+LINT_DIR = Path(__file__).resolve().parents[1]  # tools/cypher-lint: lint.mjs, package.json, node_modules
 
 
 class LinterUnavailable(RuntimeError):
