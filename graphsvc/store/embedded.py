@@ -294,6 +294,9 @@ class EmbeddedFalkorDB:
                         return
                 except redis.BusyLoadingError:
                     pass  # replaying the AOF
+                except redis.AuthenticationError as exc:  # (a ConnectionError too) another server on our port?
+                    raise StoreUnavailable(f"the server on 127.0.0.1:{self.port} refused the engine password "
+                                           f"({exc}); see {self.data_dir / 'falkordb.log'}") from exc
                 except (redis.ConnectionError, redis.TimeoutError):
                     pass
                 time.sleep(0.05)
