@@ -156,3 +156,26 @@ def test_a_503_that_already_says_when_to_retry_keeps_its_one_retry_after():
 
     asyncio.run(Deadline(app, timeout_s=5)({"type": "http"}, None, send))
     assert [v for k, v in sent[0]["headers"] if k == b"retry-after"] == [b"1"]
+
+
+def test_one_analyst_query_cannot_take_the_embedded_engines_memory(falkordb_server, clock, settings):
+    """The embedded FalkorDB caps one query's memory (QUERY_MEM_CAPACITY): a query that would build
+    a 100-million-element list is stopped by the engine and answered 400, and the engine serves on."""
+    import uuid
+
+    from graphsvc.store.falkordb_executor import FalkorDBExecutor
+    from graphsvc.store.graph_store import GraphStore
+
+    executor = FalkorDBExecutor("127.0.0.1", falkordb_server.port, graph=f"test_{uuid.uuid4().hex[:12]}",
+                                password=falkordb_server.password)
+    store = GraphStore(executor)
+    store.apply_schema()
+    try:
+        with _app(store, clock, settings) as c:
+            r = c.post("/v1/cypher", json={"query": "RETURN size(range(1, 100000000)) AS n"})
+            assert r.status_code == 400 and r.json()["error"] == "result_too_large", r.text
+            assert "memory" in r.json()["message"]
+            assert c.post("/v1/cypher", json={"query": "RETURN 1 AS one"}).json()["rows"] == [{"one": 1}]
+    finally:
+        executor._graph.delete()
+        store.close()

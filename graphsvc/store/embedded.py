@@ -35,6 +35,7 @@ from graphsvc.errors import GraphsvcError, StoreUnavailable
 log = logging.getLogger("graphsvc.embedded")
 
 _PR_SET_PDEATHSIG = 1
+QUERY_MEM_CAPACITY = 512 * 1024 * 1024  # bytes one query may use in the engine
 PASSWORD_FILE = "falkordb.password"
 _PASSWORD = re.compile(r"[A-Za-z0-9_\-.~+/=]{16,512}")  # one word of redis.conf, no quoting needed
 
@@ -259,6 +260,10 @@ class EmbeddedFalkorDB:
             # multiply with two traversals running at once (seen in bench/ingest.py, 2 workers).
             # Queries still run in parallel on the module's thread pool.
             "OMP_THREAD_COUNT", "1",
+            # One query may not take more than this much of the machine's memory: an analyst's
+            # `RETURN range(1, 10000000)` took 710 MB in the engine. Our own largest statements (a
+            # 10,000-row batch, a page of 500 snapshots) need a few MB. Past it: 400 result_too_large.
+            "QUERY_MEM_CAPACITY", str(QUERY_MEM_CAPACITY),
         ]
 
     def _spawn(self) -> None:
