@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from graphsvc import __version__, auth
-from graphsvc.api import errors
+from graphsvc.api import errors, responses
 from graphsvc.api.routes import accounts, contacts, cypher, health, ingest, qualification, queries, reports, rules
 from graphsvc.api.deadline import Deadline
 from graphsvc.api.state import AppState, Clock
@@ -79,6 +79,7 @@ def create_app(
     auth.install(app, settings)
     for module in ROUTERS:
         app.include_router(module.router, dependencies=auth.dependencies_for(module))
+    responses.install(app)  # the error answers of every operation, documented by rule
     return app
 
 

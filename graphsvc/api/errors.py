@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from graphsvc.errors import GraphsvcError, StoreUnavailable
 
@@ -47,6 +48,16 @@ def _phrase(status: int) -> str:
         return "HTTP error"
 
 
+_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path. Starlette's 405 names only the methods of the
+    first route whose path matched (`Allow: POST` on /v1/accounts, which also has a GET)."""
+    return [method for method in _METHODS
+            if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in request.app.router.routes)]
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(GraphsvcError)
     async def _graphsvc_error(_: Request, exc: GraphsvcError) -> JSONResponse:
@@ -68,7 +79,7 @@ def install(app: FastAPI) -> None:
         return JSONResponse({"error": "invalid_input", "message": message, "details": details}, status_code=422)
 
     @app.exception_handler(HTTPException)
-    async def _http_error(_: Request, exc: HTTPException) -> JSONResponse:
+    async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, str) else _phrase(exc.status_code)
         if exc.status_code == 400 and detail == _PARSE_FAILED:
             body = {"error": "invalid_body", "message": "the body could not be parsed as JSON (malformed, or nested "
@@ -76,4 +87,7 @@ def install(app: FastAPI) -> None:
         else:
             body = {"error": re.sub(r"[^a-z0-9]+", "_", _phrase(exc.status_code).lower()).strip("_"),
                     "message": detail}
-        return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            headers = {**(headers or {}), "Allow": ", ".join(_allowed_methods(request)) or (headers or {}).get("Allow", "")}
+        return JSONResponse(body, status_code=exc.status_code, headers=headers)

@@ -86,10 +86,16 @@ def _exact_float(value: Any) -> Any:
 
 
 Text = Annotated[str, AfterValidator(storable_text)]
-IdRef = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_id)]
+# The schema states the id rule as a pattern (documentation: `_id` is what checks it, faster).
+_ID_PATTERN = r"^(?!\s*$)(?!\s*\.\.?\s*$)[^/\x00-\x1f\x7f-\x9f]+$"
+IdRef = Annotated[str, Field(min_length=1, max_length=200, json_schema_extra={"pattern": _ID_PATTERN}),
+                  AfterValidator(_id)]
 Id = Annotated[IdRef, Field(description="Caller-supplied id (e.g. the CRM id), unique per kind. Any text but '/' "
                                         "and control characters, 1-200 characters.")]
-IsoTime = Annotated[AwareDatetime, BeforeValidator(_iso_only), AfterValidator(_not_too_early)]
+# The schema states "not before 1900" as a pattern on the year, next to `format: date-time`.
+_FROM_1900 = r"^(19[0-9]{2}|[2-9][0-9]{3})-"
+IsoTime = Annotated[AwareDatetime, Field(json_schema_extra={"pattern": _FROM_1900}), BeforeValidator(_iso_only),
+                    AfterValidator(_not_too_early)]
 def number(**bounds: float) -> Any:
     """A finite JSON number (no bool, no string) within `bounds` (ge, le...). The bounds sit inside
     the type, before the validator, so the OpenAPI schema states them as minimum / maximum."""

@@ -58,7 +58,7 @@ class CypherIn(BaseModel):
     params: dict[str, Any] = Field(
         default_factory=dict, description="Parameters, referenced as `$name`: names are identifiers; values are JSON "
         "(strings without NUL, integers within signed 64 bits, finite numbers, maps with non-empty keys without "
-        "backticks, at most 32 levels deep).")
+        "backticks, at most 32 levels deep).", json_schema_extra={"propertyNames": {"pattern": _NAME.pattern}})
 
     @field_validator("params")
     @classmethod
