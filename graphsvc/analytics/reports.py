@@ -14,10 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 from graphsvc.analytics.runner import Runner
+from graphsvc.rules import STAGES
 from graphsvc.store.records import iso
 
-STAGES = ("target", "engaged", "mqa", "sql", "accepted", "opportunity", "won", "lost", "nurture", "disqualified")
-FUNNEL = ("engaged", "mqa", "sql", "accepted", "opportunity", "won")
+FUNNEL = STAGES[STAGES.index("engaged"):STAGES.index("won") + 1]  # engaged, mqa, sql, accepted, opportunity, won
 SLA_STAGES = ("sql", "mqa")
 DEFAULT_PERIOD_DAYS = 90
 

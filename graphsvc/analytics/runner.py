@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graphsvc.analytics import library
-from graphsvc.rules.ruleset import Ruleset
+from graphsvc.rules import Ruleset
 from graphsvc.store.graph_store import GraphStore
 
 

@@ -1,7 +1,8 @@
 """Email-domain matching: which account an email belongs to.
 
 `eu.acme.com` matches an account whose domain is `acme.com` (the longest registered suffix wins);
-free-mail and student domains never match, whatever accounts exist.
+free-mail and student domains never match, whatever accounts exist. The domain of an e-mail
+address is `graphsvc.rules.email_domain`: one definition for matching and for disqualifying.
 """
 
 from __future__ import annotations
@@ -20,10 +21,6 @@ def normalise_domain(domain: str | None) -> str | None:
     if d.startswith("www."):
         d = d[4:]
     return d or None
-
-
-def email_domain(email: str) -> str:
-    return email.rsplit("@", 1)[-1].strip().lower().rstrip(".")
 
 
 def candidate_domains(domain: str) -> list[str]:

@@ -15,6 +15,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from graphsvc.rules import RoleSource
+
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 # Earlier times are typos (year 1 for 2021), and some could not even be turned back into ISO text.
 EARLIEST_YEAR = 1900
@@ -142,7 +144,7 @@ class AccountIn(_Row):
 class RoleIn(_Row):
     role: Text = Field(description="A role of the ruleset's vocabulary, e.g. decision_maker.")
     buying_group: Text | None = Field(default=None, description="Buying group name; default group when absent.")
-    source: Literal["sales", "import", "inferred"] = "import"
+    source: RoleSource = "import"
     confidence: number(ge=0, le=1) = 1.0
 
 

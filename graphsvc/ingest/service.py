@@ -15,7 +15,8 @@ from typing import Any
 
 from graphsvc.errors import InvalidInput
 from graphsvc.ingest import models as m
-from graphsvc.ingest.domains import email_domain, match_domains, normalise_domain
+from graphsvc.ingest.domains import match_domains, normalise_domain
+from graphsvc.rules import email_domain
 from graphsvc.store.graph_store import GraphStore
 
 FUTURE_SKEW_S = 300.0  # clocks disagree a little; an activity 5 minutes "ahead" is not an error

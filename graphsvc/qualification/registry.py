@@ -17,8 +17,7 @@ from typing import Any
 from graphsvc.api.state import AppState
 from graphsvc.errors import GraphsvcError, StoreError
 from graphsvc.ingest.service import IngestRules
-from graphsvc.rules.domains import is_disqualified_domain
-from graphsvc.rules.ruleset import Ruleset, RulesetError, default_ruleset, load_ruleset
+from graphsvc.rules import Ruleset, RulesetError, default_ruleset, is_disqualified_domain, load_ruleset
 from graphsvc.store.graph_store import GraphStore
 
 log = logging.getLogger("graphsvc.rules")

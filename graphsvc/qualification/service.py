@@ -15,11 +15,9 @@ from dataclasses import replace
 from typing import Any
 
 from graphsvc.errors import Conflict, InvalidInput, NotFound
-from graphsvc.rules.engine import evaluate
-from graphsvc.rules.result import Qualification
-from graphsvc.rules.ruleset import Ruleset
-from graphsvc.rules.snapshot import SECONDS_PER_DAY, AccountSnapshot
-from graphsvc.rules.transitions import TransitionError, apply_action
+from graphsvc.rules import (
+    INITIAL_STAGE, SECONDS_PER_DAY, AccountSnapshot, Qualification, Ruleset, TransitionError, apply_action, evaluate,
+)
 from graphsvc.store import records
 from graphsvc.store.graph_store import GraphStore
 
@@ -183,7 +181,7 @@ class QualificationService:
         stored = {"stage": snap.stage, "stage_since": snap.stage_since}
         if as_of < now:
             then = [h for h in self.history(account_id) if h["at"] <= as_of]
-            stage = then[-1]["to"] if then else "target"
+            stage = then[-1]["to"] if then else INITIAL_STAGE
             since = then[-1]["at"] if then else None
             qualified = snap.qualified_at if snap.qualified_at is not None and snap.qualified_at <= as_of else None
             snap = replace(snap, stage=stage, stage_since=since, qualified_at=qualified)
@@ -197,7 +195,7 @@ class QualificationService:
         row = self.store.account(account_id)
         if row is None:
             raise NotFound(f"no account with id {account_id!r}")
-        current = row["account"].get("stage") or "target"
+        current = row["account"].get("stage") or INITIAL_STAGE
         try:
             new = apply_action(current, action, reason, self.ruleset)
         except TransitionError as exc:

@@ -1,16 +1,18 @@
 """The rules engine: pure qualification of accounts (no I/O, no clock; `as_of` is an argument).
 
-Public API:
+Public API (import these from `graphsvc.rules`, not from its modules):
     evaluate(snapshot, ruleset, as_of) -> Qualification
     load_ruleset(text) / default_ruleset() / ruleset_errors(text) / RulesetError
     infer_roles(title, seniority, ruleset) -> [(role, confidence)]
-    is_disqualified_domain / is_free_or_student_domain / domain_disqualifier
+    email_domain / is_disqualified_domain / is_free_or_student_domain / domain_disqualifier
     apply_action(current_stage, action, reason, ruleset) -> new stage, TransitionError
+    the vocabularies (graphsvc.rules.vocabulary): STAGES, AUTOMATIC_STAGES, PEOPLE_STAGES, ACTIONS,
+    ROLE_SOURCES and their Literal types; activity types and roles are the ruleset's.
 """
 
 from .domains import domain_disqualifier, email_domain, is_competitor_domain, is_disqualified_domain, is_free_or_student_domain
-from .engine import AUTOMATIC_STAGES, MANUAL_STAGES, STAGES, evaluate
-from .result import Qualification
+from .engine import evaluate
+from .result import Qualification, to_jsonable
 from .roles import infer_roles
 from .ruleset import (
     Ruleset,
@@ -21,14 +23,21 @@ from .ruleset import (
     ruleset_errors,
     ruleset_from_data,
 )
-from .snapshot import AccountSnapshot, Activity, ActivityStat, ContactSnapshot, RoleAssignment, decay_weight, summarize
-from .transitions import ACTIONS, TransitionError, allowed_actions, apply_action
+from .snapshot import (
+    SECONDS_PER_DAY, AccountSnapshot, Activity, ActivityStat, ContactSnapshot, RoleAssignment, decay_weight, summarize,
+)
+from .transitions import TransitionError, allowed_actions, apply_action
+from .vocabulary import (
+    ACTIONS, AUTOMATIC_STAGES, FINAL_STAGES, INITIAL_STAGE, MANUAL_STAGES, PEOPLE_STAGES, ROLE_SOURCES, STAGES,
+    Action, AutomaticStage, PeopleStage, RoleSource, Stage,
+)
 
 __all__ = [
-    "ACTIONS", "AUTOMATIC_STAGES", "MANUAL_STAGES", "STAGES", "AccountSnapshot", "Activity", "ActivityStat",
-    "ContactSnapshot", "Qualification", "RoleAssignment", "Ruleset", "RulesetError", "TransitionError",
-    "allowed_actions", "apply_action", "decay_weight", "default_ruleset", "default_ruleset_text",
-    "domain_disqualifier", "email_domain", "evaluate", "infer_roles", "is_competitor_domain",
-    "is_disqualified_domain", "is_free_or_student_domain", "load_ruleset", "ruleset_errors",
-    "ruleset_from_data", "summarize",
+    "ACTIONS", "AUTOMATIC_STAGES", "FINAL_STAGES", "INITIAL_STAGE", "MANUAL_STAGES", "PEOPLE_STAGES", "ROLE_SOURCES",
+    "SECONDS_PER_DAY", "STAGES", "AccountSnapshot", "Action", "Activity", "ActivityStat", "AutomaticStage",
+    "ContactSnapshot", "PeopleStage", "Qualification", "RoleAssignment", "RoleSource", "Ruleset", "RulesetError",
+    "Stage", "TransitionError", "allowed_actions", "apply_action", "decay_weight", "default_ruleset",
+    "default_ruleset_text", "domain_disqualifier", "email_domain", "evaluate", "infer_roles", "is_competitor_domain",
+    "is_disqualified_domain", "is_free_or_student_domain", "load_ruleset", "ruleset_errors", "ruleset_from_data",
+    "summarize", "to_jsonable",
 ]

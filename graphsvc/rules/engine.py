@@ -3,7 +3,7 @@
 No I/O and no clock: everything comes from the snapshot, the ruleset and `as_of` (epoch seconds),
 so any past moment can be replayed and the same function powers what-if simulation.
 
-Stages (DESIGN.md, "Stages"):
+Stages (docs/architecture.md, "Stages"):
 * `target -> engaged -> mqa -> sql` are the engine's. The computed stage is the highest whose bar
   passes now. It is taken at once when higher than the current one; when lower, only after the
   current stage has failed for `stages.hold_days`, measured from max(qualified_at, stage_since):
@@ -27,11 +27,9 @@ from .result import (
     BuyingCenter, Check, ContactResult, ContactRole, Gate, Qualification, Scores, TopActivity, TopContact,
 )
 from .ruleset import Ruleset
-from .snapshot import SECONDS_PER_DAY, AccountSnapshot, decay_weight
+from .snapshot import SECONDS_PER_DAY, AccountSnapshot
+from .vocabulary import AUTOMATIC_STAGES, MANUAL_STAGES
 
-AUTOMATIC_STAGES = ("target", "engaged", "mqa", "sql")
-MANUAL_STAGES = ("accepted", "opportunity", "won", "lost", "nurture", "disqualified")
-STAGES = AUTOMATIC_STAGES + MANUAL_STAGES
 _RANK = {s: i for i, s in enumerate(AUTOMATIC_STAGES)}
 TOP_N = 5
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from .contacts import ContactEval
 from .result import BuyingCenter, Candidate, Gate, NextAction
 from .ruleset import Ruleset
+from .vocabulary import FINAL_STAGES
 
 HOUR = 3600.0
 
@@ -57,7 +58,7 @@ def next_action(
     # SLAs run from when the account entered the stage (now, if it just did).
     entered = as_of if changed or stage_since is None else stage_since
 
-    if stage in ("won", "lost", "disqualified"):
+    if stage in FINAL_STAGES:
         return NextAction("none", f"The account is {stage}: nothing to do.")
     if account_disqualifier:
         return NextAction(

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from .fit import normalize_seniority
 from .ruleset import CACHE_LIMIT, Ruleset, normalize_title
 from .snapshot import ContactSnapshot
+from .vocabulary import ROLE_SOURCES
 
-_SOURCE_RANK = {"sales": 0, "import": 1, "inferred": 2}
+_SOURCE_RANK = {s: i for i, s in enumerate(ROLE_SOURCES)}  # sales, then import, then inferred
 
 
 def infer_roles(title: str | None, seniority: str | None, ruleset: Ruleset) -> list[tuple[str, float]]:

@@ -23,8 +23,6 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
-ROLE_SOURCES = ("sales", "import", "inferred")
-
 
 # ----------------------------------------------------------------------------------- helpers
 def normalize_key(value: str | None) -> str:

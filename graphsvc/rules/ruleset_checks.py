@@ -6,7 +6,8 @@ errors (`sql.extra_roles[0].roles[1]`), so the API's 422 lists them all together
 
 from __future__ import annotations
 
-from .ruleset import ROLE_SOURCES, Ruleset
+from .ruleset import Ruleset
+from .vocabulary import AUTOMATIC_STAGES, ROLE_SOURCES
 
 
 def semantic_errors(rs: Ruleset) -> list[dict[str, str]]:
@@ -59,7 +60,7 @@ def semantic_errors(rs: Ruleset) -> list[dict[str, str]]:
             upper = bands[a].max
             if upper is None or upper > bands[b].min:
                 err(f"account_fit.{name}[{b}]", f"overlaps account_fit.{name}[{a}]")
-    stage_names = {"target", "engaged", "mqa", "sql"}
+    stage_names = set(AUTOMATIC_STAGES)
     for i, s in enumerate(rs.transitions.accept_from):
         if s not in stage_names:
             err(f"transitions.accept_from[{i}]", f"{s!r} is not an automatic stage ({', '.join(sorted(stage_names))})")

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .vocabulary import INITIAL_STAGE
+
 SECONDS_PER_DAY = 86_400.0
 
 
@@ -73,7 +75,7 @@ class AccountSnapshot:
     annual_revenue: float | None = None
     country: str | None = None
     segment: str | None = None
-    stage: str = "target"
+    stage: str = INITIAL_STAGE
     stage_since: float | None = None  # epoch seconds of the last stage change
     stage_actor: str | None = None  # "rules@<version>" or a user
     qualified_at: float | None = None  # last evaluation at which the current stage's bar passed

@@ -19,10 +19,7 @@ an SQL by rule), or list "mqa" in `transitions.accept_from`.
 from __future__ import annotations
 
 from .ruleset import Ruleset
-
-ACTIONS = ("accept", "reject", "recycle", "disqualify", "open_opportunity", "won", "lost")
-FINAL_STAGES = ("won", "lost", "disqualified")
-_ALL = ("target", "engaged", "mqa", "sql", "accepted", "opportunity", "won", "lost", "nurture", "disqualified")
+from .vocabulary import ACTIONS, FINAL_STAGES, STAGES
 
 
 class TransitionError(Exception):
@@ -37,7 +34,7 @@ class TransitionError(Exception):
 
 def transition_table(ruleset: Ruleset) -> dict[str, dict[str, str]]:
     """action -> {from_stage: to_stage}: the complete set of allowed transitions."""
-    non_final = [s for s in _ALL if s not in FINAL_STAGES]
+    non_final = [s for s in STAGES if s not in FINAL_STAGES]
     return {
         "accept": {s: "accepted" for s in ruleset.transitions.accept_from},
         "reject": {"sql": "nurture", "accepted": "nurture"},
@@ -59,7 +56,7 @@ def apply_action(current_stage: str, action: str, reason: str | None, ruleset: R
     """The stage after `action`, or TransitionError. Pure: the caller records the change."""
     if action not in ACTIONS:
         raise TransitionError(f"unknown action {action!r}; expected one of {', '.join(ACTIONS)}", "unknown_action")
-    if current_stage not in _ALL:
+    if current_stage not in STAGES:
         raise TransitionError(f"unknown stage {current_stage!r}", "unknown_stage")
     table = transition_table(ruleset)[action]
     if current_stage not in table:

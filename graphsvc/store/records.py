@@ -41,7 +41,7 @@ def contact(row: dict[str, Any]) -> dict[str, Any]:
 def snapshot(row: dict[str, Any]):
     """A `qualification/snapshots_current` or `snapshots_history` row -> rules AccountSnapshot
     (engagement as per-type stats)."""
-    from graphsvc.rules.snapshot import AccountSnapshot, ActivityStat, ContactSnapshot, RoleAssignment
+    from graphsvc.rules import INITIAL_STAGE, AccountSnapshot, ActivityStat, ContactSnapshot, RoleAssignment
 
     a = row["account"]
     contacts = []
@@ -67,7 +67,7 @@ def snapshot(row: dict[str, Any]):
     return AccountSnapshot(
         id=a["id"], name=a.get("name"), domain=a.get("domain"), industry=a.get("industry"),
         employees=a.get("employees"), annual_revenue=a.get("annual_revenue"), country=a.get("country"),
-        segment=a.get("segment"), stage=a.get("stage") or "target", stage_since=a.get("stage_since"),
+        segment=a.get("segment"), stage=a.get("stage") or INITIAL_STAGE, stage_since=a.get("stage_since"),
         qualified_at=a.get("qualified_at"), contacts=tuple(contacts),
     )
 

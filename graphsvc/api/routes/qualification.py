@@ -1,7 +1,7 @@
 """Readiness, buying center, history and sales transitions of one account."""
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Query
@@ -12,6 +12,7 @@ from graphsvc.api.deps import Now, Qualifier
 from graphsvc.api.routes.inputs import NoNulParams
 from graphsvc.ingest.models import IsoTime, text
 from graphsvc.qualification.buying_center_view import buying_center_view
+from graphsvc.rules import Action
 from graphsvc.store.records import iso, iso_times
 
 router = APIRouter(prefix="/v1/accounts", tags=["qualification"], dependencies=[NoNulParams])
@@ -63,7 +64,7 @@ def history(account_id: str, q: Qualifier) -> list[dict[str, Any]]:
 
 
 class TransitionIn(BaseModel):
-    action: Literal["accept", "reject", "recycle", "disqualify", "open_opportunity", "won", "lost"]
+    action: Action
     reason: text(max_length=1000) | None = Field(
         default=None, description="Required for reject (from the ruleset's list) and disqualify.")
     actor: text(min_length=1, max_length=200) = Field(description="The user taking the action.")

@@ -9,7 +9,7 @@ from graphsvc.api.routes.inputs import NoNulParams
 from graphsvc.errors import InvalidInput
 from graphsvc.ingest.models import text
 from graphsvc.qualification import registry
-from graphsvc.rules.ruleset import RulesetError, default_ruleset_text
+from graphsvc.rules import RulesetError, default_ruleset_text
 
 router = APIRouter(prefix="/v1/rules", tags=["rules"], dependencies=[NoNulParams])
 
