@@ -1,17 +1,17 @@
 """The buying-center view for sales: per required role, who covers it, or who could and how to
-reach them (introduction paths through the org chart, computed with networkx)."""
+reach them. Everything here is the engine's answer (`Qualification.buying_center`), with names and
+titles added: the introduction paths are the engine's too (`graphsvc.rules` computes them once,
+from the contacts engaged within `sql.role_engagement_days`), so this view and `next_action.why`
+always name the same path."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from graphsvc.qualification.org_paths import intro_path, org_chart
-from graphsvc.rules.result import Qualification
-from graphsvc.rules.ruleset import Ruleset
-from graphsvc.rules.snapshot import AccountSnapshot
+from graphsvc.rules import AccountSnapshot, ContactSnapshot, Qualification, Ruleset
 
 
-def _person(c) -> dict[str, Any]:
+def _person(c: ContactSnapshot) -> dict[str, Any]:
     name = " ".join(p for p in (c.first_name, c.last_name) if p) or None
     return {"id": c.id, "name": name, "title": c.title}
 
@@ -19,8 +19,6 @@ def _person(c) -> dict[str, Any]:
 def buying_center_view(result: Qualification, snapshot: AccountSnapshot, ruleset: Ruleset) -> dict[str, Any]:
     bc = result.buying_center
     people = {c.id: c for c in snapshot.contacts}
-    engaged = sorted(c.id for c in result.contacts if c.engagement > 0 and not c.disqualified)
-    chart = org_chart(snapshot)
 
     def person(cid: str) -> dict[str, Any]:
         return _person(people[cid]) if cid in people else {"id": cid, "name": None, "title": None}
@@ -33,14 +31,12 @@ def buying_center_view(result: Qualification, snapshot: AccountSnapshot, ruleset
              "last_engaged_at": cv.last_engaged_at}
             for cv in bc.covered.get(role, ())
         ]
-        candidates = []
-        for cand in bc.candidates.get(role, ()):
-            path = intro_path(chart, engaged, cand.contact_id)
-            candidates.append({
-                **person(cand.contact_id), "source": cand.source, "confidence": cand.confidence,
-                "counts": cand.counts, "engaged": cand.engaged, "last_engaged_at": cand.last_engaged_at,
-                "note": cand.note, "intro_path": [person(p) for p in path] if path else None,
-            })
+        candidates = [
+            {**person(cand.contact_id), "source": cand.source, "confidence": cand.confidence,
+             "counts": cand.counts, "engaged": cand.engaged, "last_engaged_at": cand.last_engaged_at,
+             "note": cand.note, "intro_path": [person(p) for p in cand.intro_path] if cand.intro_path else None}
+            for cand in bc.candidates.get(role, ())
+        ]
         roles.append({"role": role, "status": status, "contacts": covered, "candidates": candidates})
     return {
         "account_id": result.account_id,
@@ -49,7 +45,7 @@ def buying_center_view(result: Qualification, snapshot: AccountSnapshot, ruleset
         "required": list(bc.required),
         "missing": list(bc.missing),
         "roles": roles,
-        "engaged_contacts": [person(c) for c in engaged],
+        "engaged_contacts": [person(c) for c in bc.engaged],
         "role_engagement_days": ruleset.sql.role_engagement_days,
         "next_action": {"action": result.next_action.action, "why": result.next_action.why},
     }

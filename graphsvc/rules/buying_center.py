@@ -4,12 +4,15 @@ A required role is *covered* by a contact who is not disqualified, holds the rol
 that counts (`sql.role_sources`: sales and import always, inferred from a confidence bar) and
 engaged within `sql.role_engagement_days`. For every missing role the result lists candidates
 (contacts holding the role from any source at or above `roles.candidate_min_confidence`), with what
-stands in their way and, when the org chart allows, the REPORTS_TO path from an engaged colleague.
+stands in their way and, when the org chart allows, the REPORTS_TO path from an engaged colleague
+(`intro_path`: a small breadth-first search, pure and deterministic; the rules depend on nothing,
+so no graph library, and an account's org chart is tens of people).
 """
 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Collection
 from dataclasses import replace
 
 from .contacts import ContactEval
@@ -39,28 +42,41 @@ def required_roles(account: AccountSnapshot, ruleset: Ruleset) -> tuple[str, ...
     return tuple(roles)
 
 
-def _intro_path(target: str, evals: list[ContactEval]) -> tuple[str, ...] | None:
-    """Shortest REPORTS_TO path (either direction) from any engaged contact to `target`."""
+def org_chart(evals: list[ContactEval]) -> dict[str, set[str]]:
+    """The reporting lines of the account's contacts (REPORTS_TO, as given by each contact), as an
+    undirected adjacency map: an introduction runs both ways along a line (a report can introduce
+    their boss and a boss their report)."""
     adjacency: dict[str, set[str]] = {}
     for e in evals:
         boss = e.contact.reports_to
         if boss:
             adjacency.setdefault(e.contact.id, set()).add(boss)
             adjacency.setdefault(boss, set()).add(e.contact.id)
-    if target not in adjacency:
+    return adjacency
+
+
+def intro_path(target: str, chart: dict[str, set[str]], engaged: Collection[str]) -> tuple[str, ...] | None:
+    """The shortest REPORTS_TO chain from an engaged contact to `target`, both ends included
+    (`("e1", "mgr", "vp")`), or None when no engaged contact is connected.
+
+    Breadth-first from the target, neighbours in id order, so the answer is deterministic: of the
+    nearest engaged contacts, the one reached first in that order. The one computation of an
+    introduction path: the engine's candidates, its next action and the API's buying-center view
+    all read it from here, with `engaged` meaning engaged within `sql.role_engagement_days`.
+    """
+    if target not in chart:
         return None
-    sources = {e.contact.id for e in evals if e.engaged_in_window and e.contact.id != target}
-    # BFS from the target; the first engaged contact reached gives the path (reversed).
+    sources = set(engaged) - {target}
     previous: dict[str, str | None] = {target: None}
     queue = deque([target])
     while queue:
         node = queue.popleft()
         if node in sources:
             path = [node]
-            while previous[path[-1]] is not None:
-                path.append(previous[path[-1]])  # type: ignore[arg-type]
+            while (step := previous[path[-1]]) is not None:
+                path.append(step)
             return tuple(path)
-        for nxt in sorted(adjacency.get(node, ())):
+        for nxt in sorted(chart.get(node, ())):
             if nxt not in previous:
                 previous[nxt] = node
                 queue.append(nxt)
@@ -108,6 +124,9 @@ def buying_center(account: AccountSnapshot, evals: list[ContactEval], ruleset: R
     missing = tuple(r for r in required if r not in covered)
     unengaged = tuple(r for r in missing if r in known)
 
+    # Who can introduce us: the contacts engaged within the window (one definition of engaged).
+    engaged = tuple(sorted(e.contact.id for e in active if e.engaged_in_window))
+    chart = org_chart(active)
     floor = ruleset.roles.candidate_min_confidence
     candidates: dict[str, tuple[Candidate, ...]] = {}
     for role in missing:
@@ -133,7 +152,7 @@ def buying_center(account: AccountSnapshot, evals: list[ContactEval], ruleset: R
         found.sort(key=lambda c: (not c.counts, not c.engaged, -c.confidence, c.contact_id))
         found = found[:MAX_CANDIDATES]
         candidates[role] = tuple(
-            c if c.engaged else replace(c, intro_path=_intro_path(c.contact_id, active)) for c in found
+            c if c.engaged else replace(c, intro_path=intro_path(c.contact_id, chart, engaged)) for c in found
         )
 
     return BuyingCenter(
@@ -142,4 +161,5 @@ def buying_center(account: AccountSnapshot, evals: list[ContactEval], ruleset: R
         missing=missing,
         unengaged=unengaged,
         candidates=candidates,
+        engaged=engaged,
     )

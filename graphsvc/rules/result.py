@@ -99,7 +99,7 @@ class Candidate:
     counts: bool  # the role source/confidence would count once the person engages
     engaged: bool  # engaged within sql.role_engagement_days
     last_engaged_at: float | None
-    intro_path: tuple[str, ...] | None  # REPORTS_TO path from an engaged contact, when known
+    intro_path: tuple[str, ...] | None  # REPORTS_TO path from an engaged contact (None when engaged themselves)
     note: str  # what stands between this candidate and covering the role
 
 
@@ -110,6 +110,7 @@ class BuyingCenter:
     missing: tuple[str, ...]  # required roles not covered
     unengaged: tuple[str, ...]  # missing roles whose counting contacts did not engage in window
     candidates: dict[str, tuple[Candidate, ...]]  # per missing role
+    engaged: tuple[str, ...] = ()  # contacts engaged within sql.role_engagement_days: who can introduce
 
 
 @dataclass(frozen=True, slots=True)

@@ -81,3 +81,23 @@ def test_contact_results_show_effective_roles():
     q = evaluate(_mqa(contact("vp", "VP Operations")), RS, NOW)
     vp = next(c for c in q.contacts if c.id == "vp")
     assert [(r.role, r.source, r.confidence, r.counts) for r in vp.roles] == [("decision_maker", "inferred", 0.85, True)]
+
+
+def test_one_intro_path_and_one_definition_of_engaged():
+    """e_old reports to the VP but last engaged 200 days ago (outside sql.role_engagement_days, yet
+    with engagement left after decay); e_new engaged yesterday, two lines away. The introduction
+    starts from e_new, in the candidate, in the next action and in the engaged list alike."""
+    q = evaluate(account(
+        engaged("e2", 40, "Test Engineer"), engaged("e3", 40, "Process Engineer"),
+        engaged("e_new", 40, "Automation Engineer", reports_to="mgr"),
+        engaged("e_old", 0.5, "Quality Engineer", days_ago=200, reports_to="vp"),
+        contact("mgr", "Senior Process Engineer", seniority="senior", reports_to="vp"),
+        contact("vp", "VP Operations"),
+    ), RS, NOW)
+    assert q.stage == "mqa" and q.buying_center.missing == ("decision_maker",)
+    assert next(c.engagement for c in q.contacts if c.id == "e_old") > 0  # "engagement > 0" would count them
+    assert q.buying_center.engaged == ("e2", "e3", "e_new")
+    vp = q.buying_center.candidates["decision_maker"][0]
+    assert vp.contact_id == "vp" and vp.intro_path == ("e_new", "mgr", "vp")
+    assert q.next_action.action == "find_decision_maker"
+    assert "introduction path e_new -> mgr -> vp" in q.next_action.why
