@@ -106,6 +106,25 @@ def store(request, engine):
         s.close()
 
 
+class OpenedStore:
+    """What `graphsvc.store.factory.open_store` returns, around the test's store (no engine to stop)."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store, self.server = store, None
+
+    def close(self) -> None:
+        pass  # the `store` fixture closes it
+
+
+@pytest.fixture
+def cli_store(monkeypatch, store) -> GraphStore:
+    """CLI commands open the test's store instead of starting an engine: `open_store` is replaced."""
+    import graphsvc.store.factory as factory
+
+    monkeypatch.setattr(factory, "open_store", lambda settings: OpenedStore(store))
+    return store
+
+
 class FakeClock:
     """The service's clock, set by the test (no test depends on the wall clock)."""
 

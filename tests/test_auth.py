@@ -232,6 +232,7 @@ def test_keys_create_prints_the_key_alone_on_the_last_line(tmp_path):
     key = store.authenticate(secret)
     assert key is not None and key.roles == ("analyst", "sales") and key.label == "bi"
     listed = runner.invoke(cli.main, ["keys", "list", "--data-dir", str(tmp_path)])
+    assert listed.exit_code == 0, listed.output
     assert key.id in listed.stdout and secret not in listed.output
     assert runner.invoke(cli.main, ["keys", "revoke", key.id, "--data-dir", str(tmp_path)]).exit_code == 0
     assert store.authenticate(secret) is None
@@ -240,23 +241,12 @@ def test_keys_create_prints_the_key_alone_on_the_last_line(tmp_path):
     assert runner.invoke(cli.main, ["keys", "create", "--data-dir", str(tmp_path)]).exit_code == 2
 
 
-class _Opened:
-    def __init__(self, store):
-        self.store, self.server = store, None
-
-    def close(self):
-        pass
-
-
 @pytest.fixture
-def no_server(monkeypatch, store):
+def no_server(monkeypatch, cli_store):
     """`serve` without an engine or a socket: records what uvicorn would have been asked to do."""
     import uvicorn
 
-    import graphsvc.store.factory as factory
-
     calls = []
-    monkeypatch.setattr(factory, "open_store", lambda settings: _Opened(store))
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
     return calls
 

@@ -255,7 +255,7 @@ def test_cli_writes_the_generated_files(tmp_path, capsys):
     assert len(lines) == 30 and json.loads(lines[0])["id"] == "acc-brenner"
 
 
-def test_cli_help_and_errors(capsys):
+def test_cli_help_and_errors(capsys, tmp_path):
     with pytest.raises(SystemExit) as e:
         main(["--help"])
     assert e.value.code == 0
@@ -264,8 +264,10 @@ def test_cli_help_and_errors(capsys):
     with pytest.raises(SystemExit) as e:
         main(["--accounts", "3"])
     assert e.value.code == 2
-    with pytest.raises(SystemExit):
-        main(["--accounts", "3", "--out", "/tmp/x", "--as-of", "yesterday"])
+    with pytest.raises(SystemExit) as e:
+        main(["--accounts", "3", "--out", str(tmp_path / "out"), "--as-of", "yesterday"])
+    assert e.value.code == 2 and "--as-of" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()  # refused before writing anything
 
 
 def test_seeds_stand_alone():

@@ -19,19 +19,10 @@ from graphsvc.api.app import create_app
 from graphsvc.auth import KeyStore
 
 
-class _Opened:
-    def __init__(self, store):
-        self.store, self.server = store, None
-
-    def close(self):
-        pass
-
-
 @pytest.fixture
-def local(monkeypatch, store, scenario):
+def local(cli_store, scenario):
     """`graphsvc query` opens the test store (with the scenario) instead of an embedded engine."""
-    monkeypatch.setattr(factory, "open_store", lambda settings: _Opened(store))
-    return store
+    return cli_store
 
 
 AT = ("-p", "now=2026-11-01T12:00:00Z")  # the scenario's NOW (the command's own clock is the wall clock)
