@@ -53,8 +53,6 @@ def create_app(
         if active is None:
             opened = open_store(settings)
             active = opened.store
-            if opened.server:
-                app.state.embedded = opened.server
         active.analysts = Lane(settings.analyst_concurrency)
         active.result_byte_limit = settings.query_byte_limit
         state = AppState(settings=settings, store=active)
