@@ -9,15 +9,10 @@ and actions are compared, never timestamps."""
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
+from serve_process import ServeProcess
 
 from conftest import neo4j_executor
 from graphsvc.store.graph_store import GraphStore
@@ -35,12 +30,6 @@ DEMO_ACCOUNTS = 40
 START_TIMEOUT_S = 300  # starting, loading 40 accounts / 3,766 activities and requalifying, on a busy CI box
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _env(store: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRAPHSVC_")}
     env["GRAPHSVC_STORE"] = store  # "" = the embedded default
@@ -53,48 +42,20 @@ def _env(store: str) -> dict[str, str]:
     return env
 
 
-class DemoService:
+class DemoService(ServeProcess):
     """`graphsvc serve --demo` as a child process; `stop()` ends it (SIGINT, then SIGKILL)."""
 
     def __init__(self, tmp: Path, store: str) -> None:
-        self.port = _port()
-        data = tmp / "data"
         tmp.mkdir(parents=True, exist_ok=True)
-        self.log = tmp / "serve.log"
-        with open(self.log, "w") as out:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "graphsvc.cli", "serve", "--demo", "--no-access-log",
-                 "--port", str(self.port), "--data-dir", str(data)],
-                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=_env(store),
-            )
-        self.http = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=60)
-
-    def tail(self) -> str:
-        return self.log.read_text(errors="replace")[-4000:]
+        super().__init__(tmp / "data", tmp / "serve.log", "--demo", "--no-access-log", env=_env(store),
+                         http_timeout=60)
 
     def wait_healthy(self, timeout: float = START_TIMEOUT_S) -> None:
         # The demo is loaded in the app's startup (on_start), before uvicorn accepts connections.
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"serve --demo exited with {self.proc.returncode}:\n{self.tail()}")
-            try:
-                if self.http.get("/health", timeout=5).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.25)
-        raise AssertionError(f"serve --demo not healthy in {timeout:.0f} s:\n{self.tail()}")
+        super().wait_healthy(timeout)
 
-    def stop(self) -> None:
-        self.http.close()
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(60)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(30)
+    def stop(self, timeout: float = 60) -> None:
+        super().stop(timeout)
 
 
 def _get(svc: DemoService, path: str, **params) -> dict | list:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,57 +13,26 @@ from pathlib import Path
 import httpx
 import psutil
 import pytest
+from serve_process import ServeProcess, free_port
 
 pytestmark = [pytest.mark.falkordb, pytest.mark.slow]
 
 BATCH = 50
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+class Service(ServeProcess):
+    """The service on the embedded engine in `data_dir`."""
 
+    _count = 0
 
-class Service:
     def __init__(self, data_dir: Path, *args: str) -> None:
-        self.port = _port()
-        self.data_dir = data_dir
-        self.log = data_dir.parent / f"service-{self.port}.log"
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "graphsvc.cli", "serve", "--port", str(self.port), "--data-dir", str(data_dir), *args],
-            stdout=open(self.log, "w"), stderr=subprocess.STDOUT,
-            env={**os.environ, "GRAPHSVC_STORE": ""},
-        )
-        self.http = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=30)
-
-    def wait_healthy(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"service exited: {self.log.read_text()[-3000:]}")
-            try:
-                if self.http.get("/health").status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        raise AssertionError(f"service not healthy in {timeout}s: {self.log.read_text()[-3000:]}")
+        Service._count += 1
+        super().__init__(data_dir, data_dir.parent / f"service-{Service._count}.log", *args)
 
     def engine(self) -> psutil.Process:
         kids = [p for p in psutil.Process(self.proc.pid).children() if "redis-server" in p.name()]
         assert len(kids) == 1, kids
         return kids[0]
-
-    def stop(self) -> None:
-        self.http.close()
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
 
 
 def _batch(n: int) -> dict:
@@ -149,7 +117,7 @@ def test_second_service_on_same_data_dir_gets_clear_error(tmp_path):
     try:
         svc.wait_healthy()
         second = subprocess.run(
-            [sys.executable, "-m", "graphsvc.cli", "serve", "--port", str(_port()), "--data-dir", str(data)],
+            [sys.executable, "-m", "graphsvc.cli", "serve", "--port", str(free_port()), "--data-dir", str(data)],
             capture_output=True, text=True, timeout=60, env={**os.environ, "GRAPHSVC_STORE": ""},
         )
         assert second.returncode != 0

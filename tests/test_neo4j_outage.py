@@ -13,11 +13,6 @@ the service as a child process, two client threads sending batches back to back.
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -27,6 +22,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from serve_process import ServeProcess
 
 from conftest import _neo4j_launcher
 from graphsvc.store.neo4j_executor import Neo4jExecutor
@@ -41,12 +37,6 @@ RECOVERED = 3  # consecutive 200s that count as "recovered"
 UNAVAILABLE = {"store_unavailable", "engine_timeout"}  # the 503s: engine down, or the request deadline
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 # -- the processes ---------------------------------------------------------------------------------
 @pytest.fixture
 def neo4j(tmp_path):
@@ -59,48 +49,12 @@ def neo4j(tmp_path):
         server.stop()
 
 
-class Service:
+class Service(ServeProcess):
     """`graphsvc serve` as a child process, pointed at `store_uri`."""
 
     def __init__(self, tmp: Path, store_uri: str) -> None:
-        self.port = _port()
-        self.log = tmp / "serve.log"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("GRAPHSVC_")}
-        env.update(GRAPHSVC_STORE=store_uri, GRAPHSVC_REQUALIFY_INTERVAL_S="0")
-        with open(self.log, "w") as out:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "graphsvc.cli", "serve", "--no-access-log", "--port", str(self.port),
-                 "--data-dir", str(tmp / "data")],
-                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
-            )
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        self.http = httpx.Client(base_url=self.base_url, timeout=HANG_S)
-
-    def tail(self) -> str:
-        return self.log.read_text(errors="replace")[-5000:]
-
-    def wait_healthy(self, timeout: float = 120) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"service exited with {self.proc.returncode}:\n{self.tail()}")
-            try:
-                if self.http.get("/health", timeout=10).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
-        raise AssertionError(f"service not healthy in {timeout:.0f} s:\n{self.tail()}")
-
-    def stop(self) -> None:
-        self.http.close()
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(30)
+        super().__init__(tmp / "data", tmp / "serve.log", "--no-access-log",
+                         env={"GRAPHSVC_STORE": store_uri, "GRAPHSVC_REQUALIFY_INTERVAL_S": "0"}, http_timeout=HANG_S)
 
 
 @pytest.fixture
