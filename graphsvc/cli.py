@@ -1,4 +1,4 @@
-"""`graphsvc`: run the API, seed data, and (later issues) query and manage keys.
+"""`graphsvc`: run the API, seed data, requalify, run the analysts' library queries, manage API keys.
 
 Exit codes: 0 success, 1 the operation failed (message on stderr), 2 bad usage (click's own).
 """
@@ -20,8 +20,20 @@ from graphsvc.config import Settings
 from graphsvc.errors import GraphsvcError
 
 
-def _settings(data_dir: Path | None) -> Settings:
-    return Settings(data_dir=data_dir) if data_dir else Settings()
+def _settings(data_dir: Path | None, *, store: bool = False) -> Settings:
+    """The settings (GRAPHSVC_* and --data-dir). A bad value ends the command with a one-line error
+    and exit 1, and so does a GRAPHSVC_STORE with an unknown scheme when `store` (the command opens it)."""
+    from pydantic import ValidationError
+
+    try:
+        settings = Settings(data_dir=data_dir) if data_dir else Settings()
+        if store:
+            settings.engine  # noqa: B018 - raises ValueError for an unknown GRAPHSVC_STORE scheme
+    except ValidationError as exc:
+        _fail("; ".join(f"GRAPHSVC_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()))
+    except ValueError as exc:
+        _fail(str(exc))
+    return settings
 
 
 class _Progress:
@@ -67,7 +79,7 @@ def _open_store(data_dir: Path | None) -> Iterator:
     from graphsvc.store.factory import open_store
 
     try:
-        opened = open_store(_settings(data_dir))
+        opened = open_store(_settings(data_dir, store=True))
     except GraphsvcError as exc:
         _fail(exc.message)
     try:
@@ -123,7 +135,7 @@ def serve(host: str, port: int, data_dir: Path | None, demo: bool, workers: int,
     from graphsvc.api.app import create_app
     from graphsvc.store.factory import open_store
 
-    settings = _settings(data_dir)
+    settings = _settings(data_dir, store=True)
     _check_keys_for(host, settings)
     try:
         # Opened here, not in the app's lifespan, so "data dir in use" or "engine won't start"
@@ -270,7 +282,7 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, api: str | None, 
         if api:
             out = commands.run_remote(api, os.environ.get("GRAPHSVC_API_KEY"), name, pairs, fmt)
         else:
-            out = commands.run_local(_settings(data_dir), name, pairs, fmt)
+            out = commands.run_local(_settings(data_dir, store=True), name, pairs, fmt)
     except GraphsvcError as exc:
         problems = exc.details if isinstance(exc.details, list) else []
         _fail(exc.message + "".join(f"\n  {d['field']}: {d['message']}" for d in problems if isinstance(d, dict)))

@@ -30,7 +30,7 @@ class Settings(BaseSettings):
         description="A file holding the password of the FalkorDB named by `store` (instead of "
         "putting it in the URL). The embedded engine keeps its own in <data_dir>/falkordb.password.",
     )
-    graph: str = Field(default="graphsvc", description="Graph name (FalkorDB) / database (Neo4j).")
+    graph: str = Field(default="graphsvc", description="Graph name on FalkorDB (Neo4j's database is `neo4j_database`).")
     neo4j_user: str = "neo4j"
     neo4j_password: str = "neo4j"
     neo4j_database: str | None = None

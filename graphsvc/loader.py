@@ -1,4 +1,4 @@
-"""Load rows (demo data, generated seeds, JSONL files) through the ingest service, in batches.
+"""Load rows (the demo dataset, a generated one) through the ingest service, in batches.
 
 Loading goes through the same validation and statements as the HTTP API, so seeded data is held
 to the same rules as ingested data. Progress is reported through a callback (the CLI prints it).

@@ -1,7 +1,7 @@
 """Vocabularies and the marketing catalog the generator draws from: activity types, roles,
 industries, content assets, webinar topics and trade shows.
 
-Everything here is plain data. The activity and role vocabularies are the defaults of DESIGN.md;
+Everything here is plain data. The activity and role vocabularies are those of the default ruleset;
 the seeds never use a value outside them.
 """
 

@@ -35,12 +35,16 @@ def test_every_cypher_folder_is_either_shipped_or_development_only():
     assert not dev & set(shipped), f"development-only folders packed into the wheel: {sorted(dev & set(shipped))}"
     assert folders == set(shipped) | dev, (
         f"cypher/ folders neither shipped nor development-only: {sorted(folders - set(shipped) - dev)}; "
-        f"listed but missing: {sorted((set(shipped) | dev) - folders)}")
+        f"listed but missing: {sorted((set(shipped) | dev) - folders)}"
+    )
 
 
 def test_the_runtime_package_does_not_import_the_dev_tooling():
-    offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "graphsvc").rglob("*.py")
-                 if re.search(r"\bgraphsvc_lint\b|tools[/.]cypher", p.read_text(encoding="utf-8"))]
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "graphsvc").rglob("*.py")
+        if re.search(r"\bgraphsvc_lint\b|tools[/.]cypher", p.read_text(encoding="utf-8"))
+    ]
     assert not offenders, f"graphsvc/ must not use the Cypher lint tooling: {offenders}"
 
 
@@ -52,7 +56,9 @@ def test_development_only_statements_load_from_a_source_checkout():
 def test_an_installed_package_names_a_development_only_statement_as_such(tmp_path, monkeypatch):
     packed = tmp_path / "_cypher"  # an installed wheel's copy of cypher/: admin/ and bench/ left out
     monkeypatch.setattr(queries, "cypher_dir", lambda: packed)
-    monkeypatch.setattr(queries, "load_all", lambda root=None: {"read/counts": queries.parse("read/counts", "RETURN 1")})
+    monkeypatch.setattr(
+        queries, "load_all", lambda root=None: {"read/counts": queries.parse("read/counts", "RETURN 1")}
+    )
     with pytest.raises(KeyError, match="development-only statement .*source checkout"):
         queries.get("admin/delete_all")
     with pytest.raises(KeyError, match="no Cypher statement named 'read/nope'"):

@@ -86,8 +86,8 @@ class Executor(ABC):
         """Answer {"engine": ..., "version": ...} or raise StoreUnavailable."""
 
     def run_schema(self, statements: Sequence[str]) -> int:
-        """Apply schema statements one by one (schema commands cannot share a transaction);
-        return how many created something."""
+        """Apply schema statements one by one (schema commands cannot share a transaction); return
+        how many ran. (The FalkorDB executor counts only those that created an index not already there.)"""
         for statement in statements:
             self.write(statement, {})
         return len(statements)

@@ -18,6 +18,7 @@ from graphsvc.store.queries import Query
 
 from . import vocabulary
 
+
 @dataclass(frozen=True)
 class Diagnostic:
     query: str
