@@ -45,3 +45,15 @@ def test_a_badly_typed_setting_is_a_one_line_error_naming_the_variable(tmp_path)
     r = _graphsvc(["requalify"], tmp_path, GRAPHSVC_MAX_BATCH="lots")
     assert r.returncode == 1, (r.returncode, r.stderr)
     assert len(r.stderr.splitlines()) == 1 and r.stderr.startswith("graphsvc: error: GRAPHSVC_MAX_BATCH: "), r.stderr
+
+
+@pytest.mark.parametrize("args", [["requalify"], ["query", "funnel_now"]], ids=lambda a: a[0])
+def test_an_external_engine_that_is_not_there_is_a_one_line_error_and_exit_1(tmp_path, args):
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    r = _graphsvc(args, tmp_path, GRAPHSVC_STORE=f"falkordb://127.0.0.1:{port}")
+    assert r.returncode == 1, (r.returncode, r.stderr)
+    assert len(r.stderr.splitlines()) == 1 and "is not answering" in r.stderr and "Traceback" not in r.stderr, r.stderr

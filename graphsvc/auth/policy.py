@@ -114,7 +114,6 @@ def require(module_name: str):
                 f"it needs one of: {', '.join(roles)}",
                 details={"key_roles": list(key.roles), "required": list(roles)},
             )
-        request.state.api_key = key
         return key
 
     return guard

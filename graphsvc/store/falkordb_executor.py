@@ -39,16 +39,17 @@ class FalkorDBExecutor(Executor):
     def __init__(self, host: str, port: int, graph: str = "graphsvc", *, password: str | None = None,
                  socket_timeout_s: float = 60.0) -> None:
         self.host, self.port, self.graph_name = host, port, graph
-        self._db = FalkorDB(
-            host=host,
-            port=port,
-            password=password,
-            socket_connect_timeout=2.0,
-            # A hung engine must not hang its callers for minutes: past this a call is 503. Longer
-            # than any statement of ours and than the analysts' query timeout.
-            socket_timeout=socket_timeout_s,
-            max_connections=64,
-        )
+        with _mapped_errors():  # the client connects at once: an engine that is not there is a 503
+            self._db = FalkorDB(
+                host=host,
+                port=port,
+                password=password,
+                socket_connect_timeout=2.0,
+                # A hung engine must not hang its callers for minutes: past this a call is 503. Longer
+                # than any statement of ours and than the analysts' query timeout.
+                socket_timeout=socket_timeout_s,
+                max_connections=64,
+            )
         self._graph = self._db.select_graph(graph)
 
     @classmethod
