@@ -1,9 +1,9 @@
 """API keys and roles: 401/403 on every route, generated from the app's own route table.
 
-A route is checked through the router that owns it (graphsvc.api.app.ROUTERS) and the roles the
-role table (graphsvc.auth.policy.ROUTER_ROLES) gives that router, so a new route on an existing
-router is covered automatically, a new router without an entry fails here, and a route added
-straight on the app (outside ROUTERS) fails here too.
+A route is checked through the router that owns it (graphsvc.api.app.ROUTERS) and the `ACCESS`
+that router's module declares next to it (graphsvc.auth.policy.Access), so a new route on an
+existing router is covered automatically, a new router without an ACCESS fails here, and a route
+added straight on the app (outside ROUTERS) fails here too.
 """
 
 from __future__ import annotations
@@ -23,18 +23,18 @@ from graphsvc.api import app as app_module
 from graphsvc.api.app import ROUTERS, create_app
 from graphsvc.auth import KeyStore
 from graphsvc.auth.keys import ROLES
-from graphsvc.auth.policy import OPEN, ROUTER_ROLES, allowed_roles
+from graphsvc.auth.policy import OPEN, Access, access_of, allowed_roles
 
 FASTAPI_OPEN = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 
 
-def _routes(routers=ROUTERS) -> list[tuple[str, str, str]]:
+def _routes(routers=ROUTERS) -> list[tuple[str, str, types.ModuleType]]:
     """(method, path, router module) for every API route, from the routers themselves."""
     out = []
     for module in routers:
         for route in module.router.routes:
             assert isinstance(route, APIRoute), f"{module.__name__}: unexpected route type {type(route)}"
-            out += [(m, route.path, module.__name__) for m in sorted(route.methods - {"HEAD", "OPTIONS"})]
+            out += [(m, route.path, module) for m in sorted(route.methods - {"HEAD", "OPTIONS"})]
     return out
 
 
@@ -65,10 +65,8 @@ def _call(client, method: str, path: str, key: str | None = None, header: str = 
 # -- the route table -----------------------------------------------------------------------------
 
 def test_every_router_has_a_role_decision():
-    missing = [m.__name__ for m in ROUTERS if m.__name__ not in ROUTER_ROLES]
-    assert not missing, f"add these routers to graphsvc.auth.policy.ROUTER_ROLES: {missing}"
-    stale = set(ROUTER_ROLES) - {m.__name__ for m in ROUTERS}
-    assert not stale, f"ROUTER_ROLES names routers the app does not have: {stale}"
+    missing = [m.__name__ for m in ROUTERS if not isinstance(getattr(m, "ACCESS", None), Access)]
+    assert not missing, f"declare ACCESS = Access(...) (graphsvc.auth.policy) next to the router in: {missing}"
 
 
 def test_every_route_of_the_app_belongs_to_a_router_in_ROUTERS(settings):
@@ -110,7 +108,7 @@ def test_the_role_table():
 def test_route_requires_a_key_with_its_role(secured, keys, method, path, module):
     allowed = allowed_roles(module, method)
     if allowed is None:
-        assert ROUTER_ROLES[module] == OPEN
+        assert access_of(module) is OPEN
         assert _call(secured, method, path).status_code not in (401, 403)
         return
     for key in (None, "gsk_not-a-key", "not even the format"):
@@ -136,7 +134,7 @@ def test_a_router_without_a_role_decision_is_admin_only(store, clock, settings, 
         for role in ("ingest", "sales", "analyst"):
             assert c.get("/v1/stray", headers={"X-API-Key": keys[role]}).status_code == 403
         assert c.get("/v1/stray", headers={"X-API-Key": keys["admin"]}).status_code == 200
-    assert stray.__name__ not in ROUTER_ROLES  # and test_every_router_has_a_role_decision would fail
+    assert not hasattr(stray, "ACCESS")  # and test_every_router_has_a_role_decision would fail
 
 
 def test_health_and_docs_stay_open(secured):

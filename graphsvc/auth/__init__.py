@@ -1,5 +1,5 @@
 """API keys with roles (ingest, sales, analyst, admin): stored hashed in a JSON file, checked per
-router by the role table in `policy`. `install(app, settings)` wires the key store into an app."""
+router by the `ACCESS` each router module declares (see `policy`). `install(app, settings)` wires the key store into an app."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ import logging
 from fastapi import FastAPI
 
 from graphsvc.auth.keys import ROLES, ApiKey, KeyStore, keys_path
-from graphsvc.auth.policy import ROUTER_ROLES, OpenModeRefused, dependencies_for, is_loopback
+from graphsvc.auth.policy import OPEN, Access, OpenModeRefused, dependencies_for, is_loopback
 from graphsvc.config import Settings
 
 log = logging.getLogger("graphsvc.auth")
 
-__all__ = ["ROLES", "ROUTER_ROLES", "ApiKey", "KeyStore", "OpenModeRefused", "dependencies_for", "install", "is_loopback",
-           "keys_path"]
+__all__ = ["OPEN", "ROLES", "Access", "ApiKey", "KeyStore", "OpenModeRefused", "dependencies_for", "install",
+           "is_loopback", "keys_path"]
 
 OPEN_WARNING = (
     "NO API KEYS CONFIGURED (%s does not exist): the API is OPEN to every loopback client (requests addressed to "

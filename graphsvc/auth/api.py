@@ -8,10 +8,12 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from graphsvc.auth.keys import KeyStore
-from graphsvc.auth.policy import OpenModeRefused
+from graphsvc.auth.policy import Access, OpenModeRefused
 from graphsvc.errors import NotFound
 
 router = APIRouter(prefix="/v1/keys", tags=["keys"])
+# Keys: admin only.
+ACCESS = Access({"*": ()})  # who may call these routes (graphsvc.auth.policy)
 
 
 def _keystore(request: Request) -> KeyStore:

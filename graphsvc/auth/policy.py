@@ -1,15 +1,17 @@
-"""Who may call what: one role table, by router, and the dependency that enforces it.
+"""Who may call what, and the dependency that enforces it.
 
-Every router in `graphsvc.api.app.ROUTERS` has an entry here, keyed by its module name: either
-OPEN, or the roles allowed per HTTP method ("*" for the methods not listed). `admin` may call
-everything. A router without an entry is refused to everyone but admin (fail closed) and fails
-tests/test_auth.py, so a new router cannot ship without a decision about who may use it.
+Each router module declares its access right next to its router: `ACCESS = OPEN` or
+`ACCESS = Access({"GET": ("sales",), "*": ("ingest",)})` (roles per HTTP method, "*" for the methods
+not listed). `admin` may call everything. A router module without an `ACCESS` is refused to
+everyone but admin (fail closed) and fails tests/test_auth.py, so a new router cannot ship without
+a decision about who may use it, and renaming a module changes nothing.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import logging
+from dataclasses import dataclass
 from types import ModuleType
 from typing import Annotated
 
@@ -21,23 +23,39 @@ from graphsvc.errors import GraphsvcError
 
 log = logging.getLogger("graphsvc.auth")
 
-OPEN = "open"
 ADMIN = "admin"
-RoleSpec = str | dict[str, tuple[str, ...]]
 
-ROUTER_ROLES: dict[str, RoleSpec] = {
-    "graphsvc.api.routes.health": OPEN,
-    "graphsvc.api.routes.ingest": {"*": ("ingest",)},  # POST accounts, contacts, leads, activities
-    "graphsvc.api.routes.accounts": {"*": ("sales",)},  # the board, an account
-    "graphsvc.api.routes.qualification": {"*": ("sales",)},  # readiness, buying center, history, transitions
-    "graphsvc.api.routes.contacts": {"*": ("sales",)},  # a contact, confirm its roles
-    # Everyone who reads readiness or reports needs the agreement behind them; changing it is admin's.
-    "graphsvc.api.routes.rules": {"GET": ("sales", "analyst"), "*": ()},
-    "graphsvc.api.routes.queries": {"*": ("analyst",)},
-    "graphsvc.api.routes.cypher": {"*": ("analyst",)},
-    "graphsvc.api.routes.reports": {"*": ("analyst",)},
-    "graphsvc.auth.api": {"*": ()},  # keys
-}
+
+@dataclass(frozen=True)
+class Access:
+    """Who may call a router's routes: roles per HTTP method ("*": every other method); `None`:
+    open to anyone. Admin may always."""
+
+    by_method: dict[str, tuple[str, ...]] | None
+
+    @property
+    def open(self) -> bool:
+        return self.by_method is None
+
+    def roles(self, method: str) -> tuple[str, ...] | None:
+        """The roles that may call `method` (admin included); None = open."""
+        if self.by_method is None:
+            return None
+        roles = self.by_method.get(method.upper(), self.by_method.get("*", ()))
+        return tuple(dict.fromkeys((*roles, ADMIN)))
+
+
+OPEN = Access(None)
+ADMIN_ONLY = Access({"*": ()})
+
+
+def access_of(module: ModuleType) -> Access:
+    """The module's declared `ACCESS`; admin only (and an error in the log) when it declares none."""
+    access = getattr(module, "ACCESS", None)
+    if not isinstance(access, Access):
+        log.error("router module %s declares no ACCESS (graphsvc.auth.policy.Access): admin only", module.__name__)
+        return ADMIN_ONLY
+    return access
 
 
 class Unauthorized(GraphsvcError):
@@ -58,13 +76,9 @@ class OpenModeRefused(GraphsvcError):
     code = "open_mode_refused"
 
 
-def allowed_roles(module_name: str, method: str) -> tuple[str, ...] | None:
+def allowed_roles(module: ModuleType, method: str) -> tuple[str, ...] | None:
     """The roles that may call `method` on the module's routes (admin always may); None = open."""
-    spec = ROUTER_ROLES.get(module_name, {"*": ()})
-    if spec == OPEN:
-        return None
-    roles = spec.get(method.upper(), spec.get("*", ()))
-    return tuple(dict.fromkeys((*roles, ADMIN)))
+    return access_of(module).roles(method)
 
 
 def is_loopback(host: str | None) -> bool:
@@ -86,10 +100,8 @@ def _keystore(request: Request) -> KeyStore:
     return request.app.state.keystore
 
 
-def require(module_name: str):
+def require(access: Access):
     """The dependency that guards one router's routes."""
-    if module_name not in ROUTER_ROLES:
-        log.error("router %s has no entry in graphsvc.auth.policy.ROUTER_ROLES: admin only", module_name)
 
     async def guard(
         request: Request,
@@ -97,7 +109,7 @@ def require(module_name: str):
         bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None,
         header: Annotated[str | None, Security(_header)] = None,
     ) -> ApiKey | None:
-        roles = allowed_roles(module_name, request.method)
+        roles = access.roles(request.method)
         if roles is None:
             return None
         if not keystore.enforced:
@@ -197,6 +209,5 @@ def _open_mode(request: Request) -> None:
 
 def dependencies_for(module: ModuleType) -> list:
     """What `include_router` adds for the module: nothing for an OPEN router, else its guard."""
-    if ROUTER_ROLES.get(module.__name__) == OPEN:
-        return []
-    return [Depends(require(module.__name__))]
+    access = access_of(module)
+    return [] if access.open else [Depends(require(access))]

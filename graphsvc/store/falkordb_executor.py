@@ -184,6 +184,8 @@ class _mapped_errors:
     def __exit__(self, exc_type, exc, tb) -> bool:
         if exc is None:
             return False
+        if isinstance(exc, redis.AuthenticationError):  # a ConnectionError too: say which
+            raise StoreUnavailable(f"FalkorDB refused the service's credentials (authentication): {exc}") from exc
         if isinstance(exc, _UNAVAILABLE):
             raise StoreUnavailable(f"the graph engine (FalkorDB) is not answering: {exc}") from exc
         if isinstance(exc, redis.ResponseError):

@@ -6,10 +6,13 @@ from fastapi import APIRouter, Query
 
 from graphsvc.api.deps import Now, Store
 from graphsvc.api.routes.inputs import NoNulParams
+from graphsvc.auth.policy import Access
 from graphsvc.errors import InvalidInput, NotFound
 from graphsvc.store import records
 
 router = APIRouter(prefix="/v1", tags=["accounts"], dependencies=[NoNulParams])
+# The board, an account.
+ACCESS = Access({"*": ("sales",)})  # who may call these routes (graphsvc.auth.policy)
 
 MAX_SKIP = 10**9  # a cursor this API issued never pages further
 

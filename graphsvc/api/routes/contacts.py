@@ -5,6 +5,7 @@ from pydantic import BaseModel, Field
 
 from graphsvc.api.deps import Now, State, Store
 from graphsvc.api.routes.inputs import NoNulParams
+from graphsvc.auth.policy import Access
 from graphsvc.errors import InvalidInput, NotFound
 from graphsvc.ingest.models import Text, text
 from graphsvc.ingest.service import group_id
@@ -12,6 +13,8 @@ from graphsvc.qualification.registry import active_ruleset, requalify_touched
 from graphsvc.store import records
 
 router = APIRouter(prefix="/v1", tags=["contacts"], dependencies=[NoNulParams])
+# A contact, confirm its roles.
+ACCESS = Access({"*": ("sales",)})  # who may call these routes (graphsvc.auth.policy)
 
 
 @router.get("/contacts/{contact_id}", summary="A contact with its account, manager and buying roles",

@@ -16,10 +16,12 @@ from pydantic import BaseModel, Field, field_validator
 
 from graphsvc.api.deps import State
 from graphsvc.api.routes.inputs import NoNulParams, check_json_params
+from graphsvc.auth.policy import Access
 from graphsvc.errors import GraphsvcError
 from graphsvc.ingest.models import text
 
 router = APIRouter(tags=["analytics"], dependencies=[NoNulParams])
+ACCESS = Access({"*": ("analyst",)})  # who may call these routes (graphsvc.auth.policy)
 
 # Parameter names go into FalkorDB's `CYPHER name=value` header: identifiers only.
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")

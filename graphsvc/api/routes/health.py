@@ -4,9 +4,11 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from graphsvc.api.deps import Store
+from graphsvc.auth.policy import OPEN
 from graphsvc.errors import StoreUnavailable
 
 router = APIRouter(tags=["health"])
+ACCESS = OPEN  # who may call these routes (graphsvc.auth.policy)
 log = logging.getLogger("graphsvc.health")
 
 # /health is open to anyone: it names the engine and its version, never where it listens (the

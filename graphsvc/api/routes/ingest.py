@@ -4,10 +4,13 @@ from fastapi import APIRouter
 
 from graphsvc.api.deps import Ingest, Now, State, batch_limit
 from graphsvc.api.routes.inputs import NoNulParams
+from graphsvc.auth.policy import Access
 from graphsvc.ingest import models as m
 from graphsvc.qualification.registry import requalify_touched
 
 router = APIRouter(prefix="/v1", tags=["ingest"], dependencies=[NoNulParams])
+# POST accounts, contacts, leads, activities.
+ACCESS = Access({"*": ("ingest",)})  # who may call these routes (graphsvc.auth.policy)
 
 _ERRORS = {
     413: {"description": "More rows than GRAPHSVC_MAX_BATCH (default 10,000)."},

@@ -10,12 +10,15 @@ from pydantic import BaseModel, Field
 
 from graphsvc.api.deps import Now, Qualifier
 from graphsvc.api.routes.inputs import NoNulParams
+from graphsvc.auth.policy import Access
 from graphsvc.ingest.models import IsoTime, text
 from graphsvc.qualification.buying_center_view import buying_center_view
 from graphsvc.rules import Action
 from graphsvc.store.records import iso, iso_times
 
 router = APIRouter(prefix="/v1/accounts", tags=["qualification"], dependencies=[NoNulParams])
+# Readiness, buying center, history, transitions.
+ACCESS = Access({"*": ("sales",)})  # who may call these routes (graphsvc.auth.policy)
 
 AsOf = Annotated[
     IsoTime | None,

@@ -11,9 +11,11 @@ from graphsvc.analytics import library
 from graphsvc.analytics.runner import Context, Runner
 from graphsvc.api.deps import Now, State
 from graphsvc.api.routes.inputs import NoNulParams, check_json_params
+from graphsvc.auth.policy import Access
 from graphsvc.qualification.registry import active_ruleset
 
 router = APIRouter(prefix="/v1/queries", tags=["analytics"], dependencies=[NoNulParams])
+ACCESS = Access({"*": ("analyst",)})  # who may call these routes (graphsvc.auth.policy)
 
 
 def _runner(state: State, now: Now) -> Runner:

@@ -8,10 +8,12 @@ from fastapi import APIRouter, Query
 from graphsvc.analytics import reports
 from graphsvc.api.routes.inputs import NoNulParams
 from graphsvc.api.routes.queries import AnalyticsRunner
+from graphsvc.auth.policy import Access
 from graphsvc.errors import InvalidInput
 from graphsvc.ingest.models import IsoTime
 
 router = APIRouter(prefix="/v1/reports", tags=["analytics"], dependencies=[NoNulParams])
+ACCESS = Access({"*": ("analyst",)})  # who may call these routes (graphsvc.auth.policy)
 
 From = Annotated[IsoTime | None, Query(alias="from", description="Start of the period, ISO-8601 (default: 90 days before `to`).")]
 To = Annotated[IsoTime | None, Query(description="End of the period, exclusive (default: now).")]

@@ -6,12 +6,15 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from graphsvc.api.deps import Now, State
 from graphsvc.api.routes.inputs import NoNulParams
+from graphsvc.auth.policy import Access
 from graphsvc.errors import InvalidInput
 from graphsvc.ingest.models import text
 from graphsvc.qualification import registry
 from graphsvc.rules import RulesetError, default_ruleset_text
 
 router = APIRouter(prefix="/v1/rules", tags=["rules"], dependencies=[NoNulParams])
+# Everyone who reads readiness or reports needs the agreement behind them; changing it is admin's.
+ACCESS = Access({"GET": ("sales", "analyst"), "*": ()})  # who may call these routes (graphsvc.auth.policy)
 
 MAX_TOML_BYTES = 1_000_000  # the default ruleset is ~15 kB
 
