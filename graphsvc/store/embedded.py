@@ -27,6 +27,7 @@ import subprocess
 import threading
 import time
 from pathlib import Path
+from typing import IO, Any
 
 import redis
 
@@ -48,7 +49,8 @@ class DataDirInUse(GraphsvcError):
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 def _die_with_parent() -> None:  # runs in the child between fork and exec
@@ -117,10 +119,10 @@ class EmbeddedFalkorDB:
         self.db_dir = self.data_dir / "falkordb"
         self.port = port or 0
         self.ready_timeout_s = ready_timeout_s
-        self.process: subprocess.Popen | None = None
+        self.process: subprocess.Popen[bytes] | None = None
         self.password: str | None = None  # read or made at start
         self.restarts = 0
-        self._lock_file = None
+        self._lock_file: IO[str] | None = None
         self._stopping = threading.Event()
         self._watchdog: threading.Thread | None = None
         self._restart_lock = threading.Lock()
@@ -178,7 +180,7 @@ class EmbeddedFalkorDB:
     def password_file(self) -> Path:
         return self.data_dir / PASSWORD_FILE
 
-    def client(self, **kwargs) -> redis.Redis:
+    def client(self, **kwargs: Any) -> redis.Redis:
         """A plain redis client of the engine, authenticated."""
         return redis.Redis(host="127.0.0.1", port=self.port, password=self.password, **kwargs)
 
@@ -268,7 +270,7 @@ class EmbeddedFalkorDB:
 
     def _spawn(self) -> None:
         log.info("starting FalkorDB on 127.0.0.1:%s, data in %s", self.port, self.db_dir)
-        self.process = subprocess.Popen(
+        self.process = process = subprocess.Popen(
             self._command(),
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
@@ -277,21 +279,24 @@ class EmbeddedFalkorDB:
         )
         # The password goes through a pipe, not argv (visible to every user in `ps`) nor another file.
         # redis-server reads its stdin to the end before it opens its port.
+        assert process.stdin is not None  # stdin=PIPE
         try:
-            self.process.stdin.write(f"requirepass {self.password}\n".encode())
-            self.process.stdin.close()
+            process.stdin.write(f"requirepass {self.password}\n".encode())
+            process.stdin.close()
         except BrokenPipeError:
             pass  # it died at once; _wait_ready says so, with its log
         self._wait_ready()
 
     def _wait_ready(self) -> None:
+        process = self.process
+        assert process is not None  # started by _spawn
         client = self.client(socket_connect_timeout=1, socket_timeout=5)
         deadline = time.monotonic() + self.ready_timeout_s
         try:
             while time.monotonic() < deadline:
-                if self.process.poll() is not None:
+                if process.poll() is not None:
                     raise StoreUnavailable(
-                        f"FalkorDB exited with code {self.process.returncode} while starting; "
+                        f"FalkorDB exited with code {process.returncode} while starting; "
                         f"see {self.data_dir / 'falkordb.log'}:\n{self._log_tail()}"
                     )
                 try:
@@ -328,7 +333,7 @@ class EmbeddedFalkorDB:
                 with self._restart_lock:
                     self._spawn()
                 self.restarts += 1
-                log.warning("FalkorDB restarted (pid %s)", self.process.pid)
+                log.warning("FalkorDB restarted (pid %s)", self.pid)
             except Exception:  # noqa: BLE001 - keep trying; requests meanwhile get 503
                 log.exception("FalkorDB restart failed; retrying")
                 time.sleep(1.0)

@@ -7,6 +7,7 @@ from urllib.parse import unquote, urlparse
 
 from graphsvc.config import Settings
 from graphsvc.store.embedded import EmbeddedFalkorDB
+from graphsvc.store.executor import Executor
 from graphsvc.store.graph_store import GraphStore
 
 
@@ -43,9 +44,11 @@ def falkordb_password(settings: Settings) -> str | None:
 def open_store(settings: Settings, *, apply_schema: bool = True) -> OpenStore:
     engine = settings.engine
     server = None
+    executor: Executor
     if engine == "neo4j":
         from graphsvc.store.neo4j_executor import Neo4jExecutor
 
+        assert settings.store is not None  # engine "neo4j" comes from a neo4j:// or bolt:// store URI
         executor = Neo4jExecutor(
             settings.store, settings.neo4j_user, settings.neo4j_password, settings.neo4j_database
         )
@@ -56,7 +59,7 @@ def open_store(settings: Settings, *, apply_schema: bool = True) -> OpenStore:
             server = EmbeddedFalkorDB(settings.data_dir).start()
             executor = FalkorDBExecutor("127.0.0.1", server.port, settings.graph, password=server.password)
         else:
-            u = urlparse(settings.store)
+            u = urlparse(settings.store or "")
             executor = FalkorDBExecutor(u.hostname or "127.0.0.1", u.port or 6379, settings.graph,
                                         password=falkordb_password(settings))
     opened = OpenStore(GraphStore(executor), server)

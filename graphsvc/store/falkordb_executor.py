@@ -8,7 +8,7 @@ Redis MULTI/EXEC are NOT an option: FalkorDB 4.16 aborts replaying such a block 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlparse
 
 import redis
@@ -181,7 +181,7 @@ class _mapped_errors:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, exc_type, exc, tb) -> bool:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> Literal[False]:
         if exc is None:
             return False
         if isinstance(exc, redis.AuthenticationError):  # a ConnectionError too: say which
@@ -206,7 +206,7 @@ def _rows(result: QueryResult) -> Rows:
     return [{name: _value(v) for name, v in zip(header, record)} for record in result.result_set]
 
 
-def _compact(cell: list, graph) -> Any:
+def _compact(cell: list[Any], graph: Any) -> Any:
     """One value of a compact reply: [type, raw] (FalkorDB's result-set scalar types)."""
     kind, raw = cell
     if kind == 2 or kind == 3 or kind == 1:  # string, integer, null

@@ -66,15 +66,15 @@ class GraphStore:
         self.executor.close()
 
     # -- ingest -----------------------------------------------------------------------------------
-    def upsert_accounts(self, rows: Sequence[dict], parents: Sequence[dict], now: float) -> dict[str, int]:
+    def upsert_accounts(self, rows: Sequence[dict[str, Any]], parents: Sequence[dict[str, Any]], now: float) -> dict[str, int]:
         r = self.write("ingest/upsert_accounts", rows=list(rows), parents=list(parents), now=now, batch=_token())[0]
         return {"created": r["created"], "updated": r["total"] - r["created"]}
 
     def upsert_contacts(
         self,
-        rows: Sequence[dict],
-        managers: Sequence[dict],
-        roles: Sequence[dict],
+        rows: Sequence[dict[str, Any]],
+        managers: Sequence[dict[str, Any]],
+        roles: Sequence[dict[str, Any]],
         now: float,
         existing: Sequence[str] = (),
     ) -> dict[str, int]:
@@ -84,15 +84,15 @@ class GraphStore:
                        now=now, batch=_token(), existing=sorted(existing))[0]
         return {"created": r["created"], "updated": r["total"] - r["created"]}
 
-    def upsert_leads(self, leads: Sequence[dict], new_contacts: Sequence[dict], now: float) -> None:
+    def upsert_leads(self, leads: Sequence[dict[str, Any]], new_contacts: Sequence[dict[str, Any]], now: float) -> None:
         self.write("ingest/upsert_leads", rows=list(leads), contacts=list(new_contacts), now=now, batch=_token())
 
-    def create_activities(self, rows: Sequence[dict], batch: str, now: float) -> dict[str, Any]:
+    def create_activities(self, rows: Sequence[dict[str, Any]], batch: str, now: float) -> dict[str, Any]:
         result = self.write("ingest/create_activities", rows=list(rows), batch=batch, now=now)
         row = result[0] if result else {"new": 0, "duplicate": 0, "accounts": []}
         return {"new": row["new"] or 0, "duplicate": row["duplicate"] or 0, "accounts": sorted(row["accounts"] or [])}
 
-    def change_roles(self, remove: Sequence[dict], confirm: Sequence[dict], now: float) -> None:
+    def change_roles(self, remove: Sequence[dict[str, Any]], confirm: Sequence[dict[str, Any]], now: float) -> None:
         """Remove, then set, buying roles: one transaction."""
         self.write("ingest/change_roles", remove=list(remove), confirm=list(confirm), now=now, batch=_token())
 
@@ -105,6 +105,7 @@ class GraphStore:
 
     def existing_ids(self, accounts: Sequence[str] = (), contacts: Sequence[str] = ()) -> tuple[set[str], set[str]]:
         row = self.read_one("read/existing_ids", accounts=sorted(set(accounts)), contacts=sorted(set(contacts)))
+        assert row is not None  # an aggregation: always one row
         return set(row["accounts"]), set(row["contacts"])
 
     def contact_accounts(self, contact_ids: Sequence[str]) -> dict[str, str | None]:
@@ -126,7 +127,9 @@ class GraphStore:
         return out
 
     def counts(self) -> dict[str, int]:
-        return self.read_one("read/counts")
+        row = self.read_one("read/counts")
+        assert row is not None  # an aggregation: always one row
+        return {k: int(v) for k, v in row.items()}
 
     def pending_requalification(self, after: str = "", limit: int = 500) -> list[str]:
         """Accounts a write marked for requalification that has not run yet, in id order."""

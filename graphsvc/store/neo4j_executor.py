@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import neo4j
 from neo4j import GraphDatabase, RoutingControl
@@ -122,7 +122,7 @@ class _mapped_errors:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, exc_type, exc, tb) -> bool:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> Literal[False]:
         if exc is None:
             return False
         if isinstance(exc, nx.AuthError):
@@ -157,7 +157,7 @@ class _mapped_errors:
 
 
 def _record(record: neo4j.Record) -> dict[str, Any]:
-    return {k: _value(v) for k, v in record.items()}
+    return {k: _value(v) for k, v in zip(record.keys(), record.values())}
 
 
 def _value(v: Any) -> Any:

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 _PARAM = re.compile(r"^@param\s+(?P<name>\w+)\s+(?P<type>[A-Z<>_]+)(?:\s*=\s*(?P<default>\S+))?\s*(?P<doc>.*)$")
 _COLUMN = re.compile(r"^@column\s+(?P<name>\w+)\s+(?P<type>[A-Z<>_]+)\s*(?P<doc>.*)$")
@@ -54,7 +55,7 @@ class Query:
         parts = re.split(r";\s*(?:\n|$)", _strip_comments(self.text))
         return [p.strip() for p in parts if p.strip()]
 
-    def bind(self, params: dict | None) -> dict:
+    def bind(self, params: dict[str, Any] | None) -> dict[str, Any]:
         """Check `params` against the declared ones and fill defaults; raises ValueError."""
         params = dict(params or {})
         unknown = sorted(set(params) - set(self.params))
