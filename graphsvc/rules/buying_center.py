@@ -132,21 +132,21 @@ def buying_center(account: AccountSnapshot, evals: list[ContactEval], ruleset: R
     for role in missing:
         found: list[Candidate] = []
         for e in active:
-            er = e.roles.get(role)
-            if er is None or (er.source == "inferred" and er.confidence < floor):
+            held = e.roles.get(role)
+            if held is None or (held.source == "inferred" and held.confidence < floor):
                 continue
             found.append(
                 Candidate(
                     contact_id=e.contact.id,
                     name=e.name,
                     title=e.contact.title,
-                    source=er.source,
-                    confidence=er.confidence,
-                    counts=er.counts,
+                    source=held.source,
+                    confidence=held.confidence,
+                    counts=held.counts,
                     engaged=e.engaged_in_window,
                     last_engaged_at=e.last_engaged_at,
                     intro_path=None,
-                    note=_candidate_note(role, e, er.counts, er.source, er.confidence, ruleset),
+                    note=_candidate_note(role, e, held.counts, held.source, held.confidence, ruleset),
                 )
             )
         found.sort(key=lambda c: (not c.counts, not c.engaged, -c.confidence, c.contact_id))

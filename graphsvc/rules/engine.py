@@ -102,14 +102,15 @@ def _top_activities(active: list[ContactEval], ruleset: Ruleset) -> tuple[TopAct
     """Top contributions: the per-(contact, type) stats with the most decayed points."""
     points = ruleset.activities.points
     # (sort key, fields) tuples; only the TOP_N winners become objects.
-    rows: list[tuple[tuple, tuple]] = []
+    rows: list[tuple[tuple[float, float, str], tuple[str, str, float, int, float]]] = []
     for e in active:
         for st in e.contact.stats:
             p = points.get(st.type, 0.0) * st.decay_weight
             if p > 0:
                 rows.append(((-p, -st.last_at, e.contact.id), (e.contact.id, st.type, st.last_at, st.count, p)))
     best = heapq.nsmallest(TOP_N, rows, key=lambda r: r[0])
-    return tuple(TopActivity(*fields[:4], round(fields[4], 2)) for _, fields in best)
+    return tuple(TopActivity(contact_id, type_, at, count, round(p, 2))
+                 for _, (contact_id, type_, at, count, p) in best)
 
 
 def _stage_basis(stage: str, mqa: Gate, sql: Gate, engagement: float, ruleset: Ruleset, dq: str | None) -> str:
@@ -154,9 +155,9 @@ def _decide_stage(
                 f" {ruleset.stages.hold_days:g} hold days; drops to {computed} in {_days(hold - failing_for):g}"
                 " days unless it qualifies again."
             )
-        since = f"for {_days(failing_for):g} days" if failing_for is not None else "with no record of passing"
+        failing = f"for {_days(failing_for):g} days" if failing_for is not None else "with no record of passing"
         return computed, False, as_of, (
-            f"Dropped {previous} -> {computed} after failing {since} (hold {ruleset.stages.hold_days:g} days):"
+            f"Dropped {previous} -> {computed} after failing {failing} (hold {ruleset.stages.hold_days:g} days):"
             f" {now_failing}."
         )
     if previous == "nurture":
@@ -165,7 +166,7 @@ def _decide_stage(
             e.last_positive_at for e in active
             if since is not None and e.last_positive_at is not None and e.last_positive_at > since
         ]
-        if later and computed != "target":
+        if later and since is not None and computed != "target":
             return computed, False, as_of, (
                 f"Re-entered {computed} from nurture: new engagement {_days(max(later) - since):g} days after the"
                 f" recycle; {basis}."

@@ -159,4 +159,5 @@ class Qualification:
     as_of: float
 
     def to_dict(self) -> dict[str, Any]:
-        return to_jsonable(self)
+        out: dict[str, Any] = to_jsonable(self)
+        return out

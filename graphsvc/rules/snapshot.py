@@ -85,7 +85,7 @@ class AccountSnapshot:
 def decay_weight(at: float, as_of: float, half_life_days: float) -> float:
     """Weight of one activity at `as_of`: 1.0 when fresh, 0.5 after one half-life."""
     age = max(0.0, as_of - at)
-    return 0.5 ** (age / (half_life_days * SECONDS_PER_DAY))
+    return float(0.5 ** (age / (half_life_days * SECONDS_PER_DAY)))
 
 
 def summarize(
