@@ -40,9 +40,9 @@ import httpx
 from _common import ENGINES, KINDS, Engine, note, ratio, say, table
 from seeds.generator import generate
 
-from graphsvc.ingest.service import IngestService
+from graphsvc.ingest.service import IngestService, ingest_rules_from
 from graphsvc.loader import load
-from graphsvc.qualification.registry import active_ruleset_for, ingest_rules_for
+from graphsvc.qualification.registry import active_ruleset_for
 from graphsvc.qualification.service import PAGE, QualificationService
 
 
@@ -54,7 +54,8 @@ def load_dataset(engine: Engine, dataset) -> float | None:
             note(f"  {engine.home} already holds {opened.store.counts()}")
             return None
         data = dataset()
-        report = load(IngestService(opened.store, ingest_rules_for(opened.store)), data, time.time(),
+        rules = ingest_rules_from(active_ruleset_for(opened.store))
+        report = load(IngestService(opened.store, rules), data, time.time(),
                       batch_size=5_000, progress=lambda kind, done, s: note(f"  {engine.name} load {kind}: {done:,} rows, {s:.1f} s"))
         note(f"  loaded {report.rows} in {report.seconds:.1f} s")
         return report.seconds

@@ -162,8 +162,8 @@ def _serve_workers(
 
     import uvicorn
 
-    from graphsvc.api.state import AppState
     from graphsvc.qualification.scheduler import Requalifier
+    from graphsvc.state import AppState
 
     state = AppState(settings=settings, store=opened.store)
     if demo:
@@ -210,9 +210,9 @@ def seed(accounts: int, seed_: int, as_of: str | None, batch_size: int, data_dir
     """
     from seeds.generator import generate
 
-    from graphsvc.ingest.service import IngestService
+    from graphsvc.ingest.service import IngestService, ingest_rules_from
     from graphsvc.loader import load
-    from graphsvc.qualification.registry import ingest_rules_for
+    from graphsvc.qualification.registry import active_ruleset_for
 
     try:
         when = datetime.fromisoformat(as_of) if as_of else datetime.now(timezone.utc)
@@ -222,7 +222,7 @@ def seed(accounts: int, seed_: int, as_of: str | None, batch_size: int, data_dir
         raise click.BadParameter("needs a timezone, e.g. 2026-11-01T00:00:00Z", param_hint="--as-of")
     with _open_store(data_dir) as opened:
         dataset = generate(accounts=accounts, seed=seed_, as_of=when)
-        ingest = IngestService(opened.store, ingest_rules_for(opened.store))
+        ingest = IngestService(opened.store, ingest_rules_from(active_ruleset_for(opened.store)))
         data = {k: getattr(dataset, k) for k in ("accounts", "contacts", "leads", "activities")}
         progress = _Progress()
         report = load(ingest, data, time.time(), batch_size=batch_size, progress=progress)
@@ -273,6 +273,7 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, api: str | None, 
     import os
 
     from graphsvc.analytics import commands
+    from graphsvc.qualification.registry import active_ruleset_for
 
     try:
         if not name:
@@ -282,7 +283,7 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, api: str | None, 
         if api:
             out = commands.run_remote(api, os.environ.get("GRAPHSVC_API_KEY"), name, pairs, fmt)
         else:
-            out = commands.run_local(_settings(data_dir, store=True), name, pairs, fmt)
+            out = commands.run_local(_settings(data_dir, store=True), name, pairs, fmt, active_ruleset_for)
     except GraphsvcError as exc:
         problems = exc.details if isinstance(exc.details, list) else []
         _fail(exc.message + "".join(f"\n  {d['field']}: {d['message']}" for d in problems if isinstance(d, dict)))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from graphsvc.api.state import AppState
-from graphsvc.ingest.service import IngestService
+from graphsvc.ingest.service import IngestService, ingest_rules_from
 from graphsvc.loader import LoadReport, Progress, load
-from graphsvc.qualification.registry import ingest_rules
+from graphsvc.qualification.registry import active_ruleset
+from graphsvc.state import AppState
 
 
 def load_demo_into(state: AppState, progress: Progress | None = None) -> LoadReport:
@@ -15,4 +15,4 @@ def load_demo_into(state: AppState, progress: Progress | None = None) -> LoadRep
 
     now = state.clock()
     rows = load_demo(datetime.fromtimestamp(now, tz=timezone.utc))
-    return load(IngestService(state.store, ingest_rules(state)), rows, now, progress=progress)
+    return load(IngestService(state.store, ingest_rules_from(active_ruleset(state))), rows, now, progress=progress)

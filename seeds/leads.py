@@ -14,16 +14,31 @@ The mix exercises lead-to-account matching:
 from __future__ import annotations
 
 from random import Random
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from .campaigns import Calendar
 from .clock import DAY, HOUR, WINDOW_DAYS, day_start, iso
 from .names import (COMPETITOR_DOMAINS, COUNTRIES, FIRST_NAMES, FREE_MAIL_DOMAINS, LAST_NAMES,
                     NEW_COMPANY_WORDS, ROOTS, STUDENT_DOMAINS, SUBDOMAIN_PREFIXES, slug)
 from .people import DEPARTMENT_WEIGHTS, SENIORITY_WEIGHTS
 from .titles import titles_for
 
-if TYPE_CHECKING:
-    from .generator import Dataset
+
+class Dataset(Protocol):
+    """What a lead reads of its dataset (`seeds.generator.Dataset`), declared here: the generator
+    imports this module, so this module does not import the generator."""
+
+    @property
+    def seed(self) -> int: ...
+    @property
+    def n_accounts(self) -> int: ...
+    @property
+    def as_of_ts(self) -> int: ...
+    @property
+    def calendar(self) -> Calendar: ...
+    def account(self, i: int) -> dict: ...
+    def contacts_of(self, i: int) -> list[dict]: ...
+
 
 LEAD_KINDS = (("existing", 30), ("new_person", 25), ("subdomain", 12), ("free_mail", 15), ("student", 3),
               ("competitor", 2), ("new_company", 13))

@@ -8,14 +8,14 @@ from __future__ import annotations
 import pytest
 
 from conftest import NOW, iso
-from graphsvc.api.state import AppState
 from graphsvc.demo import load_demo_into
 from graphsvc.errors import InvalidInput
-from graphsvc.ingest.service import IngestService
+from graphsvc.ingest.service import IngestService, ingest_rules_from
 from graphsvc.loader import KINDS, batched, load, managers_first
-from graphsvc.qualification.registry import active_ruleset, ingest_rules_for
+from graphsvc.qualification.registry import active_ruleset, active_ruleset_for
 from graphsvc.qualification.service import QualificationService
 from graphsvc.rules import ROLE_SOURCES, default_ruleset
+from graphsvc.state import AppState
 from seeds import generate, load_demo, load_manifest
 from seeds.catalog import ACTIVITY_TYPES, INTENT_TYPES, ROLE_SOURCES as SEED_ROLE_SOURCES, ROLES
 from test_demo_engines import EXPECTED
@@ -83,7 +83,7 @@ def test_load_goes_through_ingest_in_batches(store):
                        for i in range(3)],
     }
     seen, touched = [], []
-    report = load(IngestService(store, ingest_rules_for(store)), data, NOW, batch_size=2,
+    report = load(IngestService(store, ingest_rules_from(active_ruleset_for(store))), data, NOW, batch_size=2,
                   progress=lambda kind, done, secs: seen.append((kind, done)),
                   on_activities=lambda ids, now: touched.append((ids, now)) or 1)
     assert report.rows == {"accounts": 1, "contacts": 4, "leads": 0, "activities": 3}
@@ -98,7 +98,7 @@ def test_load_goes_through_ingest_in_batches(store):
 def test_a_row_outside_the_rulesets_vocabulary_stops_the_load(store):
     """What a renamed activity type in the seeds would do to `serve --demo`."""
     with pytest.raises(InvalidInput, match="nothing was written") as e:
-        load(IngestService(store, ingest_rules_for(store)),
+        load(IngestService(store, ingest_rules_from(active_ruleset_for(store))),
              {"activities": [{"id": "a1", "contact_id": "c", "type": "carrier_pigeon", "at": iso(NOW)}]}, NOW)
     assert "carrier_pigeon" in str(e.value.details)
     assert store.counts()["activities"] == 0

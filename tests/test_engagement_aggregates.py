@@ -20,10 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graphsvc.qualification.service import QualificationService
+from graphsvc.qualification.snapshots import account_snapshot
 from graphsvc.rules.engine import evaluate
 from graphsvc.rules.result import to_jsonable
 from graphsvc.rules.ruleset import default_ruleset, load_ruleset
-from graphsvc.store import records
 
 DAY = 86400.0
 TYPES = ("page_view", "content_download", "webinar_attended", "form_submitted", "demo_request",
@@ -69,7 +69,7 @@ def both_paths(store, rs, aid: str, as_of: float, *, expect_exact: bool | None =
     if expect_exact is not None:
         assert current[0]["exact"] is expect_exact
     served = q.snapshots([aid], as_of, now=NOW)[0]  # what requalify / readiness use
-    return current[0], records.snapshot(history[0]), served
+    return current[0], account_snapshot(history[0]), served
 
 
 def assert_close(a, b, path="") -> None:
@@ -90,7 +90,7 @@ def assert_close(a, b, path="") -> None:
 def assert_same(store, rs, aid: str, as_of: float, *, expect_exact: bool | None = None) -> None:
     current, replayed, served = both_paths(store, rs, aid, as_of, expect_exact=expect_exact)
     if current["exact"]:  # the aggregates themselves, not the fallback, must equal history
-        assert_close(to_jsonable(records.snapshot(current)), to_jsonable(replayed))
+        assert_close(to_jsonable(account_snapshot(current)), to_jsonable(replayed))
     assert_close(to_jsonable(served), to_jsonable(replayed))
     assert_close(to_jsonable(evaluate(served, rs, as_of)), to_jsonable(evaluate(replayed, rs, as_of)))
 
@@ -240,7 +240,7 @@ def test_activating_a_ruleset_with_another_half_life_rebuilds(store):
     # requalification and readiness at now agree with a replay from history
     q = QualificationService(store, rs)
     result, _, _ = q.evaluate_at(aid, NOW, NOW)
-    replayed = records.snapshot(q.snapshots_from_history([aid], NOW)[0])
+    replayed = account_snapshot(q.snapshots_from_history([aid], NOW)[0])
     assert_close(to_jsonable(result), to_jsonable(evaluate(replayed, rs, NOW)))
 
 

@@ -6,13 +6,15 @@ import json
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from graphsvc.analytics import library
 from graphsvc.analytics.output import render
 from graphsvc.analytics.runner import Context, Runner
 from graphsvc.config import Settings
 from graphsvc.errors import GraphsvcError, InvalidInput
+from graphsvc.rules import Ruleset
+from graphsvc.store.graph_store import GraphStore
 
 
 def parse_pairs(pairs: Iterable[str]) -> dict[str, str]:
@@ -34,8 +36,10 @@ def describe_library() -> str:
     return "\n".join(lines).rstrip()
 
 
-def run_local(settings: Settings, name: str, pairs: dict[str, str], fmt: str) -> str:
-    from graphsvc.qualification.registry import active_ruleset_for
+def run_local(settings: Settings, name: str, pairs: dict[str, str], fmt: str,
+              active_ruleset_for: Callable[[GraphStore], Ruleset]) -> str:
+    """`active_ruleset_for` is the qualification registry's, passed in by the CLI: analytics does not
+    import another service."""
     from graphsvc.store.factory import open_store
 
     query = library.get(name)

@@ -11,11 +11,11 @@ from graphsvc import __version__, auth
 from graphsvc.api import errors, responses
 from graphsvc.api.routes import accounts, contacts, cypher, health, ingest, qualification, queries, reports, rules
 from graphsvc.api.deadline import Deadline
-from graphsvc.api.state import AppState, Clock
 from graphsvc.api.timing import ServerTiming
 from graphsvc.auth import api as keys
 from graphsvc.config import Settings
 from graphsvc.qualification.scheduler import Requalifier
+from graphsvc.state import AppState, Clock
 from graphsvc.store.factory import open_store
 from graphsvc.store.graph_store import GraphStore
 from graphsvc.store.lane import Lane

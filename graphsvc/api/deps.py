@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from graphsvc.api.state import AppState
 from graphsvc.errors import BatchTooLarge
-from graphsvc.ingest.service import IngestService
-from graphsvc.qualification.registry import active_ruleset, ingest_rules
+from graphsvc.ingest.service import IngestService, ingest_rules_from
+from graphsvc.qualification.registry import active_ruleset
 from graphsvc.qualification.service import QualificationService
+from graphsvc.state import AppState
 from graphsvc.store.graph_store import GraphStore
 
 
@@ -27,7 +27,7 @@ def _now(state: Annotated[AppState, Depends(_state)]) -> float:
 
 
 def _ingest(state: Annotated[AppState, Depends(_state)]) -> IngestService:
-    return IngestService(state.store, ingest_rules(state))
+    return IngestService(state.store, ingest_rules_from(active_ruleset(state)))
 
 
 def _qualifier(state: Annotated[AppState, Depends(_state)]) -> QualificationService:

@@ -16,7 +16,7 @@ from typing import Any
 from graphsvc.errors import InvalidInput
 from graphsvc.ingest import models as m
 from graphsvc.ingest.domains import match_domains, normalise_domain
-from graphsvc.rules import email_domain
+from graphsvc.rules import Ruleset, email_domain, is_disqualified_domain
 from graphsvc.store.graph_store import GraphStore
 
 FUTURE_SKEW_S = 300.0  # clocks disagree a little; an activity 5 minutes "ahead" is not an error
@@ -29,6 +29,16 @@ class IngestRules:
     activity_types: frozenset[str]
     roles: frozenset[str]
     never_match: Callable[[str], bool]
+
+
+def ingest_rules_from(rs: Ruleset) -> IngestRules:
+    """What ingest needs of a ruleset (the active one: `qualification.registry.active_ruleset`)."""
+    return IngestRules(
+        activity_types=frozenset(rs.activities.points),
+        roles=frozenset(rs.roles.vocabulary),
+        # Free-mail, student and competitor domains never match an account.
+        never_match=lambda domain: is_disqualified_domain(domain, rs),
+    )
 
 
 class RowErrors:

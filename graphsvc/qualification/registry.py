@@ -14,10 +14,9 @@ import time
 import weakref
 from typing import Any
 
-from graphsvc.api.state import AppState
 from graphsvc.errors import GraphsvcError, StoreError
-from graphsvc.ingest.service import IngestRules
-from graphsvc.rules import Ruleset, RulesetError, default_ruleset, is_disqualified_domain, load_ruleset
+from graphsvc.rules import Ruleset, RulesetError, default_ruleset, load_ruleset
+from graphsvc.state import AppState
 from graphsvc.store.graph_store import GraphStore
 
 log = logging.getLogger("graphsvc.rules")
@@ -150,23 +149,6 @@ def _why(exc: Exception) -> str:
 
 def active_ruleset(state: AppState) -> Ruleset:
     return active_ruleset_for(state.store)
-
-
-def ingest_rules_from(rs: Ruleset) -> IngestRules:
-    return IngestRules(
-        activity_types=frozenset(rs.activities.points),
-        roles=frozenset(rs.roles.vocabulary),
-        # Free-mail, student and competitor domains never match an account.
-        never_match=lambda domain: is_disqualified_domain(domain, rs),
-    )
-
-
-def ingest_rules_for(store: GraphStore) -> IngestRules:
-    return ingest_rules_from(active_ruleset_for(store))
-
-
-def ingest_rules(state: AppState) -> IngestRules:
-    return ingest_rules_from(active_ruleset(state))
 
 
 def requalify_touched(state: AppState, account_ids: list[str], now: float) -> list[dict]:

@@ -16,10 +16,10 @@ import logging
 import threading
 import time
 
-from graphsvc.api.state import AppState
 from graphsvc.errors import GraphsvcError
 from graphsvc.qualification.registry import active_ruleset
 from graphsvc.qualification.service import QualificationService
+from graphsvc.state import AppState
 
 log = logging.getLogger("graphsvc.requalify")
 

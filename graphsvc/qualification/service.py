@@ -18,7 +18,7 @@ from graphsvc.errors import Conflict, InvalidInput, NotFound
 from graphsvc.rules import (
     INITIAL_STAGE, SECONDS_PER_DAY, AccountSnapshot, Qualification, Ruleset, TransitionError, apply_action, evaluate,
 )
-from graphsvc.store import records
+from graphsvc.qualification.snapshots import account_snapshot
 from graphsvc.store.graph_store import GraphStore
 
 log = logging.getLogger("graphsvc.requalify")
@@ -49,7 +49,7 @@ class QualificationService:
         return float(self.ruleset.activities.half_life_days * SECONDS_PER_DAY)
 
     def snapshots(self, ids: Sequence[str], as_of: float, now: float | None = None) -> list[AccountSnapshot]:
-        return [records.snapshot(r) for r in self._snapshot_rows(ids, as_of, now)]
+        return [account_snapshot(r) for r in self._snapshot_rows(ids, as_of, now)]
 
     def _snapshot_rows(self, ids: Sequence[str], as_of: float, now: float | None = None) -> list[dict[str, Any]]:
         """At `as_of >= now` (or `now` not given) from the engagement aggregates kept on contacts;
@@ -102,7 +102,7 @@ class QualificationService:
 
     def _evaluate_rows(self, rows: list[dict[str, Any]], now: float) -> list[tuple[Qualification, str | None]]:
         """Each account's outcome with the `requalify_pending` mark its snapshot saw."""
-        return [(evaluate(records.snapshot(r), self.ruleset, now), r["account"].get("requalify_pending"))
+        return [(evaluate(account_snapshot(r), self.ruleset, now), r["account"].get("requalify_pending"))
                 for r in rows]
 
     def snapshot(self, account_id: str, as_of: float, now: float | None = None) -> AccountSnapshot:

@@ -16,8 +16,8 @@ from datetime import datetime, timezone
 from conftest import NOW
 
 from graphsvc.ingest import models as m
-from graphsvc.ingest.service import IngestService
-from graphsvc.qualification.registry import ingest_rules_for
+from graphsvc.ingest.service import IngestService, ingest_rules_from
+from graphsvc.qualification.registry import active_ruleset_for
 
 DAY = 86400.0
 HOUR = 3600.0
@@ -36,7 +36,7 @@ class GraphBuilder:
     def __init__(self, store, now: float = NOW) -> None:
         self.store = store
         self.now = now
-        self.ingest = IngestService(store, ingest_rules_for(store))
+        self.ingest = IngestService(store, ingest_rules_from(active_ruleset_for(store)))
         self._ids = itertools.count(1)
 
     def accounts(self, *rows: dict) -> None:

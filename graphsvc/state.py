@@ -1,4 +1,6 @@
-"""What the running API holds: settings, the store, the clock, the active rules."""
+"""What a running service holds (the API, `graphsvc serve`, the demo): settings, the store, the clock.
+
+A service-level module, so the services below the HTTP layer can take it without importing the API."""
 
 from __future__ import annotations
 
