@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -124,7 +124,7 @@ def generate_dataset(accounts: int, seed: int) -> dict[str, list[dict]]:
     note(f"generating {accounts:,} accounts (seed {seed}) ...")
     started = time.perf_counter()
     # as_of = now, so no activity is "in the future" for the API and decay is realistic
-    ds = generate(accounts=accounts, seed=seed, as_of=datetime.now(timezone.utc))
+    ds = generate(accounts=accounts, seed=seed, as_of=datetime.now(UTC))
     data = {k: list(getattr(ds, k)) for k in KINDS}
     note(f"  {', '.join(f'{len(v):,} {k}' for k, v in data.items())} in {time.perf_counter() - started:.1f} s")
     return data

@@ -31,7 +31,6 @@ from pathlib import Path
 
 import httpx
 import orjson
-
 from _common import ENGINES, KINDS, Engine, generate_dataset, note, progress, ratio, say, table
 
 from graphsvc.store import queries
@@ -108,7 +107,7 @@ def run_api(engine: Engine, data: dict[str, list[dict]], batch: int, clients: in
                         width = 1 if kind == "contacts" else clients
                         chunks = list(batches(rows, batch))
                         for i in range(0, len(chunks), width):
-                            for n in pool.map(lambda c: send(kind, c), chunks[i:i + width]):
+                            for n in pool.map(lambda c, k=kind: send(k, c), chunks[i:i + width]):
                                 done += n
                             progress(f"{engine.name} api x{clients} {kind}", done, len(rows), started)
                         out[kind] = time.perf_counter() - started

@@ -32,18 +32,17 @@ import statistics
 import subprocess
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-
 from _common import ENGINES, KINDS, Engine, note, ratio, say, table
-from seeds.generator import generate
 
 from graphsvc.ingest.service import IngestService, ingest_rules_from
 from graphsvc.loader import load
 from graphsvc.qualification.registry import active_ruleset_for
 from graphsvc.qualification.service import PAGE, QualificationService
+from seeds.generator import generate
 
 
 def load_dataset(engine: Engine, dataset) -> float | None:
@@ -226,7 +225,7 @@ def main() -> None:
     # as_of = now, once: no activity is "in the future" for the API, decay is realistic, and every
     # engine gets the same rows. Streamed: the generator is lazy and deterministic, so nothing holds
     # the dataset in memory (issue 10: 10M activities do not fit in lists).
-    as_of = datetime.now(timezone.utc).replace(microsecond=0)
+    as_of = datetime.now(UTC).replace(microsecond=0)
 
     def dataset() -> dict:
         ds = generate(accounts=args.accounts, seed=args.seed, as_of=as_of,

@@ -10,7 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -208,14 +208,13 @@ def seed(accounts: int, seed_: int, as_of: str | None, batch_size: int, data_dir
 
     Example: graphsvc seed --accounts 10000   (100,000 contacts, 1,000,000 activities)
     """
-    from seeds.generator import generate
-
     from graphsvc.ingest.service import IngestService, ingest_rules_from
     from graphsvc.loader import load
     from graphsvc.qualification.registry import active_ruleset_for
+    from seeds.generator import generate
 
     try:
-        when = datetime.fromisoformat(as_of) if as_of else datetime.now(timezone.utc)
+        when = datetime.fromisoformat(as_of) if as_of else datetime.now(UTC)
     except ValueError:
         raise click.BadParameter(f"{as_of!r} is not an ISO-8601 time", param_hint="--as-of") from None
     if when.tzinfo is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from graphsvc.ingest.service import IngestService, ingest_rules_from
 from graphsvc.loader import LoadReport, Progress, load
@@ -14,5 +14,5 @@ def load_demo_into(state: AppState, progress: Progress | None = None) -> LoadRep
     from seeds.demo import load_demo
 
     now = state.clock()
-    rows = load_demo(datetime.fromtimestamp(now, tz=timezone.utc))
+    rows = load_demo(datetime.fromtimestamp(now, tz=UTC))
     return load(IngestService(state.store, ingest_rules_from(active_ruleset(state))), rows, now, progress=progress)

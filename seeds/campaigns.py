@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from itertools import accumulate
 from random import Random
 
@@ -68,7 +68,7 @@ class Calendar:
             if at > last_usable:
                 break
             slug, title, industry = topics[k % len(topics)]
-            stamp = datetime.fromtimestamp(at, timezone.utc).strftime("%Y%m%d")
+            stamp = datetime.fromtimestamp(at, UTC).strftime("%Y%m%d")
             webinars.append(Event(at, f"webinar-{slug}-{stamp}", f"webinar-{slug}", (industry,), title))
             k += 1
             t = at + rng.randint(11, 20) * DAY
@@ -79,12 +79,12 @@ class Calendar:
             at = _to_weekday(day_start(start + int(frac * WINDOW_DAYS * DAY) + rng.randint(-5, 5) * DAY)) + 8 * HOUR
             if at + 3 * DAY > last_usable:
                 continue
-            year = datetime.fromtimestamp(at, timezone.utc).year
+            year = datetime.fromtimestamp(at, UTC).year
             shows.append(Event(at, f"ts-{slug}-{year}", None, industries, name, days=3))
         self.trade_shows = shows
 
         sends: list[Event] = []
-        month = datetime.fromtimestamp(start, timezone.utc).replace(day=6, hour=8, minute=0, second=0)
+        month = datetime.fromtimestamp(start, UTC).replace(day=6, hour=8, minute=0, second=0)
         while True:
             at = _to_weekday(int(month.timestamp()), (0, 1, 2, 3))  # 08:00 UTC
             if at > last_usable:
@@ -95,7 +95,7 @@ class Calendar:
         for n, industry in enumerate(INDUSTRIES):
             at = _to_weekday(start + (2 + 3 * n) * DAY, (1,)) + 9 * HOUR
             while at <= last_usable:
-                stamp = datetime.fromtimestamp(at, timezone.utc).strftime("%Y%m%d")
+                stamp = datetime.fromtimestamp(at, UTC).strftime("%Y%m%d")
                 sends.append(Event(at, f"nurture-{industry}-{stamp}", None, (industry,), "Nurture e-mail"))
                 at += 14 * DAY
         for w in webinars:

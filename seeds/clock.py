@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 DAY = 86_400
 HOUR = 3_600
 WINDOW_DAYS = 182  # ~6 months of activity before the anchor
 
-DEFAULT_AS_OF = datetime(2026, 11, 1, tzinfo=timezone.utc)
+DEFAULT_AS_OF = datetime(2026, 11, 1, tzinfo=UTC)
 
 
 def to_epoch(dt: datetime) -> int:
@@ -31,7 +31,7 @@ def parse_iso(text: str) -> datetime:
         text = text[:-1] + "+00:00"
     dt = datetime.fromisoformat(text)
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
     return dt
 
 

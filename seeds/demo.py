@@ -9,7 +9,7 @@ fails if they drift from what the generator produces.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -84,7 +84,7 @@ def load_demo(now: datetime | None = None) -> dict[str, list[dict]]:
     """The demo rows by kind ("accounts", "contacts", "leads", "activities"), with every timestamp
     shifted by (now - anchor), whole seconds, rounded down: all times stay <= `now`. `now` must be
     timezone-aware; None means the current time."""
-    now = datetime.now(timezone.utc) if now is None else now
+    now = datetime.now(UTC) if now is None else now
     manifest = load_manifest()
     shift = to_epoch(now) - _epoch(manifest["as_of"])
     out: dict[str, list[dict]] = {}

@@ -18,7 +18,7 @@ import hashlib
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cached_property
 from itertools import islice
 from random import Random
@@ -29,8 +29,7 @@ from .campaigns import Calendar
 from .catalog import asset_catalog
 from .clock import DEFAULT_AS_OF, to_epoch
 from .leads import make_lead
-from .names import (COMPANY_WORDS, COUNTRIES, COUNTRIES_BY_LANGUAGE, LEGAL_FORMS, OWNERS, REGION_OF, ROOTS,
-                    slug)
+from .names import COMPANY_WORDS, COUNTRIES, COUNTRIES_BY_LANGUAGE, LEGAL_FORMS, OWNERS, REGION_OF, ROOTS, slug
 from .people import make_contacts
 from .scenarios import SCENARIOS, scenario_rows
 
@@ -300,7 +299,7 @@ def generate(accounts: int, seed: int = 7, as_of: datetime | None = None, contac
     if contacts_per_account <= 0 or activities_per_contact < 0 or leads_per_account < 0:
         raise ValueError("contacts_per_account must be > 0; the other ratios >= 0")
     as_of = DEFAULT_AS_OF if as_of is None else as_of
-    as_of = datetime.fromtimestamp(to_epoch(as_of), timezone.utc)  # aware, UTC, whole seconds
+    as_of = datetime.fromtimestamp(to_epoch(as_of), UTC)  # aware, UTC, whole seconds
     return Dataset(int(accounts), int(seed), as_of, float(contacts_per_account), float(activities_per_contact),
                    float(leads_per_account), bool(scenarios))
 

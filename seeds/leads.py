@@ -18,8 +18,18 @@ from typing import Protocol
 
 from .campaigns import Calendar
 from .clock import DAY, HOUR, WINDOW_DAYS, day_start, iso
-from .names import (COMPETITOR_DOMAINS, COUNTRIES, FIRST_NAMES, FREE_MAIL_DOMAINS, LAST_NAMES,
-                    NEW_COMPANY_WORDS, ROOTS, STUDENT_DOMAINS, SUBDOMAIN_PREFIXES, slug)
+from .names import (
+    COMPETITOR_DOMAINS,
+    COUNTRIES,
+    FIRST_NAMES,
+    FREE_MAIL_DOMAINS,
+    LAST_NAMES,
+    NEW_COMPANY_WORDS,
+    ROOTS,
+    STUDENT_DOMAINS,
+    SUBDOMAIN_PREFIXES,
+    slug,
+)
 from .people import DEPARTMENT_WEIGHTS, SENIORITY_WEIGHTS
 from .titles import titles_for
 

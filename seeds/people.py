@@ -163,7 +163,7 @@ def make_contacts(rng: Random, *, account_id: str, id_prefix: str, domain: str, 
 
     rows: list[dict] = []
     used_locals: set[str] = set()
-    for pos, (level, dept) in enumerate(people):
+    for pos, (_level, dept) in enumerate(people):
         sen = seniorities[order[pos]]
         locale = country_locale if rng.random() < 0.88 else "en"
         first = rng.choice(FIRST_NAMES[locale])

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,7 @@ from graphsvc.store.graph_store import GraphStore
 
 ENGINES = ["falkordb", "neo4j"]
 REPO = Path(__file__).resolve().parent.parent
-NOW = datetime(2026, 11, 1, 12, 0, tzinfo=timezone.utc).timestamp()
+NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC).timestamp()
 
 
 @pytest.fixture(scope="session")
@@ -163,7 +162,7 @@ def client(store, clock, settings):
 
 
 def iso(ts: float) -> str:
-    return datetime.fromtimestamp(ts, tz=timezone.utc).isoformat()
+    return datetime.fromtimestamp(ts, tz=UTC).isoformat()
 
 
 # -- CI guard: the real-engine tests and the Cypher lint must never be silently skipped -------------

@@ -9,10 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from graphsvc.store import queries
 from graphsvc_lint import cypher_lint
 from graphsvc_lint.cypher_lint import Diagnostic, LinterUnavailable
+
+from graphsvc.store import queries
 
 pytestmark = pytest.mark.lint
 

@@ -12,9 +12,9 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import neo4j_executor
 from serve_process import ServeProcess
 
-from conftest import neo4j_executor
 from graphsvc.store.graph_store import GraphStore
 
 pytestmark = [pytest.mark.slow]

@@ -6,8 +6,10 @@ here (and `serve --demo` would otherwise refuse the demo's rows at start-up)."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import NOW, iso
+from test_demo_engines import EXPECTED
+from test_seeds_demo import ANCHOR
+
 from graphsvc.demo import load_demo_into
 from graphsvc.errors import InvalidInput
 from graphsvc.ingest.service import IngestService, ingest_rules_from
@@ -17,9 +19,8 @@ from graphsvc.qualification.service import QualificationService
 from graphsvc.rules import ROLE_SOURCES, default_ruleset
 from graphsvc.state import AppState
 from seeds import generate, load_demo, load_manifest
-from seeds.catalog import ACTIVITY_TYPES, INTENT_TYPES, ROLE_SOURCES as SEED_ROLE_SOURCES, ROLES
-from test_demo_engines import EXPECTED
-from test_seeds_demo import ANCHOR
+from seeds.catalog import ACTIVITY_TYPES, INTENT_TYPES, ROLES
+from seeds.catalog import ROLE_SOURCES as SEED_ROLE_SOURCES
 
 RS = default_ruleset()
 

@@ -17,14 +17,14 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
+from conftest import _neo4j_launcher
 from serve_process import ServeProcess
 
-from conftest import _neo4j_launcher
 from graphsvc.store.neo4j_executor import Neo4jExecutor
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
@@ -68,7 +68,7 @@ def service(tmp_path, neo4j):
 
 
 # -- the batches -----------------------------------------------------------------------------------
-AT = (datetime.now(timezone.utc) - timedelta(days=1)).replace(microsecond=0)
+AT = (datetime.now(UTC) - timedelta(days=1)).replace(microsecond=0)
 
 
 def account_batch(n: int) -> dict:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,7 @@ from seeds.names import FREE_MAIL_DOMAINS, STUDENT_DOMAINS
 from seeds.titles import ENGINEER_TITLES, TITLES
 from seeds.writer import write_dataset
 
-ANCHOR = datetime(2026, 11, 1, tzinfo=timezone.utc)
+ANCHOR = datetime(2026, 11, 1, tzinfo=UTC)
 ISO_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$")
 KEYS = {"accounts": ACCOUNT_KEYS, "contacts": CONTACT_KEYS, "leads": LEAD_KEYS, "activities": ACTIVITY_KEYS}
 
@@ -247,7 +247,7 @@ def test_cli_writes_the_generated_files(tmp_path, capsys):
                  "--as-of", "2026-09-01T12:00:00+02:00"]) == 0
     err = capsys.readouterr().err
     assert "seeds:" in err and "30 accounts" in err
-    ds = generate(30, seed=4, as_of=datetime(2026, 9, 1, 10, tzinfo=timezone.utc))
+    ds = generate(30, seed=4, as_of=datetime(2026, 9, 1, 10, tzinfo=UTC))
     write_dataset(ds, tmp_path / "api", progress=False)
     for kind in KINDS:
         assert (tmp_path / "cli" / f"{kind}.jsonl").read_bytes() == (tmp_path / "api" / f"{kind}.jsonl").read_bytes()

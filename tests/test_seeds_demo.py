@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from test_seeds import materialize, parse
 
 from seeds import SCENARIO_ACCOUNTS, generate, load_demo, load_manifest
 from seeds.catalog import INTENT_TYPES
 from seeds.demo import DEMO_DIR, write_demo
 from seeds.generator import KINDS
-from test_seeds import materialize, parse
 
-ANCHOR = datetime(2026, 11, 1, tzinfo=timezone.utc)
+ANCHOR = datetime(2026, 11, 1, tzinfo=UTC)
 
 
 # -- the demo -----------------------------------------------------------------------------------
@@ -38,8 +38,8 @@ def test_manifest():
 
 
 @pytest.mark.parametrize("now", [
-    datetime(2031, 6, 3, 17, 45, 59, 999_999, tzinfo=timezone.utc),
-    datetime(2026, 11, 1, tzinfo=timezone.utc),
+    datetime(2031, 6, 3, 17, 45, 59, 999_999, tzinfo=UTC),
+    datetime(2026, 11, 1, tzinfo=UTC),
     datetime(2024, 2, 29, 8, 0, 0, 500_000, tzinfo=timezone(timedelta(hours=-5))),
 ])
 def test_load_demo_shifts_everything_to_end_at_now(now):
@@ -65,7 +65,7 @@ def scenario(request):
     if request.param == "demo":
         rows, as_of = load_demo(ANCHOR), ANCHOR
     else:
-        as_of = datetime(2027, 2, 10, 15, 0, tzinfo=timezone.utc)
+        as_of = datetime(2027, 2, 10, 15, 0, tzinfo=UTC)
         rows = materialize(generate(6, seed=99, as_of=as_of))
     by_account: dict[str, dict] = defaultdict(lambda: {"contacts": [], "activities": []})
     contact_account = {}
@@ -112,7 +112,7 @@ def test_scenario_lumetra_engineers_engaged_no_decision_maker(scenario):
     by_id = {c["id"]: c for c in acc["contacts"]}
     engaged = _engaged(acc)
     assert 4 <= len(engaged) <= 5
-    for cid, acts in engaged.items():
+    for cid in engaged:
         c = by_id[cid]
         assert c["seniority"] in ("senior", "individual") and "Engineer" in c["title"]
         assert not any(r["role"] in ("decision_maker", "economic_buyer") for r in c["roles"])

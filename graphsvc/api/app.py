@@ -9,8 +9,8 @@ from fastapi import FastAPI
 
 from graphsvc import __version__, auth
 from graphsvc.api import errors, responses
-from graphsvc.api.routes import accounts, contacts, cypher, health, ingest, qualification, queries, reports, rules
 from graphsvc.api.deadline import Deadline
+from graphsvc.api.routes import accounts, contacts, cypher, health, ingest, qualification, queries, reports, rules
 from graphsvc.api.timing import ServerTiming
 from graphsvc.auth import api as keys
 from graphsvc.config import Settings
@@ -23,7 +23,7 @@ from graphsvc.store.lane import Lane
 log = logging.getLogger("graphsvc")
 
 # Every router of the API, in the order their routes appear in /docs.
-# Who may call each router is decided in graphsvc/auth/policy.py (ROUTER_ROLES).
+# Who may call each router is declared next to it, as its module's ACCESS (graphsvc/auth/policy.py).
 ROUTERS = (health, ingest, accounts, qualification, contacts, rules, queries, cypher, reports, keys)
 
 DESCRIPTION = """

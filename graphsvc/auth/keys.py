@@ -26,7 +26,7 @@ import tempfile
 import threading
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -129,7 +129,7 @@ class KeyStore:
             hash=hash_key(secret),
             roles=roles,
             label=label,
-            created_at=datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
+            created_at=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
         )
         with self._writing(create=first) as keys:
             keys.append(key)

@@ -9,16 +9,23 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
 from graphsvc.errors import Conflict, InvalidInput, NotFound
-from graphsvc.rules import (
-    INITIAL_STAGE, SECONDS_PER_DAY, AccountSnapshot, Qualification, Ruleset, TransitionError, apply_action, evaluate,
-)
 from graphsvc.qualification.snapshots import account_snapshot
+from graphsvc.rules import (
+    INITIAL_STAGE,
+    SECONDS_PER_DAY,
+    AccountSnapshot,
+    Qualification,
+    Ruleset,
+    TransitionError,
+    apply_action,
+    evaluate,
+)
 from graphsvc.store.graph_store import GraphStore
 
 log = logging.getLogger("graphsvc.requalify")

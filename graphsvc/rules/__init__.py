@@ -10,7 +10,13 @@ Public API (import these from `graphsvc.rules`, not from its modules):
     ROLE_SOURCES and their Literal types; activity types and roles are the ruleset's.
 """
 
-from .domains import domain_disqualifier, email_domain, is_competitor_domain, is_disqualified_domain, is_free_or_student_domain
+from .domains import (
+    domain_disqualifier,
+    email_domain,
+    is_competitor_domain,
+    is_disqualified_domain,
+    is_free_or_student_domain,
+)
 from .engine import evaluate
 from .result import Qualification, to_jsonable
 from .roles import infer_roles
@@ -24,12 +30,30 @@ from .ruleset import (
     ruleset_from_data,
 )
 from .snapshot import (
-    SECONDS_PER_DAY, AccountSnapshot, Activity, ActivityStat, ContactSnapshot, RoleAssignment, decay_weight, summarize,
+    SECONDS_PER_DAY,
+    AccountSnapshot,
+    Activity,
+    ActivityStat,
+    ContactSnapshot,
+    RoleAssignment,
+    decay_weight,
+    summarize,
 )
 from .transitions import TransitionError, allowed_actions, apply_action
 from .vocabulary import (
-    ACTIONS, AUTOMATIC_STAGES, FINAL_STAGES, INITIAL_STAGE, MANUAL_STAGES, PEOPLE_STAGES, ROLE_SOURCES, STAGES,
-    Action, AutomaticStage, PeopleStage, RoleSource, Stage,
+    ACTIONS,
+    AUTOMATIC_STAGES,
+    FINAL_STAGES,
+    INITIAL_STAGE,
+    MANUAL_STAGES,
+    PEOPLE_STAGES,
+    ROLE_SOURCES,
+    STAGES,
+    Action,
+    AutomaticStage,
+    PeopleStage,
+    RoleSource,
+    Stage,
 )
 
 __all__ = [

@@ -24,7 +24,15 @@ from .domains import domain_disqualifier
 from .fit import account_fit
 from .next_action import next_action
 from .result import (
-    BuyingCenter, Check, ContactResult, ContactRole, Gate, Qualification, Scores, TopActivity, TopContact,
+    BuyingCenter,
+    Check,
+    ContactResult,
+    ContactRole,
+    Gate,
+    Qualification,
+    Scores,
+    TopActivity,
+    TopContact,
 )
 from .ruleset import Ruleset
 from .snapshot import SECONDS_PER_DAY, AccountSnapshot

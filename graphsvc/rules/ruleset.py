@@ -217,21 +217,24 @@ class Ruleset(_Model):
     @property
     def version(self) -> str:
         """Short content hash: sha256 of the canonical JSON of the validated model, 12 hex digits."""
-        private = self.__pydantic_private__  # direct: pydantic's __getattr__ is slow on hot paths
+        private: dict[str, Any] = self.__pydantic_private__  # type: ignore[assignment]  # direct: pydantic's
+        # __getattr__ is slow on hot paths; always a dict once the model is built
         if private["_version"] is None:
             canonical = json.dumps(
                 self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
             )
             private["_version"] = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
-        return private["_version"]
+        version: str = private["_version"]
+        return version
 
     @property
-    def compiled(self) -> "Compiled":
+    def compiled(self) -> Compiled:
         """Compiled regexes, lookup tables and caches, built once per ruleset object."""
-        private = self.__pydantic_private__
+        private: dict[str, Any] = self.__pydantic_private__  # type: ignore[assignment]  # see version
         if private["_compiled"] is None:
             private["_compiled"] = Compiled(self)
-        return private["_compiled"]
+        compiled: Compiled = private["_compiled"]
+        return compiled
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form for `GET /v1/rules`: the content plus its version."""

@@ -92,8 +92,8 @@ class Executor(ABC):
             self.write(statement, {})
         return len(statements)
 
-    def close(self) -> None:  # pragma: no cover - trivial default
-        pass
+    def close(self) -> None:  # noqa: B027 - optional hook: an executor with nothing to release keeps it
+        """Release the engine connection (default: nothing to release)."""
 
 
 _NON_FINITE = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}

@@ -14,9 +14,8 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 import neo4j
-from neo4j import GraphDatabase, RoutingControl
+from neo4j import GraphDatabase, RoutingControl, spatial
 from neo4j import exceptions as nx
-from neo4j import spatial
 from neo4j import time as ntime
 
 from graphsvc.errors import (
@@ -105,7 +104,11 @@ class Neo4jExecutor(Executor):
 
     def ping(self) -> dict[str, Any]:
         with _mapped_errors():
-            info = self._driver.get_server_info()
+            # A round trip, not only the pool's cached server info: an idle pooled connection to a
+            # server that stopped answering still "has" its info (seen: /health 200 with Neo4j stopped).
+            _, summary, _ = self._driver.execute_query("RETURN 1 AS ok", routing_=RoutingControl.READ,
+                                                       database_=self.database)
+        info = summary.server
         return {"engine": "neo4j", "version": info.agent, "address": str(info.address)}
 
     def close(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 # Properties that hold epoch seconds and are spoken as ISO-8601 by the API.
@@ -12,7 +12,7 @@ TIME_FIELDS = frozenset({"at", "created_at", "updated_at", "stage_since", "quali
 def iso(ts: float | None) -> str | None:
     if ts is None:
         return None
-    return datetime.fromtimestamp(float(ts), tz=timezone.utc).isoformat().replace("+00:00", "Z")
+    return datetime.fromtimestamp(float(ts), tz=UTC).isoformat().replace("+00:00", "Z")
 
 
 def with_iso_times(props: dict[str, Any]) -> dict[str, Any]:

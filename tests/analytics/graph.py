@@ -11,7 +11,7 @@ Times are given in days relative to NOW (negative = in the past).
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from conftest import NOW
 
@@ -29,7 +29,7 @@ def t(days: float, hours: float = 0.0) -> float:
 
 
 def _iso(ts: float) -> datetime:
-    return datetime.fromtimestamp(ts, tz=timezone.utc)
+    return datetime.fromtimestamp(ts, tz=UTC)
 
 
 class GraphBuilder:

@@ -13,7 +13,12 @@ from collections.abc import Iterable, Sequence
 
 from graphsvc.rules import default_ruleset, load_ruleset
 from graphsvc.rules.snapshot import (
-    AccountSnapshot, Activity, ActivityStat, ContactSnapshot, RoleAssignment, summarize,
+    AccountSnapshot,
+    Activity,
+    ActivityStat,
+    ContactSnapshot,
+    RoleAssignment,
+    summarize,
 )
 
 DAY = 86_400.0

@@ -11,7 +11,16 @@ from graphsvc.rules.contacts import evaluate_contact
 from graphsvc.rules.snapshot import Activity, ActivityStat, decay_weight, summarize
 
 from .factory import (
-    DAY, NOW, RESEARCHING_ENGINEER, RS, WEBINAR_AND_FORM, account, acts, contact, engaged, ruleset_with,
+    DAY,
+    NOW,
+    RESEARCHING_ENGINEER,
+    RS,
+    WEBINAR_AND_FORM,
+    account,
+    acts,
+    contact,
+    engaged,
+    ruleset_with,
 )
 
 

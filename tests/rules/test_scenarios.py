@@ -8,7 +8,13 @@ import json
 from graphsvc.rules import evaluate
 
 from .factory import (
-    ENGAGED_VP, NOW, RESEARCHING_ENGINEER, RS, WEBINAR_AND_FORM, account, contact,
+    ENGAGED_VP,
+    NOW,
+    RESEARCHING_ENGINEER,
+    RS,
+    WEBINAR_AND_FORM,
+    account,
+    contact,
 )
 
 

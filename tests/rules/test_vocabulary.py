@@ -10,7 +10,13 @@ import pytest
 
 import graphsvc
 from graphsvc.rules import (
-    ACTIONS, AUTOMATIC_STAGES, FINAL_STAGES, PEOPLE_STAGES, ROLE_SOURCES, STAGES, default_ruleset,
+    ACTIONS,
+    AUTOMATIC_STAGES,
+    FINAL_STAGES,
+    PEOPLE_STAGES,
+    ROLE_SOURCES,
+    STAGES,
+    default_ruleset,
 )
 from graphsvc.rules.transitions import transition_table
 

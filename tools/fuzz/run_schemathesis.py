@@ -305,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
             print(result.output)
         print(result.line(), flush=True)
         results.append(result)
-    print("\nsummary (reports in %s):" % args.report_dir)
+    print(f"\nsummary (reports in {args.report_dir}):")
     for result in results:
         print(result.line())
     return 0 if all(r.ok for r in results) else 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
+
 from graphsvc.analytics import reports
 from graphsvc.api.routes.inputs import NoNulParams
 from graphsvc.api.routes.queries import AnalyticsRunner
