@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 from graphsvc.qualification.service import QualificationService
 from graphsvc.qualification.snapshots import account_snapshot
 from graphsvc.rules.engine import evaluate
+from graphsvc.rules.loading import default_ruleset, load_ruleset
 from graphsvc.rules.result import to_jsonable
-from graphsvc.rules.ruleset import default_ruleset, load_ruleset
 
 DAY = 86400.0
 TYPES = ("page_view", "content_download", "webinar_attended", "form_submitted", "demo_request",

@@ -11,7 +11,7 @@ from test_hardening_input import assert_error, post_raw
 
 from graphsvc.errors import StoreError, StoreUnavailable
 from graphsvc.qualification import service as qualification_service
-from graphsvc.rules.ruleset import default_ruleset_text
+from graphsvc.rules.loading import default_ruleset_text
 
 TOML = default_ruleset_text()
 # A valid ruleset under which a single page view no longer makes an account engaged, at once.

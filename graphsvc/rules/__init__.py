@@ -18,10 +18,7 @@ from .domains import (
     is_free_or_student_domain,
 )
 from .engine import evaluate
-from .result import Qualification, to_jsonable
-from .roles import infer_roles
-from .ruleset import (
-    Ruleset,
+from .loading import (
     RulesetError,
     default_ruleset,
     default_ruleset_text,
@@ -29,6 +26,9 @@ from .ruleset import (
     ruleset_errors,
     ruleset_from_data,
 )
+from .result import Qualification, to_jsonable
+from .roles import infer_roles
+from .ruleset import Ruleset
 from .snapshot import (
     SECONDS_PER_DAY,
     AccountSnapshot,

@@ -9,7 +9,7 @@ import tomllib
 import pytest
 
 from graphsvc.rules import RulesetError, default_ruleset, default_ruleset_text, load_ruleset, ruleset_errors
-from graphsvc.rules.ruleset import ruleset_from_data
+from graphsvc.rules.loading import ruleset_from_data
 
 from .factory import ruleset_with
 

@@ -6,7 +6,7 @@ import pytest
 
 from graphsvc.rules import evaluate
 from graphsvc.rules.buying_center import required_roles
-from graphsvc.rules.ruleset import ruleset_from_data
+from graphsvc.rules.loading import ruleset_from_data
 from graphsvc.rules.snapshot import RoleAssignment
 
 from .factory import NOW, RS, account, contact, engaged, ruleset_with
