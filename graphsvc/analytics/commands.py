@@ -16,6 +16,8 @@ from graphsvc.errors import GraphsvcError, InvalidInput
 from graphsvc.rules import Ruleset
 from graphsvc.store.graph_store import GraphStore
 
+__all__ = ["describe_library", "parse_pairs", "run_local", "run_remote"]
+
 
 def parse_pairs(pairs: Iterable[str]) -> dict[str, str]:
     out: dict[str, str] = {}

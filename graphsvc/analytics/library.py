@@ -20,6 +20,8 @@ from graphsvc.errors import InvalidInput, NotFound
 from graphsvc.store import queries
 from graphsvc.store.queries import Param, Query
 
+__all__ = ["coerce", "describe", "get", "names"]
+
 PREFIX = "analytics/"
 _CHOICES = re.compile(r"one of:\s*(?P<values>[\w-]+(?:\s*,\s*[\w-]+)*)\s*$")
 _TRUE, _FALSE = {"true", "yes", "1", "on"}, {"false", "no", "0", "off"}

@@ -11,6 +11,8 @@ from typing import Any
 from graphsvc.store.queries import Column
 from graphsvc.store.records import iso
 
+__all__ = ["render"]
+
 
 def render(columns: Sequence[str], rows: Sequence[dict[str, Any]], fmt: str = "table",
            documented: Sequence[Column] = ()) -> str:

@@ -17,6 +17,8 @@ from graphsvc.analytics.runner import Runner
 from graphsvc.rules import STAGES
 from graphsvc.store.records import iso
 
+__all__ = ["FUNNEL", "SLA_STAGES", "funnel", "sla"]
+
 FUNNEL = STAGES[STAGES.index("engaged"):STAGES.index("won") + 1]  # engaged, mqa, sql, accepted, opportunity, won
 SLA_STAGES = ("sql", "mqa")
 DEFAULT_PERIOD_DAYS = 90

@@ -13,6 +13,8 @@ from graphsvc.analytics import library
 from graphsvc.rules import Ruleset
 from graphsvc.store.graph_store import GraphStore
 
+__all__ = ["Context", "Runner"]
+
 
 @dataclass(frozen=True)
 class Context:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+__all__ = ["match_domains", "normalise_domain"]
+
 
 def normalise_domain(domain: str | None) -> str | None:
     if not domain:

@@ -17,6 +17,12 @@ from pydantic_core import PydanticCustomError
 
 from graphsvc.rules import RoleSource
 
+__all__ = [
+    "INT64_MAX", "INT64_MIN", "AccountBatch", "AccountIn", "ActivityBatch", "ActivityIn", "ActivityResult", "ContactBatch", "ContactIn",
+    "ContactUpsertResult", "IsoTime", "LeadBatch", "LeadIn", "LeadMatch", "LeadResult", "RoleIn", "RolesIn",
+    "StageChangeOut", "Text", "UpsertResult", "text",
+]
+
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 # Earlier times are typos (year 1 for 2021), and some could not even be turned back into ISO text.
 EARLIEST_YEAR = 1900
@@ -186,6 +192,19 @@ class ActivityIn(_Row):
         if not self.contact_id and not self.email:
             raise ValueError("either contact_id or email is required")
         return self
+
+
+class RoleChange(BaseModel):
+    role: Text
+    buying_group: Text | None = Field(default=None, description="Default group when absent.")
+
+
+class RolesIn(BaseModel):
+    """Sales confirms or removes buying roles of one contact."""
+
+    confirm: list[RoleChange] = Field(default_factory=list, description="Roles sales confirms (source sales, confidence 1).")
+    remove: list[RoleChange] = Field(default_factory=list, description="Stored roles to remove.")
+    actor: text(min_length=1, max_length=200)
 
 
 class AccountBatch(BaseModel):

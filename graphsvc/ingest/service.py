@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from graphsvc.errors import InvalidInput
+from graphsvc.errors import InvalidInput, NotFound
 from graphsvc.ingest import models as m
 from graphsvc.ingest.domains import match_domains, normalise_domain
 from graphsvc.rules import Ruleset, email_domain, is_disqualified_domain
 from graphsvc.store.graph_store import GraphStore
+
+__all__ = ["IngestService", "ingest_rules_from"]
 
 FUTURE_SKEW_S = 300.0  # clocks disagree a little; an activity 5 minutes "ahead" is not an error
 
@@ -249,6 +251,31 @@ class IngestService:
         errors.raise_if_any()
         out = self.store.create_activities(resolved, batch=uuid.uuid4().hex, now=now)
         return m.ActivityResult(new=out["new"], duplicate=out["duplicate"], accounts_touched=out["accounts"])
+
+    def change_roles(self, contact_id: str, body: m.RolesIn, now: float) -> str | None:
+        """Sales confirms (source sales, confidence 1) and removes buying roles of one contact, in one
+        transaction; the contact's account (the caller requalifies it), or None."""
+        row = self.store.contact(contact_id)
+        if row is None:
+            raise NotFound(f"no contact with id {contact_id!r}")
+        account_id = row.get("account_id")
+        problems = [{"field": f"{kind}[{i}].role", "message": f"unknown role {r.role!r}"}
+                    for kind in ("confirm", "remove") for i, r in enumerate(getattr(body, kind))
+                    if r.role not in self.rules.roles]
+        if not account_id and body.confirm:
+            problems.append({"field": "confirm", "message": "the contact has no account, so it has no buying center"})
+        if problems:
+            raise InvalidInput("invalid role change; nothing was written", details=problems)
+        self.store.change_roles(
+            remove=[{"contact_id": contact_id, "role": r.role,
+                     "group_id": group_id(account_id, r.buying_group) if r.buying_group and account_id else None}
+                    for r in body.remove],
+            confirm=[{"contact_id": contact_id, "account_id": account_id, "group_id": group_id(account_id, r.buying_group),
+                      "group_name": r.buying_group or "default", "role": r.role, "source": "sales", "confidence": 1.0}
+                     for r in body.confirm],
+            now=now,
+        )
+        return account_id
 
 
 def _cycles(start: str, parent_of: dict[str, str | None]) -> bool:

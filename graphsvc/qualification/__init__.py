@@ -1,1 +1,2 @@
-"""Qualification service: the active ruleset, requalification, readiness, transitions (issue 3)."""
+"""Qualification: the active ruleset, requalification (on writes, pending, periodic), readiness, the
+buying-center view, the board and sales transitions, over the store and the pure rules engine."""

@@ -10,6 +10,8 @@ from typing import Any
 
 from graphsvc.rules import AccountSnapshot, ContactSnapshot, Qualification, Ruleset
 
+__all__ = ["buying_center_view"]
+
 
 def _person(c: ContactSnapshot) -> dict[str, Any]:
     name = " ".join(p for p in (c.first_name, c.last_name) if p) or None

@@ -15,9 +15,11 @@ import weakref
 from typing import Any
 
 from graphsvc.errors import GraphsvcError, StoreError
-from graphsvc.rules import Ruleset, RulesetError, default_ruleset, load_ruleset
+from graphsvc.rules import Ruleset, RulesetError, default_ruleset, default_ruleset_text, load_ruleset
 from graphsvc.state import AppState
 from graphsvc.store.graph_store import GraphStore
+
+__all__ = ["activate", "active_ruleset", "active_ruleset_document", "active_ruleset_for", "requalify_touched"]
 
 log = logging.getLogger("graphsvc.rules")
 _cache: dict[str, Ruleset] = {}
@@ -55,6 +57,13 @@ def active_ruleset_for(store: GraphStore) -> Ruleset:
         with _lock:
             _cache[rs.version] = rs
     return rs
+
+
+def active_ruleset_document(store: GraphStore) -> dict[str, Any]:
+    """The active ruleset as data, with its TOML text (the default's when none was activated)."""
+    rs = active_ruleset_for(store)
+    row = store.read_one("qualification/active_ruleset")
+    return {**rs.to_dict(), "toml": row["toml"] if row else default_ruleset_text(), "default": row is None}
 
 
 def _stored(text: str) -> Ruleset:

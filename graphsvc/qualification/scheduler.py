@@ -21,6 +21,8 @@ from graphsvc.qualification.registry import active_ruleset
 from graphsvc.qualification.service import QualificationService
 from graphsvc.state import AppState
 
+__all__ = ["Requalifier"]
+
 log = logging.getLogger("graphsvc.requalify")
 
 

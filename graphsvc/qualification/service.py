@@ -28,6 +28,8 @@ from graphsvc.rules import (
 )
 from graphsvc.store.graph_store import GraphStore
 
+__all__ = ["PAGE", "QualificationService"]
+
 log = logging.getLogger("graphsvc.requalify")
 
 

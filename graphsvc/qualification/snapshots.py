@@ -6,6 +6,8 @@ from typing import Any
 
 from graphsvc.rules import INITIAL_STAGE, AccountSnapshot, ActivityStat, ContactSnapshot, RoleAssignment
 
+__all__ = ["account_snapshot"]
+
 
 def account_snapshot(row: dict[str, Any]) -> AccountSnapshot:
     """A `qualification/snapshots_current` or `snapshots_history` row -> rules AccountSnapshot

@@ -33,6 +33,8 @@ import redis
 
 from graphsvc.errors import GraphsvcError, StoreUnavailable
 
+__all__ = ["EmbeddedFalkorDB", "PASSWORD_FILE"]
+
 log = logging.getLogger("graphsvc.embedded")
 
 _PR_SET_PDEATHSIG = 1

@@ -17,6 +17,8 @@ import orjson
 
 from graphsvc.errors import ResultTooLarge
 
+__all__ = ["DEFAULT_BYTE_LIMIT", "Executor", "ReadOnlyResult", "ResultBudget", "Rows", "normalise"]
+
 Rows = list[dict[str, Any]]
 DEFAULT_BYTE_LIMIT = 32 * 1024 * 1024
 

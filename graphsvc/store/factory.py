@@ -10,6 +10,8 @@ from graphsvc.store.embedded import EmbeddedFalkorDB
 from graphsvc.store.executor import Executor
 from graphsvc.store.graph_store import GraphStore
 
+__all__ = ["OpenStore", "open_store"]
+
 
 @dataclass
 class OpenStore:

@@ -29,6 +29,8 @@ from graphsvc.errors import (
 )
 from graphsvc.store.executor import DEFAULT_BYTE_LIMIT, Executor, ReadOnlyResult, ResultBudget, Rows, normalise
 
+__all__ = ["FalkorDBExecutor"]
+
 _WRITE_REFUSED = ("read-only", "read only", "not allowed in read")
 _UNAVAILABLE = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError, ConnectionError, OSError)
 

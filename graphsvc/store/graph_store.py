@@ -14,6 +14,8 @@ from graphsvc.store import queries
 from graphsvc.store.executor import DEFAULT_BYTE_LIMIT, Executor, ReadOnlyResult, Rows
 from graphsvc.store.lane import Lane
 
+__all__ = ["GraphStore"]
+
 
 class GraphStore:
     def __init__(self, executor: Executor, *, analyst_concurrency: int = 1) -> None:

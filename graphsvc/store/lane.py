@@ -16,6 +16,8 @@ from contextlib import contextmanager
 
 from graphsvc.errors import QueryTimeout
 
+__all__ = ["Lane"]
+
 MIN_RUN_S = 0.05  # less time than this left after the wait: not worth starting the query
 
 

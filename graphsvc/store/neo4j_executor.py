@@ -29,6 +29,8 @@ from graphsvc.errors import (
 )
 from graphsvc.store.executor import DEFAULT_BYTE_LIMIT, Executor, ReadOnlyResult, ResultBudget, Rows, normalise
 
+__all__ = ["Neo4jExecutor"]
+
 # A transaction stopped by its timeout or terminated (by an admin or the memory guard).
 _TIMEOUT_CODES = (
     "Neo.ClientError.Transaction.TransactionTimedOut",

@@ -21,6 +21,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+__all__ = ["Column", "DEV_ONLY", "Param", "Query", "cypher_dir", "get", "load_all", "parse"]
+
 _PARAM = re.compile(r"^@param\s+(?P<name>\w+)\s+(?P<type>[A-Z<>_]+)(?:\s*=\s*(?P<default>\S+))?\s*(?P<doc>.*)$")
 _COLUMN = re.compile(r"^@column\s+(?P<name>\w+)\s+(?P<type>[A-Z<>_]+)\s*(?P<doc>.*)$")
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+__all__ = ["account", "contact", "iso", "iso_times"]
+
 # Properties that hold epoch seconds and are spoken as ISO-8601 by the API.
 TIME_FIELDS = frozenset({"at", "created_at", "updated_at", "stage_since", "qualified_at"})
 

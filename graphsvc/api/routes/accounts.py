@@ -1,3 +1,5 @@
+"""The ABM board (paged with an opaque cursor) and an account as stored."""
+
 import base64
 import json
 from typing import Annotated, Any, Literal
@@ -8,10 +10,10 @@ from graphsvc.api.deps import Now, Store
 from graphsvc.api.routes.inputs import NoNulParams
 from graphsvc.auth.policy import Access
 from graphsvc.errors import InvalidInput, NotFound
+from graphsvc.qualification.board import board_page
 from graphsvc.store import records
 
 router = APIRouter(prefix="/v1", tags=["accounts"], dependencies=[NoNulParams])
-# The board, an account.
 ACCESS = Access({"*": ("sales",)})  # who may call these routes (graphsvc.auth.policy)
 
 MAX_SKIP = 10**9  # a cursor this API issued never pages further
@@ -49,14 +51,8 @@ def board(
     cursor: str | None = None,
 ) -> dict[str, Any]:
     skip = _skip(cursor)
-    rows = store.read("qualification/board", stage=stage, segment=segment, min_score=min_score, sort=sort,
-                      skip=skip, limit=limit + 1)
-    more = len(rows) > limit
-    items = []
-    for r in rows[:limit]:
-        since = r.get("stage_since")
-        items.append({**r, "stage_since": records.iso(since),
-                      "days_in_stage": round((now - since) / 86400, 1) if since is not None else None})
+    items, more = board_page(store, now, stage=stage, segment=segment, min_score=min_score, sort=sort,
+                             skip=skip, limit=limit)
     return {"items": items, "next_cursor": _cursor(skip + limit) if more else None}
 
 

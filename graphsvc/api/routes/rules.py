@@ -10,7 +10,7 @@ from graphsvc.auth.policy import Access
 from graphsvc.errors import InvalidInput
 from graphsvc.ingest.models import text
 from graphsvc.qualification import registry
-from graphsvc.rules import RulesetError, default_ruleset_text
+from graphsvc.rules import RulesetError
 
 router = APIRouter(prefix="/v1/rules", tags=["rules"], dependencies=[NoNulParams])
 # Everyone who reads readiness or reports needs the agreement behind them; changing it is admin's.
@@ -21,9 +21,7 @@ MAX_TOML_BYTES = 1_000_000  # the default ruleset is ~15 kB
 
 @router.get("", summary="The active ruleset and its version")
 def get_rules(state: State) -> dict[str, Any]:
-    rs = registry.active_ruleset(state)
-    row = state.store.read_one("qualification/active_ruleset")
-    return {**rs.to_dict(), "toml": row["toml"] if row else default_ruleset_text(), "default": row is None}
+    return registry.active_ruleset_document(state.store)
 
 
 async def _toml_body(request: Request) -> str:

@@ -1,0 +1,24 @@
+"""The ABM board: accounts with their stage, scores and missing roles as the last requalification
+recorded them, filtered, sorted and paged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphsvc.store import records
+from graphsvc.store.graph_store import GraphStore
+
+__all__ = ["board_page"]
+
+
+def board_page(store: GraphStore, now: float, *, stage: str | None, segment: str | None, min_score: float | None,
+               sort: str, skip: int, limit: int) -> tuple[list[dict[str, Any]], bool]:
+    """One page of the board (`limit` rows after `skip`), and whether more follow."""
+    rows = store.read("qualification/board", stage=stage, segment=segment, min_score=min_score, sort=sort,
+                      skip=skip, limit=limit + 1)
+    items = []
+    for r in rows[:limit]:
+        since = r.get("stage_since")
+        items.append({**r, "stage_since": records.iso(since),
+                      "days_in_stage": round((now - since) / 86400, 1) if since is not None else None})
+    return items, len(rows) > limit
