@@ -132,11 +132,12 @@ def test_indexes_live_in_the_aof_base_not_its_replayed_tail(tmp_path):
     its label), so after creating the schema the embedded server rewrites the AOF: the indexes
     must be in the RDB base and the replayed tail must not contain CREATE INDEX."""
     from graphsvc.config import Settings
+    from graphsvc.ingest.repository import IngestRepository
     from graphsvc.store.factory import open_store
 
     opened = open_store(Settings(data_dir=tmp_path, store=None))
     try:
-        opened.store.upsert_accounts([{"id": "a", "props": {"name": "A"}}], [], 1.0)
+        IngestRepository(opened.store).upsert_accounts([{"id": "a", "props": {"name": "A"}}], [], 1.0)
     finally:
         opened.close()
     aof = tmp_path / "falkordb" / "appendonlydir"

@@ -19,6 +19,7 @@ from conftest import NOW
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from graphsvc.ingest.repository import IngestRepository
 from graphsvc.qualification.service import QualificationService
 from graphsvc.qualification.snapshots import account_snapshot
 from graphsvc.rules.engine import evaluate
@@ -43,7 +44,7 @@ def make_account(store, employees: int = 400) -> tuple[str, list[str]]:
     """A fresh account (unique ids, so hypothesis examples share a store without interfering)."""
     n = f"{next(_ids)}-{uuid.uuid4().hex[:6]}"
     aid = f"acct-{n}"
-    store.upsert_accounts([{"id": aid, "props": {"name": "Acme", "domain": f"{aid}.example",
+    IngestRepository(store).upsert_accounts([{"id": aid, "props": {"name": "Acme", "domain": f"{aid}.example",
                                                  "industry": "industrial automation", "employees": employees,
                                                  "annual_revenue": 8e7, "country": "DE", "segment": "mid_market"}}],
                           [], NOW - 400 * DAY)
@@ -52,13 +53,13 @@ def make_account(store, employees: int = 400) -> tuple[str, list[str]]:
             for cid, title, sen, dep in CONTACTS]
     roles = [{"contact_id": f"vp-{n}", "account_id": aid, "group_id": f"{aid}:default", "group_name": "default",
               "role": "decision_maker", "source": "sales", "confidence": 1.0}]
-    store.upsert_contacts(rows, [], roles, NOW - 400 * DAY)
+    IngestRepository(store).upsert_contacts(rows, [], roles, NOW - 400 * DAY)
     return aid, [r["id"] for r in rows]
 
 
 def ingest(store, batches) -> None:
     for batch in batches:
-        store.create_activities(batch, batch=uuid.uuid4().hex, now=NOW)
+        IngestRepository(store).create_activities(batch, batch=uuid.uuid4().hex, now=NOW)
 
 
 def both_paths(store, rs, aid: str, as_of: float, *, expect_exact: bool | None = None):
@@ -185,8 +186,8 @@ def test_duplicates_and_retries_change_nothing(store):
     aid, contacts = make_account(store)
     batch = [{"id": f"d{i}", "contact_id": contacts[1], "type": "content_download", "at": NOW - i * DAY,
               "channel": None, "asset": None, "campaign": None} for i in range(5)]
-    first = store.create_activities(batch + batch[:2], batch="b1", now=NOW)  # an id twice in one batch
-    again = store.create_activities(batch, batch="b2", now=NOW)
+    first = IngestRepository(store).create_activities(batch + batch[:2], batch="b1", now=NOW)  # an id twice in one batch
+    again = IngestRepository(store).create_activities(batch, batch="b2", now=NOW)
     assert again["new"] == 0 and again["duplicate"] == 5 and first["duplicate"] == 0
     row = store.read("qualification/snapshots_current", ids=[aid], as_of=NOW, half_life_s=30 * DAY)[0]
     stats = next(x["stats"] for x in row["contacts"] if x["contact"]["id"] == contacts[1])

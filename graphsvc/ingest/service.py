@@ -16,6 +16,7 @@ from typing import Any
 from graphsvc.errors import InvalidInput, NotFound
 from graphsvc.ingest import models as m
 from graphsvc.ingest.domains import match_domains, normalise_domain
+from graphsvc.ingest.repository import IngestRepository
 from graphsvc.rules import Ruleset, email_domain, is_disqualified_domain
 from graphsvc.store.graph_store import GraphStore
 
@@ -85,6 +86,7 @@ def group_id(account_id: str, group_name: str | None) -> str:
 class IngestService:
     def __init__(self, store: GraphStore, rules: IngestRules) -> None:
         self.store = store
+        self.repo = IngestRepository(store)
         self.rules = rules
 
     # -- accounts ---------------------------------------------------------------------------------
@@ -93,7 +95,7 @@ class IngestService:
         _duplicates(errors, [r.id for r in rows])
         batch_ids = {r.id for r in rows}
         parents = {r.parent_id for r in rows if r.parent_id}
-        known, _ = self.store.existing_ids(accounts=sorted(parents - batch_ids))
+        known, _ = self.repo.existing_ids(accounts=sorted(parents - batch_ids))
         parent_of = {r.id: r.parent_id for r in rows}
         for i, r in enumerate(rows):
             if r.parent_id is None:
@@ -113,7 +115,7 @@ class IngestService:
             upserts.append({"id": r.id, "props": props})
             if "parent_id" in r.model_fields_set:
                 links.append({"id": r.id, "parent_id": r.parent_id})
-        return m.UpsertResult(**self.store.upsert_accounts(upserts, links, now))
+        return m.UpsertResult(**self.repo.upsert_accounts(upserts, links, now))
 
     # -- contacts ---------------------------------------------------------------------------------
     def contacts(self, rows: Sequence[m.ContactIn], now: float) -> m.ContactUpsertResult:
@@ -121,13 +123,13 @@ class IngestService:
         _duplicates(errors, [r.id for r in rows])
         emails = [r.email.lower() for r in rows]
         batch_ids = {r.id for r in rows}
-        accounts, contacts = self.store.existing_ids(
+        accounts, contacts = self.repo.existing_ids(
             accounts=[r.account_id for r in rows if r.account_id],
             contacts=[r.reports_to for r in rows if r.reports_to and r.reports_to not in batch_ids],
         )
-        owners = self.store.contacts_by_emails(emails)
+        owners = self.repo.contacts_by_emails(emails)
         unresolved = {email_domain(e) for r, e in zip(rows, emails) if not r.account_id}
-        matched = match_domains(unresolved, self.store.accounts_by_domains, self.rules.never_match)
+        matched = match_domains(unresolved, self.repo.accounts_by_domains, self.rules.never_match)
         first_email: dict[str, int] = {}
         account_of: dict[str, str | None] = {}
         for i, (r, email) in enumerate(zip(rows, emails)):
@@ -172,8 +174,8 @@ class IngestService:
                         "confidence": role.confidence,
                     }
                 )
-        before = self.store.contact_accounts([r.id for r in rows])
-        result = self.store.upsert_contacts(upserts, managers, roles, now, existing=list(before))
+        before = self.repo.contact_accounts([r.id for r in rows])
+        result = self.repo.upsert_contacts(upserts, managers, roles, now, existing=list(before))
         unmatched = [r.id for r in rows if not account_of[r.id]]
         # Only an updated contact (title, roles, employer: its former account too) can change an
         # account's qualification: a new one has no activities, so it can neither engage nor cover.
@@ -191,9 +193,9 @@ class IngestService:
                 errors.add(i, "created_at", "is in the future", r.id)
         errors.raise_if_any()
         emails = [r.email.lower() for r in rows]
-        contacts = self.store.contacts_by_emails(emails)
+        contacts = self.repo.contacts_by_emails(emails)
         domains = {email_domain(e) for e in emails if e not in contacts}
-        matched = match_domains(domains, self.store.accounts_by_domains, self.rules.never_match)
+        matched = match_domains(domains, self.repo.accounts_by_domains, self.rules.never_match)
         results, leads, new_contacts = [], [], []
         created_for: dict[str, str] = {}  # email -> contact id created by this batch
         for r, email in zip(rows, emails):
@@ -220,7 +222,7 @@ class IngestService:
             props = r.model_dump(exclude_unset=True, exclude={"id", "created_at"})
             props.update(email=email, created_at=epoch(r.created_at), match_status=res.status, match_reason=res.reason)
             leads.append({"id": r.id, "props": props, "contact_id": res.contact_id})
-        self.store.upsert_leads(leads, new_contacts, now)
+        self.repo.upsert_leads(leads, new_contacts, now)
         n = sum(1 for x in results if x.status == "matched")
         return m.LeadResult(matched=n, unmatched=len(results) - n, leads=results)
 
@@ -228,8 +230,8 @@ class IngestService:
     def activities(self, rows: Sequence[m.ActivityIn], now: float) -> m.ActivityResult:
         errors = RowErrors("activity")
         _duplicates(errors, [r.id for r in rows])
-        _, known = self.store.existing_ids(contacts=[r.contact_id for r in rows if r.contact_id])
-        by_email = self.store.contacts_by_emails([r.email.lower() for r in rows if r.email and not r.contact_id])
+        _, known = self.repo.existing_ids(contacts=[r.contact_id for r in rows if r.contact_id])
+        by_email = self.repo.contacts_by_emails([r.email.lower() for r in rows if r.email and not r.contact_id])
         resolved: list[dict[str, Any]] = []
         for i, r in enumerate(rows):
             if r.type not in self.rules.activity_types:
@@ -249,7 +251,7 @@ class IngestService:
             resolved.append({"id": r.id, "contact_id": contact_id, "type": r.type, "at": at,
                              "channel": r.channel, "asset": r.asset, "campaign": r.campaign})
         errors.raise_if_any()
-        out = self.store.create_activities(resolved, batch=uuid.uuid4().hex, now=now)
+        out = self.repo.create_activities(resolved, batch=uuid.uuid4().hex, now=now)
         return m.ActivityResult(new=out["new"], duplicate=out["duplicate"], accounts_touched=out["accounts"])
 
     def change_roles(self, contact_id: str, body: m.RolesIn, now: float) -> str | None:
@@ -266,7 +268,7 @@ class IngestService:
             problems.append({"field": "confirm", "message": "the contact has no account, so it has no buying center"})
         if problems:
             raise InvalidInput("invalid role change; nothing was written", details=problems)
-        self.store.change_roles(
+        self.repo.change_roles(
             remove=[{"contact_id": contact_id, "role": r.role,
                      "group_id": group_id(account_id, r.buying_group) if r.buying_group and account_id else None}
                     for r in body.remove],

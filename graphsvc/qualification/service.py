@@ -129,11 +129,15 @@ class QualificationService:
             changes.extend(self._record(self._evaluate_rows(self._snapshot_rows(ids[start:start + PAGE], now), now), now))
         return changes
 
+    def pending_accounts(self, after: str = "", limit: int = PAGE) -> list[str]:
+        """Accounts a write marked for requalification that no requalification has cleared yet, in id order."""
+        return [r["id"] for r in self.store.read("qualification/pending_accounts", after=after, limit=limit)]
+
     def requalify_pending(self, now: float) -> dict[str, Any]:
         """Requalify every account a write marked and no requalification has cleared since (the
         service or the engine died in between): at start and periodically."""
         done, changes, after = 0, [], ""
-        while page := self.store.pending_requalification(after=after, limit=PAGE):
+        while page := self.pending_accounts(after=after, limit=PAGE):
             changes.extend(self.requalify(page, now))
             done, after = done + len(page), page[-1]
         return {"accounts": done, "changed": len(changes), "changes": changes}

@@ -1,0 +1,80 @@
+"""The ingest repository: the writes of accounts, contacts, leads, activities and buying roles, and
+the lookups ingest resolves a batch with, as the named statements of `cypher/ingest/` and `cypher/read/`.
+
+Every write marks the accounts it touches for requalification in the same statement (the durable
+requalification token, `batch`), so what a write implies is as durable as the write.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from graphsvc.store.graph_store import GraphStore
+
+__all__ = ["IngestRepository"]
+
+
+class IngestRepository:
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+
+    # -- ingest -----------------------------------------------------------------------------------
+    def upsert_accounts(self, rows: Sequence[dict[str, Any]], parents: Sequence[dict[str, Any]], now: float) -> dict[str, int]:
+        r = self.store.write("ingest/upsert_accounts", rows=list(rows), parents=list(parents), now=now, batch=_token())[0]
+        return {"created": r["created"], "updated": r["total"] - r["created"]}
+
+    def upsert_contacts(
+        self,
+        rows: Sequence[dict[str, Any]],
+        managers: Sequence[dict[str, Any]],
+        roles: Sequence[dict[str, Any]],
+        now: float,
+        existing: Sequence[str] = (),
+    ) -> dict[str, int]:
+        """`rows`: {id, props, account_id}; `existing`: ids among them that existed before (only
+        they can have a manager line to replace)."""
+        r = self.store.write("ingest/upsert_contacts", rows=list(rows), managers=list(managers), roles=list(roles),
+                       now=now, batch=_token(), existing=sorted(existing))[0]
+        return {"created": r["created"], "updated": r["total"] - r["created"]}
+
+    def upsert_leads(self, leads: Sequence[dict[str, Any]], new_contacts: Sequence[dict[str, Any]], now: float) -> None:
+        self.store.write("ingest/upsert_leads", rows=list(leads), contacts=list(new_contacts), now=now, batch=_token())
+
+    def create_activities(self, rows: Sequence[dict[str, Any]], batch: str, now: float) -> dict[str, Any]:
+        result = self.store.write("ingest/create_activities", rows=list(rows), batch=batch, now=now)
+        row = result[0] if result else {"new": 0, "duplicate": 0, "accounts": []}
+        return {"new": row["new"] or 0, "duplicate": row["duplicate"] or 0, "accounts": sorted(row["accounts"] or [])}
+
+    def change_roles(self, remove: Sequence[dict[str, Any]], confirm: Sequence[dict[str, Any]], now: float) -> None:
+        """Remove, then set, buying roles: one transaction."""
+        self.store.write("ingest/change_roles", remove=list(remove), confirm=list(confirm), now=now, batch=_token())
+
+    # -- lookups ----------------------------------------------------------------------------------
+    def existing_ids(self, accounts: Sequence[str] = (), contacts: Sequence[str] = ()) -> tuple[set[str], set[str]]:
+        row = self.store.read_one("read/existing_ids", accounts=sorted(set(accounts)), contacts=sorted(set(contacts)))
+        assert row is not None  # an aggregation: always one row
+        return set(row["accounts"]), set(row["contacts"])
+
+    def contact_accounts(self, contact_ids: Sequence[str]) -> dict[str, str | None]:
+        """Existing contacts among `contact_ids` -> their current account (or None)."""
+        rows = self.store.read("read/contact_accounts", ids=sorted(set(contact_ids)))
+        return {r["id"]: r["account_id"] for r in rows}
+
+    def accounts_by_domains(self, domains: Sequence[str]) -> dict[str, str]:
+        """domain -> account id (the lowest id when several accounts share a domain)."""
+        out: dict[str, str] = {}
+        for r in self.store.read("read/accounts_by_domains", domains=sorted(set(domains))):
+            out.setdefault(r["domain"], r["id"])
+        return out
+
+    def contacts_by_emails(self, emails: Sequence[str]) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for r in self.store.read("read/contacts_by_emails", emails=sorted(set(emails))):
+            out.setdefault(r["email"], r)
+        return out
+
+
+def _token() -> str:
+    return uuid.uuid4().hex
