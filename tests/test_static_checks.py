@@ -1,6 +1,6 @@
 """The static checks the test command runs, so they stay clean: ruff over the code (its rules in
-pyproject.toml, [tool.ruff]) and mypy --strict over the pure core and the store (rules/, store/;
-[tool.mypy] in pyproject.toml)."""
+pyproject.toml, [tool.ruff]) and mypy --strict over the pure core, the store and the services (rules/, store/, ingest/,
+qualification/, analytics/, auth/; [tool.mypy] in pyproject.toml)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ def test_ruff_finds_nothing():
     assert r.returncode == 0, r.stdout[-6000:] + r.stderr[-2000:]
 
 
-def test_mypy_strict_finds_nothing_in_rules_and_store():
-    r = _run("mypy", "graphsvc/rules", "graphsvc/store")
+STRICT = ("rules", "store", "ingest", "qualification", "analytics", "auth")
+
+
+def test_mypy_strict_finds_nothing_in_the_core_and_the_services():
+    r = _run("mypy", *(f"graphsvc/{p}" for p in STRICT))
     assert r.returncode == 0, r.stdout[-6000:] + r.stderr[-2000:]

@@ -7,6 +7,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from graphsvc.analytics import library
 from graphsvc.analytics.output import render
@@ -15,6 +16,7 @@ from graphsvc.config import Settings
 from graphsvc.errors import GraphsvcError, InvalidInput
 from graphsvc.rules import Ruleset
 from graphsvc.store.graph_store import GraphStore
+from graphsvc.store.queries import Query
 
 __all__ = ["describe_library", "parse_pairs", "run_local", "run_remote"]
 
@@ -79,7 +81,7 @@ def run_remote(url: str, key: str | None, name: str, pairs: dict[str, str], fmt:
     return _render(body["columns"], body["rows"], body["truncated"], fmt, query)
 
 
-def _render(columns, rows, truncated: bool, fmt: str, query) -> str:
+def _render(columns: list[str], rows: list[dict[str, Any]], truncated: bool, fmt: str, query: Query) -> str:
     text = render(columns, rows, fmt, query.columns)
     if truncated and fmt == "table":
         text += "\n(truncated at the row limit, GRAPHSVC_QUERY_ROW_LIMIT)"

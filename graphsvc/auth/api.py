@@ -17,7 +17,8 @@ ACCESS = Access({"*": ()})  # who may call these routes (graphsvc.auth.policy)
 
 
 def _keystore(request: Request) -> KeyStore:
-    return request.app.state.keystore
+    keystore: KeyStore = request.app.state.keystore
+    return keystore
 
 
 Keys = Annotated[KeyStore, Depends(_keystore)]

@@ -24,6 +24,7 @@ import os
 import secrets
 import tempfile
 import threading
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -113,7 +114,7 @@ class KeyStore:
 
     # -- writing ------------------------------------------------------------------------------
     def create(
-        self, roles: list[str] | tuple[str, ...], label: str | None = None, *, first: bool = True
+        self, roles: Sequence[str], label: str | None = None, *, first: bool = True
     ) -> tuple[ApiKey, str]:
         """A new key; the secret is returned once and never stored.
 
@@ -146,7 +147,7 @@ class KeyStore:
         return found
 
     @contextmanager
-    def _writing(self, create: bool = True):
+    def _writing(self, create: bool = True) -> Iterator[list[ApiKey]]:
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         lock_path = self.path.with_name(self.path.name + ".lock")
         with os.fdopen(os.open(lock_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "a") as lock:

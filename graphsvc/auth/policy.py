@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
@@ -97,10 +98,11 @@ _header = APIKeyHeader(name="X-API-Key", auto_error=False, description="or `X-AP
 
 
 def _keystore(request: Request) -> KeyStore:
-    return request.app.state.keystore
+    keystore: KeyStore = request.app.state.keystore
+    return keystore
 
 
-def require(access: Access):
+def require(access: Access) -> Callable[..., Awaitable[ApiKey | None]]:
     """The dependency that guards one router's routes."""
 
     async def guard(
@@ -113,7 +115,8 @@ def require(access: Access):
         if roles is None:
             return None
         if not keystore.enforced:
-            return _open_mode(request)
+            _open_mode(request)  # raises unless a loopback client asks
+            return None
         secret = header or (bearer.credentials if bearer else None)
         if not secret:
             raise Unauthorized("an API key is required: send `Authorization: Bearer <key>` or `X-API-Key: <key>`")
@@ -207,7 +210,7 @@ def _open_mode(request: Request) -> None:
     return None
 
 
-def dependencies_for(module: ModuleType) -> list:
+def dependencies_for(module: ModuleType) -> list[Any]:
     """What `include_router` adds for the module: nothing for an OPEN router, else its guard."""
     access = access_of(module)
     return [] if access.open else [Depends(require(access))]

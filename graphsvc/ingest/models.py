@@ -20,7 +20,8 @@ from graphsvc.rules import RoleSource
 __all__ = [
     "INT64_MAX", "INT64_MIN", "AccountBatch", "AccountIn", "ActivityBatch", "ActivityIn", "ActivityResult", "ContactBatch", "ContactIn",
     "ContactUpsertResult", "IsoTime", "LeadBatch", "LeadIn", "LeadMatch", "LeadResult", "RoleIn", "RolesIn",
-    "StageChangeOut", "Text", "UpsertResult", "text",
+    "StageChangeOut", "Text", "UpsertResult", "Actor", "AccountName", "Reason", "CypherText", "NonNegative",
+    "Fraction",
 ]
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
@@ -104,15 +105,15 @@ Id = Annotated[IdRef, Field(description="Caller-supplied id (e.g. the CRM id), u
 _FROM_1900 = r"^(19[0-9]{2}|[2-9][0-9]{3})-"
 IsoTime = Annotated[AwareDatetime, Field(json_schema_extra={"pattern": _FROM_1900}), BeforeValidator(_iso_only),
                     AfterValidator(_not_too_early)]
-def number(**bounds: float) -> Any:
-    """A finite JSON number (no bool, no string) within `bounds` (ge, le...). The bounds sit inside
-    the type, before the validator, so the OpenAPI schema states them as minimum / maximum."""
-    return Annotated[float, Field(strict=True, allow_inf_nan=False, **bounds), BeforeValidator(_exact_float)]
-
-
-def text(**bounds: int) -> Any:
-    """Storable text (see storable_text) of min_length / max_length, stated in the schema."""
-    return Annotated[str, Field(**bounds), AfterValidator(storable_text)]
+# Storable text (see storable_text) with its length bounds stated in the schema.
+Actor = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(storable_text)]  # who acts: a user, a job
+AccountName = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(storable_text)]
+Reason = Annotated[str, Field(max_length=1000), AfterValidator(storable_text)]
+CypherText = Annotated[str, Field(min_length=1, max_length=100_000), AfterValidator(storable_text)]
+# A finite JSON number (no bool, no string) within bounds. The bounds sit inside the type, before the
+# validator, so the OpenAPI schema states them as minimum / maximum.
+NonNegative = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0), BeforeValidator(_exact_float)]
+Fraction = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=1), BeforeValidator(_exact_float)]
 
 # A pragmatic address check (local part, @, a dotted domain with a real TLD), about 20x faster
 # than full RFC validation, which matters at 10,000 rows a batch.
@@ -135,12 +136,12 @@ class _Row(BaseModel):
 
 class AccountIn(_Row):
     id: Id
-    name: text(min_length=1, max_length=300)
+    name: AccountName
     domain: Text | None = Field(default=None, description="Web domain, e.g. acme.com; used to match emails.")
     industry: Text | None = None
     employees: Annotated[int, Field(strict=True, ge=0, le=INT64_MAX)] | None = Field(default=None,
                                                                                    description="A JSON integer.")
-    annual_revenue: number(ge=0) | None = Field(default=None, description="A JSON number.")
+    annual_revenue: NonNegative | None = Field(default=None, description="A JSON number.")
     country: Text | None = Field(default=None, description="ISO 3166 alpha-2 code or name.")
     segment: Text | None = Field(default=None, description="e.g. enterprise, mid_market, smb")
     owner: Text | None = Field(default=None, description="Account owner (sales rep).")
@@ -151,7 +152,7 @@ class RoleIn(_Row):
     role: Text = Field(description="A role of the ruleset's vocabulary, e.g. decision_maker.")
     buying_group: Text | None = Field(default=None, description="Buying group name; default group when absent.")
     source: RoleSource = "import"
-    confidence: number(ge=0, le=1) = 1.0
+    confidence: Fraction = 1.0
 
 
 class ContactIn(_Row):
@@ -204,7 +205,7 @@ class RolesIn(BaseModel):
 
     confirm: list[RoleChange] = Field(default_factory=list, description="Roles sales confirms (source sales, confidence 1).")
     remove: list[RoleChange] = Field(default_factory=list, description="Stored roles to remove.")
-    actor: text(min_length=1, max_length=200)
+    actor: Actor
 
 
 class AccountBatch(BaseModel):

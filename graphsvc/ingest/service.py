@@ -163,11 +163,13 @@ class IngestService:
             if "reports_to" in r.model_fields_set:
                 managers.append({"id": r.id, "reports_to": r.reports_to})
             for role in r.roles or []:
+                account_id = account_of[r.id]
+                assert account_id is not None  # refused above: buying roles need an account
                 roles.append(
                     {
                         "contact_id": r.id,
-                        "account_id": account_of[r.id],
-                        "group_id": group_id(account_of[r.id], role.buying_group),
+                        "account_id": account_id,
+                        "group_id": group_id(account_id, role.buying_group),
                         "group_name": role.buying_group or "default",
                         "role": role.role,
                         "source": role.source,
@@ -179,10 +181,10 @@ class IngestService:
         unmatched = [r.id for r in rows if not account_of[r.id]]
         # Only an updated contact (title, roles, employer: its former account too) can change an
         # account's qualification: a new one has no activities, so it can neither engage nor cover.
-        touched = {account_of[r.id] for r in rows if r.id in before}
-        touched |= set(before.values())
-        touched = sorted(a for a in touched if a)
-        return m.ContactUpsertResult(**result, unmatched=unmatched, accounts_touched=touched)
+        before_and_after = {account_of[r.id] for r in rows if r.id in before} | set(before.values())
+        touched = sorted(a for a in before_and_after if a)
+        return m.ContactUpsertResult(created=result["created"], updated=result["updated"], unmatched=unmatched,
+                                     accounts_touched=touched)
 
     # -- leads ------------------------------------------------------------------------------------
     def leads(self, rows: Sequence[m.LeadIn], now: float) -> m.LeadResult:
@@ -213,9 +215,9 @@ class IngestService:
                 else:
                     cid = f"lead:{r.id}"
                     created_for[email] = cid
-                    props = {"email": email, "title": r.title, "source": "lead"}
+                    contact_props = {"email": email, "title": r.title, "source": "lead"}
                     new_contacts.append({"id": cid, "account_id": account_id,
-                                         "props": {k: v for k, v in props.items() if v is not None}})
+                                         "props": {k: v for k, v in contact_props.items() if v is not None}})
                     res = m.LeadMatch(id=r.id, status="matched", account_id=account_id, contact_id=cid,
                                       contact_created=True, reason=f"{reason}; new contact {cid}")
             results.append(res)
@@ -244,7 +246,7 @@ class IngestService:
                 if contact_id is None:
                     errors.add(i, "contact_id", f"unknown contact {r.contact_id!r}", r.id)
             else:
-                hit = by_email.get(r.email.lower())
+                hit = by_email.get(r.email.lower()) if r.email else None  # the model requires one of the two
                 contact_id = hit["id"] if hit else None
                 if contact_id is None:
                     errors.add(i, "email", f"no contact has the email {r.email}", r.id)
@@ -274,7 +276,7 @@ class IngestService:
                     for r in body.remove],
             confirm=[{"contact_id": contact_id, "account_id": account_id, "group_id": group_id(account_id, r.buying_group),
                       "group_name": r.buying_group or "default", "role": r.role, "source": "sales", "confidence": 1.0}
-                     for r in body.confirm],
+                     for r in body.confirm] if account_id else [],  # confirming without an account was refused above
             now=now,
         )
         return account_id

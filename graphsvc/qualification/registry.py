@@ -160,7 +160,7 @@ def active_ruleset(state: AppState) -> Ruleset:
     return active_ruleset_for(state.store)
 
 
-def requalify_touched(state: AppState, account_ids: list[str], now: float) -> list[dict]:
+def requalify_touched(state: AppState, account_ids: list[str], now: float) -> list[dict[str, Any]]:
     """Requalify the accounts a write touched; the stage changes it made."""
     if not account_ids:
         return []

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from typing import Any
 
 from graphsvc.errors import GraphsvcError
 from graphsvc.qualification.registry import active_ruleset
@@ -44,13 +45,13 @@ class Requalifier:
         if self._thread.is_alive():
             self._thread.join(timeout=30)
 
-    def run_once(self) -> dict:
+    def run_once(self) -> dict[str, Any]:
         now = self.state.clock()
         out = QualificationService(self.state.store, active_ruleset(self.state)).requalify_all(now)
         log.info("periodic requalification: %s accounts, %s changed stage", out["accounts"], out["changed"])
         return out
 
-    def run_pending(self) -> dict:
+    def run_pending(self) -> dict[str, Any]:
         out = QualificationService(self.state.store, active_ruleset(self.state)).requalify_pending(self.state.clock())
         if out["accounts"]:
             log.info("pending requalification: %s accounts, %s changed stage", out["accounts"], out["changed"])

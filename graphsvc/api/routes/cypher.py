@@ -18,7 +18,7 @@ from graphsvc.api.deps import State
 from graphsvc.api.routes.inputs import NoNulParams, check_json_params
 from graphsvc.auth.policy import Access
 from graphsvc.errors import GraphsvcError
-from graphsvc.ingest.models import text
+from graphsvc.ingest.models import CypherText
 
 router = APIRouter(tags=["analytics"], dependencies=[NoNulParams])
 ACCESS = Access({"*": ("analyst",)})  # who may call these routes (graphsvc.auth.policy)
@@ -56,7 +56,7 @@ class LoadCsvRefused(GraphsvcError):
 
 
 class CypherIn(BaseModel):
-    query: text(min_length=1, max_length=100_000) = Field(description="One Cypher statement.")
+    query: CypherText = Field(description="One Cypher statement.")
     params: dict[str, Any] = Field(
         default_factory=dict, description="Parameters, referenced as `$name`: names are identifiers; values are JSON "
         "(strings without NUL, integers within signed 64 bits, finite numbers, maps with non-empty keys without "

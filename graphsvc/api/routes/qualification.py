@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from graphsvc.api.deps import Now, Qualifier
 from graphsvc.api.routes.inputs import NoNulParams
 from graphsvc.auth.policy import Access
-from graphsvc.ingest.models import IsoTime, text
+from graphsvc.ingest.models import Actor, IsoTime, Reason
 from graphsvc.qualification.buying_center_view import buying_center_view
 from graphsvc.rules import Action
 from graphsvc.store.records import iso, iso_times
@@ -68,9 +68,9 @@ def history(account_id: str, q: Qualifier) -> list[dict[str, Any]]:
 
 class TransitionIn(BaseModel):
     action: Action
-    reason: text(max_length=1000) | None = Field(
+    reason: Reason | None = Field(
         default=None, description="Required for reject (from the ruleset's list) and disqualify.")
-    actor: text(min_length=1, max_length=200) = Field(description="The user taking the action.")
+    actor: Actor = Field(description="The user taking the action.")
 
 
 @router.post("/{account_id}/transitions", summary="A sales action: accept, reject, recycle, disqualify, open_opportunity, won, lost",

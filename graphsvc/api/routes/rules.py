@@ -8,7 +8,7 @@ from graphsvc.api.deps import Now, State
 from graphsvc.api.routes.inputs import NoNulParams
 from graphsvc.auth.policy import Access
 from graphsvc.errors import InvalidInput
-from graphsvc.ingest.models import text
+from graphsvc.ingest.models import Actor
 from graphsvc.qualification import registry
 from graphsvc.rules import RulesetError
 
@@ -58,7 +58,7 @@ def put_rules(
     state: State,
     now: Now,
     toml: Annotated[str, Depends(_toml_body)],
-    actor: Annotated[text(min_length=1, max_length=200), Query(description="Who is changing the rules")] = "admin",
+    actor: Annotated[Actor, Query(description="Who is changing the rules")] = "admin",
 ) -> dict[str, Any]:
     try:
         rs, result = registry.activate(state.store, toml, actor=actor, now=now)
