@@ -61,6 +61,7 @@ def put_roles(contact_id: str, body: RolesIn, state: State, now: Now) -> dict[st
                   "group_name": r.buying_group or "default", "role": r.role, "source": "sales", "confidence": 1.0}
                  for r in body.confirm],
         now=now,
+        actor=body.actor,
     )
     changes = requalify_touched(state, [account_id] if account_id else [], now)
     return {"contact": records.contact(state.store.contact(contact_id)), "stage_changes": changes}

@@ -16,6 +16,8 @@ LABELS = (
     "ApiKey",
     "Ruleset",
     "EngagementIndex",  # one node: the half-life the contacts' engagement aggregates are kept for
+    "Event",  # the outbox: written in the same statement as the change it describes
+    "EventSeq",  # one node: the counter Event.seq comes from
 )
 
 RELATIONSHIP_TYPES = (
@@ -54,6 +56,8 @@ PROPERTY_KEYS = (
     "from", "to", "actor", "reason", "action",
     # Ruleset
     "version", "toml", "active", "activated_at",
+    # Event (the outbox) and EventSeq (its counter)
+    "seq", "payload", "account", "change", "removed",
     # ApiKey
     "hash", "roles", "label",
 )
