@@ -353,5 +353,9 @@ def keys_revoke(key_id: str, data_dir: Path | None) -> None:
     click.echo(f"revoked {key_id}")
 
 
+from graphsvc.events.cli import events  # noqa: E402 - the events group lives in its package
+
+main.add_command(events)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -46,6 +46,8 @@ class EventPage(BaseModel):
     events: list[Event]
     next_cursor: int = Field(description="Pass as `after` for the next page (equal to `after` when there was "
                                          "nothing new: poll again later).")
+    last_id: int = Field(description="The newest event's id now (0: none yet); start `after` here for new events "
+                                     "only.")
 
 
 def to_event(row: dict[str, Any]) -> dict[str, Any]:
@@ -78,7 +80,7 @@ class EventFeed:
              limit: int = 100) -> dict[str, Any]:
         rows = self.store.read("events/feed", after=after, types=list(types), account=account, limit=limit)
         events = [to_event(r) for r in rows]
-        return {"events": events, "next_cursor": events[-1]["id"] if events else after}
+        return {"events": events, "next_cursor": events[-1]["id"] if events else after, "last_id": self.last_id()}
 
     def last_id(self) -> int:
         row = self.store.read_one("events/last_seq")
