@@ -21,10 +21,12 @@ from graphsvc.api.routes import (
     queries,
     reports,
     rules,
+    webhooks,
 )
 from graphsvc.api.timing import ServerTiming
 from graphsvc.auth import api as keys
 from graphsvc.config import Settings
+from graphsvc.events.delivery import DeliveryWorker
 from graphsvc.qualification.scheduler import Requalifier
 from graphsvc.state import AppState, Clock
 from graphsvc.store.factory import open_store
@@ -35,7 +37,7 @@ log = logging.getLogger("graphsvc")
 
 # Every router of the API, in the order their routes appear in /docs.
 # Who may call each router is declared next to it, as its module's ACCESS (graphsvc/auth/policy.py).
-ROUTERS = (health, ingest, accounts, qualification, contacts, rules, queries, cypher, reports, events, keys)
+ROUTERS = (health, ingest, accounts, qualification, contacts, rules, queries, cypher, reports, events, webhooks, keys)
 
 DESCRIPTION = """
 Account-based qualification over a graph of accounts, contacts, buying roles and engagement.
@@ -74,9 +76,12 @@ def create_app(
             on_start(state)
         app.state.requalifier = Requalifier(state, settings.requalify_interval_s,
                                             settings.requalify_pending_interval_s).start()
+        # Webhook deliveries: a thread of its own, lanes per webhook (GRAPHSVC_WEBHOOK_POLL_S=0: none here)
+        app.state.webhooks = DeliveryWorker(state).start()
         try:
             yield
         finally:
+            app.state.webhooks.stop()
             app.state.requalifier.stop()
             if opened:
                 opened.close()

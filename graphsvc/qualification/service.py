@@ -45,7 +45,8 @@ def _json(value: dict[str, Any]) -> str:
 def stage_event(q: Qualification) -> str:
     """The outbox payload of a rules stage change (JSON): from, to, why, the checks that decided it
     (both gates, each with value, bar and pass/fail), the missing roles and the scores."""
-    checks = [{"gate": gate, "name": c.name, "passed": c.passed, "value": c.value, "threshold": c.threshold}
+    checks = [{"gate": gate, "name": c.name, "passed": c.passed, "value": c.value, "threshold": c.threshold,
+               "detail": c.detail}
               for gate, g in (("mqa", q.mqa), ("sql", q.sql)) for c in g.checks]
     return _json({"from": q.previous_stage, "to": q.stage, "reason": q.reason, "ruleset": q.ruleset_version,
                   "missing_roles": list(q.buying_center.missing), "checks": checks,

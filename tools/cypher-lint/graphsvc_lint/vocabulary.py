@@ -18,6 +18,8 @@ LABELS = (
     "EngagementIndex",  # one node: the half-life the contacts' engagement aggregates are kept for
     "Event",  # the outbox: written in the same statement as the change it describes
     "EventSeq",  # one node: the counter Event.seq comes from
+    "Webhook",  # a receiver of events (its secret is not in the graph)
+    "Delivery",  # one event to one webhook: the delivery log and retry state
 )
 
 RELATIONSHIP_TYPES = (
@@ -58,6 +60,9 @@ PROPERTY_KEYS = (
     "version", "toml", "active", "activated_at",
     # Event (the outbox) and EventSeq (its counter)
     "seq", "payload", "account", "change", "removed",
+    # Webhook and Delivery
+    "url", "types", "format", "max_attempts", "cursor", "webhook", "attempts", "next_at", "last_status",
+    "last_error", "last_attempt_at", "delivered_at",
     # ApiKey
     "hash", "roles", "label",
 )
