@@ -197,3 +197,19 @@ def test_a_hanging_receiver_delays_neither_other_webhooks_nor_ingest(client, rec
         finally:
             hanging.release.set()
             w.stop()
+
+
+def test_a_receiver_that_does_not_answer_in_time_is_retried(client, settings, clock):
+    """No answer within GRAPHSVC_WEBHOOK_TIMEOUT_S: the attempt fails (ReadTimeout) and is retried."""
+    settings.webhook_timeout_s = 0.5
+    with Receiver() as slow:
+        slow.hang.set()  # holds every request until released
+        hook = register(client, slow.url)
+        make_sql(client)
+        assert worker(client).run_once() == {"queued": 2, "sent": 1, "delivered": 0}
+        first = deliveries(client, hook)[0]
+        assert (first["status"], first["attempts"], first["last_error"]) == ("pending", 1, "ReadTimeout")
+        slow.hang.clear()
+        slow.release.set()
+        clock.advance(3600)
+        assert worker(client).run_once()["delivered"] == 2
