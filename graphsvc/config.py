@@ -57,6 +57,8 @@ class Settings(BaseSettings):
         description="API keys (hashed), JSON; default <data_dir>/api_keys.json. No file: open on loopback only.",
     )
 
+    sla_interval_s: float = Field(default=60.0, ge=0, description="How often SLA due times are checked for "
+                                  "reminder and breach events; 0 = not in this process.")
     webhook_poll_s: float = Field(default=1.0, ge=0, description="How often the webhook delivery worker looks for "
                                   "new events and due retries; 0 = no worker in this process.")
     webhook_timeout_s: float = Field(default=10.0, gt=0, description="Seconds a webhook receiver has to answer "

@@ -27,6 +27,8 @@ from graphsvc.api.timing import ServerTiming
 from graphsvc.auth import api as keys
 from graphsvc.config import Settings
 from graphsvc.events.delivery import DeliveryWorker
+from graphsvc.events.sla import SlaTimer
+from graphsvc.qualification.registry import active_ruleset
 from graphsvc.qualification.scheduler import Requalifier
 from graphsvc.state import AppState, Clock
 from graphsvc.store.factory import open_store
@@ -78,9 +80,11 @@ def create_app(
                                             settings.requalify_pending_interval_s).start()
         # Webhook deliveries: a thread of its own, lanes per webhook (GRAPHSVC_WEBHOOK_POLL_S=0: none here)
         app.state.webhooks = DeliveryWorker(state).start()
+        app.state.sla = SlaTimer(state, lambda: active_ruleset(state), settings.sla_interval_s).start()
         try:
             yield
         finally:
+            app.state.sla.stop()
             app.state.webhooks.stop()
             app.state.requalifier.stop()
             if opened:

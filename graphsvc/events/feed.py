@@ -22,6 +22,8 @@ from graphsvc.store.records import iso
 EVENT_TYPES: dict[str, str] = {
     "stage_changed": "An account's stage changed (by the rules engine or a person's transition).",
     "roles_changed": "Sales confirmed or removed buying roles of a contact of the account.",
+    "sla_reminder": "An SQL (or MQA) is close to its SLA due time and sales has not acted yet.",
+    "sla_breached": "An SQL (or MQA) passed its SLA due time without sales accepting, rejecting or recycling it.",
 }
 
 
@@ -39,7 +41,8 @@ class Event(BaseModel):
         description="What changed. stage_changed: from, to, reason, and for the rules engine the ruleset, "
         "missing_roles, scores and checks (gate, name, passed, value, threshold); for a person's action: action "
         "and reason; change_id is the StageChange in the account's history. roles_changed: contact_id, "
-        "confirmed, removal_requested and removed (the roles really removed).")
+        "confirmed, removal_requested and removed (the roles really removed). sla_reminder, sla_breached: stage, "
+        "hours, entered_at, due_at, reminder_at, state.")
 
 
 class EventPage(BaseModel):

@@ -4,10 +4,13 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
-from graphsvc.api.deps import Now, Store
+from graphsvc.api.deps import Now, State, Store
 from graphsvc.api.routes.inputs import NoNulParams
 from graphsvc.auth.policy import Access
 from graphsvc.errors import InvalidInput, NotFound
+from graphsvc.events.sla import sla_view
+from graphsvc.qualification.registry import active_ruleset
+from graphsvc.rules import sla_status
 from graphsvc.store import records
 
 router = APIRouter(prefix="/v1", tags=["accounts"], dependencies=[NoNulParams])
@@ -37,9 +40,11 @@ def _skip(cursor: str | None) -> int:
 @router.get("/accounts", summary="The ABM board: accounts with stage, scores, missing roles and time in stage",
             description="Filtered by stage, segment and minimum MQA score; sorted by a score (highest first), time in "
             "stage (longest first) or name; paged with `cursor` (pass back `next_cursor`). Scores and missing roles "
-            "are those of the latest requalification.")
+            "are those of the latest requalification. `sla` (SQL and MQA accounts): the stage's SLA, its due and reminder "
+            "times (business hours per the ruleset) and its state: on_time, due_soon or breached.")
 def board(
     store: Store,
+    state: State,
     now: Now,
     stage: str | None = None,
     segment: str | None = None,
@@ -53,10 +58,12 @@ def board(
                       skip=skip, limit=limit + 1)
     more = len(rows) > limit
     items = []
+    sla = active_ruleset(state).sla
     for r in rows[:limit]:
         since = r.get("stage_since")
         items.append({**r, "stage_since": records.iso(since),
-                      "days_in_stage": round((now - since) / 86400, 1) if since is not None else None})
+                      "days_in_stage": round((now - since) / 86400, 1) if since is not None else None,
+                      "sla": sla_view(sla_status(r.get("stage"), since, sla, now))})
     return {"items": items, "next_cursor": _cursor(skip + limit) if more else None}
 
 

@@ -41,6 +41,7 @@ PROPERTY_KEYS = (
     "owner", "stage", "stage_since", "fit", "engagement", "mqa_score", "qualified_at",
     "updated_at", "created_at", "missing_roles", "ruleset",
     "requalify_pending",  # token of the write whose requalification has not run yet
+    "sla_reminded", "sla_breached",  # the stage_since an SLA reminder / breach event was written for
     "lock_",  # set and removed at once: takes a Neo4j write lock before a read-then-write
     # Contact
     "email", "first_name", "last_name", "title", "seniority", "department", "status",
