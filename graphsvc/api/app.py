@@ -17,6 +17,7 @@ from graphsvc.api.routes import (
     events,
     health,
     ingest,
+    owners,
     qualification,
     queries,
     reports,
@@ -39,7 +40,8 @@ log = logging.getLogger("graphsvc")
 
 # Every router of the API, in the order their routes appear in /docs.
 # Who may call each router is declared next to it, as its module's ACCESS (graphsvc/auth/policy.py).
-ROUTERS = (health, ingest, accounts, qualification, contacts, rules, queries, cypher, reports, events, webhooks, keys)
+ROUTERS = (health, ingest, accounts, owners, qualification, contacts, rules, queries, cypher, reports, events, webhooks,
+           keys)
 
 DESCRIPTION = """
 Account-based qualification over a graph of accounts, contacts, buying roles and engagement.
