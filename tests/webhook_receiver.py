@@ -12,6 +12,7 @@ class Receiver:
     def __init__(self) -> None:
         self.requests: list[dict] = []  # {headers, body (bytes), json}
         self.statuses: list[int] = []  # answered in turn; 200 once empty
+        self.delay_s = 0.0  # every answer waits this long (a slow receiver)
         self.hang = threading.Event()  # set: every request waits for `release`
         self.release = threading.Event()
         self.arrived = threading.Condition()
@@ -22,6 +23,8 @@ class Receiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 if receiver.hang.is_set():
                     receiver.release.wait(120)
+                if receiver.delay_s:
+                    receiver.release.wait(receiver.delay_s)
                 with receiver.arrived:
                     receiver.requests.append({"headers": dict(self.headers), "body": body, "json": json.loads(body),
                                               "path": self.path})
