@@ -76,6 +76,9 @@ def test_unknown_types_and_attempts_are_422(client, receiver):
     assert client.post("/v1/webhooks", json={"url": receiver.url, "types": ["nope"]}).status_code == 422
     assert client.post("/v1/webhooks", json={"url": receiver.url, "max_attempts": 0}).status_code == 422
     assert client.post("/v1/webhooks", json={"url": receiver.url, "format": "xml"}).status_code == 422
+    r = client.post("/v1/webhooks", json={"url": receiver.url, "owner": "a\u0000b"})
+    assert r.status_code == 422 and r.json()["error"] == "invalid_input"
+    assert client.get("/v1/webhooks").json() == []
 
 
 def test_events_are_delivered_signed_and_in_order(client, clock, receiver):

@@ -22,6 +22,7 @@ from graphsvc.store.graph_store import GraphStore
 from graphsvc.store.records import iso
 
 MAX_URL = 2000
+NO_NUL = r"^[^\x00]*$"  # FalkorDB ends a string at NUL: refused here, with the field named
 STATUSES = ("pending", "delivered", "dead")
 
 
@@ -29,8 +30,9 @@ class WebhookIn(BaseModel):
     url: str = Field(max_length=MAX_URL, description="http:// or https:// URL receiving a POST per event; no "
                                                      "user:password@ in it (put credentials in the path if needed).")
     types: list[str] = Field(default_factory=list, max_length=20, description="Event types to send (empty: all).")
-    segment: str | None = Field(default=None, max_length=200, description="Only accounts of this segment.")
-    owner: str | None = Field(default=None, max_length=200, description="Only accounts of this owner.")
+    segment: str | None = Field(default=None, max_length=200, pattern=NO_NUL, description="Only accounts of this "
+                                                                                         "segment.")
+    owner: str | None = Field(default=None, max_length=200, pattern=NO_NUL, description="Only accounts of this owner.")
     format: Literal["json", "slack"] = Field(default="json", description="`json`: the event as GET /v1/events "
                                              "returns it; `slack`: a Slack-compatible incoming-webhook message "
                                              "(`{\"text\": ...}`).")
