@@ -162,6 +162,9 @@ def _serve_workers(
 
     import uvicorn
 
+    from graphsvc.events.delivery import DeliveryWorker
+    from graphsvc.events.sla import SlaTimer
+    from graphsvc.qualification.registry import active_ruleset_for
     from graphsvc.qualification.scheduler import Requalifier
     from graphsvc.state import AppState
 
@@ -171,16 +174,22 @@ def _serve_workers(
     os.environ["GRAPHSVC_DATA_DIR"] = str(settings.data_dir)  # API keys live there
     os.environ["GRAPHSVC_REQUALIFY_INTERVAL_S"] = "0"  # only this process requalifies periodically
     os.environ["GRAPHSVC_REQUALIFY_PENDING_INTERVAL_S"] = "0"  # and drains pending requalifications
+    os.environ["GRAPHSVC_WEBHOOK_POLL_S"] = "0"  # and delivers webhooks
+    os.environ["GRAPHSVC_SLA_INTERVAL_S"] = "0"  # and writes SLA reminders and breaches
     if opened.server:
         # The workers reach the embedded engine as an external one; its password they read from its
         # file (0600, owner only), so it is never in an environment variable or on a command line.
         os.environ["GRAPHSVC_STORE"] = opened.server.url
         os.environ["GRAPHSVC_STORE_PASSWORD_FILE"] = str(opened.server.password_file)
     requalifier = Requalifier(state, settings.requalify_interval_s, settings.requalify_pending_interval_s).start()
+    deliveries = DeliveryWorker(state).start()
+    sla = SlaTimer(state, lambda: active_ruleset_for(state.store), settings.sla_interval_s).start()
     try:
         uvicorn.run("graphsvc.api.app:app_from_env", factory=True, host=host, port=port, workers=workers,
                     log_level="info", access_log=access_log)
     finally:
+        sla.stop()
+        deliveries.stop()
         requalifier.stop()
 
 
@@ -352,6 +361,10 @@ def keys_revoke(key_id: str, data_dir: Path | None) -> None:
         _fail(f"no API key with id {key_id!r}")
     click.echo(f"revoked {key_id}")
 
+
+from graphsvc.events.cli import events  # noqa: E402 - the events group lives in its package
+
+main.add_command(events)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

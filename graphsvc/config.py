@@ -57,6 +57,20 @@ class Settings(BaseSettings):
         description="API keys (hashed), JSON; default <data_dir>/api_keys.json. No file: open on loopback only.",
     )
 
+    sla_interval_s: float = Field(default=60.0, ge=0, description="How often SLA due times are checked for "
+                                  "reminder and breach events; 0 = not in this process.")
+    webhook_poll_s: float = Field(default=1.0, ge=0, description="How often the webhook delivery worker looks for "
+                                  "new events and due retries; 0 = no worker in this process.")
+    webhook_timeout_s: float = Field(default=10.0, gt=0, description="Seconds a webhook receiver has to answer "
+                                     "one delivery (connect, send, each read) before the attempt counts as failed.")
+    webhook_max_attempts: int = Field(default=8, ge=1, le=50, description="Default tries of a delivery before it "
+                                      "is dead-lettered (a webhook may set its own).")
+    webhook_backoff_base_s: float = Field(default=2.0, gt=0, description="First retry delay of a failed delivery; "
+                                          "doubled per attempt, with jitter.")
+    webhook_backoff_cap_s: float = Field(default=3600.0, gt=0, description="Longest delay between two tries.")
+    webhook_secrets_file: Path | None = Field(default=None, description="Webhook signing secrets (JSON, 0600); "
+                                              "default <data_dir>/webhook_secrets.json.")
+
     @cached_property
     def engine(self) -> str:
         """`embedded`, `falkordb` or `neo4j`, from the `store` URI."""

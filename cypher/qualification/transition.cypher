@@ -1,5 +1,7 @@
 // A person's stage transition (accept, reject, recycle, ...): applied only if the account is still
-// in the stage the decision was made on, recorded as a StageChange with actor and reason.
+// in the stage the decision was made on, recorded as a StageChange with actor and reason, and in the
+// same statement its outbox Event (stage_changed; seq from the locked EventSeq counter, see
+// record_outcomes): no change without its event, no event without its change.
 // @param id STRING the account
 // @param from STRING the stage the action was checked against
 // @param to STRING the new stage
@@ -8,6 +10,7 @@
 // @param action STRING the sales action (accept, reject, ...)
 // @param reason STRING why (required for reject and disqualify)
 // @param change_id STRING id of the new StageChange
+// @param event STRING = null the event's JSON payload
 // @column stage STRING the stage now (no row: the account was not in `from` any more)
 MATCH (a:Account {id: $id})
 // Take the account's write lock before reading its stage (Neo4j runs read committed: without it two
@@ -19,4 +22,12 @@ WHERE a.stage = $from
 SET a.stage = $to, a.stage_since = $at, a.updated_at = $at
 CREATE (a)-[:TRANSITIONED]->(:StageChange {id: $change_id, from: $from, to: $to, at: $at, actor: $actor,
                                            action: $action, reason: $reason})
+MERGE (q:EventSeq {id: 'events'})
+ON CREATE SET q.seq = 0
+SET q.lock_ = true
+REMOVE q.lock_
+WITH a, q, q.seq + 1 AS seq
+SET q.seq = seq
+CREATE (:Event {seq: seq, type: 'stage_changed', account: a.id, at: $at, actor: $actor, change: $change_id,
+                owner: a.owner, payload: $event})
 RETURN a.stage AS stage

@@ -11,3 +11,8 @@ CREATE INDEX FOR (x:Activity) ON (x.id);
 CREATE INDEX FOR (x:Asset) ON (x.id);
 CREATE INDEX FOR (x:Campaign) ON (x.id);
 CREATE INDEX FOR (s:StageChange) ON (s.id);
+CREATE INDEX FOR (e:Event) ON (e.seq);
+CREATE INDEX FOR (q:EventSeq) ON (q.id);
+CREATE INDEX FOR (w:Webhook) ON (w.id);
+CREATE INDEX FOR (d:Delivery) ON (d.id);
+CREATE INDEX FOR (d:Delivery) ON (d.webhook);

@@ -7,6 +7,11 @@ CREATE CONSTRAINT activity_id IF NOT EXISTS FOR (x:Activity) REQUIRE x.id IS UNI
 CREATE CONSTRAINT asset_id IF NOT EXISTS FOR (x:Asset) REQUIRE x.id IS UNIQUE;
 CREATE CONSTRAINT campaign_id IF NOT EXISTS FOR (x:Campaign) REQUIRE x.id IS UNIQUE;
 CREATE CONSTRAINT stage_change_id IF NOT EXISTS FOR (s:StageChange) REQUIRE s.id IS UNIQUE;
+CREATE CONSTRAINT event_seq IF NOT EXISTS FOR (e:Event) REQUIRE e.seq IS UNIQUE;
+CREATE CONSTRAINT event_counter_id IF NOT EXISTS FOR (q:EventSeq) REQUIRE q.id IS UNIQUE;
+CREATE CONSTRAINT webhook_id IF NOT EXISTS FOR (w:Webhook) REQUIRE w.id IS UNIQUE;
+CREATE CONSTRAINT delivery_id IF NOT EXISTS FOR (d:Delivery) REQUIRE d.id IS UNIQUE;
+CREATE INDEX delivery_webhook IF NOT EXISTS FOR (d:Delivery) ON (d.webhook);
 CREATE INDEX account_domain IF NOT EXISTS FOR (a:Account) ON (a.domain);
 CREATE INDEX account_stage IF NOT EXISTS FOR (a:Account) ON (a.stage);
 CREATE INDEX contact_email IF NOT EXISTS FOR (c:Contact) ON (c.email);

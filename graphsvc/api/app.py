@@ -10,10 +10,26 @@ from fastapi import FastAPI
 from graphsvc import __version__, auth
 from graphsvc.api import errors, responses
 from graphsvc.api.deadline import Deadline
-from graphsvc.api.routes import accounts, contacts, cypher, health, ingest, qualification, queries, reports, rules
+from graphsvc.api.routes import (
+    accounts,
+    contacts,
+    cypher,
+    events,
+    health,
+    ingest,
+    owners,
+    qualification,
+    queries,
+    reports,
+    rules,
+    webhooks,
+)
 from graphsvc.api.timing import ServerTiming
 from graphsvc.auth import api as keys
 from graphsvc.config import Settings
+from graphsvc.events.delivery import DeliveryWorker
+from graphsvc.events.sla import SlaTimer
+from graphsvc.qualification.registry import active_ruleset
 from graphsvc.qualification.scheduler import Requalifier
 from graphsvc.state import AppState, Clock
 from graphsvc.store.factory import open_store
@@ -24,7 +40,8 @@ log = logging.getLogger("graphsvc")
 
 # Every router of the API, in the order their routes appear in /docs.
 # Who may call each router is declared next to it, as its module's ACCESS (graphsvc/auth/policy.py).
-ROUTERS = (health, ingest, accounts, qualification, contacts, rules, queries, cypher, reports, keys)
+ROUTERS = (health, ingest, accounts, owners, qualification, contacts, rules, queries, cypher, reports, events, webhooks,
+           keys)
 
 DESCRIPTION = """
 Account-based qualification over a graph of accounts, contacts, buying roles and engagement.
@@ -63,9 +80,14 @@ def create_app(
             on_start(state)
         app.state.requalifier = Requalifier(state, settings.requalify_interval_s,
                                             settings.requalify_pending_interval_s).start()
+        # Webhook deliveries: a thread of its own, lanes per webhook (GRAPHSVC_WEBHOOK_POLL_S=0: none here)
+        app.state.webhooks = DeliveryWorker(state).start()
+        app.state.sla = SlaTimer(state, lambda: active_ruleset(state), settings.sla_interval_s).start()
         try:
             yield
         finally:
+            app.state.sla.stop()
+            app.state.webhooks.stop()
             app.state.requalifier.stop()
             if opened:
                 opened.close()

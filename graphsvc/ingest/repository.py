@@ -7,6 +7,7 @@ requalification token, `batch`), so what a write implies is as durable as the wr
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -47,9 +48,21 @@ class IngestRepository:
         row = result[0] if result else {"new": 0, "duplicate": 0, "accounts": []}
         return {"new": row["new"] or 0, "duplicate": row["duplicate"] or 0, "accounts": sorted(row["accounts"] or [])}
 
-    def change_roles(self, remove: Sequence[dict[str, Any]], confirm: Sequence[dict[str, Any]], now: float) -> None:
-        """Remove, then set, buying roles: one transaction."""
-        self.store.write("ingest/change_roles", remove=list(remove), confirm=list(confirm), now=now, batch=_token())
+    def change_roles(self, remove: Sequence[dict[str, Any]], confirm: Sequence[dict[str, Any]], now: float,
+                     actor: str | None = None) -> int:
+        """Remove, then set, buying roles: one transaction, with a roles_changed outbox event per
+        contact whose roles really changed (the roles removed are those the statement found).
+        Returns the number of events written."""
+        per_contact: dict[str, dict[str, list[str]]] = {}
+        for kind, rows in (("confirmed", confirm), ("removal_requested", remove)):
+            for r in rows:
+                entry = per_contact.setdefault(r["contact_id"], {"confirmed": [], "removal_requested": []})
+                entry[kind].append(r["role"])
+        events = [{"contact_id": cid, "payload": json.dumps({"contact_id": cid, **roles}, sort_keys=True)}
+                  for cid, roles in sorted(per_contact.items())]
+        out = self.store.write("ingest/change_roles", remove=list(remove), confirm=list(confirm), now=now,
+                               batch=_token(), events=events, actor=actor)
+        return int(out[0]["events"]) if out else 0
 
     # -- lookups ----------------------------------------------------------------------------------
     def existing_ids(self, accounts: Sequence[str] = (), contacts: Sequence[str] = ()) -> tuple[set[str], set[str]]:

@@ -278,6 +278,7 @@ class IngestService:
                       "group_name": r.buying_group or "default", "role": r.role, "source": "sales", "confidence": 1.0}
                      for r in body.confirm] if account_id else [],  # confirming without an account was refused above
             now=now,
+            actor=body.actor,
         )
         return account_id
 

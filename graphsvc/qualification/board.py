@@ -3,6 +3,7 @@ recorded them, filtered, sorted and paged."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from graphsvc.store import records
@@ -12,13 +13,18 @@ __all__ = ["board_page"]
 
 
 def board_page(store: GraphStore, now: float, *, stage: str | None, segment: str | None, min_score: float | None,
-               sort: str, skip: int, limit: int) -> tuple[list[dict[str, Any]], bool]:
-    """One page of the board (`limit` rows after `skip`), and whether more follow."""
+               sort: str, skip: int, limit: int,
+               sla_of: Callable[[str | None, float | None], Any] | None = None) -> tuple[list[dict[str, Any]], bool]:
+    """One page of the board (`limit` rows after `skip`), and whether more follow; `sla_of(stage,
+    stage_since)` gives each row its SLA state when the caller knows the SLA."""
     rows = store.read("qualification/board", stage=stage, segment=segment, min_score=min_score, sort=sort,
                       skip=skip, limit=limit + 1)
     items = []
     for r in rows[:limit]:
         since = r.get("stage_since")
-        items.append({**r, "stage_since": records.iso(since),
-                      "days_in_stage": round((now - since) / 86400, 1) if since is not None else None})
+        item = {**r, "stage_since": records.iso(since),
+                "days_in_stage": round((now - since) / 86400, 1) if since is not None else None}
+        if sla_of is not None:
+            item["sla"] = sla_of(r.get("stage"), since)
+        items.append(item)
     return items, len(rows) > limit

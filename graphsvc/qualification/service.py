@@ -14,6 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
+import orjson
+
 from graphsvc.errors import Conflict, InvalidInput, NotFound
 from graphsvc.qualification.snapshots import account_snapshot
 from graphsvc.rules import (
@@ -36,6 +38,21 @@ log = logging.getLogger("graphsvc.requalify")
 def change_id() -> str:
     """Sortable StageChange id: changes recorded at the same `at` still list in the order made."""
     return f"{time.time_ns():016x}-{uuid.uuid4().hex[:8]}"
+
+
+def _json(value: dict[str, Any]) -> str:
+    return orjson.dumps(value, default=str).decode()
+
+
+def stage_event(q: Qualification) -> str:
+    """The outbox payload of a rules stage change (JSON): from, to, why, the checks that decided it
+    (both gates, each with value, bar and pass/fail), the missing roles and the scores."""
+    checks = [{"gate": gate, "name": c.name, "passed": c.passed, "value": c.value, "threshold": c.threshold,
+               "detail": c.detail}
+              for gate, g in (("mqa", q.mqa), ("sql", q.sql)) for c in g.checks]
+    return _json({"from": q.previous_stage, "to": q.stage, "reason": q.reason, "ruleset": q.ruleset_version,
+                  "missing_roles": list(q.buying_center.missing), "checks": checks,
+                  "scores": {"fit": q.scores.fit, "engagement": q.scores.engagement, "mqa_score": q.scores.mqa_score}})
 
 
 PAGE = 500  # accounts per snapshot query and outcome write in a full requalification
@@ -175,6 +192,7 @@ class QualificationService:
                 "reason": q.reason, "fit": q.scores.fit, "engagement": q.scores.engagement,
                 "mqa_score": q.scores.mqa_score, "qualified_at": q.qualified_at,
                 "missing_roles": list(q.buying_center.missing), "change_id": change_id(), "pending": pending,
+                "event": stage_event(q) if q.changed else None,
             }
             for q, pending in results
         ]
@@ -217,7 +235,8 @@ class QualificationService:
                                                         "message": str(exc)}]) from exc
             raise Conflict(str(exc), details={"stage": current, "action": action}) from exc
         params = {"id": account_id, "from": current, "to": new, "at": now, "actor": actor, "action": action,
-                  "reason": reason, "change_id": change_id()}
+                  "reason": reason, "change_id": change_id(),
+                  "event": _json({"from": current, "to": new, "action": action, "reason": reason})}
         if not self.store.write("qualification/transition", **params):
             raise Conflict(f"account {account_id!r} changed stage while the action was being applied; retry")
         return {"account_id": account_id, "from": current, "to": new, "action": action, "reason": reason,

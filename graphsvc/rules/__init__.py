@@ -29,6 +29,7 @@ from .loading import (
 from .result import Qualification, to_jsonable
 from .roles import infer_roles
 from .ruleset import Ruleset
+from .sla import SLA_STAGES, SlaStatus, due_at, sla_status
 from .snapshot import (
     SECONDS_PER_DAY,
     AccountSnapshot,
@@ -63,5 +64,5 @@ __all__ = [
     "Stage", "TransitionError", "allowed_actions", "apply_action", "decay_weight", "default_ruleset",
     "default_ruleset_text", "domain_disqualifier", "email_domain", "evaluate", "infer_roles", "is_competitor_domain",
     "is_disqualified_domain", "is_free_or_student_domain", "load_ruleset", "ruleset_errors", "ruleset_from_data",
-    "summarize", "to_jsonable",
+    "summarize", "to_jsonable", "SLA_STAGES", "SlaStatus", "due_at", "sla_status",
 ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from .contacts import ContactEval
 from .result import BuyingCenter, Candidate, Gate, NextAction
 from .ruleset import Ruleset
+from .sla import due_at
 from .vocabulary import FINAL_STAGES
 
 HOUR = 3600.0
@@ -66,7 +67,7 @@ def next_action(
         )
     bc = buying_center
     if stage == "sql":
-        due = entered + ruleset.sla.sql_hours * HOUR
+        due = due_at(entered, ruleset.sla.sql_hours, ruleset.sla)
         return NextAction(
             "act_on_sql",
             f"SQL: intent and a covered buying center. Accept or reject within {ruleset.sla.sql_hours:g} hours.",
@@ -81,7 +82,7 @@ def next_action(
     if stage == "nurture":
         return NextAction("nurture_content", "Recycled to nurture: keep them in content programs until they engage again.")
     if stage == "mqa":
-        due = entered + ruleset.sla.mqa_hours * HOUR
+        due = due_at(entered, ruleset.sla.mqa_hours, ruleset.sla)
         if bc.missing:
             return _find_role(bc, bc.missing[0], due)
         intent = sql.check("intent")

@@ -17,6 +17,7 @@ import json
 import re
 import unicodedata
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -180,9 +181,33 @@ class Sql(_Model):
     role_sources: dict[str, Confidence] = {"sales": 0.0, "import": 0.0, "inferred": 0.7}
 
 
+def _check_timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {name!r} (an IANA name such as Europe/Berlin)") from None
+    return name
+
+
+def _check_business_hours(hours: list[int] | None) -> list[int] | None:
+    if hours is not None and not (len(hours) == 2 and 0 <= hours[0] < hours[1] <= 24):
+        raise ValueError("business_hours is [start, end]: whole hours, 0 <= start < end <= 24")
+    return hours
+
+
+SlaHours = Annotated[float, Field(gt=0, le=MAX_DAYS * 24)]
+
+
 class Sla(_Model):
-    sql_hours: Annotated[float, Field(gt=0, le=MAX_DAYS * 24)] = 24.0
-    mqa_hours: Annotated[float, Field(gt=0, le=MAX_DAYS * 24)] = 72.0
+    sql_hours: SlaHours = 24.0
+    mqa_hours: SlaHours = 72.0
+    # A reminder event this many SLA hours before the due time (0: none).
+    reminder_hours: Annotated[float, Field(ge=0, le=MAX_DAYS * 24)] = 4.0
+    # With business_hours, SLA hours count only inside [start, end) local time on business_days
+    # (ISO weekdays, 1 = Monday) in `timezone`; without, they are wall-clock hours.
+    timezone: Annotated[str, AfterValidator(_check_timezone)] = "UTC"
+    business_hours: Annotated[list[int] | None, AfterValidator(_check_business_hours)] = None
+    business_days: Annotated[list[Annotated[int, Field(ge=1, le=7)]], Field(min_length=1)] = [1, 2, 3, 4, 5]
 
 
 class Transitions(_Model):

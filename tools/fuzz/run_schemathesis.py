@@ -69,6 +69,8 @@ ACCEPTS_REFUSAL: dict[tuple[str, str], str] = {
     ("GET", "/v1/reports/funnel"): "`from` must be before `to`",
     ("GET", "/v1/reports/sla"): "`from` must be before `to`",
     ("PUT", "/v1/rules"): "the body must be a valid ruleset (TOML), checked field by field",
+    ("POST", "/v1/webhooks"): "the URL must be http(s) with a host and no credentials; types must be event types",
+    ("GET", "/v1/events"): "types must be event types",
 }
 
 

@@ -6,11 +6,14 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
-from graphsvc.api.deps import Now, Store
+from graphsvc.api.deps import Now, State, Store
 from graphsvc.api.routes.inputs import NoNulParams
 from graphsvc.auth.policy import Access
 from graphsvc.errors import InvalidInput, NotFound
+from graphsvc.events.sla import sla_view
 from graphsvc.qualification.board import board_page
+from graphsvc.qualification.registry import active_ruleset
+from graphsvc.rules import sla_status
 from graphsvc.store import records
 
 router = APIRouter(prefix="/v1", tags=["accounts"], dependencies=[NoNulParams])
@@ -39,9 +42,11 @@ def _skip(cursor: str | None) -> int:
 @router.get("/accounts", summary="The ABM board: accounts with stage, scores, missing roles and time in stage",
             description="Filtered by stage, segment and minimum MQA score; sorted by a score (highest first), time in "
             "stage (longest first) or name; paged with `cursor` (pass back `next_cursor`). Scores and missing roles "
-            "are those of the latest requalification.")
+            "are those of the latest requalification. `sla` (SQL and MQA accounts): the stage's SLA, its due and reminder "
+            "times (business hours per the ruleset) and its state: on_time, due_soon or breached.")
 def board(
     store: Store,
+    state: State,
     now: Now,
     stage: str | None = None,
     segment: str | None = None,
@@ -51,8 +56,10 @@ def board(
     cursor: str | None = None,
 ) -> dict[str, Any]:
     skip = _skip(cursor)
+    sla = active_ruleset(state).sla
     items, more = board_page(store, now, stage=stage, segment=segment, min_score=min_score, sort=sort,
-                             skip=skip, limit=limit)
+                             skip=skip, limit=limit,
+                             sla_of=lambda stage_, since: sla_view(sla_status(stage_, since, sla, now)))
     return {"items": items, "next_cursor": _cursor(skip + limit) if more else None}
 
 

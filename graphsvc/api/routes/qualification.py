@@ -11,9 +11,10 @@ from pydantic import BaseModel, Field
 from graphsvc.api.deps import Now, Qualifier
 from graphsvc.api.routes.inputs import NoNulParams
 from graphsvc.auth.policy import Access
+from graphsvc.events.sla import sla_view
 from graphsvc.ingest.models import Actor, IsoTime, Reason
 from graphsvc.qualification.buying_center_view import buying_center_view
-from graphsvc.rules import Action
+from graphsvc.rules import Action, sla_status
 from graphsvc.store.records import iso, iso_times
 
 router = APIRouter(prefix="/v1/accounts", tags=["qualification"], dependencies=[NoNulParams])
@@ -39,12 +40,16 @@ def _as_of(as_of: datetime | None, now: float) -> float:
 
 @router.get("/{account_id}/readiness", responses=_404, summary="Is the account ready for sales, and if not, why?",
             description="Stage, scores, every MQA and SQL check (name, passed, value, threshold, detail), the top "
-            "contributing contacts and activities, the buying-center summary and the next action with why. "
+            "contributing contacts and activities, the buying-center summary, the next action with why, and `sla` "
+            "(SQL and MQA): the stage's SLA, due and reminder times and state (on_time, due_soon, breached). "
             "Read-only: nothing is written.")
 def readiness(account_id: str, q: Qualifier, now: Now, as_of: AsOf = None) -> Response:
-    result, stored, _ = q.evaluate_at(account_id, _as_of(as_of, now), now)
+    at = _as_of(as_of, now)
+    result, stored, snap = q.evaluate_at(account_id, at, now)
     body = iso_times(result.to_dict())
     body["stored_stage"] = stored["stage"]
+    entered = at if result.changed or snap.stage_since is None else snap.stage_since  # as next_action counts it
+    body["sla"] = sla_view(sla_status(result.stage, entered, q.ruleset.sla, at))
     body["buying_center"] = {k: body["buying_center"][k] for k in ("required", "missing", "unengaged", "covered")}
     return _json(body)
 

@@ -16,6 +16,10 @@ LABELS = (
     "ApiKey",
     "Ruleset",
     "EngagementIndex",  # one node: the half-life the contacts' engagement aggregates are kept for
+    "Event",  # the outbox: written in the same statement as the change it describes
+    "EventSeq",  # one node: the counter Event.seq comes from
+    "Webhook",  # a receiver of events (its secret is not in the graph)
+    "Delivery",  # one event to one webhook: the delivery log and retry state
 )
 
 RELATIONSHIP_TYPES = (
@@ -37,6 +41,7 @@ PROPERTY_KEYS = (
     "owner", "stage", "stage_since", "fit", "engagement", "mqa_score", "qualified_at",
     "updated_at", "created_at", "missing_roles", "ruleset",
     "requalify_pending",  # token of the write whose requalification has not run yet
+    "sla_reminded", "sla_breached",  # the stage_since an SLA reminder / breach event was written for
     "lock_",  # set and removed at once: takes a Neo4j write lock before a read-then-write
     # Contact
     "email", "first_name", "last_name", "title", "seniority", "department", "status",
@@ -54,6 +59,11 @@ PROPERTY_KEYS = (
     "from", "to", "actor", "reason", "action",
     # Ruleset
     "version", "toml", "active", "activated_at",
+    # Event (the outbox) and EventSeq (its counter)
+    "seq", "payload", "account", "change", "removed",
+    # Webhook and Delivery
+    "url", "types", "format", "max_attempts", "cursor", "webhook", "attempts", "next_at", "last_status",
+    "last_error", "last_attempt_at", "delivered_at",
     # ApiKey
     "hash", "roles", "label",
 )

@@ -1,0 +1,82 @@
+"""SLA timers: reminder and breach events for accounts sales has not acted on in time.
+
+The due time is not stored: it follows from the account's stage, when it entered it (`stage_since`)
+and the active ruleset's `[sla]` (`graphsvc.rules.sla`, pure), so a new ruleset applies at once. A
+thread (`GRAPHSVC_SLA_INTERVAL_S`, the app's lifespan; the supervisor with `serve --workers`) looks
+at every account in sql or mqa and writes the reminder once past `reminder_at` and the breach once
+past `due_at`: the account's mark and the event in one statement, only if the account is still in
+that stage entry (sales acting in between wins) and not yet marked for it, so no event is written
+twice, by any number of processes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from graphsvc.errors import GraphsvcError
+from graphsvc.rules import Ruleset, SlaStatus, sla_status
+from graphsvc.state import AppState
+from graphsvc.store.records import iso
+
+log = logging.getLogger("graphsvc.sla")
+PAGE = 500
+
+
+def sla_view(status: SlaStatus | None) -> dict[str, Any] | None:
+    """The API's shape of an SLA status (board, readiness, events)."""
+    if status is None:
+        return None
+    return {"stage": status.stage, "hours": status.hours, "entered_at": iso(status.entered_at),
+            "due_at": iso(status.due_at), "reminder_at": iso(status.reminder_at), "state": status.state}
+
+
+class SlaTimer:
+    def __init__(self, state: AppState, ruleset_for: Callable[[], Ruleset], interval_s: float) -> None:
+        self.state, self.ruleset_for, self.interval_s = state, ruleset_for, interval_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="sla-timer", daemon=True)
+
+    def start(self) -> SlaTimer:
+        if self.interval_s > 0:
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=30)
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.interval_s):
+            try:
+                self.run_once()
+            except GraphsvcError as exc:  # engine down or restarting: next time
+                log.warning("SLA check skipped: %s", exc.message)
+            except Exception:  # noqa: BLE001 - never let the thread die silently
+                log.exception("SLA check failed")
+
+    def run_once(self) -> dict[str, int]:
+        now, ruleset = self.state.clock(), self.ruleset_for()
+        actor = f"rules@{ruleset.version}"
+        out, after = {"reminders": 0, "breaches": 0}, ""
+        while rows := self.state.store.read("events/sla_candidates", after=after, limit=PAGE):
+            after = rows[-1]["id"]
+            for r in rows:
+                status = sla_status(r["stage"], r["stage_since"], ruleset.sla, now)
+                if status is None or status.state == "on_time":
+                    continue
+                kind = "breach" if status.state == "breached" else "reminder"
+                if r["sla_breached" if kind == "breach" else "sla_reminded"] == r["stage_since"]:
+                    continue  # written already
+                written = self.state.store.write("events/sla_event", id=r["id"], stage=r["stage"],
+                                                 since=r["stage_since"], kind=kind, now=now, actor=actor,
+                                                 event=json.dumps(sla_view(status)))
+                if written:
+                    out["breaches" if kind == "breach" else "reminders"] += 1
+        if any(out.values()):
+            log.info("SLA: %d reminder(s), %d breach(es)", out["reminders"], out["breaches"])
+        return out

@@ -1,0 +1,86 @@
+"""Issue 12, feed: `GET /v1/events` (cursor, types, account, limit; errors; roles) and
+`graphsvc events tail`, on both engines."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+from test_events_outbox import all_events, feed, make_sql
+
+from graphsvc.cli import main
+
+
+def test_the_feed_pages_by_cursor_and_resumes(client):
+    make_sql(client)
+    client.put("/v1/contacts/e2/roles", json={"confirm": [{"role": "champion"}], "actor": "sam"})
+    client.post("/v1/accounts/acme/transitions", json={"action": "accept", "actor": "sam"})
+    everything = all_events(client)
+    assert [e["type"] for e in everything] == ["stage_changed", "stage_changed", "roles_changed", "stage_changed"]
+    seen, after = [], 0
+    while True:  # two at a time, each page resumed from the cursor of the previous one
+        page = feed(client, after=after, limit=2)
+        assert page["last_id"] == 4
+        if not page["events"]:
+            assert page["next_cursor"] == after  # nothing new: the same cursor again
+            break
+        seen += page["events"]
+        after = page["next_cursor"]
+    assert seen == everything
+    assert [e["id"] for e in feed(client, after=3)["events"]] == [4]
+    assert [e["id"] for e in feed(client, types="roles_changed")["events"]] == [3]
+    assert [e["id"] for e in feed(client, types="roles_changed,stage_changed", after=2)["events"]] == [3, 4]
+    assert [e["id"] for e in feed(client, account_id="acme", after=3)["events"]] == [4]
+    assert feed(client, account_id="other")["events"] == []
+
+
+def test_bad_feed_parameters_are_422_naming_the_field(client):
+    r = client.get("/v1/events", params={"types": "stage_changed,bogus"})
+    assert r.status_code == 422
+    assert r.json()["error"] == "invalid_input" and "bogus" in r.json()["details"][0]["message"]
+    assert r.json()["details"][0]["field"] == "types"
+    for params in ({"after": -1}, {"after": "x"}, {"limit": 0}, {"limit": 5000}):
+        r = client.get("/v1/events", params=params)
+        assert r.status_code == 422, params
+        assert r.json()["error"] == "invalid_input"
+
+
+def test_events_tail_prints_the_feed_and_resumes(client, cli_store):
+    make_sql(client)
+    runner = CliRunner()
+    out = runner.invoke(main, ["events", "tail", "--after", "0"])
+    assert out.exit_code == 0, out.output
+    lines = out.output.splitlines()
+    assert len(lines) == 2 and lines[0].startswith("#1 ") and "target -> mqa" in lines[0]
+    assert "mqa -> sql" in lines[1] and "acme" in lines[1]
+    out = runner.invoke(main, ["events", "tail", "--after", "1", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    rows = [json.loads(x) for x in out.output.splitlines()]
+    assert rows == all_events(client)[1:]
+    out = runner.invoke(main, ["events", "tail", "--last", "1", "--format", "json"])
+    assert [json.loads(x)["id"] for x in out.output.splitlines()] == [2]
+    out = runner.invoke(main, ["events", "tail", "--type", "roles_changed"])
+    assert out.exit_code == 0 and out.output == ""
+    out = runner.invoke(main, ["events", "tail", "--type", "bogus"])
+    assert out.exit_code == 2 and "bogus" in out.output
+
+
+def test_follow_polls_until_events_come_and_survives_an_outage():
+    """`tail --follow`'s loop (pure: a scripted feed, no clock): it waits on empty pages, retries
+    while the service is unavailable, resumes from its cursor and stops after --count."""
+    from graphsvc.errors import StoreUnavailable
+    from graphsvc.events.cli import follow
+
+    script = [[], StoreUnavailable("restarting"), [{"id": 1}, {"id": 2}], [], [{"id": 3}]]
+    asked, slept = [], []
+
+    def page(after, types, limit):
+        asked.append(after)
+        step = script.pop(0)
+        if isinstance(step, Exception):
+            raise step
+        return {"events": step, "next_cursor": step[-1]["id"] if step else after, "last_id": 3}
+
+    got = list(follow(page, 0, [], forever=True, interval_s=0.5, count=3, sleep=slept.append))
+    assert [e["id"] for e in got] == [1, 2, 3]
+    assert asked == [0, 0, 0, 2, 2] and slept == [0.5, 0.5, 0.5]
