@@ -57,6 +57,11 @@ class IngestRepository:
         assert row is not None  # an aggregation: always one row
         return set(row["accounts"]), set(row["contacts"])
 
+    def stored_parents(self, account_ids: Sequence[str]) -> dict[str, str | None]:
+        """account -> its stored parent, for `account_ids` and every account above them."""
+        rows = self.store.read("read/account_ancestors", ids=sorted(set(account_ids)))
+        return {r["id"]: r["parent_id"] for r in rows}
+
     def contact_accounts(self, contact_ids: Sequence[str]) -> dict[str, str | None]:
         """Existing contacts among `contact_ids` -> their current account (or None)."""
         rows = self.store.read("read/contact_accounts", ids=sorted(set(contact_ids)))

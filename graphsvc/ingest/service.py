@@ -96,7 +96,11 @@ class IngestService:
         batch_ids = {r.id for r in rows}
         parents = {r.parent_id for r in rows if r.parent_id}
         known, _ = self.repo.existing_ids(accounts=sorted(parents - batch_ids))
-        parent_of = {r.id: r.parent_id for r in rows}
+        # The parent chains as they will be after this batch: the stored links above every parent
+        # the batch names, overridden by the batch's own links (a row without a parent_id key keeps
+        # its stored link), so a loop closed through stored accounts is refused too (issue 15).
+        parent_of = self.repo.stored_parents(sorted(parents)) if parents else {}
+        parent_of.update({r.id: r.parent_id for r in rows if "parent_id" in r.model_fields_set})
         for i, r in enumerate(rows):
             if r.parent_id is None:
                 continue
@@ -104,8 +108,8 @@ class IngestService:
                 errors.add(i, "parent_id", "an account cannot be its own parent", r.id)
             elif r.parent_id not in batch_ids and r.parent_id not in known:
                 errors.add(i, "parent_id", f"unknown account {r.parent_id!r}", r.id)
-            elif _cycles(r.id, parent_of):
-                errors.add(i, "parent_id", "the parent chain loops back to this account", r.id)
+            elif loop := _loop(r.id, parent_of):
+                errors.add(i, "parent_id", f"the parent chain loops back to this account: {' -> '.join(loop)}", r.id)
         errors.raise_if_any()
         upserts, links = [], []
         for r in rows:
@@ -280,11 +284,16 @@ class IngestService:
         return account_id
 
 
-def _cycles(start: str, parent_of: dict[str, str | None]) -> bool:
-    seen, node = set(), parent_of.get(start)
-    while node is not None and node in parent_of:
-        if node == start or node in seen:
-            return node == start
+def _loop(start: str, parent_of: dict[str, str | None]) -> list[str] | None:
+    """The chain start -> parent -> ... -> start when following parents comes back to `start`;
+    None when it ends (or enters a loop that does not pass through `start`)."""
+    chain, seen, node = [start], {start}, parent_of.get(start)
+    while node is not None:
+        chain.append(node)
+        if node == start:
+            return chain
+        if node in seen:
+            return None
         seen.add(node)
         node = parent_of.get(node)
-    return False
+    return None
