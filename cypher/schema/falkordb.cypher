@@ -11,3 +11,7 @@ CREATE INDEX FOR (x:Activity) ON (x.id);
 CREATE INDEX FOR (x:Asset) ON (x.id);
 CREATE INDEX FOR (x:Campaign) ON (x.id);
 CREATE INDEX FOR (s:StageChange) ON (s.id);
+// Issue 15: merged ids and emails (aliases), merge records by survivor, erased emails by hash.
+CREATE INDEX FOR (x:Alias) ON (x.key);
+CREATE INDEX FOR (x:Merge) ON (x.survivor);
+CREATE INDEX FOR (x:Erasure) ON (x.email_hash);

@@ -242,6 +242,9 @@ class ContactUpsertResult(UpsertResult):
     unmatched: list[str] = Field(default_factory=list, description="Contacts with no account_id whose email domain matched no account.")
     accounts_touched: list[str] = Field(default_factory=list, description="Accounts requalified: those of contacts given roles or updated (and their former accounts).")
     stage_changes: list[StageChangeOut] = Field(default_factory=list, description="Accounts whose stage changed when requalified.")
+    previously_erased: list[str] = Field(default_factory=list, description="Rows (ids) whose email belonged to a "
+                                         "person erased on request (GDPR Art. 17): stored as new data; check the "
+                                         "person agreed again.")
 
 
 class LeadMatch(BaseModel):
@@ -257,6 +260,8 @@ class LeadResult(BaseModel):
     matched: int
     unmatched: int
     leads: list[LeadMatch]
+    previously_erased: list[str] = Field(default_factory=list, description="Leads (ids) whose email belonged to a "
+                                         "person erased on request (GDPR Art. 17).")
 
 
 class ActivityResult(BaseModel):

@@ -89,8 +89,18 @@ class IngestService:
         self.repo = IngestRepository(store)
         self.rules = rules
 
+    def _follow_aliases(self, rows: Sequence[Any], kind: str, fields: tuple[str, ...]) -> list[Any]:
+        """Rows whose `fields` name a merged record, rewritten to name its survivor (issue 15: ingest
+        with an old id lands on the survivor). One lookup per batch."""
+        aliases = self.repo.aliases(kind, [getattr(r, f) for r in rows for f in fields])
+        if not aliases:
+            return list(rows)
+        return [r.model_copy(update={f: aliases[getattr(r, f)] for f in fields if getattr(r, f) in aliases})
+                for r in rows]
+
     # -- accounts ---------------------------------------------------------------------------------
     def accounts(self, rows: Sequence[m.AccountIn], now: float) -> m.UpsertResult:
+        rows = self._follow_aliases(rows, "account", ("id", "parent_id"))
         errors = RowErrors("account")
         _duplicates(errors, [r.id for r in rows])
         batch_ids = {r.id for r in rows}
@@ -123,6 +133,8 @@ class IngestService:
 
     # -- contacts ---------------------------------------------------------------------------------
     def contacts(self, rows: Sequence[m.ContactIn], now: float) -> m.ContactUpsertResult:
+        rows = self._follow_aliases(rows, "contact", ("id", "reports_to"))
+        rows = self._follow_aliases(rows, "account", ("account_id",))
         errors = RowErrors("contact")
         _duplicates(errors, [r.id for r in rows])
         emails = [r.email.lower() for r in rows]
@@ -163,6 +175,8 @@ class IngestService:
         for r, email in zip(rows, emails):
             props = r.model_dump(exclude_unset=True, exclude={"id", "account_id", "reports_to", "roles"})
             props["email"] = email
+            if (owners.get(email) or {}).get("alias"):
+                del props["email"]  # a merged contact's email (issue 15): the survivor keeps its own
             upserts.append({"id": r.id, "props": props, "account_id": account_of[r.id]})
             if "reports_to" in r.model_fields_set:
                 managers.append({"id": r.id, "reports_to": r.reports_to})
@@ -186,7 +200,9 @@ class IngestService:
         touched = {account_of[r.id] for r in rows if r.id in before}
         touched |= set(before.values())
         touched = sorted(a for a in touched if a)
-        return m.ContactUpsertResult(**result, unmatched=unmatched, accounts_touched=touched)
+        erased = self.repo.erased_emails(emails)
+        return m.ContactUpsertResult(**result, unmatched=unmatched, accounts_touched=touched,
+                                     previously_erased=[r.id for r, e in zip(rows, emails) if e in erased])
 
     # -- leads ------------------------------------------------------------------------------------
     def leads(self, rows: Sequence[m.LeadIn], now: float) -> m.LeadResult:
@@ -228,10 +244,13 @@ class IngestService:
             leads.append({"id": r.id, "props": props, "contact_id": res.contact_id})
         self.repo.upsert_leads(leads, new_contacts, now)
         n = sum(1 for x in results if x.status == "matched")
-        return m.LeadResult(matched=n, unmatched=len(results) - n, leads=results)
+        erased = self.repo.erased_emails(emails)
+        return m.LeadResult(matched=n, unmatched=len(results) - n, leads=results,
+                            previously_erased=[r.id for r, e in zip(rows, emails) if e in erased])
 
     # -- activities -------------------------------------------------------------------------------
     def activities(self, rows: Sequence[m.ActivityIn], now: float) -> m.ActivityResult:
+        rows = self._follow_aliases(rows, "contact", ("contact_id",))
         errors = RowErrors("activity")
         _duplicates(errors, [r.id for r in rows])
         _, known = self.repo.existing_ids(contacts=[r.contact_id for r in rows if r.contact_id])

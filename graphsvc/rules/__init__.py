@@ -13,6 +13,7 @@ Public API (import these from `graphsvc.rules`, not from its modules):
 from .domains import (
     domain_disqualifier,
     email_domain,
+    email_hash,
     is_competitor_domain,
     is_disqualified_domain,
     is_free_or_student_domain,
@@ -61,7 +62,7 @@ __all__ = [
     "SECONDS_PER_DAY", "STAGES", "AccountSnapshot", "Action", "Activity", "ActivityStat", "AutomaticStage",
     "ContactSnapshot", "PeopleStage", "Qualification", "RoleAssignment", "RoleSource", "Ruleset", "RulesetError",
     "Stage", "TransitionError", "allowed_actions", "apply_action", "decay_weight", "default_ruleset",
-    "default_ruleset_text", "domain_disqualifier", "email_domain", "evaluate", "infer_roles", "is_competitor_domain",
+    "default_ruleset_text", "domain_disqualifier", "email_domain", "email_hash", "evaluate", "infer_roles", "is_competitor_domain",
     "is_disqualified_domain", "is_free_or_student_domain", "load_ruleset", "ruleset_errors", "ruleset_from_data",
     "summarize", "to_jsonable",
 ]

@@ -16,6 +16,10 @@ LABELS = (
     "ApiKey",
     "Ruleset",
     "EngagementIndex",  # one node: the half-life the contacts' engagement aggregates are kept for
+    "Alias",  # a merged record's id or email, pointing at its survivor (issue 15)
+    "Merge",  # a merge as it happened: who merged which ids into the survivor, when, why
+    "Erasure",  # a contact erased on request: a salted hash of its email, when, by whom
+    "ErasureKey",  # one node: the salt of the erased emails' hashes
 )
 
 RELATIONSHIP_TYPES = (
@@ -29,6 +33,8 @@ RELATIONSHIP_TYPES = (
     "PART_OF",
     "TRANSITIONED",
     "SUBSIDIARY_OF",
+    "ALIAS_OF",
+    "MERGED",
 )
 
 PROPERTY_KEYS = (
@@ -56,6 +62,8 @@ PROPERTY_KEYS = (
     "version", "toml", "active", "activated_at",
     # ApiKey
     "hash", "roles", "label",
+    # Alias / Merge / Erasure / ErasureKey (issue 15); StageChange.merged_from: moved by an account merge
+    "key", "merged", "merged_from", "survivor", "email_hash", "salt", "erased_at",
 )
 
 # Which (from)-[type]->(to) triples exist, for the linter's schema-path warnings.
@@ -70,4 +78,8 @@ GRAPH_SCHEMA = (
     ("Activity", "PART_OF", "Campaign"),
     ("Account", "TRANSITIONED", "StageChange"),
     ("Account", "SUBSIDIARY_OF", "Account"),
+    ("Alias", "ALIAS_OF", "Contact"),
+    ("Alias", "ALIAS_OF", "Account"),
+    ("Contact", "MERGED", "Merge"),
+    ("Account", "MERGED", "Merge"),
 )
