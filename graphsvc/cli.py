@@ -18,6 +18,7 @@ import click
 from graphsvc import __version__
 from graphsvc.config import Settings
 from graphsvc.errors import GraphsvcError
+from graphsvc.identity.commands import merge
 
 
 def _settings(data_dir: Path | None, *, store: bool = False) -> Settings:
@@ -352,6 +353,8 @@ def keys_revoke(key_id: str, data_dir: Path | None) -> None:
         _fail(f"no API key with id {key_id!r}")
     click.echo(f"revoked {key_id}")
 
+
+main.add_command(merge)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -23,9 +23,10 @@ LEGAL_FORMS = frozenset({
 
 
 def normalise_name(text: str | None) -> str:
-    """Lower case, accents and punctuation gone, spaces collapsed: 'José  O’Neil' -> 'jose o neil'."""
+    """Lower case, accents, apostrophes and punctuation gone, spaces collapsed: 'José  O’Neil' -> 'jose oneil'."""
     if not text:
         return ""
+    text = text.replace("'", "").replace("\u2019", "")
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     return " ".join(re.sub(r"[^a-z0-9]+", " ", folded.replace("&", " and ")).split())
 
