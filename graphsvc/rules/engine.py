@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import heapq
 
+from .bant import bant_checks
 from .buying_center import buying_center
 from .contacts import ContactEval, evaluate_contact
 from .domains import domain_disqualifier
@@ -76,7 +77,8 @@ def _mqa_gate(
     return Gate(all(c.passed for c in checks), checks)
 
 
-def _sql_gate(mqa: Gate, active: list[ContactEval], bc: BuyingCenter, ruleset: Ruleset, as_of: float) -> Gate:
+def _sql_gate(mqa: Gate, active: list[ContactEval], bc: BuyingCenter, ruleset: Ruleset, as_of: float,
+              snapshot: AccountSnapshot) -> Gate:
     s = ruleset.sql
     checks = [Check("mqa", mqa.passed, mqa.passed, True, "account is an MQA" if mqa.passed else f"not an MQA: {_failing(mqa)}")]
 
@@ -103,6 +105,7 @@ def _sql_gate(mqa: Gate, active: list[ContactEval], bc: BuyingCenter, ruleset: R
             n = len(bc.candidates.get(role, ()))
             detail = f"no contact counts as {role}" + (f"; {n} candidate(s)" if n else "; no candidates")
         checks.append(Check(f"role:{role}", bool(cov), [c.contact_id for c in cov], bar, detail))
+    checks.extend(bant_checks(snapshot, ruleset, as_of))  # none unless the ruleset requires BANT
     return Gate(all(c.passed for c in checks), tuple(checks))
 
 
@@ -124,7 +127,9 @@ def _top_activities(active: list[ContactEval], ruleset: Ruleset) -> tuple[TopAct
 def _stage_basis(stage: str, mqa: Gate, sql: Gate, engagement: float, ruleset: Ruleset, dq: str | None) -> str:
     """Why the computed stage is what it is, in a phrase."""
     if stage == "sql":
-        return f"{sql.check('intent').detail}; required roles covered ({', '.join(c.name[5:] for c in sql.checks if c.name.startswith('role:'))})"
+        bant = [c.name[5:] for c in sql.checks if c.name.startswith("bant:")]
+        return (f"{sql.check('intent').detail}; required roles covered ({', '.join(c.name[5:] for c in sql.checks if c.name.startswith('role:'))})"
+                + (f"; BANT confirmed ({', '.join(bant)})" if bant else ""))
     if stage == "mqa":
         return f"MQA score {mqa.check('mqa_score').value:g}, {mqa.check('engaged_contacts').value} engaged contacts, fit {mqa.check('account_fit').value:g}"
     if stage == "engaged":
@@ -201,7 +206,7 @@ def evaluate(snapshot: AccountSnapshot, ruleset: Ruleset, as_of: float) -> Quali
 
     mqa = _mqa_gate(snapshot, active, fit, fit_detail, dq, mqa_score, ruleset)
     bc = buying_center(snapshot, evals, ruleset)
-    sql = _sql_gate(mqa, active, bc, ruleset, as_of)
+    sql = _sql_gate(mqa, active, bc, ruleset, as_of, snapshot)
 
     if dq:
         computed = "target"

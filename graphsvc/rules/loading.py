@@ -73,6 +73,9 @@ def semantic_errors(rs: Ruleset) -> list[dict[str, str]]:
             and extra.max_employees <= extra.min_employees
         ):
             err(f"sql.extra_roles[{i}].max_employees", "must be greater than min_employees")
+    for i, bant in enumerate(rs.sql.bant_rules):
+        if bant.min_employees is not None and bant.max_employees is not None and bant.max_employees <= bant.min_employees:
+            err(f"sql.bant_rules[{i}].max_employees", "must be greater than min_employees")
     for source in rs.sql.role_sources:
         if source not in ROLE_SOURCES:
             err(f"sql.role_sources.{source}", f"unknown role source (expected one of {', '.join(ROLE_SOURCES)})")

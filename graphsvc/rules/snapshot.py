@@ -66,6 +66,18 @@ class ContactSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
+class BantEntry:
+    """One BANT field as sales last recorded it for a buying group (issue 15)."""
+
+    group: str  # the buying group's name ("default" for the account's default group)
+    field: str  # budget | authority | need | timeline
+    met: bool
+    by: str = ""
+    at: float = 0.0  # epoch seconds it was recorded
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class AccountSnapshot:
     id: str
     name: str | None = None
@@ -80,6 +92,7 @@ class AccountSnapshot:
     stage_actor: str | None = None  # "rules@<version>" or a user
     qualified_at: float | None = None  # last evaluation at which the current stage's bar passed
     contacts: tuple[ContactSnapshot, ...] = field(default_factory=tuple)
+    bant: tuple[BantEntry, ...] = ()  # only read when the ruleset requires BANT
 
 
 def decay_weight(at: float, as_of: float, half_life_days: float) -> float:
