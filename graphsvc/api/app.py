@@ -12,6 +12,7 @@ from graphsvc.api import errors, responses
 from graphsvc.api.deadline import Deadline
 from graphsvc.api.routes import (
     accounts,
+    bant,
     contacts,
     cypher,
     health,
@@ -35,7 +36,7 @@ log = logging.getLogger("graphsvc")
 
 # Every router of the API, in the order their routes appear in /docs.
 # Who may call each router is declared next to it, as its module's ACCESS (graphsvc/auth/policy.py).
-ROUTERS = (health, ingest, accounts, qualification, contacts, identity, rules, queries, cypher, reports, keys)
+ROUTERS = (health, ingest, accounts, qualification, bant, contacts, identity, rules, queries, cypher, reports, keys)
 
 DESCRIPTION = """
 Account-based qualification over a graph of accounts, contacts, buying roles and engagement.

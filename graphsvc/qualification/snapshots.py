@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphsvc.rules import INITIAL_STAGE, AccountSnapshot, ActivityStat, ContactSnapshot, RoleAssignment
+from graphsvc.rules import INITIAL_STAGE, AccountSnapshot, ActivityStat, BantEntry, ContactSnapshot, RoleAssignment
 
 __all__ = ["account_snapshot"]
 
@@ -38,4 +38,6 @@ def account_snapshot(row: dict[str, Any]) -> AccountSnapshot:
         employees=a.get("employees"), annual_revenue=a.get("annual_revenue"), country=a.get("country"),
         segment=a.get("segment"), stage=a.get("stage") or INITIAL_STAGE, stage_since=a.get("stage_since"),
         qualified_at=a.get("qualified_at"), contacts=tuple(contacts),
+        bant=tuple(BantEntry(group=b["group"], field=b["field"], met=b["met"], by=b["by"] or "", at=float(b["at"]),
+                             note=b["note"] or "") for b in row.get("bant") or ()),
     )

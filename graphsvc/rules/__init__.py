@@ -35,6 +35,7 @@ from .snapshot import (
     AccountSnapshot,
     Activity,
     ActivityStat,
+    BantEntry,
     ContactSnapshot,
     RoleAssignment,
     decay_weight,
@@ -59,7 +60,7 @@ from .vocabulary import (
 
 __all__ = [
     "ACTIONS", "AUTOMATIC_STAGES", "FINAL_STAGES", "INITIAL_STAGE", "MANUAL_STAGES", "PEOPLE_STAGES", "ROLE_SOURCES",
-    "SECONDS_PER_DAY", "STAGES", "AccountSnapshot", "Action", "Activity", "ActivityStat", "AutomaticStage",
+    "SECONDS_PER_DAY", "STAGES", "AccountSnapshot", "Action", "Activity", "ActivityStat", "AutomaticStage", "BantEntry",
     "ContactSnapshot", "PeopleStage", "Qualification", "RoleAssignment", "RoleSource", "Ruleset", "RulesetError",
     "Stage", "TransitionError", "allowed_actions", "apply_action", "decay_weight", "default_ruleset",
     "default_ruleset_text", "domain_disqualifier", "email_domain", "email_hash", "evaluate", "infer_roles", "is_competitor_domain",

@@ -64,6 +64,8 @@ PROPERTY_KEYS = (
     "hash", "roles", "label",
     # Alias / Merge / Erasure / ErasureKey (issue 15); StageChange.merged_from: moved by an account merge
     "key", "merged", "merged_from", "survivor", "email_hash", "salt", "erased_at",
+    # BuyingGroup: BANT as sales recorded it, parallel lists in B-A-N-T order (qualification/bant_set)
+    "bant_met", "bant_by", "bant_at", "bant_notes",
 )
 
 # Which (from)-[type]->(to) triples exist, for the linter's schema-path warnings.
