@@ -76,3 +76,18 @@ def test_the_real_crm_hierarchy_loads_and_a_loop_through_it_is_refused(client):
     r = _post(client, [{"id": "Acme Corporation", "name": "Acme Corporation", "parent_id": "Codehow"}])
     assert r.status_code == 422
     assert "Acme Corporation -> Codehow -> Acme Corporation" in r.json()["details"][0]["message"]
+
+
+def test_the_hierarchy_view_lists_parents_and_subsidiaries_with_their_stages(client):
+    _chain(client)
+    assert _post(client, [{"id": "leaf2", "name": "Leaf 2", "parent_id": "mid"}, {"id": "solo", "name": "Solo"}]).status_code == 200
+    body = client.get("/v1/accounts/mid/hierarchy").json()
+    assert body["account"]["id"] == "mid"
+    assert [(a["id"], a["level"]) for a in body["ancestors"]] == [("root", 1)]
+    assert [(s["id"], s["level"], s["parent_id"]) for s in body["subsidiaries"]] == [("leaf", 1, "mid"), ("leaf2", 1, "mid")]
+    assert body["stages"] == {"target": 3}
+    root = client.get("/v1/accounts/root/hierarchy").json()
+    assert root["ancestors"] == [] and [(s["id"], s["level"]) for s in root["subsidiaries"]] == [
+        ("mid", 1), ("leaf", 2), ("leaf2", 2)]
+    assert client.get("/v1/accounts/solo/hierarchy").json()["subsidiaries"] == []
+    assert client.get("/v1/accounts/nope/hierarchy").status_code == 404

@@ -1,4 +1,5 @@
-"""Sales records BANT (budget, authority, need, timeline) per buying group (issue 15)."""
+"""Sales records BANT (budget, authority, need, timeline) per buying group, and sees an account's
+hierarchy with its subsidiaries' stages (issue 15)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from graphsvc.api.deps import Now, State
+from graphsvc.api.deps import Now, State, Store
 from graphsvc.api.routes.inputs import NoNulParams
 from graphsvc.auth.policy import Access
 from graphsvc.errors import InvalidInput
 from graphsvc.ingest.models import text
 from graphsvc.qualification.bant import BANT_FIELDS, record_bant
+from graphsvc.qualification.hierarchy import hierarchy
 from graphsvc.qualification.registry import requalify_touched
 from graphsvc.store import records
 
@@ -51,3 +53,11 @@ def put_bant(account_id: str, group: str, body: BantIn, state: State, now: Now) 
     recorded = record_bant(state.store, account_id, group, given, body.actor, now)
     changes = requalify_touched(state, [account_id], now)
     return {"account_id": account_id, "group": group, "bant": records.iso_times(recorded), "stage_changes": changes}
+
+
+@router.get("/accounts/{account_id}/hierarchy", summary="An account with its parents and subsidiaries, and their stages",
+            description="`ancestors` nearest first (level 1 = the parent); `subsidiaries` every account below it "
+            "(level 1 = direct, with `parent_id`); `stages` counts the stages of the account and everything below it.",
+            responses={404: {"description": "Unknown account"}})
+def get_hierarchy(account_id: str, store: Store) -> dict[str, Any]:
+    return hierarchy(store, account_id)
