@@ -114,7 +114,7 @@ def buying_center(account: AccountSnapshot, evals: list[ContactEval], ruleset: R
             known.add(role)
             if e.engaged_in_window:
                 covered.setdefault(role, []).append(
-                    Coverage(e.contact.id, er.source, er.confidence, e.last_engaged_at)
+                    Coverage(e.contact.id, er.source, er.confidence, e.last_engaged_at, e.contact.account_id)
                 )
     ordered_roles = [r for r in ruleset.roles.vocabulary if r in covered] + sorted(
         r for r in covered if r not in ruleset.roles.vocabulary

@@ -197,6 +197,16 @@ class Sql(_Model):
     role_sources: dict[str, Confidence] = {"sales": 0.0, "import": 0.0, "inferred": 0.7}
 
 
+class Hierarchy(_Model):
+    """Coverage over SUBSIDIARY_OF (issue 15): the roles a parent account's people may cover for its
+    subsidiaries (a group CFO as economic buyer, yes; a plant engineer, no). Only roles recorded on
+    them (sales or import, not inferred from titles) count, through at most `max_levels` parents.
+    None by default. Their engagement never adds to the subsidiary's: no double counting."""
+
+    parent_roles: list[str] = []
+    max_levels: Annotated[int, Field(ge=1, le=5)] = 5
+
+
 class Sla(_Model):
     sql_hours: Annotated[float, Field(gt=0, le=MAX_DAYS * 24)] = 24.0
     mqa_hours: Annotated[float, Field(gt=0, le=MAX_DAYS * 24)] = 72.0
@@ -221,6 +231,7 @@ class Ruleset(_Model):
     mqa: Mqa
     sql: Sql = Sql()
     sla: Sla = Sla()
+    hierarchy: Hierarchy = Hierarchy()
     transitions: Transitions
 
     _version: str | None = PrivateAttr(default=None)
@@ -237,6 +248,8 @@ class Ruleset(_Model):
             # existed: upgrading changes no ruleset's version.
             if not data["sql"]["bant"] and not data["sql"]["bant_rules"]:
                 del data["sql"]["bant"], data["sql"]["bant_rules"]
+            if data["hierarchy"] == Hierarchy().model_dump(mode="json"):
+                del data["hierarchy"]
             canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
             private["_version"] = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
         version: str = private["_version"]

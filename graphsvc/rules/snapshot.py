@@ -63,6 +63,7 @@ class ContactSnapshot:
     reports_to: str | None = None
     roles: tuple[RoleAssignment, ...] = ()
     stats: tuple[ActivityStat, ...] = ()
+    account_id: str | None = None  # set on a parent account's contact (AccountSnapshot.inherited)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +94,9 @@ class AccountSnapshot:
     qualified_at: float | None = None  # last evaluation at which the current stage's bar passed
     contacts: tuple[ContactSnapshot, ...] = field(default_factory=tuple)
     bant: tuple[BantEntry, ...] = ()  # only read when the ruleset requires BANT
+    # Contacts of the parent accounts holding a role of `hierarchy.parent_roles` (only read when the
+    # ruleset has some): they may cover those roles here, never add engagement.
+    inherited: tuple[ContactSnapshot, ...] = ()
 
 
 def decay_weight(at: float, as_of: float, half_life_days: float) -> float:
