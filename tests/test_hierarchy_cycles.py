@@ -91,3 +91,40 @@ def test_the_hierarchy_view_lists_parents_and_subsidiaries_with_their_stages(cli
         ("mid", 1), ("leaf", 2), ("leaf2", 2)]
     assert client.get("/v1/accounts/solo/hierarchy").json()["subsidiaries"] == []
     assert client.get("/v1/accounts/nope/hierarchy").status_code == 404
+
+
+def test_a_parents_decision_maker_covers_a_subsidiary_when_the_ruleset_says_so(client):
+    """United Oil & Gas UK with engineers of its own and the group CEO on record at the parent."""
+    from conftest import NOW, iso
+
+    day = 86400.0
+    assert _post(client, [
+        {"id": "uog", "name": "United Oil & Gas Corp.", "domain": "uog.example", "employees": 145000},
+        {"id": "uog-uk", "name": "United Oil & Gas, UK", "domain": "uk.uog-uk.example", "parent_id": "uog",
+         "industry": "industrial automation", "employees": 400, "annual_revenue": 8e7, "country": "DE",
+         "segment": "mid_market"}]).status_code == 200
+    r = client.post("/v1/contacts", json={"contacts": [
+        {"id": "ceo", "email": "asong@uog.example", "account_id": "uog", "title": "CEO",
+         "roles": [{"role": "decision_maker", "source": "sales"}]},
+        {"id": "plant", "email": "plant@uog.example", "account_id": "uog", "title": "Plant Engineer",
+         "roles": [{"role": "technical_evaluator", "source": "sales"}]},
+        *[{"id": f"e{i}", "email": f"e{i}@uk.uog-uk.example", "account_id": "uog-uk", "title": "Process Engineer",
+           "seniority": "individual", "department": "engineering"} for i in range(3)]]})
+    assert r.status_code == 200, r.text
+    rows = [{"id": f"a{i}-{k}", "contact_id": f"e{i}", "type": t, "at": iso(NOW - d * day)}
+            for i in range(3) for k, (t, d) in enumerate([("webinar_attended", 12), ("content_download", 9),
+                                                           ("content_download", 6), ("capability_page_view", 3)])]
+    rows += [{"id": "q", "contact_id": "e0", "type": "quote_request", "at": iso(NOW - day)},
+             {"id": "ceo-1", "contact_id": "ceo", "type": "meeting_booked", "at": iso(NOW - 2 * day)}]
+    assert client.post("/v1/activities", json={"activities": rows}).status_code == 200
+    before = client.get("/v1/accounts/uog-uk/readiness").json()
+    assert before["stage"] == "mqa" and before["buying_center"]["missing"] == ["decision_maker"]
+    toml = client.get("/v1/rules").json()["toml"] + '\n[hierarchy]\nparent_roles = ["decision_maker", "economic_buyer"]\n'
+    assert client.put("/v1/rules", content=toml, headers={"Content-Type": "application/toml"}).status_code == 200
+    body = client.get("/v1/accounts/uog-uk/readiness").json()
+    assert body["stage"] == "sql" and body["buying_center"]["missing"] == []
+    assert body["scores"] == before["scores"]  # the CEO's meeting adds nothing to the subsidiary's engagement
+    assert "at parent uog" in next(c for c in body["sql"]["checks"] if c["name"] == "role:decision_maker")["detail"]
+    bc = client.get("/v1/accounts/uog-uk/buying-center").json()
+    dm = next(r for r in bc["roles"] if r["role"] == "decision_maker")
+    assert [(c["id"], c["account_id"]) for c in dm["contacts"]] == [("ceo", "uog")]
