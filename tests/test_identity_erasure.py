@@ -20,7 +20,7 @@ def _engagement(store):
 
 def test_erasure_removes_the_person_and_keeps_the_accounts_engagement(client, store):
     seed(client, store)
-    ok(client.post("/v1/contacts/merge", json={"survivor": "sf-rose", "merged": ["hs-rose"], "actor": "ops"}))
+    ok(client.post("/v1/merges/contacts", json={"survivor": "sf-rose", "merged": ["hs-rose"], "actor": "ops"}))
     ok(client.post("/v1/accounts/acc-edge/transitions", json={"action": "disqualify", "reason": "test", "actor": "rep"}))
     before = _engagement(store)
     history = ok(client.get("/v1/accounts/acc-edge/history"))

@@ -49,7 +49,7 @@ def test_contact_merge_moves_everything_and_keeps_resolving(client, store):
     groups = ok(client.get("/v1/duplicates/contacts"))["groups"]
     assert {"reason": "same_name_and_domain", "key": "rose gonzalez @edgecomm.com", "ids": ["hs-rose", "sf-rose"]} in groups
 
-    out = ok(client.post("/v1/contacts/merge", json={"survivor": "sf-rose", "merged": ["hs-rose"], "actor": "ops@x",
+    out = ok(client.post("/v1/merges/contacts", json={"survivor": "sf-rose", "merged": ["hs-rose"], "actor": "ops@x",
                                                        "reason": "HubSpot duplicate"}))
     assert out["merged"] == ["hs-rose"] and out["already_merged"] == [] and out["merge_id"]
     assert client.get("/v1/contacts/hs-rose").status_code == 404
@@ -86,26 +86,26 @@ def test_contact_merge_moves_everything_and_keeps_resolving(client, store):
     r = client.post("/v1/contacts", json={"contacts": [{"id": "new", "email": "rose.gonzalez@edgecomm.com"}]})
     assert r.status_code == 422 and "sf-rose" in r.json()["details"][0]["message"]
     # a retry changes nothing and says so
-    again = ok(client.post("/v1/contacts/merge", json={"survivor": "sf-rose", "merged": ["hs-rose"], "actor": "ops@x"}))
+    again = ok(client.post("/v1/merges/contacts", json={"survivor": "sf-rose", "merged": ["hs-rose"], "actor": "ops@x"}))
     assert again["merged"] == [] and again["already_merged"] == ["hs-rose"] and again["merge_id"] is None
     assert len(ok(client.get("/v1/contacts/sf-rose/merges"))) == 1
 
 
 def test_contact_merge_errors_change_nothing(client, store):
     seed(client, store)
-    r = client.post("/v1/contacts/merge", json={"survivor": "sf-rose", "merged": ["sf-rose", "nope", "hs-rep", "hs-rep"],
+    r = client.post("/v1/merges/contacts", json={"survivor": "sf-rose", "merged": ["sf-rose", "nope", "hs-rep", "hs-rep"],
                                                 "actor": "ops"})
     assert r.status_code == 422
     assert [d["field"] for d in r.json()["details"]] == ["merged[0]", "merged[3]"]
-    r = client.post("/v1/contacts/merge", json={"survivor": "sf-rose", "merged": ["nope", "hs-rep"], "actor": "ops"})
+    r = client.post("/v1/merges/contacts", json={"survivor": "sf-rose", "merged": ["nope", "hs-rep"], "actor": "ops"})
     assert r.status_code == 422 and [d["field"] for d in r.json()["details"]] == ["merged[0]"]
-    assert client.post("/v1/contacts/merge", json={"survivor": "ghost", "merged": ["hs-rep"], "actor": "ops"}).status_code == 404
-    assert client.post("/v1/contacts/merge", json={"survivor": "sf-rose", "merged": [], "actor": "ops"}).status_code == 422
+    assert client.post("/v1/merges/contacts", json={"survivor": "ghost", "merged": ["hs-rep"], "actor": "ops"}).status_code == 404
+    assert client.post("/v1/merges/contacts", json={"survivor": "sf-rose", "merged": [], "actor": "ops"}).status_code == 422
     assert ok(client.get("/v1/contacts/hs-rep"))["reports_to"] == "hs-rose"  # nothing moved
-    ok(client.post("/v1/contacts/merge", json={"survivor": "sf-rose", "merged": ["hs-rose"], "actor": "ops"}))
-    r = client.post("/v1/contacts/merge", json={"survivor": "sf-boss", "merged": ["hs-rose"], "actor": "ops"})
+    ok(client.post("/v1/merges/contacts", json={"survivor": "sf-rose", "merged": ["hs-rose"], "actor": "ops"}))
+    r = client.post("/v1/merges/contacts", json={"survivor": "sf-boss", "merged": ["hs-rose"], "actor": "ops"})
     assert r.status_code == 409 and "sf-rose" in r.json()["details"][0]["message"]
-    r = client.post("/v1/contacts/merge", json={"survivor": "hs-rose", "merged": ["hs-rep"], "actor": "ops"})
+    r = client.post("/v1/merges/contacts", json={"survivor": "hs-rose", "merged": ["hs-rep"], "actor": "ops"})
     assert r.status_code == 404 and "sf-rose" in r.json()["message"]
 
 
@@ -123,7 +123,7 @@ def test_account_merge_moves_contacts_groups_subsidiaries_and_history(client, st
     names = {g["key"]: g["ids"] for g in ok(client.get("/v1/duplicates/accounts"))["groups"]}
     assert names["edge communications"] == ["acc-edge", "acc-edge-2"]
 
-    out = ok(client.post("/v1/accounts/merge", json={"survivor": "acc-edge", "merged": ["acc-edge-2"], "actor": "ops"}))
+    out = ok(client.post("/v1/merges/accounts", json={"survivor": "acc-edge", "merged": ["acc-edge-2"], "actor": "ops"}))
     assert out["merged"] == ["acc-edge-2"] and out["parent_id"] == "acc-parent" and out["parent_dropped"] is None
     assert client.get("/v1/accounts/acc-edge-2").status_code == 404
     edge = ok(client.get("/v1/accounts/acc-edge"))
@@ -150,7 +150,7 @@ def test_account_merge_drops_a_parent_that_would_loop(client, store):
     ok(client.post("/v1/accounts", json={"accounts": [
         {"id": "top", "name": "Top"}, {"id": "mid", "name": "Mid", "parent_id": "top"},
         {"id": "dup", "name": "Top dup", "parent_id": "mid"}]}))
-    out = ok(client.post("/v1/accounts/merge", json={"survivor": "top", "merged": ["dup"], "actor": "ops"}))
+    out = ok(client.post("/v1/merges/accounts", json={"survivor": "top", "merged": ["dup"], "actor": "ops"}))
     assert out["parent_id"] is None and out["parent_dropped"] == "mid"
     assert ok(client.get("/v1/accounts/top"))["parent_id"] is None
     assert ok(client.get("/v1/accounts/mid"))["parent_id"] == "top"

@@ -64,7 +64,7 @@ def _merge(kind: Kind, body: MergeIn, state: State, now: float) -> MergeOut:
     return MergeOut(**out, stage_changes=changes)
 
 
-@router.post("/contacts/merge", response_model=MergeOut, responses=_MERGE_ERRORS,
+@router.post("/merges/contacts", response_model=MergeOut, responses=_MERGE_ERRORS,
              summary="Merge duplicate contacts into a survivor",
              description="The survivor takes every activity (its engagement aggregates are recomputed exactly), "
              "buying role (the better-sourced one when both hold it), report, manager (when it has none), lead and "
@@ -73,7 +73,7 @@ def merge_contacts(body: MergeIn, state: State, now: Now) -> MergeOut:
     return _merge("contact", body, state, now)
 
 
-@router.post("/accounts/merge", response_model=MergeOut, responses=_MERGE_ERRORS,
+@router.post("/merges/accounts", response_model=MergeOut, responses=_MERGE_ERRORS,
              summary="Merge duplicate accounts into a survivor",
              description="The survivor takes every contact (with their activities, roles and leads), buying group "
              "(by name), subsidiary and stage change (marked `merged_from`); it keeps its parent, or takes a merged "
@@ -125,7 +125,7 @@ class ErasureOut(BaseModel):
 
 @router.delete("/contacts/{contact_id}", response_model=ErasureOut,
                summary="Erase a person on request (GDPR Art. 17)",
-               description="Requires `erase=true`. Removes the contact's personal data (id, email, name, title, "
+               description="Requires `erase=true` (a DELETE without it is a 422). Removes the contact's personal data (id, email, name, title, "
                "seniority, department), its buying roles, reporting lines, aliases and merge records, and the "
                "personal fields of its leads. Its activities stay, on an anonymous contact at the same account, "
                "so the account's engagement and history stay exactly as they were. Its emails are kept only as "
@@ -135,7 +135,8 @@ class ErasureOut(BaseModel):
                           422: {"description": "`erase=true` missing: this endpoint only erases"}})
 def erase_contact(contact_id: str, state: State, now: Now,
                   actor: Annotated[str, Query(min_length=1, max_length=200, description="Who erases (recorded).")],
-                  erase: bool = False) -> ErasureOut:
+                  erase: Annotated[bool, Query(description="Must be true: this endpoint only erases, and cannot be undone.",
+                                               json_schema_extra={"enum": [True]})]) -> ErasureOut:
     if not erase:
         raise InvalidInput("DELETE only erases a person: pass erase=true (this cannot be undone)",
                            details=[{"row": None, "field": "query.erase", "message": "must be true"}])
