@@ -18,6 +18,7 @@ import click
 from graphsvc import __version__
 from graphsvc.config import Settings
 from graphsvc.errors import GraphsvcError
+from graphsvc.identity.commands import merge
 
 
 def _settings(data_dir: Path | None, *, store: bool = False) -> Settings:
@@ -365,6 +366,7 @@ def keys_revoke(key_id: str, data_dir: Path | None) -> None:
 from graphsvc.events.cli import events  # noqa: E402 - the events group lives in its package
 
 main.add_command(events)
+main.add_command(merge)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

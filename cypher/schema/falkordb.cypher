@@ -16,3 +16,7 @@ CREATE INDEX FOR (q:EventSeq) ON (q.id);
 CREATE INDEX FOR (w:Webhook) ON (w.id);
 CREATE INDEX FOR (d:Delivery) ON (d.id);
 CREATE INDEX FOR (d:Delivery) ON (d.webhook);
+// Issue 15: merged ids and emails (aliases), merge records by survivor, erased emails by hash.
+CREATE INDEX FOR (x:Alias) ON (x.key);
+CREATE INDEX FOR (x:Merge) ON (x.survivor);
+CREATE INDEX FOR (x:Erasure) ON (x.email_hash);

@@ -15,3 +15,7 @@ CREATE INDEX delivery_webhook IF NOT EXISTS FOR (d:Delivery) ON (d.webhook);
 CREATE INDEX account_domain IF NOT EXISTS FOR (a:Account) ON (a.domain);
 CREATE INDEX account_stage IF NOT EXISTS FOR (a:Account) ON (a.stage);
 CREATE INDEX contact_email IF NOT EXISTS FOR (c:Contact) ON (c.email);
+// Issue 15: merged ids and emails (aliases), merge records by survivor, erased emails by hash.
+CREATE CONSTRAINT alias_key IF NOT EXISTS FOR (x:Alias) REQUIRE x.key IS UNIQUE;
+CREATE INDEX merge_survivor IF NOT EXISTS FOR (x:Merge) ON (x.survivor);
+CREATE INDEX erasure_email_hash IF NOT EXISTS FOR (x:Erasure) ON (x.email_hash);

@@ -12,10 +12,12 @@ from graphsvc.api import errors, responses
 from graphsvc.api.deadline import Deadline
 from graphsvc.api.routes import (
     accounts,
+    bant,
     contacts,
     cypher,
     events,
     health,
+    identity,
     ingest,
     owners,
     qualification,
@@ -40,8 +42,8 @@ log = logging.getLogger("graphsvc")
 
 # Every router of the API, in the order their routes appear in /docs.
 # Who may call each router is declared next to it, as its module's ACCESS (graphsvc/auth/policy.py).
-ROUTERS = (health, ingest, accounts, owners, qualification, contacts, rules, queries, cypher, reports, events, webhooks,
-           keys)
+ROUTERS = (health, ingest, accounts, owners, qualification, bant, contacts, identity, rules, queries, cypher, reports,
+           events, webhooks, keys)
 
 DESCRIPTION = """
 Account-based qualification over a graph of accounts, contacts, buying roles and engagement.

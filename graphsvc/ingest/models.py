@@ -20,7 +20,7 @@ from graphsvc.rules import RoleSource
 __all__ = [
     "INT64_MAX", "INT64_MIN", "AccountBatch", "AccountIn", "ActivityBatch", "ActivityIn", "ActivityResult", "ContactBatch", "ContactIn",
     "ContactUpsertResult", "IsoTime", "LeadBatch", "LeadIn", "LeadMatch", "LeadResult", "RoleIn", "RolesIn",
-    "StageChangeOut", "Text", "UpsertResult", "Actor", "AccountName", "Reason", "CypherText", "NonNegative",
+    "StageChangeOut", "Text", "UpsertResult", "Actor", "AccountName", "Reason", "RecordId", "CypherText", "NonNegative",
     "Fraction",
 ]
 
@@ -109,6 +109,7 @@ IsoTime = Annotated[AwareDatetime, Field(json_schema_extra={"pattern": _FROM_190
 Actor = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(storable_text)]  # who acts: a user, a job
 AccountName = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(storable_text)]
 Reason = Annotated[str, Field(max_length=1000), AfterValidator(storable_text)]
+RecordId = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(storable_text)]  # an id given back
 CypherText = Annotated[str, Field(min_length=1, max_length=100_000), AfterValidator(storable_text)]
 # A finite JSON number (no bool, no string) within bounds. The bounds sit inside the type, before the
 # validator, so the OpenAPI schema states them as minimum / maximum.
@@ -243,6 +244,9 @@ class ContactUpsertResult(UpsertResult):
     unmatched: list[str] = Field(default_factory=list, description="Contacts with no account_id whose email domain matched no account.")
     accounts_touched: list[str] = Field(default_factory=list, description="Accounts requalified: those of contacts given roles or updated (and their former accounts).")
     stage_changes: list[StageChangeOut] = Field(default_factory=list, description="Accounts whose stage changed when requalified.")
+    previously_erased: list[str] = Field(default_factory=list, description="Rows (ids) whose email belonged to a "
+                                         "person erased on request (GDPR Art. 17): stored as new data; check the "
+                                         "person agreed again.")
 
 
 class LeadMatch(BaseModel):
@@ -258,6 +262,8 @@ class LeadResult(BaseModel):
     matched: int
     unmatched: int
     leads: list[LeadMatch]
+    previously_erased: list[str] = Field(default_factory=list, description="Leads (ids) whose email belonged to a "
+                                         "person erased on request (GDPR Art. 17).")
 
 
 class ActivityResult(BaseModel):

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
+from graphsvc.rules import email_hash
 from graphsvc.store.graph_store import GraphStore
 
 __all__ = ["IngestRepository"]
@@ -70,6 +71,11 @@ class IngestRepository:
         assert row is not None  # an aggregation: always one row
         return set(row["accounts"]), set(row["contacts"])
 
+    def stored_parents(self, account_ids: Sequence[str]) -> dict[str, str | None]:
+        """account -> its stored parent, for `account_ids` and every account above them."""
+        rows = self.store.read("read/account_ancestors", ids=sorted(set(account_ids)))
+        return {r["id"]: r["parent_id"] for r in rows}
+
     def contact_accounts(self, contact_ids: Sequence[str]) -> dict[str, str | None]:
         """Existing contacts among `contact_ids` -> their current account (or None)."""
         rows = self.store.read("read/contact_accounts", ids=sorted(set(contact_ids)))
@@ -83,10 +89,35 @@ class IngestRepository:
         return out
 
     def contacts_by_emails(self, emails: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """email -> {id, email, account_id}; an email of a merged contact finds its survivor (with
+        `alias: True`: the survivor's own email is another one)."""
         out: dict[str, dict[str, Any]] = {}
         for r in self.store.read("read/contacts_by_emails", emails=sorted(set(emails))):
             out.setdefault(r["email"], r)
+        missing = sorted(set(emails) - set(out))
+        if missing:  # issue 15: merged emails are aliases of the survivor
+            for r in self.store.read("identity/resolve_aliases", keys=[f"email:{e}" for e in missing]):
+                email = r["key"].split(":", 1)[1]
+                out[email] = {"id": r["target"], "email": email, "account_id": r["account_id"], "alias": True}
         return out
+
+    def erased_emails(self, emails: Sequence[str]) -> set[str]:
+        """The emails among `emails` of people erased on request (issue 15), by their salted hash."""
+        row = self.store.read_one("identity/erased_emails", hashes=[])
+        salt = row["salt"] if row else None
+        if not salt or not emails:
+            return set()
+        by_hash = {email_hash(salt, e): e for e in set(emails)}
+        row = self.store.read_one("identity/erased_emails", hashes=sorted(by_hash))
+        return {by_hash[h] for h in (row["erased"] if row else [])}
+
+    def aliases(self, kind: str, ids: Sequence[str]) -> dict[str, str]:
+        """Merged ids among `ids` -> the survivor they were merged into (issue 15); kind: account or contact."""
+        wanted = sorted({i for i in ids if i})
+        if not wanted:
+            return {}
+        rows = self.store.read("identity/resolve_aliases", keys=[f"{kind}:{i}" for i in wanted])
+        return {r["key"].split(":", 1)[1]: r["target"] for r in rows}
 
 
 def _token() -> str:

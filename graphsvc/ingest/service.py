@@ -89,14 +89,28 @@ class IngestService:
         self.repo = IngestRepository(store)
         self.rules = rules
 
+    def _follow_aliases(self, rows: Sequence[Any], kind: str, fields: tuple[str, ...]) -> list[Any]:
+        """Rows whose `fields` name a merged record, rewritten to name its survivor (issue 15: ingest
+        with an old id lands on the survivor). One lookup per batch."""
+        aliases = self.repo.aliases(kind, [getattr(r, f) for r in rows for f in fields])
+        if not aliases:
+            return list(rows)
+        return [r.model_copy(update={f: aliases[getattr(r, f)] for f in fields if getattr(r, f) in aliases})
+                for r in rows]
+
     # -- accounts ---------------------------------------------------------------------------------
     def accounts(self, rows: Sequence[m.AccountIn], now: float) -> m.UpsertResult:
+        rows = self._follow_aliases(rows, "account", ("id", "parent_id"))
         errors = RowErrors("account")
         _duplicates(errors, [r.id for r in rows])
         batch_ids = {r.id for r in rows}
         parents = {r.parent_id for r in rows if r.parent_id}
         known, _ = self.repo.existing_ids(accounts=sorted(parents - batch_ids))
-        parent_of = {r.id: r.parent_id for r in rows}
+        # The parent chains as they will be after this batch: the stored links above every parent
+        # the batch names, overridden by the batch's own links (a row without a parent_id key keeps
+        # its stored link), so a loop closed through stored accounts is refused too (issue 15).
+        parent_of = self.repo.stored_parents(sorted(parents)) if parents else {}
+        parent_of.update({r.id: r.parent_id for r in rows if "parent_id" in r.model_fields_set})
         for i, r in enumerate(rows):
             if r.parent_id is None:
                 continue
@@ -104,8 +118,8 @@ class IngestService:
                 errors.add(i, "parent_id", "an account cannot be its own parent", r.id)
             elif r.parent_id not in batch_ids and r.parent_id not in known:
                 errors.add(i, "parent_id", f"unknown account {r.parent_id!r}", r.id)
-            elif _cycles(r.id, parent_of):
-                errors.add(i, "parent_id", "the parent chain loops back to this account", r.id)
+            elif loop := _loop(r.id, parent_of):
+                errors.add(i, "parent_id", f"the parent chain loops back to this account: {' -> '.join(loop)}", r.id)
         errors.raise_if_any()
         upserts, links = [], []
         for r in rows:
@@ -119,6 +133,8 @@ class IngestService:
 
     # -- contacts ---------------------------------------------------------------------------------
     def contacts(self, rows: Sequence[m.ContactIn], now: float) -> m.ContactUpsertResult:
+        rows = self._follow_aliases(rows, "contact", ("id", "reports_to"))
+        rows = self._follow_aliases(rows, "account", ("account_id",))
         errors = RowErrors("contact")
         _duplicates(errors, [r.id for r in rows])
         emails = [r.email.lower() for r in rows]
@@ -159,6 +175,8 @@ class IngestService:
         for r, email in zip(rows, emails):
             props = r.model_dump(exclude_unset=True, exclude={"id", "account_id", "reports_to", "roles"})
             props["email"] = email
+            if (owners.get(email) or {}).get("alias"):
+                del props["email"]  # a merged contact's email (issue 15): the survivor keeps its own
             upserts.append({"id": r.id, "props": props, "account_id": account_of[r.id]})
             if "reports_to" in r.model_fields_set:
                 managers.append({"id": r.id, "reports_to": r.reports_to})
@@ -183,8 +201,10 @@ class IngestService:
         # account's qualification: a new one has no activities, so it can neither engage nor cover.
         before_and_after = {account_of[r.id] for r in rows if r.id in before} | set(before.values())
         touched = sorted(a for a in before_and_after if a)
+        erased = self.repo.erased_emails(emails)
         return m.ContactUpsertResult(created=result["created"], updated=result["updated"], unmatched=unmatched,
-                                     accounts_touched=touched)
+                                     accounts_touched=touched,
+                                     previously_erased=[r.id for r, e in zip(rows, emails) if e in erased])
 
     # -- leads ------------------------------------------------------------------------------------
     def leads(self, rows: Sequence[m.LeadIn], now: float) -> m.LeadResult:
@@ -226,10 +246,13 @@ class IngestService:
             leads.append({"id": r.id, "props": props, "contact_id": res.contact_id})
         self.repo.upsert_leads(leads, new_contacts, now)
         n = sum(1 for x in results if x.status == "matched")
-        return m.LeadResult(matched=n, unmatched=len(results) - n, leads=results)
+        erased = self.repo.erased_emails(emails)
+        return m.LeadResult(matched=n, unmatched=len(results) - n, leads=results,
+                            previously_erased=[r.id for r, e in zip(rows, emails) if e in erased])
 
     # -- activities -------------------------------------------------------------------------------
     def activities(self, rows: Sequence[m.ActivityIn], now: float) -> m.ActivityResult:
+        rows = self._follow_aliases(rows, "contact", ("contact_id",))
         errors = RowErrors("activity")
         _duplicates(errors, [r.id for r in rows])
         _, known = self.repo.existing_ids(contacts=[r.contact_id for r in rows if r.contact_id])
@@ -283,11 +306,16 @@ class IngestService:
         return account_id
 
 
-def _cycles(start: str, parent_of: dict[str, str | None]) -> bool:
-    seen, node = set(), parent_of.get(start)
-    while node is not None and node in parent_of:
-        if node == start or node in seen:
-            return node == start
+def _loop(start: str, parent_of: dict[str, str | None]) -> list[str] | None:
+    """The chain start -> parent -> ... -> start when following parents comes back to `start`;
+    None when it ends (or enters a loop that does not pass through `start`)."""
+    chain, seen, node = [start], {start}, parent_of.get(start)
+    while node is not None:
+        chain.append(node)
+        if node == start:
+            return chain
+        if node in seen:
+            return None
         seen.add(node)
         node = parent_of.get(node)
-    return False
+    return None

@@ -20,7 +20,7 @@ def _person(c: ContactSnapshot) -> dict[str, Any]:
 
 def buying_center_view(result: Qualification, snapshot: AccountSnapshot, ruleset: Ruleset) -> dict[str, Any]:
     bc = result.buying_center
-    people = {c.id: c for c in snapshot.contacts}
+    people = {c.id: c for c in (*snapshot.inherited, *snapshot.contacts)}
 
     def person(cid: str) -> dict[str, Any]:
         return _person(people[cid]) if cid in people else {"id": cid, "name": None, "title": None}
@@ -30,7 +30,8 @@ def buying_center_view(result: Qualification, snapshot: AccountSnapshot, ruleset
         status = "covered" if role not in bc.missing else ("unengaged" if role in bc.unengaged else "missing")
         covered = [
             {**person(cv.contact_id), "source": cv.source, "confidence": cv.confidence,
-             "last_engaged_at": cv.last_engaged_at}
+             "last_engaged_at": cv.last_engaged_at,
+             "account_id": cv.account_id}  # issue 15: a parent account's contact, or null for this account's
             for cv in bc.covered.get(role, ())
         ]
         candidates = [

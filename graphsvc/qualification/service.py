@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 
 from graphsvc.errors import Conflict, InvalidInput, NotFound
+from graphsvc.qualification.bant import attach_bant, requires_bant
 from graphsvc.qualification.snapshots import account_snapshot
 from graphsvc.rules import (
     INITIAL_STAGE,
@@ -82,14 +83,29 @@ class QualificationService:
         accounts whose aggregates are not exact at `as_of` (built for another half-life, not built
         yet, or holding an activity later than `as_of`) and a past `as_of` replay the activities."""
         if now is not None and as_of < now:
-            return self.snapshots_from_history(ids, as_of)
+            return self._with_parents(self._with_bant(self.snapshots_from_history(ids, as_of)), as_of)
         rows = self.store.read("qualification/snapshots_current", ids=list(ids), as_of=as_of,
                                half_life_s=self.half_life_s)
         stale = [r["account"]["id"] for r in rows if not r["exact"]]
         if stale:
             replayed = {r["account"]["id"]: r for r in self.snapshots_from_history(stale, as_of)}
             rows = [replayed.get(r["account"]["id"], r) if not r["exact"] else r for r in rows]
-        return rows
+        return self._with_parents(self._with_bant(rows), as_of)
+
+    def _with_parents(self, rows: list[dict[str, Any]], as_of: float) -> list[dict[str, Any]]:
+        """Issue 15: parent accounts' contacts who may cover roles here, read only when the ruleset
+        names such roles (`hierarchy.parent_roles`)."""
+        h = self.ruleset.hierarchy
+        if not rows or not h.parent_roles:
+            return rows
+        found = {r["account_id"]: r["contacts"] for r in self.store.read(
+            "qualification/parent_contacts", ids=[r["account"]["id"] for r in rows], roles=list(h.parent_roles),
+            max_levels=h.max_levels, as_of=as_of, half_life_s=self.half_life_s)}
+        return [{**r, "inherited": found.get(r["account"]["id"], [])} for r in rows]
+
+    def _with_bant(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Issue 15: the recorded BANT, read (one more query) only when this ruleset requires it."""
+        return attach_bant(self.store, rows) if rows and requires_bant(self.ruleset) else rows
 
     def snapshots_from_history(self, ids: Sequence[str], as_of: float) -> list[dict[str, Any]]:
         """Snapshot rows aggregated from every activity at or before `as_of` (any as_of)."""

@@ -13,6 +13,7 @@ Public API (import these from `graphsvc.rules`, not from its modules):
 from .domains import (
     domain_disqualifier,
     email_domain,
+    email_hash,
     is_competitor_domain,
     is_disqualified_domain,
     is_free_or_student_domain,
@@ -35,6 +36,7 @@ from .snapshot import (
     AccountSnapshot,
     Activity,
     ActivityStat,
+    BantEntry,
     ContactSnapshot,
     RoleAssignment,
     decay_weight,
@@ -59,10 +61,10 @@ from .vocabulary import (
 
 __all__ = [
     "ACTIONS", "AUTOMATIC_STAGES", "FINAL_STAGES", "INITIAL_STAGE", "MANUAL_STAGES", "PEOPLE_STAGES", "ROLE_SOURCES",
-    "SECONDS_PER_DAY", "STAGES", "AccountSnapshot", "Action", "Activity", "ActivityStat", "AutomaticStage",
+    "SECONDS_PER_DAY", "STAGES", "AccountSnapshot", "Action", "Activity", "ActivityStat", "AutomaticStage", "BantEntry",
     "ContactSnapshot", "PeopleStage", "Qualification", "RoleAssignment", "RoleSource", "Ruleset", "RulesetError",
     "Stage", "TransitionError", "allowed_actions", "apply_action", "decay_weight", "default_ruleset",
-    "default_ruleset_text", "domain_disqualifier", "email_domain", "evaluate", "infer_roles", "is_competitor_domain",
+    "default_ruleset_text", "domain_disqualifier", "email_domain", "email_hash", "evaluate", "infer_roles", "is_competitor_domain",
     "is_disqualified_domain", "is_free_or_student_domain", "load_ruleset", "ruleset_errors", "ruleset_from_data",
     "summarize", "to_jsonable", "SLA_STAGES", "SlaStatus", "due_at", "sla_status",
 ]

@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from .contacts import ContactEval
 from .result import BuyingCenter, Candidate, Coverage
-from .ruleset import Ruleset, normalize_key
+from .ruleset import BantRule, ExtraRoles, Ruleset, normalize_key
 from .snapshot import AccountSnapshot
 
 MAX_CANDIDATES = 10
@@ -30,16 +30,19 @@ def required_roles(account: AccountSnapshot, ruleset: Ruleset) -> tuple[str, ...
     size condition: we do not ask for an economic buyer on a guess.
     """
     roles = list(ruleset.sql.required_roles)
-    segment = normalize_key(account.segment)
     for rule in ruleset.sql.extra_roles:
-        if rule.segment is not None and normalize_key(rule.segment) != segment:
-            continue
-        if rule.min_employees is not None and (account.employees is None or account.employees < rule.min_employees):
-            continue
-        if rule.max_employees is not None and (account.employees is None or account.employees >= rule.max_employees):
-            continue
-        roles.extend(r for r in rule.roles if r not in roles)
+        if rule_matches(rule, account):
+            roles.extend(r for r in rule.roles if r not in roles)
     return tuple(roles)
+
+
+def rule_matches(rule: ExtraRoles | BantRule, account: AccountSnapshot) -> bool:
+    """Whether the account meets every condition the rule gives (segment, size band)."""
+    if rule.segment is not None and normalize_key(rule.segment) != normalize_key(account.segment):
+        return False
+    if rule.min_employees is not None and (account.employees is None or account.employees < rule.min_employees):
+        return False
+    return rule.max_employees is None or (account.employees is not None and account.employees < rule.max_employees)
 
 
 def org_chart(evals: list[ContactEval]) -> dict[str, set[str]]:
@@ -111,7 +114,7 @@ def buying_center(account: AccountSnapshot, evals: list[ContactEval], ruleset: R
             known.add(role)
             if e.engaged_in_window:
                 covered.setdefault(role, []).append(
-                    Coverage(e.contact.id, er.source, er.confidence, e.last_engaged_at)
+                    Coverage(e.contact.id, er.source, er.confidence, e.last_engaged_at, e.contact.account_id)
                 )
     ordered_roles = [r for r in ruleset.roles.vocabulary if r in covered] + sorted(
         r for r in covered if r not in ruleset.roles.vocabulary

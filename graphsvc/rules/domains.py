@@ -8,6 +8,9 @@ accepts a bare domain or a whole e-mail address.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 from .ruleset import CACHE_LIMIT, Ruleset
 
 
@@ -19,6 +22,14 @@ def email_domain(value: str | None) -> str:
     if "@" in value:
         value = value.rsplit("@", 1)[1]
     return value.strip().rstrip(".")
+
+
+def email_hash(salt: str, email: str) -> str:
+    """What an erased person's email is kept as (issue 15): HMAC-SHA256 of the trimmed, lower-cased
+    address under the installation's salt, so the same address is recognised on a later import
+    while the stored value gives no address back without the salt. Here, next to `email_domain`, so
+    ingest and erasure share one definition."""
+    return hmac.new(salt.encode(), email.strip().lower().encode(), hashlib.sha256).hexdigest()
 
 
 def _matches(domain: str, listed: frozenset[str]) -> bool:

@@ -17,7 +17,9 @@ Stages (docs/architecture.md, "Stages"):
 from __future__ import annotations
 
 import heapq
+from dataclasses import replace
 
+from .bant import bant_checks
 from .buying_center import buying_center
 from .contacts import ContactEval, evaluate_contact
 from .domains import domain_disqualifier
@@ -76,7 +78,8 @@ def _mqa_gate(
     return Gate(all(c.passed for c in checks), checks)
 
 
-def _sql_gate(mqa: Gate, active: list[ContactEval], bc: BuyingCenter, ruleset: Ruleset, as_of: float) -> Gate:
+def _sql_gate(mqa: Gate, active: list[ContactEval], bc: BuyingCenter, ruleset: Ruleset, as_of: float,
+              snapshot: AccountSnapshot) -> Gate:
     s = ruleset.sql
     checks = [Check("mqa", mqa.passed, mqa.passed, True, "account is an MQA" if mqa.passed else f"not an MQA: {_failing(mqa)}")]
 
@@ -96,13 +99,16 @@ def _sql_gate(mqa: Gate, active: list[ContactEval], bc: BuyingCenter, ruleset: R
     for role in bc.required:
         cov = bc.covered.get(role, ())
         if cov:
-            detail = f"{role} covered by " + ", ".join(f"{c.contact_id} ({c.source} {c.confidence:g})" for c in cov[:3])
+            detail = f"{role} covered by " + ", ".join(
+                f"{c.contact_id} ({c.source} {c.confidence:g}{f', at parent {c.account_id}' if c.account_id else ''})"
+                for c in cov[:3])
         elif role in bc.unengaged:
             detail = f"{role} known but not engaged in the last {s.role_engagement_days:g} days"
         else:
             n = len(bc.candidates.get(role, ()))
             detail = f"no contact counts as {role}" + (f"; {n} candidate(s)" if n else "; no candidates")
         checks.append(Check(f"role:{role}", bool(cov), [c.contact_id for c in cov], bar, detail))
+    checks.extend(bant_checks(snapshot, ruleset, as_of))  # none unless the ruleset requires BANT
     return Gate(all(c.passed for c in checks), tuple(checks))
 
 
@@ -124,7 +130,9 @@ def _top_activities(active: list[ContactEval], ruleset: Ruleset) -> tuple[TopAct
 def _stage_basis(stage: str, mqa: Gate, sql: Gate, engagement: float, ruleset: Ruleset, dq: str | None) -> str:
     """Why the computed stage is what it is, in a phrase."""
     if stage == "sql":
-        return f"{sql.check('intent').detail}; required roles covered ({', '.join(c.name[5:] for c in sql.checks if c.name.startswith('role:'))})"
+        bant = [c.name[5:] for c in sql.checks if c.name.startswith("bant:")]
+        return (f"{sql.check('intent').detail}; required roles covered ({', '.join(c.name[5:] for c in sql.checks if c.name.startswith('role:'))})"
+                + (f"; BANT confirmed ({', '.join(bant)})" if bant else ""))
     if stage == "mqa":
         return f"MQA score {mqa.check('mqa_score').value:g}, {mqa.check('engaged_contacts').value} engaged contacts, fit {mqa.check('account_fit').value:g}"
     if stage == "engaged":
@@ -188,6 +196,22 @@ def _decide_stage(
     return previous, False, snapshot.qualified_at, f"Unknown stage {previous!r} left unchanged (rules would say {computed})."
 
 
+def _inherited(snapshot: AccountSnapshot, ruleset: Ruleset, as_of: float) -> list[ContactEval]:
+    """Parent accounts' contacts, each keeping only the roles `hierarchy.parent_roles` lets them
+    cover here, and only roles recorded on them (an inferred role is dropped). They take part in the
+    buying center alone: engagement, MQA and intent stay the account's own (no double counting)."""
+    allowed = set(ruleset.hierarchy.parent_roles)
+    if not allowed:
+        return []
+    out = []
+    for c in snapshot.inherited:
+        e = evaluate_contact(c, ruleset, as_of)
+        roles = {r: er for r, er in e.roles.items() if r in allowed and er.source != "inferred"}
+        if roles:
+            out.append(replace(e, roles=roles))
+    return out
+
+
 def evaluate(snapshot: AccountSnapshot, ruleset: Ruleset, as_of: float) -> Qualification:
     """Qualify one account at `as_of` (epoch seconds) under `ruleset`."""
     evals = [evaluate_contact(c, ruleset, as_of) for c in snapshot.contacts]
@@ -200,8 +224,8 @@ def evaluate(snapshot: AccountSnapshot, ruleset: Ruleset, as_of: float) -> Quali
     mqa_score = round(sum(min(e.engagement, cap) for e in active), 2)
 
     mqa = _mqa_gate(snapshot, active, fit, fit_detail, dq, mqa_score, ruleset)
-    bc = buying_center(snapshot, evals, ruleset)
-    sql = _sql_gate(mqa, active, bc, ruleset, as_of)
+    bc = buying_center(snapshot, evals + _inherited(snapshot, ruleset, as_of), ruleset)
+    sql = _sql_gate(mqa, active, bc, ruleset, as_of, snapshot)
 
     if dq:
         computed = "target"

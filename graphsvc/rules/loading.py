@@ -73,6 +73,12 @@ def semantic_errors(rs: Ruleset) -> list[dict[str, str]]:
             and extra.max_employees <= extra.min_employees
         ):
             err(f"sql.extra_roles[{i}].max_employees", "must be greater than min_employees")
+    for i, role in enumerate(rs.hierarchy.parent_roles):
+        if role not in vocab:
+            err(f"hierarchy.parent_roles[{i}]", f"unknown role {role!r} (not in roles.vocabulary)")
+    for i, bant in enumerate(rs.sql.bant_rules):
+        if bant.min_employees is not None and bant.max_employees is not None and bant.max_employees <= bant.min_employees:
+            err(f"sql.bant_rules[{i}].max_employees", "must be greater than min_employees")
     for source in rs.sql.role_sources:
         if source not in ROLE_SOURCES:
             err(f"sql.role_sources.{source}", f"unknown role source (expected one of {', '.join(ROLE_SOURCES)})")

@@ -3,7 +3,8 @@
 Actions: `none` (final stage), `disqualify` (the account's own domain is a disqualifier),
 `act_on_sql` (SLA sla.sql_hours), `find_<role>` (a required role is missing: names the best
 candidates), `book_discovery` (buying center covered, intent missing; or just accepted),
-`advance_opportunity`, `sdr_follow_up` (contact MQLs on an account that is not yet MQA),
+`advance_opportunity`, `record_bant` (an MQA ready but for BANT the ruleset requires), `sdr_follow_up`
+(contact MQLs on an account that is not yet MQA),
 `nurture_content` (nothing to act on yet, or recycled).
 """
 
@@ -90,6 +91,14 @@ def next_action(
             return NextAction(
                 "book_discovery",
                 f"MQA with the buying center covered but no intent signal: {intent.detail}. Book a discovery call.",
+                due,
+            )
+        bant = [c for c in sql.checks if c.name.startswith("bant:") and not c.passed]
+        if bant:
+            return NextAction(
+                "record_bant",
+                "MQA with intent and the buying center covered; the SQL gate needs sales to confirm "
+                + "; ".join(c.detail for c in bant) + ".",
                 due,
             )
         return NextAction("sdr_follow_up", "MQA: follow up with the engaged contacts.", due)

@@ -86,6 +86,7 @@ class Coverage:
     source: str
     confidence: float
     last_engaged_at: float | None
+    account_id: str | None = None  # where the contact sits when it is a parent account's (issue 15)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
@@ -172,12 +172,29 @@ class ExtraRoles(_Model):
     roles: list[str]
 
 
+BantField = Literal["budget", "authority", "need", "timeline"]
+
+
+class BantRule(_Model):
+    """BANT fields sales must confirm before SQL for the accounts this rule matches (same conditions
+    as `ExtraRoles`)."""
+
+    segment: str | None = None
+    min_employees: Count | None = None
+    max_employees: Count | None = None
+    fields: list[BantField]
+
+
 class Sql(_Model):
     intent_window_days: Days = 30.0
     role_engagement_days: Days = 90.0
     role_engagement_min_points: Points = 0.0
     required_roles: list[str] = ["decision_maker"]
     extra_roles: list[ExtraRoles] = []
+    # BANT (issue 15): fields sales must have recorded as met, for every account and per matching
+    # rule. None by default: the SQL gate is then exactly what it was before BANT existed.
+    bant: list[BantField] = []
+    bant_rules: list[BantRule] = []
     role_sources: dict[str, Confidence] = {"sales": 0.0, "import": 0.0, "inferred": 0.7}
 
 
@@ -196,6 +213,14 @@ def _check_business_hours(hours: list[int] | None) -> list[int] | None:
 
 
 SlaHours = Annotated[float, Field(gt=0, le=MAX_DAYS * 24)]
+class Hierarchy(_Model):
+    """Coverage over SUBSIDIARY_OF (issue 15): the roles a parent account's people may cover for its
+    subsidiaries (a group CFO as economic buyer, yes; a plant engineer, no). Only roles recorded on
+    them (sales or import, not inferred from titles) count, through at most `max_levels` parents.
+    None by default. Their engagement never adds to the subsidiary's: no double counting."""
+
+    parent_roles: list[str] = []
+    max_levels: Annotated[int, Field(ge=1, le=5)] = 5
 
 
 class Sla(_Model):
@@ -229,6 +254,7 @@ class Ruleset(_Model):
     mqa: Mqa
     sql: Sql = Sql()
     sla: Sla = Sla()
+    hierarchy: Hierarchy = Hierarchy()
     transitions: Transitions
 
     _version: str | None = PrivateAttr(default=None)
@@ -240,9 +266,14 @@ class Ruleset(_Model):
         private: dict[str, Any] = self.__pydantic_private__  # type: ignore[assignment]  # direct: pydantic's
         # __getattr__ is slow on hot paths; always a dict once the model is built
         if private["_version"] is None:
-            canonical = json.dumps(
-                self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-            )
+            data = self.model_dump(mode="json")
+            # Without BANT requirements (the default) the hash is the one a ruleset had before BANT
+            # existed: upgrading changes no ruleset's version.
+            if not data["sql"]["bant"] and not data["sql"]["bant_rules"]:
+                del data["sql"]["bant"], data["sql"]["bant_rules"]
+            if data["hierarchy"] == Hierarchy().model_dump(mode="json"):
+                del data["hierarchy"]
+            canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
             private["_version"] = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
         version: str = private["_version"]
         return version

@@ -63,6 +63,19 @@ class ContactSnapshot:
     reports_to: str | None = None
     roles: tuple[RoleAssignment, ...] = ()
     stats: tuple[ActivityStat, ...] = ()
+    account_id: str | None = None  # set on a parent account's contact (AccountSnapshot.inherited)
+
+
+@dataclass(frozen=True, slots=True)
+class BantEntry:
+    """One BANT field as sales last recorded it for a buying group (issue 15)."""
+
+    group: str  # the buying group's name ("default" for the account's default group)
+    field: str  # budget | authority | need | timeline
+    met: bool
+    by: str = ""
+    at: float = 0.0  # epoch seconds it was recorded
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +93,10 @@ class AccountSnapshot:
     stage_actor: str | None = None  # "rules@<version>" or a user
     qualified_at: float | None = None  # last evaluation at which the current stage's bar passed
     contacts: tuple[ContactSnapshot, ...] = field(default_factory=tuple)
+    bant: tuple[BantEntry, ...] = ()  # only read when the ruleset requires BANT
+    # Contacts of the parent accounts holding a role of `hierarchy.parent_roles` (only read when the
+    # ruleset has some): they may cover those roles here, never add engagement.
+    inherited: tuple[ContactSnapshot, ...] = ()
 
 
 def decay_weight(at: float, as_of: float, half_life_days: float) -> float:

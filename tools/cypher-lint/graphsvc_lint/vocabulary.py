@@ -20,6 +20,10 @@ LABELS = (
     "EventSeq",  # one node: the counter Event.seq comes from
     "Webhook",  # a receiver of events (its secret is not in the graph)
     "Delivery",  # one event to one webhook: the delivery log and retry state
+    "Alias",  # a merged record's id or email, pointing at its survivor (issue 15)
+    "Merge",  # a merge as it happened: who merged which ids into the survivor, when, why
+    "Erasure",  # a contact erased on request: a salted hash of its email, when, by whom
+    "ErasureKey",  # one node: the salt of the erased emails' hashes
 )
 
 RELATIONSHIP_TYPES = (
@@ -33,6 +37,8 @@ RELATIONSHIP_TYPES = (
     "PART_OF",
     "TRANSITIONED",
     "SUBSIDIARY_OF",
+    "ALIAS_OF",
+    "MERGED",
 )
 
 PROPERTY_KEYS = (
@@ -66,6 +72,10 @@ PROPERTY_KEYS = (
     "last_error", "last_attempt_at", "delivered_at",
     # ApiKey
     "hash", "roles", "label",
+    # Alias / Merge / Erasure / ErasureKey (issue 15); StageChange.merged_from: moved by an account merge
+    "key", "merged", "merged_from", "survivor", "email_hash", "salt", "erased_at",
+    # BuyingGroup: BANT as sales recorded it, parallel lists in B-A-N-T order (qualification/bant_set)
+    "bant_met", "bant_by", "bant_at", "bant_notes",
 )
 
 # Which (from)-[type]->(to) triples exist, for the linter's schema-path warnings.
@@ -80,4 +90,8 @@ GRAPH_SCHEMA = (
     ("Activity", "PART_OF", "Campaign"),
     ("Account", "TRANSITIONED", "StageChange"),
     ("Account", "SUBSIDIARY_OF", "Account"),
+    ("Alias", "ALIAS_OF", "Contact"),
+    ("Alias", "ALIAS_OF", "Account"),
+    ("Contact", "MERGED", "Merge"),
+    ("Account", "MERGED", "Merge"),
 )

@@ -1,0 +1,63 @@
+"""Sales records BANT (budget, authority, need, timeline) per buying group, and sees an account's
+hierarchy with its subsidiaries' stages (issue 15)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
+
+from graphsvc.api.deps import Now, State, Store
+from graphsvc.api.routes.inputs import NoNulParams
+from graphsvc.auth.policy import Access
+from graphsvc.errors import InvalidInput
+from graphsvc.ingest.models import Actor, Reason
+from graphsvc.qualification.bant import BANT_FIELDS, record_bant
+from graphsvc.qualification.hierarchy import hierarchy
+from graphsvc.qualification.registry import requalify_touched
+from graphsvc.store import records
+
+router = APIRouter(prefix="/v1", tags=["qualification"], dependencies=[NoNulParams])
+ACCESS = Access({"*": ("sales",)})  # who may call these routes (graphsvc.auth.policy)
+
+
+class BantValue(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    met: bool = Field(description="Whether sales confirmed it (true) or found it lacking (false).")
+    note: Reason | None = Field(default=None, description="What sales learned, e.g. 'budget approved for Q3'.")
+
+
+class BantIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    budget: BantValue | None = None
+    authority: BantValue | None = None
+    need: BantValue | None = None
+    timeline: BantValue | None = None
+    actor: Actor = Field(description="Who records it (kept with each field).")
+
+
+@router.put("/accounts/{account_id}/groups/{group}/bant",
+            summary="Sales records budget, authority, need and timeline for a buying group",
+            description="Only the fields given change; each keeps who recorded it and when. The ruleset says which "
+            "fields an SQL requires per segment and size (`[sql] bant`, `[[sql.bant_rules]]`; none by default); "
+            "readiness shows each required one as a `bant:<field>` check, read from the `default` group. The "
+            "account is requalified in the same request.",
+            responses={404: {"description": "Unknown account, or no buying group of that name on it"},
+                       422: {"description": "No field given, or a bad value"}})
+def put_bant(account_id: str, group: str, body: BantIn, state: State, now: Now) -> dict[str, Any]:
+    given = {f: (v.met, v.note) for f in BANT_FIELDS if (v := getattr(body, f)) is not None}
+    if not given:
+        raise InvalidInput("give at least one of budget, authority, need, timeline",
+                           details=[{"row": None, "field": "body", "message": "no BANT field given"}])
+    recorded = record_bant(state.store, account_id, group, given, body.actor, now)
+    changes = requalify_touched(state, [account_id], now)
+    return {"account_id": account_id, "group": group, "bant": records.iso_times(recorded), "stage_changes": changes}
+
+
+@router.get("/accounts/{account_id}/hierarchy", summary="An account with its parents and subsidiaries, and their stages",
+            description="`ancestors` nearest first (level 1 = the parent); `subsidiaries` every account below it "
+            "(level 1 = direct, with `parent_id`); `stages` counts the stages of the account and everything below it.",
+            responses={404: {"description": "Unknown account"}})
+def get_hierarchy(account_id: str, store: Store) -> dict[str, Any]:
+    return hierarchy(store, account_id)
