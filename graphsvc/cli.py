@@ -353,5 +353,9 @@ def keys_revoke(key_id: str, data_dir: Path | None) -> None:
     click.echo(f"revoked {key_id}")
 
 
+from graphsvc.imports.commands import import_command  # noqa: E402 - registered with the other commands
+
+main.add_command(import_command)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,241 @@
+"""An import: recognise the files, check every row (one pass, every problem), then write in batches.
+
+1. **Recognise** each file by its header (or the mapping file). A file that cannot be read or
+   recognised is reported and none of its rows is used.
+2. **Check** (pass 1, streaming): every row is converted and validated by the ingest model; ids
+   duplicated across the import, references (parent account, contact's account, manager) to rows
+   that exist neither in the import nor in the graph, are problems of the referring row. Only ids,
+   e-mail addresses and domains are kept, never rows, so memory stays flat in the file's size.
+   Two contacts with one e-mail address (two sources, or a re-keyed CRM) are merged into the
+   first one, with a note; they are never refused.
+3. **Write** (pass 2, streaming, `graphsvc.imports.writer`): accounts, then contacts, then leads,
+   in batches through the ingest service (the API's own checks and statements: one transaction per
+   batch, idempotent by id, so re-importing a file changes nothing). Parent and manager links go
+   last, so rows may come in any order. Without `--skip-invalid` nothing is written while any row
+   has a problem; with it the good rows are written and the others reported (and, given a
+   directory, written to `<file>.rejected.csv` to fix and import again). `--dry-run` counts what
+   would be created, updated, matched and refused, and writes nothing.
+4. **Qualify** the accounts the import touched at once, so the board shows their fit, missing
+   roles and stage right away (as readiness does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+from typing import Any
+
+from graphsvc.imports.convert import RowConverter
+from graphsvc.imports.mapping import Mapping, MappingError
+from graphsvc.imports.readers import Table, UnreadableFile, open_table
+from graphsvc.imports.recognise import KINDS, NotRecognised, Part, recognise
+from graphsvc.imports.report import FileReport, ImportReport, RejectedRows
+from graphsvc.rules import Ruleset
+from graphsvc.store.graph_store import GraphStore
+
+Progress = Callable[[str, int], None]  # phase ("check contacts.csv", "write contacts"), rows done
+LOOKUP_CHUNK = 5_000
+
+
+@dataclass
+class ImportOptions:
+    source: str = "auto"
+    mapping: Mapping | None = None
+    tz: tzinfo | None = None
+    dry_run: bool = False
+    skip_invalid: bool = False
+    batch_size: int = 2_000
+    rejected_dir: Path | None = None
+
+
+@dataclass
+class Plan:
+    """One kind of record in one file."""
+
+    index: int
+    path: Path
+    name: str
+    header: list[str]
+    source: str
+    part: Part
+
+    def table(self) -> Table:
+        return open_table(self.path, self.name)
+
+
+@dataclass
+class Checked:
+    """What pass 1 learnt, for pass 2: the refused rows, the merges, the import's own keys."""
+
+    bad: dict[tuple[int, int], list[str]] = field(default_factory=dict)  # (plan, line) -> problems
+    ids: dict[str, dict[str, tuple[int, int]]] = field(default_factory=lambda: {k: {} for k in KINDS})
+    merged_into: dict[str, str] = field(default_factory=dict)  # contact id -> id of the contact it merges into
+    merged_lines: set[tuple[int, int]] = field(default_factory=set)
+    emails: dict[str, str] = field(default_factory=dict)  # contact e-mail -> contact id (first seen)
+    domains: dict[str, str] = field(default_factory=dict)  # account domain -> account id (first seen)
+
+
+class Importer:
+    def __init__(self, store: GraphStore, ruleset: Ruleset, now: float, options: ImportOptions,
+                 progress: Progress | None = None) -> None:
+        self.store, self.ruleset, self.now, self.options = store, ruleset, now, options
+        self.progress = progress or (lambda phase, done: None)
+        self.report = ImportReport(dry_run=options.dry_run, skip_invalid=options.skip_invalid)
+
+    # -- 1. recognise ------------------------------------------------------------------------------
+    def plans(self, files: Sequence[tuple[Path, str]]) -> list[Plan]:
+        """Plans in writing order (accounts of every file, then contacts, then leads)."""
+        plans: list[Plan] = []
+        for path, name in files:
+            file = FileReport(file=name)
+            self.report.files.append(file)
+            try:
+                table = open_table(path, name)
+                file.format, file.encoding, file.delimiter = table.format, table.encoding, table.delimiter
+                found = self.options.mapping.for_file(name, table.header) if self.options.mapping else None
+                if found is None and self.options.source != "csv":
+                    found = recognise(table.header, name, self.options.source)
+                elif found is None:
+                    raise NotRecognised("--source csv needs a mapping file (--mapping) with a table for this file")
+            except (OSError, UnreadableFile, NotRecognised, MappingError) as exc:
+                file.error = str(exc)
+                self.report.problem(name, None, None, None, field=None, column=None, message=file.error)
+                continue
+            file.source, file.kinds, file.ignored_columns = found.source, [p.kind for p in found.parts], found.ignored
+            for part in found.parts:
+                plans.append(Plan(len(plans), path, name, table.header, found.source, part))
+        return sorted(plans, key=lambda p: (KINDS.index(p.part.kind), p.index))
+
+    def converter(self, plan: Plan) -> RowConverter:
+        defaults: dict[str, Any] = {}
+        if plan.part.kind == "leads" and "created_at" not in plan.part.columns:
+            defaults["created_at"] = datetime.fromtimestamp(self.now, UTC).isoformat()
+        return RowConverter(plan.part, plan.header, plan.source, self.options.tz, defaults)
+
+    # -- 2. check ----------------------------------------------------------------------------------
+    def check(self, plans: list[Plan]) -> Checked:
+        seen = Checked()
+        pending: list[tuple[Plan, int, str, str, str, str]] = []  # plan, line, row id, field, kind, ref
+        for plan in plans:
+            kind, convert = plan.part.kind, self.converter(plan)
+            if convert.defaults:
+                self.report.note(plan.name, None, kind, None, field="created_at", column=None,
+                                 message="the file has no creation time: leads take the import's time")
+            counts, ids, done = self.report.kind(kind), seen.ids[kind], 0
+            file = next(f for f in self.report.files if f.file == plan.name)
+            for line, cells in plan.table().rows():
+                if plan.part.absent(cells):
+                    continue
+                done += 1
+                file.rows = max(file.rows, done)
+                if done % 1_000 == 0:
+                    self.progress(f"check {plan.name}", done)
+                out = convert.convert(cells)
+                row_id = out.record["id"] if out.record else _cell(cells, plan.part.columns.get("id"))
+                if plan.part.repeated and row_id in ids and ids[row_id][0] == plan.index:
+                    continue  # a report repeats its account on every contact row: one account
+                counts.read += 1
+                for n in out.notes:
+                    self.report.note(plan.name, line, kind, row_id, **n)
+                if out.record is None:
+                    self._refuse(seen, plan, line, row_id, out.problems)
+                    continue
+                if row_id in ids:
+                    other = ids[row_id]
+                    where = f"line {other[1]}" + ("" if other[0] == plan.index else f" of {plans[other[0]].name}")
+                    self._refuse(seen, plan, line, row_id, [{"field": "id", "column": convert.column_of.get("id"),
+                                                             "message": f"duplicate id {row_id!r} (also {where})"}])
+                    continue
+                ids[row_id] = (plan.index, line)
+                record = out.record
+                if kind == "accounts" and record.get("domain"):
+                    seen.domains.setdefault(record["domain"], row_id)
+                if kind == "contacts":
+                    email = record["email"].lower()
+                    first = seen.emails.setdefault(email, row_id)
+                    if first != row_id:
+                        seen.merged_into[row_id] = first
+                        seen.merged_lines.add((plan.index, line))
+                        counts.merged += 1
+                        self.report.note(plan.name, line, kind, row_id, field="email", column=convert.column_of["email"],
+                                         message=f"same e-mail address as contact {first!r}: merged into it")
+                for name, ref_kind in _REFERENCES[kind]:
+                    ref = record.get(name)
+                    if ref is not None and ref not in seen.ids[ref_kind]:
+                        pending.append((plan, line, row_id, name, ref_kind, ref))
+            self.progress(f"check {plan.name}", done)
+        self._resolve(seen, pending)
+        for kind in KINDS:
+            c = self.report.counts.get(kind)
+            if c:
+                c.valid = c.read - c.refused
+        return seen
+
+    def _resolve(self, seen: Checked, pending: list[tuple[Plan, int, str, str, str, str]]) -> None:
+        """References to ids neither the import (valid rows) nor the graph has: problems of the rows."""
+        unknown: dict[str, set[str]] = {"accounts": set(), "contacts": set()}
+        for _, _, _, _, kind, ref in pending:
+            if ref not in seen.ids[kind]:
+                unknown[kind].add(ref)
+        for kind, refs in unknown.items():
+            ordered = sorted(refs)
+            for start in range(0, len(ordered), LOOKUP_CHUNK):
+                chunk = ordered[start:start + LOOKUP_CHUNK]
+                accounts, contacts = self.store.existing_ids(**{kind: chunk})
+                refs.difference_update(accounts if kind == "accounts" else contacts)
+        for plan, line, row_id, name, kind, ref in pending:
+            if ref in unknown[kind] and (plan.index, line) not in seen.bad:
+                what = "account" if kind == "accounts" else "contact"
+                self._refuse(seen, plan, line, row_id, [{
+                    "field": name, "column": self.converter(plan).column_of.get(name),
+                    "message": f"unknown {what} {ref!r}: not in this import (or refused) nor in the graph"}])
+                seen.ids[plan.part.kind].pop(row_id, None)
+
+    def _refuse(self, seen: Checked, plan: Plan, line: int, row_id: str | None, problems: list[dict[str, Any]]) -> None:
+        key = (plan.index, line)
+        if key not in seen.bad:
+            self.report.kind(plan.part.kind).refused += 1
+        seen.bad.setdefault(key, []).extend(f"{p.get('column') or p['field']}: {p['message']}" for p in problems)
+        for p in problems:
+            self.report.problem(plan.name, line, plan.part.kind, row_id, **p)
+
+    # -- all of it -----------------------------------------------------------------------------------
+    def run(self, files: Sequence[tuple[Path, str]]) -> ImportReport:
+        from graphsvc.imports.writer import Writer
+
+        report, opts = self.report, self.options
+        plans = self.plans(files)
+        seen = self.check(plans)
+        blocked = report.problem_count > 0 and not opts.skip_invalid
+        rejected = RejectedRows(opts.rejected_dir) if opts.rejected_dir else None
+        writer = Writer(self, seen, rejected, write=not (opts.dry_run or blocked))
+        try:
+            writer.run(plans)
+        finally:
+            if rejected:
+                rejected.close()
+        if blocked:
+            report.message = (f"{report.problem_count} problem(s) in {report.refused} row(s): nothing was written. "
+                              "Fix them, or import the good rows with --skip-invalid.")
+        elif opts.dry_run:
+            report.message = "dry run: nothing was written"
+        else:
+            report.written = True
+            writer.qualify()
+        return report
+
+
+# Which fields of a kind refer to rows of which kind.
+_REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
+    "accounts": (("parent_id", "accounts"),),
+    "contacts": (("account_id", "accounts"), ("reports_to", "contacts")),
+    "leads": (),
+}
+
+
+def _cell(cells: list[str], col: int | None) -> str | None:
+    if col is None or col >= len(cells):
+        return None
+    return cells[col].strip() or None

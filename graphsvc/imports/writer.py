@@ -1,0 +1,211 @@
+"""Pass 2 of an import: the checked rows, in batches, through the ingest service (or, in a dry run,
+counted against the graph without writing). See `graphsvc.imports.job` for the whole flow."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from graphsvc.errors import InvalidInput
+from graphsvc.imports.convert import MODELS
+from graphsvc.imports.report import RejectedRows
+from graphsvc.ingest.domains import match_domains
+from graphsvc.ingest.service import IngestService, ingest_rules_from
+from graphsvc.qualification.service import QualificationService
+from graphsvc.rules import email_domain
+
+if TYPE_CHECKING:
+    from graphsvc.imports.job import Checked, Importer, Plan
+
+Row = tuple[dict[str, Any], "Plan", int]  # record, its plan, its line
+
+
+class Writer:
+    def __init__(self, job: Importer, seen: Checked, rejected: RejectedRows | None, *, write: bool) -> None:
+        self.job, self.seen, self.rejected, self.write = job, seen, rejected, write
+        self.report = job.report
+        self.ingest = IngestService(job.store, ingest_rules_from(job.ruleset))
+        self.rules = self.ingest.rules
+        self.touched: set[str] = set()  # accounts to qualify once everything is written
+        self.links: dict[str, list[Row]] = {"accounts": [], "contacts": []}  # parent / manager lines, written last
+        self.deferred: list[Row] = []  # merged contacts: written after the others (their id is in a batch)
+        self.done: dict[str, int] = {}
+
+    def run(self, plans: list[Plan]) -> None:
+        for kind in ("accounts", "contacts", "leads"):
+            batch: list[Row] = []
+            for plan in (p for p in plans if p.part.kind == kind):
+                for row in self._rows(plan):
+                    batch.append(row)
+                    if len(batch) >= self.job.options.batch_size:
+                        self._flush(kind, batch)
+                        batch = []
+            self._flush(kind, batch)
+            if kind == "contacts":
+                for chunk in _unique_chunks(self.deferred, self.job.options.batch_size):
+                    self._flush(kind, chunk, merged=True)
+            links = self.links.get(kind) or []
+            for start in range(0, len(links), self.job.options.batch_size):
+                self._flush(kind, links[start:start + self.job.options.batch_size], links=True)
+
+    def _rows(self, plan: Plan) -> Iterator[Row]:
+        convert, seen, kind = self.job.converter(plan), self.seen, plan.part.kind
+        written: set[str] = set()
+        for line, cells in plan.table().rows():
+            if plan.part.absent(cells):
+                continue
+            problems = seen.bad.get((plan.index, line))
+            if problems is not None:
+                if self.rejected:
+                    self.rejected.add(plan.name, plan.header, cells, problems)
+                continue
+            record = convert.convert(cells).record
+            if record is None:  # cannot happen: pass 1 saw the same row; never write what was not checked
+                continue
+            if plan.part.repeated:
+                if record["id"] in written:
+                    continue
+                written.add(record["id"])
+            if kind == "contacts":
+                record["id"] = seen.merged_into.get(record["id"], record["id"])
+                if record.get("reports_to"):
+                    record["reports_to"] = seen.merged_into.get(record["reports_to"], record["reports_to"])
+                    self.links["contacts"].append(({k: record[k] for k in ("id", "email", "account_id", "reports_to")
+                                                    if k in record}, plan, line))
+                    record.pop("reports_to")
+                if (plan.index, line) in seen.merged_lines:
+                    self.deferred.append((record, plan, line))
+                    continue
+            if kind == "accounts" and record.get("parent_id"):
+                self.links["accounts"].append(({"id": record["id"], "name": record["name"],
+                                                "parent_id": record.pop("parent_id")}, plan, line))
+            yield record, plan, line
+
+    # -- one batch ---------------------------------------------------------------------------------
+    def _flush(self, kind: str, rows: list[Row], links: bool = False, merged: bool = False) -> None:
+        """Write (or preview) one batch. `links`: parent / manager lines of rows already written;
+        `merged`: rows merged into another contact (counted as merged, not as created or updated)."""
+        if not rows:
+            return
+        if kind == "contacts" and not links and not merged:
+            rows = self._merge_existing(rows)
+        if not self.write:
+            self._preview(kind, rows, links or merged)
+        else:
+            self._write(kind, rows, links, merged)
+        self.done[kind] = self.done.get(kind, 0) + len(rows)
+        self.job.progress(f"{'write' if self.write else 'preview'} {kind}", self.done[kind])
+
+    def _write(self, kind: str, rows: list[Row], links: bool, merged: bool) -> None:
+        model = MODELS[kind]
+        for attempt in range(2):
+            parsed = [model.model_validate(r) for r, _, _ in rows]
+            try:
+                result = getattr(self.ingest, kind)(parsed, self.job.now)
+                break
+            except InvalidInput as exc:
+                # The graph changed since the check, or a row conflicts with one written by this import.
+                if not self.job.options.skip_invalid or attempt or not isinstance(exc.details, list):
+                    raise
+                bad = {d["row"] for d in exc.details if isinstance(d, dict) and isinstance(d.get("row"), int)}
+                for d in exc.details:
+                    record, plan, line = rows[d["row"]]
+                    self.report.problem(plan.name, line, kind, record.get("id"), field=d.get("field"),
+                                        column=d.get("field"), message=d.get("message"))
+                self.report.kind(kind).refused += len(bad)
+                rows = [r for i, r in enumerate(rows) if i not in bad]
+                if not rows:
+                    return
+        counts = self.report.kind(kind)
+        if links:
+            counts.hierarchy_links += len(rows) if kind == "accounts" else 0
+        elif kind == "leads":
+            counts.matched += result.matched  # lead upserts do not tell new from updated: not counted
+        elif not merged:
+            counts.created += result.created
+            counts.updated += result.updated
+        if kind == "accounts":
+            self.touched.update(r["id"] for r, _, _ in rows)
+        elif kind == "contacts":
+            if not links and not merged:
+                counts.unmatched += len(result.unmatched)
+                counts.roles += sum(len(r.get("roles") or ()) for r, _, _ in rows)
+            self.touched.update(result.accounts_touched)
+            self.touched.update(r["account_id"] for r, _, _ in rows if r.get("account_id"))
+
+    def _merge_existing(self, rows: list[Row]) -> list[Row]:
+        """Contacts whose e-mail address belongs to another contact already in the graph are written
+        onto that contact (merged, with a note), not refused as a conflict."""
+        owners = self.job.store.contacts_by_emails([r["email"].lower() for r, _, _ in rows])
+        ids = {r["id"] for r, _, _ in rows}
+        out: list[Row] = []
+        for record, plan, line in rows:
+            owner = owners.get(record["email"].lower())
+            if owner and owner["id"] != record["id"]:
+                self.report.kind("contacts").merged += 1
+                self.report.note(plan.name, line, "contacts", record["id"], field="email", column=None,
+                                 message=f"same e-mail address as contact {owner['id']!r} in the graph: merged into it")
+                record = {**record, "id": owner["id"]}
+                if owner["id"] in ids:
+                    self.deferred.append((record, plan, line))
+                    continue
+            out.append((record, plan, line))
+        return out
+
+    # -- dry run -----------------------------------------------------------------------------------
+    def _preview(self, kind: str, rows: list[Row], links: bool) -> None:
+        counts, store = self.report.kind(kind), self.job.store
+        if links:  # (or merged contacts, already counted)
+            counts.hierarchy_links += len(rows) if kind == "accounts" and "parent_id" in rows[0][0] else 0
+            return
+        ids = [r["id"] for r, _, _ in rows]
+        if kind in ("accounts", "contacts"):
+            accounts, contacts = store.existing_ids(**{kind: ids})
+            existing = accounts if kind == "accounts" else contacts
+            counts.updated += sum(1 for i in set(ids) if i in existing)
+            counts.created += len(set(ids)) - sum(1 for i in set(ids) if i in existing)
+        if kind == "contacts":
+            counts.roles += sum(len(r.get("roles") or ()) for r, _, _ in rows)
+            domains = {email_domain(r["email"]) for r, _, _ in rows if not r.get("account_id")}
+            matched = match_domains(domains, self._domains, self.rules.never_match)
+            counts.unmatched += sum(1 for r, _, _ in rows
+                                    if not r.get("account_id") and matched[email_domain(r["email"])][0] is None)
+        if kind == "leads":
+            emails = [r["email"].lower() for r, _, _ in rows]
+            known = store.contacts_by_emails(emails)
+            domains = {email_domain(e) for e in emails}
+            matched = match_domains(domains, self._domains, self.rules.never_match)
+            counts.matched += sum(1 for e in emails if e in known or e in self.seen.emails
+                                  or matched[email_domain(e)][0] is not None)
+
+    def _domains(self, domains: list[str]) -> dict[str, str]:
+        """Accounts by domain as they would be after the import: the graph's, then the import's."""
+        found = self.job.store.accounts_by_domains(domains)
+        for d in domains:
+            if d in self.seen.domains:
+                found.setdefault(d, self.seen.domains[d])
+        return found
+
+    # -- qualify -----------------------------------------------------------------------------------
+    def qualify(self) -> None:
+        """Requalify the accounts the import touched: fit, missing roles and stage right away."""
+        if not self.touched:
+            return
+        changes = QualificationService(self.job.store, self.job.ruleset).requalify(sorted(self.touched), self.job.now)
+        self.report.requalified = len(self.touched)
+        self.report.stage_changes = len(changes)
+
+
+def _unique_chunks(rows: list[Row], size: int) -> Iterator[list[Row]]:
+    """Chunks of at most `size` rows with no id twice in one chunk (the ingest service refuses that)."""
+    pending = rows
+    while pending:
+        chunk, later, ids = [], [], set()
+        for row in pending:
+            if row[0]["id"] in ids or len(chunk) >= size:
+                later.append(row)
+            else:
+                ids.add(row[0]["id"])
+                chunk.append(row)
+        yield chunk
+        pending = later
