@@ -22,7 +22,9 @@ class _Bars:
     """A tqdm bar per phase on a terminal (a line every few seconds otherwise): seeds.progress."""
 
     def __init__(self, enabled: bool) -> None:
-        self.enabled, self.phase, self.bar = enabled, None, None
+        self.enabled = enabled
+        self.phase: str | None = None
+        self.bar: Any = None  # a seeds.progress.Progress while a phase runs
 
     def __call__(self, phase: str, done: int) -> None:
         from seeds.progress import Progress

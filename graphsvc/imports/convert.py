@@ -57,6 +57,9 @@ class Converted:
     problems: list[dict[str, Any]] = field(default_factory=list)
     notes: list[dict[str, Any]] = field(default_factory=list)
     model: BaseModel | None = None
+    # The fields that did convert, also for a refused row: its references are checked all the same,
+    # so one pass reports every problem of the row.
+    partial: dict[str, Any] = field(default_factory=dict)
 
 
 class RowConverter:
@@ -89,7 +92,7 @@ class RowConverter:
             roles = record.pop("buying_role")
             record["roles"] = [{"role": r, "source": "import"} for r in roles]
         if problems:
-            return Converted(None, problems, notes)
+            return Converted(None, problems, notes, partial=record)
         try:
             model = self.model.model_validate(record)
         except ValidationError as exc:
@@ -98,8 +101,8 @@ class RowConverter:
                 if name == "roles":
                     name = "buying_role"
                 problems.append(self._problem(name, e["msg"]))
-            return Converted(None, problems, notes)
-        return Converted(record, problems, notes, model)
+            return Converted(None, problems, notes, partial=record)
+        return Converted(record, problems, notes, model, partial=record)
 
     def _problem(self, name: str, message: str) -> dict[str, Any]:
         return {"field": name, "column": self.column_of.get(name, name), "message": message}

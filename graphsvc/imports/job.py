@@ -21,60 +21,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, tzinfo
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from graphsvc.imports.convert import RowConverter
-from graphsvc.imports.mapping import Mapping, MappingError
-from graphsvc.imports.readers import Table, UnreadableFile, open_table
-from graphsvc.imports.recognise import KINDS, NotRecognised, Part, recognise
+from graphsvc.imports.mapping import MappingError
+from graphsvc.imports.plan import Checked, ImportOptions, Plan, Progress, converter
+from graphsvc.imports.readers import UnreadableFile, open_table
+from graphsvc.imports.recognise import KINDS, NotRecognised, recognise
 from graphsvc.imports.report import FileReport, ImportReport, RejectedRows
+from graphsvc.imports.writer import Writer
 from graphsvc.rules import Ruleset
 from graphsvc.store.graph_store import GraphStore
 
-Progress = Callable[[str, int], None]  # phase ("check contacts.csv", "write contacts"), rows done
+__all__ = ["ImportOptions", "Importer"]
 LOOKUP_CHUNK = 5_000
-
-
-@dataclass
-class ImportOptions:
-    source: str = "auto"
-    mapping: Mapping | None = None
-    tz: tzinfo | None = None
-    dry_run: bool = False
-    skip_invalid: bool = False
-    batch_size: int = 2_000
-    rejected_dir: Path | None = None
-
-
-@dataclass
-class Plan:
-    """One kind of record in one file."""
-
-    index: int
-    path: Path
-    name: str
-    header: list[str]
-    source: str
-    part: Part
-
-    def table(self) -> Table:
-        return open_table(self.path, self.name)
-
-
-@dataclass
-class Checked:
-    """What pass 1 learnt, for pass 2: the refused rows, the merges, the import's own keys."""
-
-    bad: dict[tuple[int, int], list[str]] = field(default_factory=dict)  # (plan, line) -> problems
-    ids: dict[str, dict[str, tuple[int, int]]] = field(default_factory=lambda: {k: {} for k in KINDS})
-    merged_into: dict[str, str] = field(default_factory=dict)  # contact id -> id of the contact it merges into
-    merged_lines: set[tuple[int, int]] = field(default_factory=set)
-    emails: dict[str, str] = field(default_factory=dict)  # contact e-mail -> contact id (first seen)
-    domains: dict[str, str] = field(default_factory=dict)  # account domain -> account id (first seen)
 
 
 class Importer:
@@ -109,10 +71,7 @@ class Importer:
         return sorted(plans, key=lambda p: (KINDS.index(p.part.kind), p.index))
 
     def converter(self, plan: Plan) -> RowConverter:
-        defaults: dict[str, Any] = {}
-        if plan.part.kind == "leads" and "created_at" not in plan.part.columns:
-            defaults["created_at"] = datetime.fromtimestamp(self.now, UTC).isoformat()
-        return RowConverter(plan.part, plan.header, plan.source, self.options.tz, defaults)
+        return converter(plan, self.options.tz, self.now)
 
     # -- 2. check ----------------------------------------------------------------------------------
     def check(self, plans: list[Plan]) -> Checked:
@@ -141,15 +100,17 @@ class Importer:
                     self.report.note(plan.name, line, kind, row_id, **n)
                 if out.record is None:
                     self._refuse(seen, plan, line, row_id, out.problems)
+                    self._references(seen, pending, plan, line, row_id, out.partial)
                     continue
-                if row_id in ids:
-                    other = ids[row_id]
+                if out.record["id"] in ids:
+                    other = ids[out.record["id"]]
                     where = f"line {other[1]}" + ("" if other[0] == plan.index else f" of {plans[other[0]].name}")
                     self._refuse(seen, plan, line, row_id, [{"field": "id", "column": convert.column_of.get("id"),
                                                              "message": f"duplicate id {row_id!r} (also {where})"}])
                     continue
-                ids[row_id] = (plan.index, line)
                 record = out.record
+                row_id = record["id"]
+                ids[row_id] = (plan.index, line)
                 if kind == "accounts" and record.get("domain"):
                     seen.domains.setdefault(record["domain"], row_id)
                 if kind == "contacts":
@@ -161,10 +122,7 @@ class Importer:
                         counts.merged += 1
                         self.report.note(plan.name, line, kind, row_id, field="email", column=convert.column_of["email"],
                                          message=f"same e-mail address as contact {first!r}: merged into it")
-                for name, ref_kind in _REFERENCES[kind]:
-                    ref = record.get(name)
-                    if ref is not None and ref not in seen.ids[ref_kind]:
-                        pending.append((plan, line, row_id, name, ref_kind, ref))
+                self._references(seen, pending, plan, line, row_id, record)
             self.progress(f"check {plan.name}", done)
         self._resolve(seen, pending)
         for kind in KINDS:
@@ -172,6 +130,15 @@ class Importer:
             if c:
                 c.valid = c.read - c.refused
         return seen
+
+    @staticmethod
+    def _references(seen: Checked, pending: list[tuple[Plan, int, str, str, str, str]], plan: Plan, line: int,
+                    row_id: str | None, record: dict[str, Any]) -> None:
+        """Note the row's references to rows the import has not seen (yet): resolved at the end."""
+        for name, ref_kind in _REFERENCES[plan.part.kind]:
+            ref = record.get(name)
+            if ref is not None and ref not in seen.ids[ref_kind]:
+                pending.append((plan, line, row_id or "", name, ref_kind, ref))
 
     def _resolve(self, seen: Checked, pending: list[tuple[Plan, int, str, str, str, str]]) -> None:
         """References to ids neither the import (valid rows) nor the graph has: problems of the rows."""
@@ -186,12 +153,13 @@ class Importer:
                 accounts, contacts = self.store.existing_ids(**{kind: chunk})
                 refs.difference_update(accounts if kind == "accounts" else contacts)
         for plan, line, row_id, name, kind, ref in pending:
-            if ref in unknown[kind] and (plan.index, line) not in seen.bad:
+            if ref in unknown[kind]:
                 what = "account" if kind == "accounts" else "contact"
                 self._refuse(seen, plan, line, row_id, [{
                     "field": name, "column": self.converter(plan).column_of.get(name),
                     "message": f"unknown {what} {ref!r}: not in this import (or refused) nor in the graph"}])
-                seen.ids[plan.part.kind].pop(row_id, None)
+                if seen.ids[plan.part.kind].get(row_id) == (plan.index, line):
+                    seen.ids[plan.part.kind].pop(row_id)
 
     def _refuse(self, seen: Checked, plan: Plan, line: int, row_id: str | None, problems: list[dict[str, Any]]) -> None:
         key = (plan.index, line)
@@ -203,14 +171,13 @@ class Importer:
 
     # -- all of it -----------------------------------------------------------------------------------
     def run(self, files: Sequence[tuple[Path, str]]) -> ImportReport:
-        from graphsvc.imports.writer import Writer
-
         report, opts = self.report, self.options
         plans = self.plans(files)
         seen = self.check(plans)
         blocked = report.problem_count > 0 and not opts.skip_invalid
         rejected = RejectedRows(opts.rejected_dir) if opts.rejected_dir else None
-        writer = Writer(self, seen, rejected, write=not (opts.dry_run or blocked))
+        writer = Writer(self.store, self.ruleset, self.now, opts, report, self.progress, seen, rejected,
+                        write=not (opts.dry_run or blocked))
         try:
             writer.run(plans)
         finally:

@@ -55,7 +55,9 @@ class Part:
 
     def absent(self, cells: list[str]) -> bool:
         """True when this optional part has nothing in the row (every cell of it empty or missing)."""
-        return self.optional and not any(i < len(cells) and cells[i].strip() for i in self.columns.values())
+        # account_id is the account part's own column (the report's account name): not the contact's.
+        own = (i for name, i in self.columns.items() if name != "account_id")
+        return self.optional and not any(i < len(cells) and cells[i].strip() for i in own)
 
 
 @dataclass

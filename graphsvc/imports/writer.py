@@ -4,27 +4,27 @@ counted against the graph without writing). See `graphsvc.imports.job` for the w
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from graphsvc.errors import InvalidInput
 from graphsvc.imports.convert import MODELS
-from graphsvc.imports.report import RejectedRows
+from graphsvc.imports.plan import Checked, ImportOptions, Plan, Progress, converter
+from graphsvc.imports.report import ImportReport, RejectedRows
 from graphsvc.ingest.domains import match_domains
 from graphsvc.ingest.service import IngestService, ingest_rules_from
 from graphsvc.qualification.service import QualificationService
-from graphsvc.rules import email_domain
+from graphsvc.rules import Ruleset, email_domain
+from graphsvc.store.graph_store import GraphStore
 
-if TYPE_CHECKING:
-    from graphsvc.imports.job import Checked, Importer, Plan
-
-Row = tuple[dict[str, Any], "Plan", int]  # record, its plan, its line
+Row = tuple[dict[str, Any], Plan, int]  # record, its plan, its line
 
 
 class Writer:
-    def __init__(self, job: Importer, seen: Checked, rejected: RejectedRows | None, *, write: bool) -> None:
-        self.job, self.seen, self.rejected, self.write = job, seen, rejected, write
-        self.report = job.report
-        self.ingest = IngestService(job.store, ingest_rules_from(job.ruleset))
+    def __init__(self, store: GraphStore, ruleset: Ruleset, now: float, options: ImportOptions, report: ImportReport,
+                 progress: Progress, seen: Checked, rejected: RejectedRows | None, *, write: bool) -> None:
+        self.store, self.ruleset, self.now, self.options = store, ruleset, now, options
+        self.seen, self.rejected, self.write, self.report, self.progress = seen, rejected, write, report, progress
+        self.ingest = IngestService(store, ingest_rules_from(ruleset))
         self.rules = self.ingest.rules
         self.touched: set[str] = set()  # accounts to qualify once everything is written
         self.links: dict[str, list[Row]] = {"accounts": [], "contacts": []}  # parent / manager lines, written last
@@ -37,19 +37,19 @@ class Writer:
             for plan in (p for p in plans if p.part.kind == kind):
                 for row in self._rows(plan):
                     batch.append(row)
-                    if len(batch) >= self.job.options.batch_size:
+                    if len(batch) >= self.options.batch_size:
                         self._flush(kind, batch)
                         batch = []
             self._flush(kind, batch)
             if kind == "contacts":
-                for chunk in _unique_chunks(self.deferred, self.job.options.batch_size):
+                for chunk in _unique_chunks(self.deferred, self.options.batch_size):
                     self._flush(kind, chunk, merged=True)
             links = self.links.get(kind) or []
-            for start in range(0, len(links), self.job.options.batch_size):
-                self._flush(kind, links[start:start + self.job.options.batch_size], links=True)
+            for start in range(0, len(links), self.options.batch_size):
+                self._flush(kind, links[start:start + self.options.batch_size], links=True)
 
     def _rows(self, plan: Plan) -> Iterator[Row]:
-        convert, seen, kind = self.job.converter(plan), self.seen, plan.part.kind
+        convert, seen, kind = converter(plan, self.options.tz, self.now), self.seen, plan.part.kind
         written: set[str] = set()
         for line, cells in plan.table().rows():
             if plan.part.absent(cells):
@@ -94,18 +94,18 @@ class Writer:
         else:
             self._write(kind, rows, links, merged)
         self.done[kind] = self.done.get(kind, 0) + len(rows)
-        self.job.progress(f"{'write' if self.write else 'preview'} {kind}", self.done[kind])
+        self.progress(f"{'write' if self.write else 'preview'} {kind}", self.done[kind])
 
     def _write(self, kind: str, rows: list[Row], links: bool, merged: bool) -> None:
         model = MODELS[kind]
         for attempt in range(2):
             parsed = [model.model_validate(r) for r, _, _ in rows]
             try:
-                result = getattr(self.ingest, kind)(parsed, self.job.now)
+                result = getattr(self.ingest, kind)(parsed, self.now)
                 break
             except InvalidInput as exc:
                 # The graph changed since the check, or a row conflicts with one written by this import.
-                if not self.job.options.skip_invalid or attempt or not isinstance(exc.details, list):
+                if not self.options.skip_invalid or attempt or not isinstance(exc.details, list):
                     raise
                 bad = {d["row"] for d in exc.details if isinstance(d, dict) and isinstance(d.get("row"), int)}
                 for d in exc.details:
@@ -136,7 +136,7 @@ class Writer:
     def _merge_existing(self, rows: list[Row]) -> list[Row]:
         """Contacts whose e-mail address belongs to another contact already in the graph are written
         onto that contact (merged, with a note), not refused as a conflict."""
-        owners = self.job.store.contacts_by_emails([r["email"].lower() for r, _, _ in rows])
+        owners = self.store.contacts_by_emails([r["email"].lower() for r, _, _ in rows])
         ids = {r["id"] for r, _, _ in rows}
         out: list[Row] = []
         for record, plan, line in rows:
@@ -154,7 +154,7 @@ class Writer:
 
     # -- dry run -----------------------------------------------------------------------------------
     def _preview(self, kind: str, rows: list[Row], links: bool) -> None:
-        counts, store = self.report.kind(kind), self.job.store
+        counts, store = self.report.kind(kind), self.store
         if links:  # (or merged contacts, already counted)
             counts.hierarchy_links += len(rows) if kind == "accounts" and "parent_id" in rows[0][0] else 0
             return
@@ -180,7 +180,7 @@ class Writer:
 
     def _domains(self, domains: list[str]) -> dict[str, str]:
         """Accounts by domain as they would be after the import: the graph's, then the import's."""
-        found = self.job.store.accounts_by_domains(domains)
+        found = self.store.accounts_by_domains(domains)
         for d in domains:
             if d in self.seen.domains:
                 found.setdefault(d, self.seen.domains[d])
@@ -191,7 +191,7 @@ class Writer:
         """Requalify the accounts the import touched: fit, missing roles and stage right away."""
         if not self.touched:
             return
-        changes = QualificationService(self.job.store, self.job.ruleset).requalify(sorted(self.touched), self.job.now)
+        changes = QualificationService(self.store, self.ruleset).requalify(sorted(self.touched), self.now)
         self.report.requalified = len(self.touched)
         self.report.stage_changes = len(changes)
 
@@ -200,7 +200,9 @@ def _unique_chunks(rows: list[Row], size: int) -> Iterator[list[Row]]:
     """Chunks of at most `size` rows with no id twice in one chunk (the ingest service refuses that)."""
     pending = rows
     while pending:
-        chunk, later, ids = [], [], set()
+        chunk: list[Row] = []
+        later: list[Row] = []
+        ids: set[str] = set()
         for row in pending:
             if row[0]["id"] in ids or len(chunk) >= size:
                 later.append(row)

@@ -1,0 +1,63 @@
+"""The parts of an import that pass 1 (`job`) and pass 2 (`writer`) share: options, plans, what the
+check learnt, and the converter of a plan's rows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+from typing import Any
+
+from graphsvc.imports.convert import RowConverter
+from graphsvc.imports.mapping import Mapping
+from graphsvc.imports.readers import Table, open_table
+from graphsvc.imports.recognise import KINDS, Part
+
+Progress = Callable[[str, int], None]  # phase ("check contacts.csv", "write contacts"), rows done
+
+
+@dataclass
+class ImportOptions:
+    source: str = "auto"
+    mapping: Mapping | None = None
+    tz: tzinfo | None = None
+    dry_run: bool = False
+    skip_invalid: bool = False
+    batch_size: int = 2_000
+    rejected_dir: Path | None = None
+
+
+@dataclass
+class Plan:
+    """One kind of record in one file."""
+
+    index: int
+    path: Path
+    name: str
+    header: list[str]
+    source: str
+    part: Part
+
+    def table(self) -> Table:
+        return open_table(self.path, self.name)
+
+
+@dataclass
+class Checked:
+    """What pass 1 learnt, for pass 2: the refused rows, the merges, the import's own keys."""
+
+    bad: dict[tuple[int, int], list[str]] = field(default_factory=dict)  # (plan, line) -> problems
+    ids: dict[str, dict[str, tuple[int, int]]] = field(default_factory=lambda: {k: {} for k in KINDS})
+    merged_into: dict[str, str] = field(default_factory=dict)  # contact id -> id of the contact it merges into
+    merged_lines: set[tuple[int, int]] = field(default_factory=set)
+    emails: dict[str, str] = field(default_factory=dict)  # contact e-mail -> contact id (first seen)
+    domains: dict[str, str] = field(default_factory=dict)  # account domain -> account id (first seen)
+
+
+def converter(plan: Plan, tz: tzinfo | None, now: float) -> RowConverter:
+    """The plan's row converter. A lead file without a creation time gives its leads the import's."""
+    defaults: dict[str, Any] = {}
+    if plan.part.kind == "leads" and "created_at" not in plan.part.columns:
+        defaults["created_at"] = datetime.fromtimestamp(now, UTC).isoformat()
+    return RowConverter(plan.part, plan.header, plan.source, tz, defaults)

@@ -1,0 +1,288 @@
+"""Importing the real export files of ../shared/data (and variants made from them) on both engines:
+the counts they must leave in the graph, the row report of their bad rows, dry runs, re-imports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from openpyxl import Workbook
+
+from graphsvc.imports.job import Importer, ImportOptions
+from graphsvc.imports.mapping import load_mapping
+from graphsvc.rules import default_ruleset
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = next((d for d in (ROOT.parent / "shared" / "data", ROOT.parent.parent / "shared" / "data") if d.exists()),
+            ROOT.parent / "shared" / "data")
+SF = DATA / "salesforce" / "devorg-sample-cumulusci"
+HS = DATA / "hubspot"
+NOW = datetime(2026, 12, 1, tzinfo=UTC).timestamp()  # after the last (synthetic) date in the files
+EMPTY = {"accounts": 0, "contacts": 0, "leads": 0, "works_at": 0, "hierarchy_links": 0, "reports_to": 0,
+         "imported_roles": 0, "matched_leads": 0}
+
+
+def run(store, files, **options):
+    return Importer(store, default_ruleset(), NOW, ImportOptions(**options)).run([(Path(f), Path(f).name)
+                                                                                  for f in files])
+
+
+def graph(store) -> dict[str, int]:
+    return {k: int(v) for k, v in store.read_one("imports/graph_counts").items()}
+
+
+def rows_of(path: Path) -> list[list[str]]:
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return list(csv.reader(f))
+
+
+def write_csv(path: Path, rows: list[list[str]], delimiter: str = ",", encoding: str = "utf-8") -> Path:
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=delimiter).writerows(rows)
+    path.write_bytes(buf.getvalue().encode(encoding))
+    return path
+
+
+def test_salesforce_extract_accounts_contacts_leads(store):
+    report = run(store, [SF / "Account.csv", SF / "Contact.csv", SF / "Lead.csv"])
+    assert report.problem_count == 0 and report.written
+    assert graph(store) == {**EMPTY, "accounts": 11, "contacts": 18, "leads": 22, "works_at": 18,
+                            "matched_leads": 2}
+    c = report.counts
+    assert (c["accounts"].created, c["contacts"].created, c["contacts"].unmatched) == (11, 18, 0)
+    assert (c["leads"].matched, c["leads"].read) == (2, 22)  # pat@pyramid.net, a_young@dickenson.com
+    # Emails Salesforce accepts are accepted: b.levy@expressl&t.net works at Express Logistics.
+    assert store.contact("20")["account_id"] == "9"
+    assert store.account("2")["account"]["domain"] == "uos.com"  # http://www.uos.com
+    # No CreatedDate in the lead extract: the import says the import time was used.
+    assert any(n["field"] == "created_at" and n["line"] is None for n in report.notes)
+    assert report.requalified == 11
+
+
+def test_reimporting_changes_nothing(store):
+    files = [SF / "Account.csv", SF / "Contact.csv", SF / "Lead.csv", HS / "hubspot-shaped-companies-export.csv"]
+    run(store, files)
+    before = graph(store)
+    again = run(store, files)
+    assert graph(store) == before
+    assert again.counts["accounts"].created == again.counts["contacts"].created == 0
+    assert again.counts["accounts"].updated == 22 and again.counts["contacts"].updated == 18
+    assert again.stage_changes == 0
+
+
+def test_hubspot_companies_and_contacts_with_buying_roles(store):
+    report = run(store, [HS / "hubspot-shaped-contacts-export.csv", HS / "hubspot-shaped-companies-export.csv"])
+    assert report.problem_count == 0
+    assert graph(store) == {**EMPTY, "accounts": 11, "contacts": 18, "works_at": 18, "imported_roles": 5}
+    assert report.counts["contacts"].roles == 5
+    held = sorted((cid, r["role"], r["source"], r["buying_group"]) for cid in ("52212", "52717", "51101")
+                  for r in store.contact(cid)["roles"])
+    assert held == [("51101", "economic_buyer", "import", "9000000548:default"),  # "Budget Holder"
+                    ("52212", "decision_maker", "import", "9000001507:default"),
+                    ("52717", "economic_buyer", "import", "9000001507:default")]
+
+
+def test_qualified_as_soon_as_imported(store):
+    """Fit, missing roles and stage on the board right after the import, as readiness computes them."""
+    from graphsvc.qualification.service import QualificationService
+
+    run(store, [HS / "hubspot-shaped-companies-export.csv", HS / "hubspot-shaped-contacts-export.csv"])
+    board = {r["id"]: r for r in store.read("qualification/board", limit=50)}
+    assert len(board) == 11
+    readiness = QualificationService(store, default_ruleset())
+    for account_id, row in board.items():
+        q, _, _ = readiness.evaluate_at(account_id, NOW, NOW)
+        assert (row["fit"], row["missing_roles"], row["stage"]) == (q.scores.fit, list(q.buying_center.missing),
+                                                                    q.stage)
+    assert all(r["fit"] is not None for r in board.values())
+    assert "technical_evaluator" in board["9000001507"]["missing_roles"]
+
+
+def test_salesforce_report_keys_accounts_by_name_and_contacts_by_email(store):
+    report = run(store, [DATA / "salesforce" / "lwc-recipes-Accounts-Contacts.csv"])
+    assert report.problem_count == 0
+    assert graph(store) == {**EMPTY, "accounts": 10, "contacts": 6, "works_at": 6}
+    assert store.contact("amy@demo.net")["account_id"] == "Alpha Dynamics"
+    assert report.counts["accounts"].read == 10  # each account once, not once per contact row
+
+
+def test_data_loader_accounts_with_every_website_shape(store):
+    report = run(store, [DATA / "salesforce" / "einstein-demo-accounts-dataloader.csv"])
+    assert report.problem_count == 0 and graph(store)["accounts"] == 47
+    ohana = store.account("0016g000003PipHAAS")["account"]  # the Data Loader's "@" is not part of the id
+    assert ohana["name"] == "Ohana Inc" and ohana["employees"] == 6655 and "domain" not in ohana
+    domains = {r["id"]: r["domain"] for r in store.read("read/accounts_by_domains", domains=[
+        "stevenscapital.com", "salesforce.com", "lufthansagroup.com", "albertinc.com"])}
+    assert sorted(domains.values()) == ["albertinc.com", "lufthansagroup.com", "salesforce.com", "stevenscapital.com"]
+
+
+MAPPING = """
+[[file]]
+match = "accounts.csv"
+kind = "accounts"
+[file.columns]
+id = "account"
+name = "account"
+industry = "sector"
+employees = "employees"
+country = "office_location"
+parent_id = "subsidiary_of"
+annual_revenue = "revenue"
+[file.scale]
+annual_revenue = 1_000_000
+"""
+
+
+def test_a_mapping_file_imports_the_crm_teaching_set_with_parents_in_any_order(store, tmp_path):
+    (tmp_path / "crm.toml").write_text(MAPPING)
+    mapping = load_mapping(tmp_path / "crm.toml")
+    rows = rows_of(DATA / "crm-sales-opportunities" / "accounts.csv")
+    reversed_file = write_csv(tmp_path / "accounts.csv", [rows[0], *reversed(rows[1:])])  # children first
+    for path in (DATA / "crm-sales-opportunities" / "accounts.csv", reversed_file):
+        report = run(store, [path], mapping=mapping, source="csv")
+        assert report.problem_count == 0
+        assert graph(store) == {**EMPTY, "accounts": 85, "hierarchy_links": 15}
+        assert report.counts["accounts"].hierarchy_links == 15
+    acme = store.account("Acme Corporation")["account"]
+    assert acme["annual_revenue"] == pytest.approx(1100.04e6) and acme["industry"] == "technolgy"
+
+
+def test_files_that_are_not_crm_exports_are_reported_not_guessed(store):
+    files = [DATA / "xeducation" / "Leads.csv", DATA / "olist" / "olist_marketing_qualified_leads_dataset.csv",
+             SF / "Opportunity.csv"]
+    report = run(store, files)
+    assert [f.error is not None for f in report.files] == [True, True, True]
+    assert "opportunities are not imported yet" in report.files[2].error
+    assert report.problem_count == 3 and not report.written and graph(store) == EMPTY
+
+
+def test_every_problem_in_one_pass_and_nothing_written(store, tmp_path):
+    rows = rows_of(SF / "Contact.csv")
+    h = {name: i for i, name in enumerate(rows[0])}
+    rows[1][h["Email"]] = "rose-at-edge.com"  # line 2... but rows span lines: the report says where
+    rows[2][h["AccountId"]] = "999"  # no such account
+    rows[3][h["Email"]] = ""  # empty = absent: email is required
+    rows[3][h["ReportsToId"]] = "77"  # and an unknown manager, reported in the same pass
+    contacts = write_csv(tmp_path / "Contact.csv", rows)
+    report = run(store, [SF / "Account.csv", contacts])
+    assert not report.written and graph(store) == EMPTY
+    got = sorted((p["id"], p["column"], p["message"].split(":")[0]) for p in report.problems)
+    assert got == [("11", "Email", "Value error, value is not a valid email address"),
+                   ("12", "AccountId", "unknown account '999'"),
+                   ("13", "Email", "Field required"),
+                   ("13", "ReportsToId", "unknown contact '77'")]
+    lines = {p["id"]: p["line"] for p in report.problems}
+    text = contacts.read_text().splitlines()
+    assert all(text[lines[i] - 1].startswith(f"{i},") for i in ("11", "12", "13"))
+    assert report.counts["contacts"].refused == 3 and report.counts["contacts"].valid == 15
+
+
+def test_skip_invalid_writes_the_good_rows_and_the_rejected_file_can_be_fixed_and_reimported(store, tmp_path):
+    rows = rows_of(SF / "Contact.csv")
+    h = {name: i for i, name in enumerate(rows[0])}
+    rows[1][h["Email"]] = "rose-at-edge.com"
+    contacts = write_csv(tmp_path / "Contact.csv", rows)
+    report = run(store, [SF / "Account.csv", contacts], skip_invalid=True, rejected_dir=tmp_path / "rejected")
+    assert report.written and graph(store)["contacts"] == 17
+    rejected = rows_of(tmp_path / "rejected" / "Contact.rejected.csv")
+    assert rejected[0] == [*rows[0], "import_problems"] and len(rejected) == 2
+    assert rejected[1][h["id"]] == "11" and "Email" in rejected[1][-1]
+    rejected[1][h["Email"]] = "rose@edge.com"  # the person fixes the cell and imports the file again
+    fixed = write_csv(tmp_path / "Contact-fixed.csv", rejected)
+    again = run(store, [fixed])
+    assert again.problem_count == 0 and "import_problems" in again.files[0].ignored_columns
+    assert graph(store)["contacts"] == 18 and store.contact("11")["account_id"] == "4"
+
+
+def test_dry_run_counts_what_would_happen_and_writes_nothing(store):
+    run(store, [SF / "Account.csv"])
+    report = run(store, [SF / "Account.csv", SF / "Contact.csv", SF / "Lead.csv",
+                         HS / "hubspot-shaped-companies-export.csv"], dry_run=True)
+    assert graph(store) == {**EMPTY, "accounts": 11}
+    c = report.counts
+    assert (c["accounts"].created, c["accounts"].updated) == (11, 11)
+    assert (c["contacts"].created, c["contacts"].unmatched) == (18, 0)
+    assert c["leads"].matched == 2 and not report.written
+
+
+def test_the_same_person_in_two_sources_is_merged_not_refused(store):
+    """HubSpot and Salesforce both hold Rose Gonzalez (rose@edge.com) under their own ids."""
+    run(store, [SF / "Account.csv", SF / "Contact.csv"])
+    report = run(store, [HS / "hubspot-shaped-companies-export.csv", HS / "hubspot-shaped-contacts-export.csv"])
+    assert report.problem_count == 0
+    assert report.counts["contacts"].merged == 18 and graph(store)["contacts"] == 18
+    rose = store.contact("11")
+    assert rose["account_id"] == "9000000548"  # the later source's employer, on the one contact
+    assert store.contact("51000") is None
+
+
+def test_times_without_a_zone_need_tz(store, tmp_path):
+    rows = rows_of(SF / "Lead.csv")
+    rows[0].append("CreatedDate")
+    for r in rows[1:]:
+        r.append("2025-03-01 10:00")
+    leads = write_csv(tmp_path / "Lead.csv", rows)
+    report = run(store, [leads])
+    assert report.problem_count == 22 and "--tz" in report.problems[0]["message"]
+    assert report.problems[0]["column"] == "CreatedDate"
+    report = run(store, [leads], tz=ZoneInfo("Europe/Berlin"))
+    assert report.problem_count == 0
+    created = store.read("read/counts")[0]["leads"]
+    assert created == 22
+
+
+@pytest.mark.parametrize("variant", ["semicolon-cp1252", "tab-utf16", "xlsx", "german"])
+def test_variants_of_the_hubspot_export_import_the_same(store, tmp_path, variant):
+    contacts, companies = rows_of(HS / "hubspot-shaped-contacts-export.csv"), rows_of(
+        HS / "hubspot-shaped-companies-export.csv")
+    contacts[1][1] = "Rosé"
+    if variant == "semicolon-cp1252":
+        files = [write_csv(tmp_path / "c.csv", contacts, ";", "cp1252"), write_csv(tmp_path / "a.csv", companies, ";",
+                                                                                  "cp1252")]
+    elif variant == "tab-utf16":
+        files = [write_csv(tmp_path / "c.csv", contacts, "\t", "utf-16"), write_csv(tmp_path / "a.csv", companies,
+                                                                                   "\t", "utf-16")]
+    elif variant == "xlsx":
+        files = []
+        for name, rows in (("c.xlsx", contacts), ("a.xlsx", companies)):
+            book = Workbook()
+            for r in rows:
+                book.active.append([int(x) if x.isdigit() else x for x in r])
+            book.save(tmp_path / name)
+            files.append(tmp_path / name)
+    else:
+        de = {"Record ID": "Datensatz-ID", "First Name": "Vorname", "Last Name": "Nachname", "Email": "E-Mail",
+              "Job Title": "Jobtitel", "Buying Role": "Einkaufsrolle",
+              "Associated Company IDs": "Zugeordnete Unternehmens-IDs", "Company name": "Name des Unternehmens",
+              "Company Domain Name": "Domain-Name des Unternehmens", "Number of Employees": "Anzahl der Mitarbeiter"}
+        contacts[0] = [de.get(x, x) for x in contacts[0]]
+        companies[0] = [de.get(x, x) for x in companies[0]]
+        files = [write_csv(tmp_path / "c.csv", contacts), write_csv(tmp_path / "a.csv", companies)]
+    report = run(store, files)
+    assert report.problem_count == 0, report.problems
+    assert graph(store) == {**EMPTY, "accounts": 11, "contacts": 18, "works_at": 18, "imported_roles": 5}
+    assert store.contact("51000")["contact"]["first_name"] == "Rosé"
+    assert store.account("9000001507")["account"]["employees"] == 145000
+
+
+def test_the_cli_imports_with_a_json_report_and_exit_codes(cli_store, tmp_path):
+    from click.testing import CliRunner
+
+    from graphsvc.cli import main
+
+    runner = CliRunner()
+    ok = runner.invoke(main, ["import", str(SF / "Account.csv"), str(SF / "Contact.csv"), "--format", "json",
+                              "--no-progress"])
+    assert ok.exit_code == 0, ok.output
+    body = json.loads(ok.stdout)
+    assert body["counts"]["contacts"]["created"] == 18 and body["written"] is True
+    bad = runner.invoke(main, ["import", str(DATA / "crm-sales-opportunities" / "accounts.csv"), "--no-progress"])
+    assert bad.exit_code == 1 and "--mapping" in bad.stdout
+    usage = runner.invoke(main, ["import", str(SF / "Lead.csv"), "--tz", "Mars/Olympus"])
+    assert usage.exit_code == 2 and "IANA" in usage.output
+    assert graph(cli_store)["leads"] == 0
