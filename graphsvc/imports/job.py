@@ -112,7 +112,10 @@ class Importer:
                 row_id = record["id"]
                 ids[row_id] = (plan.index, line)
                 if kind == "accounts" and record.get("domain"):
-                    seen.domains.setdefault(record["domain"], row_id)
+                    domain, first = record["domain"], seen.domains.setdefault(record["domain"], row_id)
+                    if first != row_id:
+                        seen.shared.setdefault(domain, [first]).append(row_id)
+                        seen.domains[domain] = min(first, row_id)
                 if kind == "contacts":
                     email = record["email"].lower()
                     first = seen.emails.setdefault(email, row_id)
@@ -125,11 +128,29 @@ class Importer:
                 self._references(seen, pending, plan, line, row_id, record)
             self.progress(f"check {plan.name}", done)
         self._resolve(seen, pending)
+        self._shared_domains(seen)
         for kind in KINDS:
             c = self.report.counts.get(kind)
             if c:
                 c.valid = c.read - c.refused
         return seen
+
+    def _shared_domains(self, seen: Checked) -> None:
+        """Several accounts on one domain (three United Oil & Gas companies on uos.com): say which one
+        e-mail matching will pick, and why, rather than pick silently."""
+        if not seen.shared:
+            return
+        graph: dict[str, set[str]] = {}
+        for r in self.store.read("read/accounts_by_domains", domains=sorted(seen.shared)):
+            graph.setdefault(r["domain"], set()).add(r["id"])
+        for domain, ids in sorted(seen.shared.items()):
+            every = sorted(set(ids) | graph.get(domain, set()))
+            chosen = every[0]
+            self.report.note(None, None, "accounts", chosen, field="domain", column=None, domain=domain,
+                             accounts=every, chosen=chosen,
+                             message=f"{len(every)} accounts share the domain {domain} ({', '.join(every)}): contacts "
+                                     f"and leads matched by e-mail domain go to {chosen!r}, the lowest id (matching's "
+                                     "rule); give a contact its account (an account id column) to place it elsewhere")
 
     @staticmethod
     def _references(seen: Checked, pending: list[tuple[Plan, int, str, str, str, str]], plan: Plan, line: int,

@@ -52,7 +52,10 @@ class Checked:
     merged_into: dict[str, str] = field(default_factory=dict)  # contact id -> id of the contact it merges into
     merged_lines: set[tuple[int, int]] = field(default_factory=set)
     emails: dict[str, str] = field(default_factory=dict)  # contact e-mail -> contact id (first seen)
-    domains: dict[str, str] = field(default_factory=dict)  # account domain -> account id (first seen)
+    # account domain -> the account matching picks among the import's (the lowest id, as the store's
+    # matching does); `shared` lists every account of the import on domains several accounts have.
+    domains: dict[str, str] = field(default_factory=dict)
+    shared: dict[str, list[str]] = field(default_factory=dict)
 
 
 def converter(plan: Plan, tz: tzinfo | None, now: float) -> RowConverter:

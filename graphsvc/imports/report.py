@@ -63,7 +63,7 @@ class ImportReport:
         if len(self.problems) < MAX_DETAILS:
             self.problems.append({"file": file, "line": line, "kind": kind, "id": row_id, **what})
 
-    def note(self, file: str, line: int | None, kind: str | None, row_id: str | None, **what: Any) -> None:
+    def note(self, file: str | None, line: int | None, kind: str | None, row_id: str | None, **what: Any) -> None:
         self.note_count += 1
         if len(self.notes) < MAX_DETAILS:
             self.notes.append({"file": file, "line": line, "kind": kind, "id": row_id, **what})
@@ -91,6 +91,7 @@ class ImportReport:
             done = (f"{c.valid:,} valid" if kind == "leads"
                     else f"{c.created:,} {verb} created, {c.updated:,} {verb} updated")
             lines.append(f"{kind}: {c.read:,} rows, {done}, {c.refused:,} refused{extra}")
+        lines += [f"note: {n['message']}" for n in self.notes if "chosen" in n]
         for p in self.problems[:50]:
             where = f"{p['file']}:{p['line']}" if p["line"] else p["file"]
             lines.append(f"  {where} {p.get('column') or p.get('field') or ''}: {p['message']}")

@@ -182,8 +182,8 @@ class Writer:
         """Accounts by domain as they would be after the import: the graph's, then the import's."""
         found = self.store.accounts_by_domains(domains)
         for d in domains:
-            if d in self.seen.domains:
-                found.setdefault(d, self.seen.domains[d])
+            if d in self.seen.domains:  # the lowest id of the graph's and the import's, as matching picks
+                found[d] = min(found.get(d, self.seen.domains[d]), self.seen.domains[d])
         return found
 
     # -- qualify -----------------------------------------------------------------------------------
