@@ -69,6 +69,16 @@ def test_salesforce_extract_accounts_contacts_leads(store):
     assert store.accounts_by_domains(["uos.com"]) == {"uos.com": "11"}  # what matching really does
 
 
+def test_the_dean_of_a_customer_university_is_not_a_student(store):
+    """jane_gray@uoa.edu is given her account (University of Arizona) explicitly: never disqualified."""
+    from graphsvc.qualification.service import QualificationService
+
+    run(store, [SF / "Account.csv", SF / "Contact.csv"])
+    q, _, _ = QualificationService(store, default_ruleset()).evaluate_at("10", NOW, NOW)
+    jane = next(c for c in q.contacts if c.id == "22")
+    assert not jane.disqualified and jane.disqualified_reason is None
+
+
 def test_reimporting_changes_nothing(store):
     files = [SF / "Account.csv", SF / "Contact.csv", SF / "Lead.csv", HS / "hubspot-shaped-companies-export.csv"]
     run(store, files)
