@@ -353,9 +353,10 @@ def keys_revoke(key_id: str, data_dir: Path | None) -> None:
     click.echo(f"revoked {key_id}")
 
 
-from graphsvc.imports.commands import import_command  # noqa: E402 - registered with the other commands
+from graphsvc.imports.commands import export_command, import_command  # noqa: E402 - registered with the others
 
 main.add_command(import_command)
+main.add_command(export_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -14,6 +14,7 @@ from graphsvc.api.routes import (
     accounts,
     contacts,
     cypher,
+    exports,
     health,
     imports,
     ingest,
@@ -35,7 +36,7 @@ log = logging.getLogger("graphsvc")
 
 # Every router of the API, in the order their routes appear in /docs.
 # Who may call each router is declared next to it, as its module's ACCESS (graphsvc/auth/policy.py).
-ROUTERS = (health, ingest, imports, accounts, qualification, contacts, rules, queries, cypher, reports, keys)
+ROUTERS = (health, ingest, imports, exports, accounts, qualification, contacts, rules, queries, cypher, reports, keys)
 
 DESCRIPTION = """
 Account-based qualification over a graph of accounts, contacts, buying roles and engagement.

@@ -127,3 +127,59 @@ def import_command(files: tuple[Path, ...], source: str, mapping: Path | None, t
     click.echo(json.dumps(report.to_dict(), indent=2, default=str) if fmt == "json" else report.summary())
     if report.problem_count:
         sys.exit(1)
+
+
+@click.command("export")
+@click.argument("what", type=click.Choice(["board", "contacts"]))
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
+@click.option("--target", type=click.Choice(["graphsvc", "hubspot", "salesforce"]), default="graphsvc",
+              show_default=True, help="hubspot: a companies import file keyed by Record ID; salesforce: a Data Loader "
+              "update file keyed by Id; both carry stage, its date, the qualification date, scores and missing roles.")
+@click.option("--field", "fields", multiple=True, metavar="FIELD=COLUMN",
+              help="Rename a column of the write-back file to your CRM property / custom field (repeatable), e.g. "
+              "--field stage=ABM_Stage__c.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: standard output; XLSX needs a file or a pipe).")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), envvar="GRAPHSVC_DATA_DIR",
+              help="Data directory of the embedded FalkorDB (default: the user data dir). Env: GRAPHSVC_DATA_DIR.")
+def export_command(what: str, fmt: str, target: str, fields: tuple[str, ...], output: Path | None,
+                   data_dir: Path | None) -> None:
+    """Export the board (accounts with stage, scores and missing roles) or the contacts as CSV or
+    XLSX, or the board as a HubSpot / Salesforce write-back file to import into the CRM.
+
+    Example: graphsvc export board --target salesforce --field stage=ABM_Stage__c -o accounts-update.csv
+    """
+    from graphsvc.config import Settings
+    from graphsvc.imports import export
+    from graphsvc.store import factory
+
+    renames = {}
+    for pair in fields:
+        name, sep, header = pair.partition("=")
+        if not sep or not name.strip() or not header.strip():
+            raise click.BadParameter(f"{pair!r} is not FIELD=COLUMN", param_hint="--field")
+        renames[name.strip()] = header.strip()
+    try:
+        export.columns(what, target, renames)
+    except export.ExportError as exc:
+        raise click.UsageError(str(exc)) from None
+    if fmt == "xlsx" and output is None and sys.stdout.isatty():
+        raise click.UsageError("XLSX is binary: give --output FILE (or pipe the output)")
+    try:
+        settings = Settings(data_dir=data_dir) if data_dir else Settings()
+        opened = factory.open_store(settings)
+    except (GraphsvcError, ValueError) as exc:
+        _fail(getattr(exc, "message", str(exc)))
+    try:
+        if output is not None:
+            with open(output, "wb") as out:
+                n = export.write(opened.store, what, fmt, out, target, renames)
+        else:
+            n = export.write(opened.store, what, fmt, sys.stdout.buffer, target, renames)
+            sys.stdout.buffer.flush()
+    except GraphsvcError as exc:
+        _fail(exc.message)
+    finally:
+        opened.close()
+    click.echo(f"exported {n:,} {'accounts' if what == 'board' else 'contacts'}" + (f" to {output}" if output else ""),
+               err=True)
