@@ -74,15 +74,14 @@ class Importer:
         return converter(plan, self.options.tz, self.now)
 
     # -- 2. check ----------------------------------------------------------------------------------
-    def check(self, plans: list[Plan]) -> Checked:
-        seen = Checked()
+    def check(self, plans: list[Plan], seen: Checked) -> Checked:
         pending: list[tuple[Plan, int, str, str, str, str]] = []  # plan, line, row id, field, kind, ref
         for plan in plans:
             kind, convert = plan.part.kind, self.converter(plan)
             if convert.defaults:
                 self.report.note(plan.name, None, kind, None, field="created_at", column=None,
                                  message="the file has no creation time: leads take the import's time")
-            counts, ids, done = self.report.kind(kind), seen.ids[kind], 0
+            counts, keys, done = self.report.kind(kind), seen.keys, 0
             file = next(f for f in self.report.files if f.file == plan.name)
             for line, cells in plan.table().rows():
                 if plan.part.absent(cells):
@@ -93,7 +92,7 @@ class Importer:
                     self.progress(f"check {plan.name}", done)
                 out = convert.convert(cells)
                 row_id = out.record["id"] if out.record else _cell(cells, plan.part.columns.get("id"))
-                if plan.part.repeated and row_id in ids and ids[row_id][0] == plan.index:
+                if plan.part.repeated and row_id and (keys.where(kind, row_id) or (-1,))[0] == plan.index:
                     continue  # a report repeats its account on every contact row: one account
                 counts.read += 1
                 for n in out.notes:
@@ -102,15 +101,15 @@ class Importer:
                     self._refuse(seen, plan, line, row_id, out.problems)
                     self._references(seen, pending, plan, line, row_id, out.partial)
                     continue
-                if out.record["id"] in ids:
-                    other = ids[out.record["id"]]
+                other = keys.where(kind, out.record["id"])
+                if other is not None:
                     where = f"line {other[1]}" + ("" if other[0] == plan.index else f" of {plans[other[0]].name}")
                     self._refuse(seen, plan, line, row_id, [{"field": "id", "column": convert.column_of.get("id"),
                                                              "message": f"duplicate id {row_id!r} (also {where})"}])
                     continue
                 record = out.record
                 row_id = record["id"]
-                ids[row_id] = (plan.index, line)
+                keys.add(kind, row_id, plan.index, line)
                 if kind == "accounts" and record.get("domain"):
                     domain, first = record["domain"], seen.domains.setdefault(record["domain"], row_id)
                     if first != row_id:
@@ -118,10 +117,9 @@ class Importer:
                         seen.domains[domain] = min(first, row_id)
                 if kind == "contacts":
                     email = record["email"].lower()
-                    first = seen.emails.setdefault(email, row_id)
+                    first = keys.first_email(email, row_id)
                     if first != row_id:
-                        seen.merged_into[row_id] = first
-                        seen.merged_lines.add((plan.index, line))
+                        keys.merge(row_id, first, plan.index, line)
                         counts.merged += 1
                         self.report.note(plan.name, line, kind, row_id, field="email", column=convert.column_of["email"],
                                          message=f"same e-mail address as contact {first!r}: merged into it")
@@ -158,14 +156,14 @@ class Importer:
         """Note the row's references to rows the import has not seen (yet): resolved at the end."""
         for name, ref_kind in _REFERENCES[plan.part.kind]:
             ref = record.get(name)
-            if ref is not None and ref not in seen.ids[ref_kind]:
+            if ref is not None and not seen.keys.has(ref_kind, ref):
                 pending.append((plan, line, row_id or "", name, ref_kind, ref))
 
     def _resolve(self, seen: Checked, pending: list[tuple[Plan, int, str, str, str, str]]) -> None:
         """References to ids neither the import (valid rows) nor the graph has: problems of the rows."""
         unknown: dict[str, set[str]] = {"accounts": set(), "contacts": set()}
         for _, _, _, _, kind, ref in pending:
-            if ref not in seen.ids[kind]:
+            if not seen.keys.has(kind, ref):
                 unknown[kind].add(ref)
         for kind, refs in unknown.items():
             ordered = sorted(refs)
@@ -179,14 +177,12 @@ class Importer:
                 self._refuse(seen, plan, line, row_id, [{
                     "field": name, "column": self.converter(plan).column_of.get(name),
                     "message": f"unknown {what} {ref!r}: not in this import (or refused) nor in the graph"}])
-                if seen.ids[plan.part.kind].get(row_id) == (plan.index, line):
-                    seen.ids[plan.part.kind].pop(row_id)
+                if seen.keys.where(plan.part.kind, row_id) == (plan.index, line):
+                    seen.keys.remove(plan.part.kind, row_id)
 
     def _refuse(self, seen: Checked, plan: Plan, line: int, row_id: str | None, problems: list[dict[str, Any]]) -> None:
-        key = (plan.index, line)
-        if key not in seen.bad:
+        if seen.keys.refuse(plan.index, line, [f"{p.get('column') or p['field']}: {p['message']}" for p in problems]):
             self.report.kind(plan.part.kind).refused += 1
-        seen.bad.setdefault(key, []).extend(f"{p.get('column') or p['field']}: {p['message']}" for p in problems)
         for p in problems:
             self.report.problem(plan.name, line, plan.part.kind, row_id, **p)
 
@@ -194,16 +190,20 @@ class Importer:
     def run(self, files: Sequence[tuple[Path, str]]) -> ImportReport:
         report, opts = self.report, self.options
         plans = self.plans(files)
-        seen = self.check(plans)
-        blocked = report.problem_count > 0 and not opts.skip_invalid
-        rejected = RejectedRows(opts.rejected_dir) if opts.rejected_dir else None
-        writer = Writer(self.store, self.ruleset, self.now, opts, report, self.progress, seen, rejected,
-                        write=not (opts.dry_run or blocked))
+        seen = Checked()
         try:
-            writer.run(plans)
+            self.check(plans, seen)
+            blocked = report.problem_count > 0 and not opts.skip_invalid
+            rejected = RejectedRows(opts.rejected_dir) if opts.rejected_dir else None
+            writer = Writer(self.store, self.ruleset, self.now, opts, report, self.progress, seen, rejected,
+                            write=not (opts.dry_run or blocked))
+            try:
+                writer.run(plans)
+            finally:
+                if rejected:
+                    rejected.close()
         finally:
-            if rejected:
-                rejected.close()
+            seen.keys.close()
         if blocked:
             report.message = (f"{report.problem_count} problem(s) in {report.refused} row(s): nothing was written. "
                               "Fix them, or import the good rows with --skip-invalid.")

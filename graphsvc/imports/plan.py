@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from graphsvc.imports.convert import RowConverter
+from graphsvc.imports.keys import Keys
 from graphsvc.imports.mapping import Mapping
 from graphsvc.imports.readers import Table, open_table
-from graphsvc.imports.recognise import KINDS, Part
+from graphsvc.imports.recognise import Part
 
 Progress = Callable[[str, int], None]  # phase ("check contacts.csv", "write contacts"), rows done
 
@@ -45,13 +46,11 @@ class Plan:
 
 @dataclass
 class Checked:
-    """What pass 1 learnt, for pass 2: the refused rows, the merges, the import's own keys."""
+    """What pass 1 learnt, for pass 2: the refused rows, the merges, the import's own keys. Everything
+    that grows with the rows is in `keys` (a temporary file); the rest grows with the accounts that
+    share a domain."""
 
-    bad: dict[tuple[int, int], list[str]] = field(default_factory=dict)  # (plan, line) -> problems
-    ids: dict[str, dict[str, tuple[int, int]]] = field(default_factory=lambda: {k: {} for k in KINDS})
-    merged_into: dict[str, str] = field(default_factory=dict)  # contact id -> id of the contact it merges into
-    merged_lines: set[tuple[int, int]] = field(default_factory=set)
-    emails: dict[str, str] = field(default_factory=dict)  # contact e-mail -> contact id (first seen)
+    keys: Keys = field(default_factory=Keys)  # ids, e-mail addresses, refused rows, merges, links: on disk
     # account domain -> the account matching picks among the import's (the lowest id, as the store's
     # matching does); `shared` lists every account of the import on domains several accounts have.
     domains: dict[str, str] = field(default_factory=dict)

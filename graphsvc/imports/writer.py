@@ -27,11 +27,10 @@ class Writer:
         self.ingest = IngestService(store, ingest_rules_from(ruleset))
         self.rules = self.ingest.rules
         self.touched: set[str] = set()  # accounts to qualify once everything is written
-        self.links: dict[str, list[Row]] = {"accounts": [], "contacts": []}  # parent / manager lines, written last
-        self.deferred: list[Row] = []  # merged contacts: written after the others (their id is in a batch)
         self.done: dict[str, int] = {}
 
     def run(self, plans: list[Plan]) -> None:
+        by_index = {p.index: p for p in plans}
         for kind in ("accounts", "contacts", "leads"):
             batch: list[Row] = []
             for plan in (p for p in plans if p.part.kind == kind):
@@ -41,12 +40,13 @@ class Writer:
                         self._flush(kind, batch)
                         batch = []
             self._flush(kind, batch)
-            if kind == "contacts":
-                for chunk in _unique_chunks(self.deferred, self.options.batch_size):
-                    self._flush(kind, chunk, merged=True)
-            links = self.links.get(kind) or []
-            for start in range(0, len(links), self.options.batch_size):
-                self._flush(kind, links[start:start + self.options.batch_size], links=True)
+            batch = []
+            for record, index, line in self.seen.keys.links(kind):  # parents / managers, after every row
+                batch.append((record, by_index[index], line))
+                if len(batch) >= self.options.batch_size:
+                    self._flush(kind, batch, links=True)
+                    batch = []
+            self._flush(kind, batch, links=True)
 
     def _rows(self, plan: Plan) -> Iterator[Row]:
         convert, seen, kind = converter(plan, self.options.tz, self.now), self.seen, plan.part.kind
@@ -54,7 +54,7 @@ class Writer:
         for line, cells in plan.table().rows():
             if plan.part.absent(cells):
                 continue
-            problems = seen.bad.get((plan.index, line))
+            problems = seen.keys.problems(plan.index, line)
             if problems is not None:
                 if self.rejected:
                     self.rejected.add(plan.name, plan.header, cells, problems)
@@ -67,32 +67,40 @@ class Writer:
                     continue
                 written.add(record["id"])
             if kind == "contacts":
-                record["id"] = seen.merged_into.get(record["id"], record["id"])
+                if seen.keys.is_merged_row(plan.index, line):
+                    record["id"] = seen.keys.merged_into(record["id"])
+                    record["merged"] = True  # counted as merged, not as created or updated
                 if record.get("reports_to"):
-                    record["reports_to"] = seen.merged_into.get(record["reports_to"], record["reports_to"])
-                    self.links["contacts"].append(({k: record[k] for k in ("id", "email", "account_id", "reports_to")
-                                                    if k in record}, plan, line))
+                    record["reports_to"] = seen.keys.merged_into(record["reports_to"])
+                    seen.keys.add_link("contacts", {k: record[k] for k in ("id", "email", "account_id", "reports_to")
+                                                    if k in record}, plan.index, line)
                     record.pop("reports_to")
-                if (plan.index, line) in seen.merged_lines:
-                    self.deferred.append((record, plan, line))
-                    continue
             if kind == "accounts" and record.get("parent_id"):
-                self.links["accounts"].append(({"id": record["id"], "name": record["name"],
-                                                "parent_id": record.pop("parent_id")}, plan, line))
+                seen.keys.add_link("accounts", {"id": record["id"], "name": record["name"],
+                                                "parent_id": record.pop("parent_id")}, plan.index, line)
             yield record, plan, line
 
     # -- one batch ---------------------------------------------------------------------------------
-    def _flush(self, kind: str, rows: list[Row], links: bool = False, merged: bool = False) -> None:
-        """Write (or preview) one batch. `links`: parent / manager lines of rows already written;
-        `merged`: rows merged into another contact (counted as merged, not as created or updated)."""
+    def _flush(self, kind: str, rows: list[Row], links: bool = False) -> None:
+        """Write (or preview) one batch. `links`: parent / manager lines of rows already written.
+        Contacts merged into another one (same e-mail address) go in their own chunks, never two
+        rows of one id in a chunk, and count as merged, not as created or updated."""
         if not rows:
             return
-        if kind == "contacts" and not links and not merged:
+        groups: list[tuple[list[Row], bool]] = [(rows, False)]
+        if kind == "contacts" and not links:
             rows = self._merge_existing(rows)
-        if not self.write:
-            self._preview(kind, rows, links or merged)
-        else:
-            self._write(kind, rows, links, merged)
+            flags = [bool(r.pop("merged", False)) for r, _, _ in rows]
+            merged = [row for row, flag in zip(rows, flags) if flag]
+            normal = [row for row, flag in zip(rows, flags) if not flag]
+            groups = [(normal, False), *[(chunk, True) for chunk in _unique_chunks(merged, len(merged))]]
+        for group, is_merged in groups:
+            if not group:
+                continue
+            if not self.write:
+                self._preview(kind, group, links or is_merged)
+            else:
+                self._write(kind, group, links, is_merged)
         self.done[kind] = self.done.get(kind, 0) + len(rows)
         self.progress(f"{'write' if self.write else 'preview'} {kind}", self.done[kind])
 
@@ -137,7 +145,6 @@ class Writer:
         """Contacts whose e-mail address belongs to another contact already in the graph are written
         onto that contact (merged, with a note), not refused as a conflict."""
         owners = self.store.contacts_by_emails([r["email"].lower() for r, _, _ in rows])
-        ids = {r["id"] for r, _, _ in rows}
         out: list[Row] = []
         for record, plan, line in rows:
             owner = owners.get(record["email"].lower())
@@ -145,10 +152,7 @@ class Writer:
                 self.report.kind("contacts").merged += 1
                 self.report.note(plan.name, line, "contacts", record["id"], field="email", column=None,
                                  message=f"same e-mail address as contact {owner['id']!r} in the graph: merged into it")
-                record = {**record, "id": owner["id"]}
-                if owner["id"] in ids:
-                    self.deferred.append((record, plan, line))
-                    continue
+                record = {**record, "id": owner["id"], "merged": True}
             out.append((record, plan, line))
         return out
 
@@ -175,7 +179,8 @@ class Writer:
             known = store.contacts_by_emails(emails)
             domains = {email_domain(e) for e in emails}
             matched = match_domains(domains, self._domains, self.rules.never_match)
-            counts.matched += sum(1 for e in emails if e in known or e in self.seen.emails
+            in_import = self.seen.keys.known_emails(emails)
+            counts.matched += sum(1 for e in emails if e in known or e in in_import
                                   or matched[email_domain(e)][0] is not None)
 
     def _domains(self, domains: list[str]) -> dict[str, str]:
