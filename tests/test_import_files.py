@@ -301,3 +301,14 @@ def test_the_cli_imports_with_a_json_report_and_exit_codes(cli_store, tmp_path):
     usage = runner.invoke(main, ["import", str(SF / "Lead.csv"), "--tz", "Mars/Olympus"])
     assert usage.exit_code == 2 and "IANA" in usage.output
     assert graph(cli_store)["leads"] == 0
+
+
+def test_a_bad_byte_deep_in_a_file_is_a_file_problem_not_a_crash(store, tmp_path):
+    """The encoding is detected on the first 256 KiB; a Latin-1 byte after them ends that file only."""
+    lines = ["Id,Name,Website"] + [f"{i},Company {i} with a long enough name,company{i}.example" for i in range(6000)]
+    data = ("\n".join(lines) + "\n").encode() + b"6001,Soci\xe9t\xe9,societe.example\n"
+    assert len(data) > 256 * 1024
+    (tmp_path / "Account.csv").write_bytes(data)
+    report = run(store, [tmp_path / "Account.csv"], skip_invalid=True)
+    assert "cannot be decoded as utf-8" in report.files[0].error and "save the file as UTF-8" in report.files[0].error
+    assert graph(store)["accounts"] == 0  # none of the file's rows, not the first 6,000 of them

@@ -55,6 +55,7 @@ class Importer:
             self.report.files.append(file)
             try:
                 table = open_table(path, name)
+                table.close()  # the header is all this step needs; both passes read the rows afresh
                 file.format, file.encoding, file.delimiter = table.format, table.encoding, table.delimiter
                 found = self.options.mapping.for_file(name, table.header) if self.options.mapping else None
                 if found is None and self.options.source != "csv":
@@ -81,49 +82,12 @@ class Importer:
             if convert.defaults:
                 self.report.note(plan.name, None, kind, None, field="created_at", column=None,
                                  message="the file has no creation time: leads take the import's time")
-            counts, keys, done = self.report.kind(kind), seen.keys, 0
-            file = next(f for f in self.report.files if f.file == plan.name)
-            for line, cells in plan.table().rows():
-                if plan.part.absent(cells):
-                    continue
-                done += 1
-                file.rows = max(file.rows, done)
-                if done % 1_000 == 0:
-                    self.progress(f"check {plan.name}", done)
-                out = convert.convert(cells)
-                row_id = out.record["id"] if out.record else _cell(cells, plan.part.columns.get("id"))
-                if plan.part.repeated and row_id and (keys.where(kind, row_id) or (-1,))[0] == plan.index:
-                    continue  # a report repeats its account on every contact row: one account
-                counts.read += 1
-                for n in out.notes:
-                    self.report.note(plan.name, line, kind, row_id, **n)
-                if out.record is None:
-                    self._refuse(seen, plan, line, row_id, out.problems)
-                    self._references(seen, pending, plan, line, row_id, out.partial)
-                    continue
-                other = keys.where(kind, out.record["id"])
-                if other is not None:
-                    where = f"line {other[1]}" + ("" if other[0] == plan.index else f" of {plans[other[0]].name}")
-                    self._refuse(seen, plan, line, row_id, [{"field": "id", "column": convert.column_of.get("id"),
-                                                             "message": f"duplicate id {row_id!r} (also {where})"}])
-                    continue
-                record = out.record
-                row_id = record["id"]
-                keys.add(kind, row_id, plan.index, line)
-                if kind == "accounts" and record.get("domain"):
-                    domain, first = record["domain"], seen.domains.setdefault(record["domain"], row_id)
-                    if first != row_id:
-                        seen.shared.setdefault(domain, [first]).append(row_id)
-                        seen.domains[domain] = min(first, row_id)
-                if kind == "contacts":
-                    email = record["email"].lower()
-                    first = keys.first_email(email, row_id)
-                    if first != row_id:
-                        keys.merge(row_id, first, plan.index, line)
-                        counts.merged += 1
-                        self.report.note(plan.name, line, kind, row_id, field="email", column=convert.column_of["email"],
-                                         message=f"same e-mail address as contact {first!r}: merged into it")
-                self._references(seen, pending, plan, line, row_id, record)
+            file, done = next(f for f in self.report.files if f.file == plan.name), 0
+            try:
+                done = self._check_rows(plan, plans, seen, pending, convert, file)
+            except UnreadableFile as exc:  # a bad byte or quote deep in the file: the whole file is out
+                plan.failed, file.error = True, str(exc)
+                self.report.problem(plan.name, None, kind, None, field=None, column=None, message=str(exc))
             self.progress(f"check {plan.name}", done)
         self._resolve(seen, pending)
         self._shared_domains(seen)
@@ -132,6 +96,52 @@ class Importer:
             if c:
                 c.valid = c.read - c.refused
         return seen
+
+    def _check_rows(self, plan: Plan, plans: list[Plan], seen: Checked, pending: list[tuple[Plan, int, str, str, str, str]],
+                    convert: RowConverter, file: FileReport) -> int:
+        kind, counts, keys, done = plan.part.kind, self.report.kind(plan.part.kind), seen.keys, 0
+        for line, cells in plan.table().rows():
+            if plan.part.absent(cells):
+                continue
+            done += 1
+            file.rows = max(file.rows, done)
+            if done % 1_000 == 0:
+                self.progress(f"check {plan.name}", done)
+            out = convert.convert(cells)
+            row_id = out.record["id"] if out.record else _cell(cells, plan.part.columns.get("id"))
+            if plan.part.repeated and row_id and (keys.where(kind, row_id) or (-1,))[0] == plan.index:
+                continue  # a report repeats its account on every contact row: one account
+            counts.read += 1
+            for n in out.notes:
+                self.report.note(plan.name, line, kind, row_id, **n)
+            if out.record is None:
+                self._refuse(seen, plan, line, row_id, out.problems)
+                self._references(seen, pending, plan, line, row_id, out.partial)
+                continue
+            other = keys.where(kind, out.record["id"])
+            if other is not None:
+                where = f"line {other[1]}" + ("" if other[0] == plan.index else f" of {plans[other[0]].name}")
+                self._refuse(seen, plan, line, row_id, [{"field": "id", "column": convert.column_of.get("id"),
+                                                         "message": f"duplicate id {row_id!r} (also {where})"}])
+                continue
+            record = out.record
+            row_id = record["id"]
+            keys.add(kind, row_id, plan.index, line)
+            if kind == "accounts" and record.get("domain"):
+                domain, first = record["domain"], seen.domains.setdefault(record["domain"], row_id)
+                if first != row_id:
+                    seen.shared.setdefault(domain, [first]).append(row_id)
+                    seen.domains[domain] = min(first, row_id)
+            if kind == "contacts":
+                email = record["email"].lower()
+                first = keys.first_email(email, row_id)
+                if first != row_id:
+                    keys.merge(row_id, first, plan.index, line)
+                    counts.merged += 1
+                    self.report.note(plan.name, line, kind, row_id, field="email", column=convert.column_of["email"],
+                                     message=f"same e-mail address as contact {first!r}: merged into it")
+            self._references(seen, pending, plan, line, row_id, record)
+        return done
 
     def _shared_domains(self, seen: Checked) -> None:
         """Several accounts on one domain (three United Oil & Gas companies on uos.com): say which one

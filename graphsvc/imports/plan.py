@@ -39,6 +39,7 @@ class Plan:
     header: list[str]
     source: str
     part: Part
+    failed: bool = False  # the file could not be read to its end: none of its rows is written
 
     def table(self) -> Table:
         return open_table(self.path, self.name)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import codecs
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -45,11 +45,16 @@ class Table:
     encoding: str | None = None
     delimiter: str | None = None
     _rows: Iterator[tuple[int, list[str]]] = field(default=iter(()), repr=False)
+    _close: Callable[[], None] = field(default=lambda: None, repr=False)
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """(line number, cells) per data row; cells are text ("" for an empty cell), as many as the
         row has (a ragged row has fewer or more than the header)."""
         return self._rows
+
+    def close(self) -> None:
+        """Release the file when its rows are not read (reading them to the end releases it too)."""
+        self._close()
 
 
 def open_table(path: Path, name: str | None = None) -> Table:
@@ -109,7 +114,7 @@ def _csv(path: Path, head: bytes, name: str) -> Table:
         stream.close()
         raise
     return Table(name=name, header=[h.strip() for h in header], format="csv", encoding=encoding,
-                 delimiter=delimiter, _rows=_csv_rows(stream, delimiter, name, encoding))
+                 delimiter=delimiter, _rows=_csv_rows(stream, delimiter, name, encoding), _close=stream.close)
 
 
 def _csv_rows(stream: IO[str], delimiter: str, name: str, encoding: str) -> Iterator[tuple[int, list[str]]]:
@@ -123,8 +128,9 @@ def _csv_rows(stream: IO[str], delimiter: str, name: str, encoding: str) -> Iter
                     continue  # blank lines (and all-empty rows, e.g. Excel's trailing ;;;;) say nothing
                 yield start, cells
         except UnicodeDecodeError as exc:
-            raise UnreadableFile(f"{name}: line {last + 1} cannot be decoded as {encoding} ({exc.reason}); "
-                                 "save the file as UTF-8") from None
+            # Text is decoded a block ahead of the rows: the bad byte is at or after this line.
+            raise UnreadableFile(f"{name}: cannot be decoded as {encoding} ({exc.reason}) at or after line {last + 1} "
+                                 "(the encoding was detected on the file's start); save the file as UTF-8") from None
         except csv.Error as exc:
             raise UnreadableFile(f"{name}: line {last + 1}: {exc}") from None
 
@@ -148,7 +154,7 @@ def _xlsx(path: Path, name: str) -> Table:
         raise UnreadableFile("the first sheet is empty: no header row")
     while header and not header[-1]:
         header.pop()
-    return Table(name=name, header=header, format="xlsx", _rows=_xlsx_rows(book, rows, number))
+    return Table(name=name, header=header, format="xlsx", _rows=_xlsx_rows(book, rows, number), _close=book.close)
 
 
 def _xlsx_rows(book: Any, rows: Iterator[tuple[Any, ...]], header_row: int) -> Iterator[tuple[int, list[str]]]:

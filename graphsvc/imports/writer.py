@@ -33,7 +33,7 @@ class Writer:
         by_index = {p.index: p for p in plans}
         for kind in ("accounts", "contacts", "leads"):
             batch: list[Row] = []
-            for plan in (p for p in plans if p.part.kind == kind):
+            for plan in (p for p in plans if p.part.kind == kind and not p.failed):
                 for row in self._rows(plan):
                     batch.append(row)
                     if len(batch) >= self.options.batch_size:
