@@ -65,7 +65,7 @@ def test_salesforce_extract_accounts_contacts_leads(store):
     # Three United Oil & Gas accounts share uos.com: the import says which one matching picks, and why.
     shared = [n for n in report.notes if n.get("domain") == "uos.com"]
     assert [(n["accounts"], n["chosen"]) for n in shared] == [(["11", "2", "3"], "11")]
-    assert "lowest id" in shared[0]["message"]
+    assert "first id in text order" in shared[0]["message"]
     assert store.accounts_by_domains(["uos.com"]) == {"uos.com": "11"}  # what matching really does
 
 

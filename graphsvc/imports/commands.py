@@ -18,29 +18,16 @@ import click
 from graphsvc.errors import GraphsvcError
 
 
-class _Bars:
-    """A tqdm bar per phase on a terminal (a line every few seconds otherwise): seeds.progress."""
+def _store(data_dir: Path | None) -> Any:
+    """The configured store (an OpenedStore: `.store`, `.close()`); a bad setting or an engine that
+    does not start ends the command with exit 1."""
+    from graphsvc.config import Settings
+    from graphsvc.store import factory
 
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.phase: str | None = None
-        self.bar: Any = None  # a seeds.progress.Progress while a phase runs
-
-    def __call__(self, phase: str, done: int) -> None:
-        from seeds.progress import Progress
-
-        if not self.enabled:
-            return
-        if phase != self.phase:
-            self.close()
-            self.phase, self.bar = phase, Progress(f"  {phase}")
-        assert self.bar is not None
-        self.bar.update(done)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-            self.bar = None
+    try:
+        return factory.open_store(Settings(data_dir=data_dir) if data_dir else Settings())
+    except (GraphsvcError, ValueError) as exc:
+        _fail(getattr(exc, "message", str(exc)))
 
 
 def _zone(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
@@ -94,11 +81,10 @@ def import_command(files: tuple[Path, ...], source: str, mapping: Path | None, t
 
     Example: graphsvc import Account.csv Contact.csv Lead.csv --dry-run
     """
-    from graphsvc.config import Settings
     from graphsvc.imports.job import Importer, ImportOptions
     from graphsvc.imports.mapping import MappingError, load_mapping
     from graphsvc.qualification.registry import active_ruleset_for
-    from graphsvc.store import factory
+    from seeds.progress import LoadProgress
 
     try:
         loaded = load_mapping(mapping) if mapping else None
@@ -108,15 +94,13 @@ def import_command(files: tuple[Path, ...], source: str, mapping: Path | None, t
         raise click.UsageError("--source csv needs --mapping MAP.toml")
     options = ImportOptions(source=source, mapping=loaded, tz=tz, dry_run=dry_run, skip_invalid=skip_invalid,
                             batch_size=batch_size, rejected_dir=rejected_dir)
-    bars = _Bars(progress)
-    try:
-        settings = Settings(data_dir=data_dir) if data_dir else Settings()
-        opened = factory.open_store(settings)
-    except (GraphsvcError, ValueError) as exc:
-        _fail(getattr(exc, "message", str(exc)))
+    # A tqdm bar per phase on a terminal, a line every few seconds otherwise (seeds.progress).
+    bars = LoadProgress(enabled=progress)
+    opened = _store(data_dir)
     try:
         store = opened.store
-        importer = Importer(store, active_ruleset_for(store), time.time(), options, progress=bars)
+        importer = Importer(store, active_ruleset_for(store), time.time(), options,
+                            progress=lambda phase, done: bars(phase, done, 0.0))
         report = importer.run([(p, p.name) for p in files])
     except GraphsvcError as exc:
         bars.close()
@@ -149,9 +133,7 @@ def export_command(what: str, fmt: str, target: str, fields: tuple[str, ...], ou
 
     Example: graphsvc export board --target salesforce --field stage=ABM_Stage__c -o accounts-update.csv
     """
-    from graphsvc.config import Settings
     from graphsvc.imports import export
-    from graphsvc.store import factory
 
     renames = {}
     for pair in fields:
@@ -165,11 +147,7 @@ def export_command(what: str, fmt: str, target: str, fields: tuple[str, ...], ou
         raise click.UsageError(str(exc)) from None
     if fmt == "xlsx" and output is None and sys.stdout.isatty():
         raise click.UsageError("XLSX is binary: give --output FILE (or pipe the output)")
-    try:
-        settings = Settings(data_dir=data_dir) if data_dir else Settings()
-        opened = factory.open_store(settings)
-    except (GraphsvcError, ValueError) as exc:
-        _fail(getattr(exc, "message", str(exc)))
+    opened = _store(data_dir)
     try:
         if output is not None:
             with open(output, "wb") as out:

@@ -157,7 +157,7 @@ class Importer:
             self.report.note(None, None, "accounts", chosen, field="domain", column=None, domain=domain,
                              accounts=every, chosen=chosen,
                              message=f"{len(every)} accounts share the domain {domain} ({', '.join(every)}): contacts "
-                                     f"and leads matched by e-mail domain go to {chosen!r}, the lowest id (matching's "
+                                     f"and leads matched by e-mail domain go to {chosen!r}, the first id in text order (matching's "
                                      "rule); give a contact its account (an account id column) to place it elsewhere")
 
     @staticmethod
