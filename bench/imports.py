@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
-from _common import Engine, note, ratio, say, table
+from _common import Engine, note, ratio, table
 
 from graphsvc.imports.job import Importer, ImportOptions
 from graphsvc.ingest import models as m
