@@ -24,7 +24,7 @@ SF = DATA / "salesforce" / "devorg-sample-cumulusci"
 HS = DATA / "hubspot"
 NOW = datetime(2026, 12, 1, tzinfo=UTC).timestamp()  # after the last (synthetic) date in the files
 EMPTY = {"accounts": 0, "contacts": 0, "leads": 0, "works_at": 0, "hierarchy_links": 0, "reports_to": 0,
-         "imported_roles": 0, "matched_leads": 0}
+         "imported_roles": 0, "matched_leads": 0, "opportunities": 0, "won_accounts": 0}
 
 
 def run(store, files, **options):
@@ -67,6 +67,26 @@ def test_salesforce_extract_accounts_contacts_leads(store):
     assert [(n["accounts"], n["chosen"]) for n in shared] == [(["11", "2", "3"], "11")]
     assert "first id in text order" in shared[0]["message"]
     assert store.accounts_by_domains(["uos.com"]) == {"uos.com": "11"}  # what matching really does
+
+
+def test_opportunities_and_won_deals_set_the_account_stage_with_the_crm_date(store):
+    files = [SF / "Account.csv", SF / "Contact.csv", SF / "Opportunity.csv"]
+    report = run(store, files)
+    assert report.problem_count == 0
+    deals = report.counts["opportunities"]
+    assert (deals.read, deals.created, deals.won, deals.accounts_won) == (31, 31, 18, 7)
+    counts = graph(store)
+    assert (counts["opportunities"], counts["won_accounts"]) == (31, 7)
+    # United Oil & Gas Corp. became a customer with its first won deal: 2021-11-16 (opportunity 15).
+    history = store.read("qualification/history", id="11")
+    assert [(h["to"], h["actor"]) for h in history] == [("won", "import")]
+    assert history[0]["at"] == datetime(2021, 11, 16, tzinfo=UTC).timestamp()
+    assert "15 (United Oil Emergency Generators)" in history[0]["reason"]
+    board = {r["id"]: r["stage"] for r in store.read("qualification/board", limit=50)}
+    assert sorted(a for a, stage in board.items() if stage == "won") == ["1", "10", "11", "4", "5", "8", "9"]
+    again = run(store, files)  # nothing new: no second StageChange, no new opportunity
+    assert again.counts["opportunities"].accounts_won == 0 and again.counts["opportunities"].created == 0
+    assert len(store.read("qualification/history", id="11")) == 1
 
 
 def test_the_dean_of_a_customer_university_is_not_a_student(store):
@@ -169,10 +189,10 @@ def test_a_mapping_file_imports_the_crm_teaching_set_with_parents_in_any_order(s
 
 def test_files_that_are_not_crm_exports_are_reported_not_guessed(store):
     files = [DATA / "xeducation" / "Leads.csv", DATA / "olist" / "olist_marketing_qualified_leads_dataset.csv",
-             SF / "Opportunity.csv"]
+             DATA / "crm-sales-opportunities" / "sales_pipeline.csv"]
     report = run(store, files)
     assert [f.error is not None for f in report.files] == [True, True, True]
-    assert "opportunities are not imported yet" in report.files[2].error
+    assert "--mapping" in report.files[2].error  # no ids, a deal_stage: the teaching set needs a mapping
     assert report.problem_count == 3 and not report.written and graph(store) == EMPTY
 
 

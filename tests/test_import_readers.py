@@ -175,11 +175,12 @@ def test_a_salesforce_report_holds_accounts_and_contacts_keyed_by_name_and_email
     assert contacts.optional and contacts.absent(["Edge", "Customer", "555"])
 
 
-def test_an_unknown_file_is_not_recognised_and_the_message_says_what_to_do():
+def test_an_unknown_file_is_not_recognised_and_opportunities_are():
     with pytest.raises(NotRecognised, match="--mapping"):
         recognise(["account", "sector", "revenue"], "accounts.csv")
-    with pytest.raises(NotRecognised, match="opportunities are not imported yet"):
-        recognise(rows_of(DATA / "salesforce" / "devorg-sample-cumulusci" / "Opportunity.csv")[0], "Opportunity.csv")
+    deals = recognise(rows_of(DATA / "salesforce" / "devorg-sample-cumulusci" / "Opportunity.csv")[0], "x.csv")
+    assert deals.parts[0].kind == "opportunities"
+    assert {"id", "name", "account_id", "contact_id", "stage", "amount", "close_date"} <= set(deals.parts[0].columns)
 
 
 def test_a_mapping_file_is_checked_whole(tmp_path):

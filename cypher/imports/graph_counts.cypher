@@ -8,6 +8,8 @@
 // @column reports_to INTEGER REPORTS_TO links
 // @column imported_roles INTEGER MEMBER_OF links with source import
 // @column matched_leads INTEGER leads with a MATCHED_TO contact
+// @column opportunities INTEGER opportunities linked to an account
+// @column won_accounts INTEGER accounts in stage won
 OPTIONAL MATCH (a:Account)
 WITH count(a) AS accounts
 OPTIONAL MATCH (c:Contact)
@@ -24,5 +26,11 @@ OPTIONAL MATCH (:Contact)-[m:MEMBER_OF]->(:BuyingGroup)
 WHERE m.source = 'import'
 WITH accounts, contacts, leads, works_at, hierarchy_links, reports_to, count(m) AS imported_roles
 OPTIONAL MATCH (ml:Lead)-[:MATCHED_TO]->(:Contact)
-RETURN accounts, contacts, leads, works_at, hierarchy_links, reports_to, imported_roles,
-       count(DISTINCT ml) AS matched_leads
+WITH accounts, contacts, leads, works_at, hierarchy_links, reports_to, imported_roles,
+     count(DISTINCT ml) AS matched_leads
+OPTIONAL MATCH (:Account)-[:HAS_OPPORTUNITY]->(o:Opportunity)
+WITH accounts, contacts, leads, works_at, hierarchy_links, reports_to, imported_roles, matched_leads,
+     count(DISTINCT o) AS opportunities
+OPTIONAL MATCH (w:Account {stage: 'won'})
+RETURN accounts, contacts, leads, works_at, hierarchy_links, reports_to, imported_roles, matched_leads,
+       opportunities, count(w) AS won_accounts

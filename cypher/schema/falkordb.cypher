@@ -11,3 +11,4 @@ CREATE INDEX FOR (x:Activity) ON (x.id);
 CREATE INDEX FOR (x:Asset) ON (x.id);
 CREATE INDEX FOR (x:Campaign) ON (x.id);
 CREATE INDEX FOR (s:StageChange) ON (s.id);
+CREATE INDEX FOR (o:Opportunity) ON (o.id);

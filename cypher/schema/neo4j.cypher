@@ -7,6 +7,7 @@ CREATE CONSTRAINT activity_id IF NOT EXISTS FOR (x:Activity) REQUIRE x.id IS UNI
 CREATE CONSTRAINT asset_id IF NOT EXISTS FOR (x:Asset) REQUIRE x.id IS UNIQUE;
 CREATE CONSTRAINT campaign_id IF NOT EXISTS FOR (x:Campaign) REQUIRE x.id IS UNIQUE;
 CREATE CONSTRAINT stage_change_id IF NOT EXISTS FOR (s:StageChange) REQUIRE s.id IS UNIQUE;
+CREATE CONSTRAINT opportunity_id IF NOT EXISTS FOR (o:Opportunity) REQUIRE o.id IS UNIQUE;
 CREATE INDEX account_domain IF NOT EXISTS FOR (a:Account) ON (a.domain);
 CREATE INDEX account_stage IF NOT EXISTS FOR (a:Account) ON (a.stage);
 CREATE INDEX contact_email IF NOT EXISTS FOR (c:Contact) ON (c.email);

@@ -19,16 +19,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from graphsvc.imports.opportunities import OpportunityIn
 from graphsvc.imports.recognise import Part
 from graphsvc.ingest import models as m
 from graphsvc.ingest.domains import normalise_domain
 
-MODELS: dict[str, type[BaseModel]] = {"accounts": m.AccountIn, "contacts": m.ContactIn, "leads": m.LeadIn}
+MODELS: dict[str, type[BaseModel]] = {"accounts": m.AccountIn, "contacts": m.ContactIn, "leads": m.LeadIn,
+                                      "opportunities": OpportunityIn}
 
 # CRM buying-role values (HubSpot "Buying Role", Salesforce OpportunityContactRole.Role; compared
 # case-insensitively, `_` as a space) -> a role of the default vocabulary. None: says nothing.
@@ -43,10 +45,13 @@ ROLE_MAP: dict[str, str | None] = {
 }
 
 _INT_GROUPS = re.compile(r"^[-+]?\d{1,3}([,. ']\d{3})+$")
-_ID_FIELDS = ("id", "account_id", "parent_id", "reports_to")
+_ID_FIELDS = ("id", "account_id", "parent_id", "reports_to", "contact_id")
 _INT_FIELDS = ("employees",)
-_NUMBER_FIELDS = ("annual_revenue",)
+_NUMBER_FIELDS = ("annual_revenue", "amount")
 _TIME_FIELDS = ("created_at",)
+_DATE_FIELDS = ("close_date",)
+_BOOL_FIELDS = ("is_won", "is_closed")
+_TRUE, _FALSE = {"true", "1", "yes", "y", "x", "ja", "oui", "si", "sí"}, {"false", "0", "no", "n", "nein", "non"}
 
 
 @dataclass
@@ -123,6 +128,12 @@ class RowConverter:
             return self._scaled(name, parse_number(raw))
         if name in _TIME_FIELDS:
             return parse_time(raw, self.tz).isoformat()
+        if name in _DATE_FIELDS:
+            return parse_date(raw, self.tz).isoformat()
+        if name in _BOOL_FIELDS:
+            if raw.lower() in _TRUE or raw.lower() in _FALSE:
+                return raw.lower() in _TRUE
+            raise ValueError(f"{raw!r} is not true or false")
         if name == "buying_role":
             return self._roles(raw, notes)
         return raw
@@ -177,6 +188,15 @@ def parse_number(raw: str) -> float:
         return float(text)
     except ValueError:
         raise ValueError(f"{raw!r} is not a number") from None
+
+
+def parse_date(raw: str, tz: tzinfo | None) -> datetime:
+    """A CRM date field (`2021-10-21`: a day, not a moment) -> midnight of that day in `tz`, or UTC
+    without one; a full time is taken as `parse_time` takes it."""
+    text = raw.strip()
+    if len(text) == 10:
+        return parse_time(text, tz or UTC)
+    return parse_time(text, tz)
 
 
 def parse_time(raw: str, tz: tzinfo | None) -> datetime:

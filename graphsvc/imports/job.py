@@ -209,6 +209,8 @@ class Importer:
                             write=not (opts.dry_run or blocked))
             try:
                 writer.run(plans)
+                if writer.wins:
+                    writer.won_accounts()
             finally:
                 if rejected:
                     rejected.close()
@@ -230,6 +232,7 @@ _REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
     "accounts": (("parent_id", "accounts"),),
     "contacts": (("account_id", "accounts"), ("reports_to", "contacts")),
     "leads": (),
+    "opportunities": (("account_id", "accounts"), ("contact_id", "contacts")),
 }
 
 

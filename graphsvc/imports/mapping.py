@@ -39,7 +39,7 @@ class FileMapping(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     match: str = Field(default="*", description="Glob on the file name.")
-    kind: Literal["accounts", "contacts", "leads"]
+    kind: Literal["accounts", "contacts", "leads", "opportunities"]
     columns: dict[str, str]
     scale: dict[str, float] = Field(default_factory=dict)
 
@@ -52,8 +52,8 @@ class FileMapping(BaseModel):
         if "id" not in self.columns:
             raise ValueError("columns.id is required: the column whose value identifies the row")
         for name in self.scale:
-            if name not in ("employees", "annual_revenue"):
-                raise ValueError(f"scale.{name}: only employees and annual_revenue can be scaled")
+            if name not in ("employees", "annual_revenue", "amount"):
+                raise ValueError(f"scale.{name}: only employees, annual_revenue and amount can be scaled")
         return self
 
 

@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-KINDS = ("accounts", "contacts", "leads")
+KINDS = ("accounts", "contacts", "leads", "opportunities")
 SOURCES = ("auto", "hubspot", "salesforce", "csv")
 
 # Canonical fields per kind; `id` fields refer to other rows (kind in the value).
@@ -31,6 +31,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "contacts": ("id", "email", "account_id", "first_name", "last_name", "title", "seniority", "department",
                  "reports_to", "buying_role"),
     "leads": ("id", "email", "company", "title", "source", "created_at"),
+    "opportunities": ("id", "name", "account_id", "contact_id", "stage", "is_won", "is_closed", "amount", "currency",
+                      "close_date", "source"),
 }
 
 
@@ -129,6 +131,10 @@ SALESFORCE = {
                         "reports_to": ["ReportsToId"]}),
     "leads": _table({"id": ["Id"], "email": ["Email"], "company": ["Company"], "title": ["Title"],
                      "source": ["LeadSource"], "created_at": ["CreatedDate"]}),
+    "opportunities": _table({"id": ["Id"], "name": ["Name"], "account_id": ["AccountId"], "contact_id": ["ContactId"],
+                             "stage": ["StageName"], "is_won": ["IsWon"], "is_closed": ["IsClosed"],
+                             "amount": ["Amount"], "currency": ["CurrencyIsoCode"], "close_date": ["CloseDate"],
+                             "source": ["LeadSource"]}),
 }
 # Salesforce report exports: `Object: Field label`.
 REPORT = {
@@ -178,9 +184,9 @@ def salesforce(header: list[str], file_name: str = "") -> Recognised | None:
     if "id" not in keys:
         return None
     stem = key(re.sub(r"\.[a-z]+$", "", file_name.rsplit("/", 1)[-1], flags=re.I))
-    if "stagename" in keys or stem == "opportunity":
-        return None  # opportunities are not imported yet: not recognised, said so by the caller
-    if stem in ("account", "accounts"):
+    if "stagename" in keys or stem in ("opportunity", "opportunities"):
+        kind = "opportunities"
+    elif stem in ("account", "accounts"):
         kind = "accounts"
     elif stem in ("contact", "contacts"):
         kind = "contacts"
@@ -233,9 +239,6 @@ def recognise(header: list[str], file_name: str, source: str = "auto") -> Recogn
         found = attempt(header)
         if found is not None:
             return found
-    keys = {key(h) for h in header}
-    if source in ("auto", "salesforce") and ("stagename" in keys or file_name.lower().startswith("opportunit")):
-        raise NotRecognised("a Salesforce opportunity export: opportunities are not imported yet")
     shown = ", ".join(repr(h) for h in header[:8]) + (", ..." if len(header) > 8 else "")
     what = "a HubSpot or Salesforce export" if source == "auto" else f"a {source} export"
     raise NotRecognised(f"not recognised as {what} (header: {shown}); give a mapping file (--mapping MAP.toml) "

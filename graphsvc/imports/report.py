@@ -25,6 +25,8 @@ class KindCounts:
     matched: int = 0  # leads matched to a contact
     roles: int = 0  # contacts: buying roles imported (source import)
     hierarchy_links: int = 0  # accounts: parent links (SUBSIDIARY_OF)
+    won: int = 0  # opportunities: won deals
+    accounts_won: int = 0  # opportunities: accounts moved to stage won by their first won deal
 
 
 @dataclass
@@ -87,6 +89,7 @@ class ImportReport:
         for kind, c in self.counts.items():
             extra = {"contacts": f", {c.merged} merged, {c.unmatched} without account, {c.roles} roles",
                      "accounts": f", {c.hierarchy_links} parent links",
+                     "opportunities": f", {c.won} won, {c.accounts_won} account(s) moved to won",
                      "leads": f", {c.matched} matched, {c.read - c.refused - c.matched} unmatched"}.get(kind, "")
             done = (f"{c.valid:,} valid" if kind == "leads"
                     else f"{c.created:,} {verb} created, {c.updated:,} {verb} updated")

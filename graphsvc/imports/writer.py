@@ -4,11 +4,13 @@ counted against the graph without writing). See `graphsvc.imports.job` for the w
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from graphsvc.errors import InvalidInput
+from graphsvc.imports import opportunities
 from graphsvc.imports.convert import MODELS
 from graphsvc.imports.plan import Checked, ImportOptions, Plan, Progress, converter
+from graphsvc.imports.recognise import KINDS
 from graphsvc.imports.report import ImportReport, RejectedRows
 from graphsvc.ingest.domains import match_domains
 from graphsvc.ingest.service import IngestService, ingest_rules_from
@@ -28,10 +30,11 @@ class Writer:
         self.rules = self.ingest.rules
         self.touched: set[str] = set()  # accounts to qualify once everything is written
         self.done: dict[str, int] = {}
+        self.wins: dict[str, tuple[float, str]] = {}  # account -> its first won deal (close date, label)
 
     def run(self, plans: list[Plan]) -> None:
         by_index = {p.index: p for p in plans}
-        for kind in ("accounts", "contacts", "leads"):
+        for kind in KINDS:
             batch: list[Row] = []
             for plan in (p for p in plans if p.part.kind == kind and not p.failed):
                 for row in self._rows(plan):
@@ -109,7 +112,12 @@ class Writer:
         for attempt in range(2):
             parsed = [model.model_validate(r) for r, _, _ in rows]
             try:
-                result = getattr(self.ingest, kind)(parsed, self.now)
+                if kind == "opportunities":  # not an ingest API kind: the import's own statement
+                    deals = cast(list[opportunities.OpportunityIn], parsed)
+                    result: Any = opportunities.write(self.store, deals, self.now)
+                    opportunities.first_wins(deals, self.wins, self.now)
+                else:
+                    result = getattr(self.ingest, kind)(parsed, self.now)
                 break
             except InvalidInput as exc:
                 # The graph changed since the check, or a row conflicts with one written by this import.
@@ -132,6 +140,9 @@ class Writer:
         elif not merged:
             counts.created += result.created
             counts.updated += result.updated
+        if kind == "opportunities":
+            counts.won += sum(1 for p in parsed if getattr(p, "is_won", False))
+            self.touched.update(r["account_id"] for r, _, _ in rows)
         if kind == "accounts":
             self.touched.update(r["id"] for r, _, _ in rows)
         elif kind == "contacts":
@@ -174,6 +185,11 @@ class Writer:
             matched = match_domains(domains, self._domains, self.rules.never_match)
             counts.unmatched += sum(1 for r, _, _ in rows
                                     if not r.get("account_id") and matched[email_domain(r["email"])][0] is None)
+        if kind == "opportunities":
+            parsed = [opportunities.OpportunityIn.model_validate(r) for r, _, _ in rows]
+            counts.won += sum(1 for p in parsed if p.is_won)
+            counts.created += len(rows)  # no lookup of opportunities by id: a dry run counts them as new
+            opportunities.first_wins(parsed, self.wins, self.now)
         if kind == "leads":
             emails = [r["email"].lower() for r, _, _ in rows]
             known = store.contacts_by_emails(emails)
@@ -192,6 +208,15 @@ class Writer:
         return found
 
     # -- qualify -----------------------------------------------------------------------------------
+    def won_accounts(self) -> None:
+        """Accounts with a won deal move to stage won (dated by the CRM); a dry run counts them."""
+        counts = self.report.kind("opportunities")
+        if not self.write:
+            stages = {a: (self.store.account(a) or {}).get("account", {}).get("stage") for a in self.wins}
+            counts.accounts_won += sum(1 for a in self.wins if stages[a] != "won")
+            return
+        counts.accounts_won += len(opportunities.mark_won(self.store, self.wins, self.options.source))
+
     def qualify(self) -> None:
         """Requalify the accounts the import touched: fit, missing roles and stage right away."""
         if not self.touched:

@@ -16,6 +16,7 @@ LABELS = (
     "ApiKey",
     "Ruleset",
     "EngagementIndex",  # one node: the half-life the contacts' engagement aggregates are kept for
+    "Opportunity",  # a CRM deal (imported): stage, won / closed, amount, close date
 )
 
 RELATIONSHIP_TYPES = (
@@ -29,6 +30,8 @@ RELATIONSHIP_TYPES = (
     "PART_OF",
     "TRANSITIONED",
     "SUBSIDIARY_OF",
+    "HAS_OPPORTUNITY",
+    "ON_OPPORTUNITY",
 )
 
 PROPERTY_KEYS = (
@@ -56,6 +59,8 @@ PROPERTY_KEYS = (
     "version", "toml", "active", "activated_at",
     # ApiKey
     "hash", "roles", "label",
+    # Opportunity (its stage is the CRM's stage name)
+    "amount", "currency", "close_date", "is_won", "is_closed",
 )
 
 # Which (from)-[type]->(to) triples exist, for the linter's schema-path warnings.
@@ -70,4 +75,6 @@ GRAPH_SCHEMA = (
     ("Activity", "PART_OF", "Campaign"),
     ("Account", "TRANSITIONED", "StageChange"),
     ("Account", "SUBSIDIARY_OF", "Account"),
+    ("Account", "HAS_OPPORTUNITY", "Opportunity"),
+    ("Contact", "ON_OPPORTUNITY", "Opportunity"),
 )
