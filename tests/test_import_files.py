@@ -89,6 +89,22 @@ def test_opportunities_and_won_deals_set_the_account_stage_with_the_crm_date(sto
     assert len(store.read("qualification/history", id="11")) == 1
 
 
+def test_opt_outs_and_bounces_become_the_contact_status(store, tmp_path):
+    rows = rows_of(SF / "Contact.csv")
+    h = {name: i for i, name in enumerate(rows[0])}
+    rows[1][h["HasOptedOutOfEmail"]] = "True"  # Rose opted out
+    rows[2][h["EmailBouncedDate"]] = "2025-06-01T08:00:00.000Z"  # Sean's address bounced
+    rows[3][h["HasOptedOutOfEmail"]] = "True"
+    rows[3][h["EmailBouncedDate"]] = "2025-06-01T08:00:00.000Z"  # both: the bounce says more
+    report = run(store, [SF / "Account.csv", write_csv(tmp_path / "Contact.csv", rows)])
+    assert report.problem_count == 0
+    status = {cid: store.contact(cid)["contact"]["status"] for cid in ("11", "12", "13", "14")}
+    assert status == {"11": "opted_out", "12": "bounced", "13": "bounced", "14": "active"}
+    rows[1][h["HasOptedOutOfEmail"]] = "False"  # opted back in: the CRM's word is taken again
+    run(store, [write_csv(tmp_path / "Contact.csv", rows)])
+    assert store.contact("11")["contact"]["status"] == "active"
+
+
 def test_the_dean_of_a_customer_university_is_not_a_student(store):
     """jane_gray@uoa.edu is given her account (University of Arizona) explicitly: never disqualified."""
     from graphsvc.qualification.service import QualificationService

@@ -50,7 +50,7 @@ _INT_FIELDS = ("employees",)
 _NUMBER_FIELDS = ("annual_revenue", "amount")
 _TIME_FIELDS = ("created_at",)
 _DATE_FIELDS = ("close_date",)
-_BOOL_FIELDS = ("is_won", "is_closed")
+_BOOL_FIELDS = ("is_won", "is_closed", "opted_out")
 _TRUE, _FALSE = {"true", "1", "yes", "y", "x", "ja", "oui", "si", "sí"}, {"false", "0", "no", "n", "nein", "non"}
 
 
@@ -93,6 +93,11 @@ class RowConverter:
                 continue
             if value is not None:
                 record[name] = value
+        if "opted_out" in record or "bounced" in record:
+            # A hard bounce (any date or reason) wins over an opt-out; an explicit "not opted out"
+            # without a bounce is active again. Whether a status disqualifies is the ruleset's say.
+            bounced, opted_out = record.pop("bounced", None), record.pop("opted_out", None)
+            record.setdefault("status", "bounced" if bounced else "opted_out" if opted_out else "active")
         if "buying_role" in record:
             roles = record.pop("buying_role")
             record["roles"] = [{"role": r, "source": "import"} for r in roles]

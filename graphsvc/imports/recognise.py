@@ -29,7 +29,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "accounts": ("id", "name", "domain", "industry", "employees", "annual_revenue", "country", "segment", "owner",
                  "parent_id"),
     "contacts": ("id", "email", "account_id", "first_name", "last_name", "title", "seniority", "department",
-                 "reports_to", "buying_role"),
+                 "reports_to", "buying_role", "opted_out", "bounced", "status"),
     "leads": ("id", "email", "company", "title", "source", "created_at"),
     "opportunities": ("id", "name", "account_id", "contact_id", "stage", "is_won", "is_closed", "amount", "currency",
                       "close_date", "source"),
@@ -116,6 +116,10 @@ HUBSPOT_CONTACTS = _table({
                    "Zugeordnete Unternehmens-IDs", "ID des entreprises associees", "ID de empresas asociadas",
                    "Gekoppelde bedrijfs-ID's"],
     "buying_role": ["Buying Role", "Einkaufsrolle", "Role d'achat", "Rol de compra", "Inkooprol"],
+    "opted_out": ["Unsubscribed from all email", "Von allen E-Mails abgemeldet", "Desabonne de tous les e-mails",
+                  "Cancelo la suscripcion de todos los correos", "Afgemeld voor alle e-mail"],
+    "bounced": ["Email hard bounce reason", "Grund fur Hard Bounce der E-Mail", "Motif de rejet definitif de l'e-mail",
+                "Motivo de rebote permanente del correo", "Reden harde bounce e-mail"],
 })
 # A HubSpot export starts with its record id column in one of these languages.
 _HUBSPOT_ID = {k for k, v in HUBSPOT_CONTACTS.items() if v == "id"}
@@ -128,7 +132,8 @@ SALESFORCE = {
                         "parent_id": ["ParentId"]}),
     "contacts": _table({"id": ["Id"], "email": ["Email"], "account_id": ["AccountId"], "first_name": ["FirstName"],
                         "last_name": ["LastName"], "title": ["Title"], "department": ["Department"],
-                        "reports_to": ["ReportsToId"]}),
+                        "reports_to": ["ReportsToId"], "opted_out": ["HasOptedOutOfEmail"],
+                        "bounced": ["EmailBouncedDate", "EmailBouncedReason"]}),
     "leads": _table({"id": ["Id"], "email": ["Email"], "company": ["Company"], "title": ["Title"],
                      "source": ["LeadSource"], "created_at": ["CreatedDate"]}),
     "opportunities": _table({"id": ["Id"], "name": ["Name"], "account_id": ["AccountId"], "contact_id": ["ContactId"],

@@ -162,6 +162,8 @@ class ContactIn(_Row):
     department: Text | None = None
     reports_to: IdRef | None = Field(default=None, description="Contact id of the manager (org chart).")
     roles: list[RoleIn] | None = None
+    status: Text | None = Field(default=None, description="e.g. active (new contacts' default), opted_out, "
+                                "bounced, do_not_contact; a status in the ruleset's contact_statuses disqualifies.")
 
 
 class LeadIn(_Row):
