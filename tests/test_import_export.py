@@ -7,6 +7,7 @@ import csv
 import io
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from click.testing import CliRunner
 from openpyxl import load_workbook
@@ -24,7 +25,8 @@ NOW = datetime(2026, 12, 1, tzinfo=UTC).timestamp()
 
 def _imported(store) -> None:
     files = [HS / "hubspot-shaped-companies-export.csv", HS / "hubspot-shaped-contacts-export.csv"]
-    report = Importer(store, default_ruleset(), NOW, ImportOptions()).run([(p, p.name) for p in files])
+    options = ImportOptions(tz=ZoneInfo("Europe/Stockholm"))
+    report = Importer(store, default_ruleset(), NOW, options).run([(p, p.name) for p in files])
     assert report.written
 
 
@@ -38,7 +40,7 @@ def test_board_and_contacts_as_csv(store):
     assert export.write(store, "board", "csv", out) == 11
     board = {r["id"]: r for r in _csv(out.getvalue())}
     uog = board["9000001507"]
-    assert uog["name"] == "United Oil & Gas Corp." and uog["stage"] == "target"
+    assert uog["name"] == "United Oil & Gas Corp." and uog["stage"] == "engaged"
     assert "technical_evaluator" in uog["missing_roles"].split(";") and float(uog["fit"]) >= 0
     assert uog["stage_since"] == datetime.fromtimestamp(NOW, UTC).isoformat()
     out = io.BytesIO()

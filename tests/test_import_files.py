@@ -23,6 +23,7 @@ DATA = next((d for d in (ROOT.parent / "shared" / "data", ROOT.parent.parent / "
 SF = DATA / "salesforce" / "devorg-sample-cumulusci"
 HS = DATA / "hubspot"
 NOW = datetime(2026, 12, 1, tzinfo=UTC).timestamp()  # after the last (synthetic) date in the files
+PORTAL = ZoneInfo("Europe/Stockholm")  # the HubSpot files' portal-local times
 EMPTY = {"accounts": 0, "contacts": 0, "leads": 0, "works_at": 0, "hierarchy_links": 0, "reports_to": 0,
          "imported_roles": 0, "matched_leads": 0, "opportunities": 0, "won_accounts": 0}
 
@@ -127,10 +128,15 @@ def test_reimporting_changes_nothing(store):
 
 
 def test_hubspot_companies_and_contacts_with_buying_roles(store):
-    report = run(store, [HS / "hubspot-shaped-contacts-export.csv", HS / "hubspot-shaped-companies-export.csv"])
+    files = [HS / "hubspot-shaped-contacts-export.csv", HS / "hubspot-shaped-companies-export.csv"]
+    report = run(store, files, tz=PORTAL)
     assert report.problem_count == 0
     assert graph(store) == {**EMPTY, "accounts": 11, "contacts": 18, "works_at": 18, "imported_roles": 5}
     assert report.counts["contacts"].roles == 5
+    # The dated engagement columns are one activity each (aggregates.py): 59 in these 18 rows.
+    assert report.counts["activities"].created == 59 and store.counts()["activities"] == 59
+    again = run(store, files, tz=PORTAL)
+    assert (again.counts["activities"].created, again.counts["activities"].updated) == (0, 59)
     held = sorted((cid, r["role"], r["source"], r["buying_group"]) for cid in ("52212", "52717", "51101")
                   for r in store.contact(cid)["roles"])
     assert held == [("51101", "economic_buyer", "import", "9000000548:default"),  # "Budget Holder"
@@ -142,7 +148,7 @@ def test_qualified_as_soon_as_imported(store):
     """Fit, missing roles and stage on the board right after the import, as readiness computes them."""
     from graphsvc.qualification.service import QualificationService
 
-    run(store, [HS / "hubspot-shaped-companies-export.csv", HS / "hubspot-shaped-contacts-export.csv"])
+    run(store, [HS / "hubspot-shaped-companies-export.csv", HS / "hubspot-shaped-contacts-export.csv"], tz=PORTAL)
     board = {r["id"]: r for r in store.read("qualification/board", limit=50)}
     assert len(board) == 11
     readiness = QualificationService(store, default_ruleset())
@@ -264,12 +270,28 @@ def test_dry_run_counts_what_would_happen_and_writes_nothing(store):
 def test_the_same_person_in_two_sources_is_merged_not_refused(store):
     """HubSpot and Salesforce both hold Rose Gonzalez (rose@edge.com) under their own ids."""
     run(store, [SF / "Account.csv", SF / "Contact.csv"])
-    report = run(store, [HS / "hubspot-shaped-companies-export.csv", HS / "hubspot-shaped-contacts-export.csv"])
+    report = run(store, [HS / "hubspot-shaped-companies-export.csv", HS / "hubspot-shaped-contacts-export.csv"],
+                 tz=PORTAL)
     assert report.problem_count == 0
     assert report.counts["contacts"].merged == 18 and graph(store)["contacts"] == 18
     rose = store.contact("11")
     assert rose["account_id"] == "9000000548"  # the later source's employer, on the one contact
     assert store.contact("51000") is None
+    assert store.counts()["activities"] == 59  # HubSpot's engagement went to the merged contacts
+
+
+def test_hubspot_engagement_times_need_tz_and_become_activities_by_the_documented_rule(store):
+    files = [HS / "hubspot-shaped-companies-export.csv", HS / "hubspot-shaped-contacts-export.csv"]
+    report = run(store, files)
+    assert not report.written and report.counts["activities"].refused == 18
+    assert all("--tz" in p["message"] for p in report.problems)
+    run(store, files, tz=PORTAL)
+    rose = store.read("qualification/snapshots_history", ids=["9000000548"], as_of=NOW, half_life_s=2592000.0)
+    stats = {c["contact"]["id"]: sorted(zip(c["stats"][0], c["stats"][1])) for c in rose[0]["contacts"]}
+    # Rose: the recent conversion ("Whitepaper: ..."), the first one (no name column in this file: a
+    # form), first and last email open; Sean: last seen.
+    assert stats["51000"] == [("content_download", 1), ("email_open", 2), ("form_submitted", 1)]
+    assert stats["51101"] == [("page_view", 1)]
 
 
 def test_times_without_a_zone_need_tz(store, tmp_path):
@@ -314,7 +336,7 @@ def test_variants_of_the_hubspot_export_import_the_same(store, tmp_path, variant
         contacts[0] = [de.get(x, x) for x in contacts[0]]
         companies[0] = [de.get(x, x) for x in companies[0]]
         files = [write_csv(tmp_path / "c.csv", contacts), write_csv(tmp_path / "a.csv", companies)]
-    report = run(store, files)
+    report = run(store, files, tz=PORTAL)
     assert report.problem_count == 0, report.problems
     assert graph(store) == {**EMPTY, "accounts": 11, "contacts": 18, "works_at": 18, "imported_roles": 5}
     assert store.contact("51000")["contact"]["first_name"] == "Rosé"

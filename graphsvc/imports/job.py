@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from graphsvc.imports.aggregates import AggregateConverter
 from graphsvc.imports.convert import RowConverter
 from graphsvc.imports.mapping import MappingError
 from graphsvc.imports.plan import Checked, ImportOptions, Plan, Progress, converter
@@ -71,7 +72,7 @@ class Importer:
                 plans.append(Plan(len(plans), path, name, table.header, found.source, part))
         return sorted(plans, key=lambda p: (KINDS.index(p.part.kind), p.index))
 
-    def converter(self, plan: Plan) -> RowConverter:
+    def converter(self, plan: Plan) -> RowConverter | AggregateConverter:
         return converter(plan, self.options.tz, self.now)
 
     # -- 2. check ----------------------------------------------------------------------------------
@@ -98,7 +99,7 @@ class Importer:
         return seen
 
     def _check_rows(self, plan: Plan, plans: list[Plan], seen: Checked, pending: list[tuple[Plan, int, str, str, str, str]],
-                    convert: RowConverter, file: FileReport) -> int:
+                    convert: RowConverter | AggregateConverter, file: FileReport) -> int:
         kind, counts, keys, done = plan.part.kind, self.report.kind(plan.part.kind), seen.keys, 0
         for line, cells in plan.table().rows():
             if plan.part.absent(cells):
@@ -118,7 +119,7 @@ class Importer:
                 self._refuse(seen, plan, line, row_id, out.problems)
                 self._references(seen, pending, plan, line, row_id, out.partial)
                 continue
-            other = keys.where(kind, out.record["id"])
+            other = keys.where(kind, out.record["id"]) if kind != "activities" else None
             if other is not None:
                 where = f"line {other[1]}" + ("" if other[0] == plan.index else f" of {plans[other[0]].name}")
                 self._refuse(seen, plan, line, row_id, [{"field": "id", "column": convert.column_of.get("id"),
@@ -126,7 +127,8 @@ class Importer:
                 continue
             record = out.record
             row_id = record["id"]
-            keys.add(kind, row_id, plan.index, line)
+            if kind != "activities":  # an activities row is keyed by its contact's id, which the contacts part holds
+                keys.add(kind, row_id, plan.index, line)
             if kind == "accounts" and record.get("domain"):
                 domain, first = record["domain"], seen.domains.setdefault(record["domain"], row_id)
                 if first != row_id:
@@ -233,6 +235,7 @@ _REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
     "contacts": (("account_id", "accounts"), ("reports_to", "contacts")),
     "leads": (),
     "opportunities": (("account_id", "accounts"), ("contact_id", "contacts")),
+    "activities": (("id", "contacts"),),  # HubSpot engagement columns: the row's contact
 }
 
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
+from graphsvc.imports.aggregates import AggregateConverter
 from graphsvc.imports.convert import RowConverter
 from graphsvc.imports.keys import Keys
 from graphsvc.imports.mapping import Mapping
@@ -58,8 +59,10 @@ class Checked:
     shared: dict[str, list[str]] = field(default_factory=dict)
 
 
-def converter(plan: Plan, tz: tzinfo | None, now: float) -> RowConverter:
+def converter(plan: Plan, tz: tzinfo | None, now: float) -> RowConverter | AggregateConverter:
     """The plan's row converter. A lead file without a creation time gives its leads the import's."""
+    if plan.part.kind == "activities":
+        return AggregateConverter(plan.part, plan.header, tz, now)
     defaults: dict[str, Any] = {}
     if plan.part.kind == "leads" and "created_at" not in plan.part.columns:
         defaults["created_at"] = datetime.fromtimestamp(now, UTC).isoformat()

@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-KINDS = ("accounts", "contacts", "leads", "opportunities")
+KINDS = ("accounts", "contacts", "leads", "opportunities", "activities")
 SOURCES = ("auto", "hubspot", "salesforce", "csv")
 
 # Canonical fields per kind; `id` fields refer to other rows (kind in the value).
@@ -33,6 +33,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "leads": ("id", "email", "company", "title", "source", "created_at"),
     "opportunities": ("id", "name", "account_id", "contact_id", "stage", "is_won", "is_closed", "amount", "currency",
                       "close_date", "source"),
+    # HubSpot's dated engagement columns (graphsvc.imports.aggregates); id: the contact's
+    "activities": ("id", "first_conversion", "first_conversion_date", "recent_conversion", "recent_conversion_date",
+                   "first_email_open", "last_email_open", "last_email_click", "last_seen"),
 }
 
 
@@ -57,8 +60,10 @@ class Part:
 
     def absent(self, cells: list[str]) -> bool:
         """True when this optional part has nothing in the row (every cell of it empty or missing)."""
-        # account_id is the account part's own column (the report's account name): not the contact's.
-        own = (i for name, i in self.columns.items() if name != "account_id")
+        # account_id is the account part's own column (the report's account name), and the id of an
+        # activities part the contact's: neither says the part is there.
+        shared = ("account_id", "id") if self.kind == "activities" else ("account_id",)
+        own = (i for name, i in self.columns.items() if name not in shared)
         return self.optional and not any(i < len(cells) and cells[i].strip() for i in own)
 
 
@@ -121,6 +126,20 @@ HUBSPOT_CONTACTS = _table({
     "bounced": ["Email hard bounce reason", "Grund fur Hard Bounce der E-Mail", "Motif de rejet definitif de l'e-mail",
                 "Motivo de rebote permanente del correo", "Reden harde bounce e-mail"],
 })
+HUBSPOT_ACTIVITIES = _table({
+    "first_conversion": ["First Conversion", "Erste Conversion", "Premiere conversion", "Primera conversion",
+                         "Eerste conversie"],
+    "first_conversion_date": ["First Conversion Date", "Datum der ersten Conversion", "Date de premiere conversion",
+                              "Fecha de primera conversion", "Datum eerste conversie"],
+    "recent_conversion": ["Recent Conversion", "Letzte Conversion", "Conversion recente", "Conversion reciente",
+                          "Recente conversie"],
+    "recent_conversion_date": ["Recent Conversion Date", "Datum der letzten Conversion", "Date de conversion recente",
+                               "Fecha de conversion reciente", "Datum recente conversie"],
+    "first_email_open": ["First marketing email open date"],
+    "last_email_open": ["Last marketing email open date"],
+    "last_email_click": ["Last marketing email click date"],
+    "last_seen": ["Time Last Seen", "Zuletzt gesehen", "Derniere visite", "Ultima vez visto", "Laatst gezien"],
+})
 # A HubSpot export starts with its record id column in one of these languages.
 _HUBSPOT_ID = {k for k, v in HUBSPOT_CONTACTS.items() if v == "id"}
 
@@ -176,6 +195,9 @@ def hubspot(header: list[str]) -> Recognised | None:
     contacts = _columns(header, HUBSPOT_CONTACTS)
     if "email" in contacts:
         parts = [Part("contacts", contacts)]
+        events = _columns(header, HUBSPOT_ACTIVITIES)
+        if events:
+            parts.append(Part("activities", {**events, "id": contacts["id"]}, optional=True))
     else:
         companies = _columns(header, HUBSPOT_COMPANIES)
         if "name" not in companies and "domain" not in companies:

@@ -91,7 +91,8 @@ class ImportReport:
                      "accounts": f", {c.hierarchy_links} parent links",
                      "opportunities": f", {c.won} won, {c.accounts_won} account(s) moved to won",
                      "leads": f", {c.matched} matched, {c.read - c.refused - c.matched} unmatched"}.get(kind, "")
-            done = (f"{c.valid:,} valid" if kind == "leads"
+            done = (f"{c.valid:,} valid" if kind == "leads" else
+                    f"{c.created:,} activities {verb} recorded, {c.updated:,} already were" if kind == "activities"
                     else f"{c.created:,} {verb} created, {c.updated:,} {verb} updated")
             lines.append(f"{kind}: {c.read:,} rows, {done}, {c.refused:,} refused{extra}")
         lines += [f"note: {n['message']}" for n in self.notes if "chosen" in n]

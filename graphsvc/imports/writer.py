@@ -12,6 +12,7 @@ from graphsvc.imports.convert import MODELS
 from graphsvc.imports.plan import Checked, ImportOptions, Plan, Progress, converter
 from graphsvc.imports.recognise import KINDS
 from graphsvc.imports.report import ImportReport, RejectedRows
+from graphsvc.ingest import models as m
 from graphsvc.ingest.domains import match_domains
 from graphsvc.ingest.service import IngestService, ingest_rules_from
 from graphsvc.qualification.service import QualificationService
@@ -78,6 +79,12 @@ class Writer:
                     seen.keys.add_link("contacts", {k: record[k] for k in ("id", "email", "account_id", "reports_to")
                                                     if k in record}, plan.index, line)
                     record.pop("reports_to")
+            if kind == "activities":  # a contact merged into another: its activities go there too
+                into = seen.keys.merged_into(record["id"])
+                if into != record["id"]:
+                    record["id"] = into
+                    for a in record["activities"]:
+                        a["contact_id"] = into
             if kind == "accounts" and record.get("parent_id"):
                 seen.keys.add_link("accounts", {"id": record["id"], "name": record["name"],
                                                 "parent_id": record.pop("parent_id")}, plan.index, line)
@@ -108,6 +115,9 @@ class Writer:
         self.progress(f"{'write' if self.write else 'preview'} {kind}", self.done[kind])
 
     def _write(self, kind: str, rows: list[Row], links: bool, merged: bool) -> None:
+        if kind == "activities":
+            self._write_activities(rows)
+            return
         model = MODELS[kind]
         for attempt in range(2):
             parsed = [model.model_validate(r) for r, _, _ in rows]
@@ -152,6 +162,33 @@ class Writer:
             self.touched.update(result.accounts_touched)
             self.touched.update(r["account_id"] for r, _, _ in rows if r.get("account_id"))
 
+    def _write_activities(self, rows: list[Row]) -> None:
+        """A batch of contacts' activities (HubSpot engagement columns) through the ingest service."""
+        flat = [(a, i) for i, (r, _, _) in enumerate(rows) for a in r["activities"]]
+        if not flat:
+            return
+        parsed = [m.ActivityIn.model_validate(a) for a, _ in flat]
+        try:
+            result = self.ingest.activities(parsed, self.now)
+        except InvalidInput as exc:
+            if not self.options.skip_invalid or not isinstance(exc.details, list):
+                raise
+            bad_rows = {flat[d["row"]][1] for d in exc.details if isinstance(d, dict) and isinstance(d.get("row"), int)}
+            for d in exc.details:
+                record, plan, line = rows[flat[d["row"]][1]]
+                self.report.problem(plan.name, line, "activities", record["id"], field=d.get("field"),
+                                    column=d.get("field"), message=d.get("message"))
+            self.report.kind("activities").refused += len(bad_rows)
+            rest = [r for i, r in enumerate(rows) if i not in bad_rows]
+            flat = [(a, i) for i, (r, _, _) in enumerate(rest) for a in r["activities"]]
+            if not flat:
+                return
+            result = self.ingest.activities([m.ActivityIn.model_validate(a) for a, _ in flat], self.now)
+        counts = self.report.kind("activities")
+        counts.created += result.new
+        counts.updated += result.duplicate
+        self.touched.update(result.accounts_touched)
+
     def _merge_existing(self, rows: list[Row]) -> list[Row]:
         """Contacts whose e-mail address belongs to another contact already in the graph are written
         onto that contact (merged, with a note), not refused as a conflict."""
@@ -163,6 +200,7 @@ class Writer:
                 self.report.kind("contacts").merged += 1
                 self.report.note(plan.name, line, "contacts", record["id"], field="email", column=None,
                                  message=f"same e-mail address as contact {owner['id']!r} in the graph: merged into it")
+                self.seen.keys.merge(record["id"], owner["id"], plan.index, line)  # its activities follow it
                 record = {**record, "id": owner["id"], "merged": True}
             out.append((record, plan, line))
         return out
@@ -185,6 +223,9 @@ class Writer:
             matched = match_domains(domains, self._domains, self.rules.never_match)
             counts.unmatched += sum(1 for r, _, _ in rows
                                     if not r.get("account_id") and matched[email_domain(r["email"])][0] is None)
+        if kind == "activities":
+            counts.created += sum(len(r["activities"]) for r, _, _ in rows)  # ids are not looked up: all new
+            return
         if kind == "opportunities":
             parsed = [opportunities.OpportunityIn.model_validate(r) for r, _, _ in rows]
             counts.won += sum(1 for p in parsed if p.is_won)
