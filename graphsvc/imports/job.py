@@ -25,10 +25,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from graphsvc.imports.aggregates import AggregateConverter
-from graphsvc.imports.convert import RowConverter
 from graphsvc.imports.mapping import MappingError
-from graphsvc.imports.plan import Checked, ImportOptions, Plan, Progress, converter
+from graphsvc.imports.plan import Checked, Converter, ImportOptions, Plan, Progress, converter
 from graphsvc.imports.readers import UnreadableFile, open_table
 from graphsvc.imports.recognise import KINDS, NotRecognised, recognise
 from graphsvc.imports.report import FileReport, ImportReport, RejectedRows
@@ -72,7 +70,7 @@ class Importer:
                 plans.append(Plan(len(plans), path, name, table.header, found.source, part))
         return sorted(plans, key=lambda p: (KINDS.index(p.part.kind), p.index))
 
-    def converter(self, plan: Plan) -> RowConverter | AggregateConverter:
+    def converter(self, plan: Plan) -> Converter:
         return converter(plan, self.options.tz, self.now)
 
     # -- 2. check ----------------------------------------------------------------------------------
@@ -99,7 +97,7 @@ class Importer:
         return seen
 
     def _check_rows(self, plan: Plan, plans: list[Plan], seen: Checked, pending: list[tuple[Plan, int, str, str, str, str]],
-                    convert: RowConverter | AggregateConverter, file: FileReport) -> int:
+                    convert: Converter, file: FileReport) -> int:
         kind, counts, keys, done = plan.part.kind, self.report.kind(plan.part.kind), seen.keys, 0
         for line, cells in plan.table().rows():
             if plan.part.absent(cells):
@@ -186,8 +184,11 @@ class Importer:
         for plan, line, row_id, name, kind, ref in pending:
             if ref in unknown[kind]:
                 what = "account" if kind == "accounts" else "contact"
+                columns = self.converter(plan).column_of
+                if plan.part.kind == "activities" and "contact_id" in columns:
+                    name = "contact_id"  # a Task's record is keyed by its contact (WhoId), not its own Id
                 self._refuse(seen, plan, line, row_id, [{
-                    "field": name, "column": self.converter(plan).column_of.get(name),
+                    "field": name, "column": columns.get(name),
                     "message": f"unknown {what} {ref!r}: not in this import (or refused) nor in the graph"}])
                 if seen.keys.where(plan.part.kind, row_id) == (plan.index, line):
                     seen.keys.remove(plan.part.kind, row_id)

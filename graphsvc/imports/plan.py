@@ -15,6 +15,7 @@ from graphsvc.imports.keys import Keys
 from graphsvc.imports.mapping import Mapping
 from graphsvc.imports.readers import Table, open_table
 from graphsvc.imports.recognise import Part
+from graphsvc.imports.sales_activities import TaskConverter
 
 Progress = Callable[[str, int], None]  # phase ("check contacts.csv", "write contacts"), rows done
 
@@ -59,10 +60,15 @@ class Checked:
     shared: dict[str, list[str]] = field(default_factory=dict)
 
 
-def converter(plan: Plan, tz: tzinfo | None, now: float) -> RowConverter | AggregateConverter:
+Converter = RowConverter | AggregateConverter | TaskConverter
+
+
+def converter(plan: Plan, tz: tzinfo | None, now: float) -> Converter:
     """The plan's row converter. A lead file without a creation time gives its leads the import's."""
-    if plan.part.kind == "activities":
+    if plan.part.reader == "aggregates":
         return AggregateConverter(plan.part, plan.header, tz, now)
+    if plan.part.reader == "tasks":
+        return TaskConverter(plan.part, plan.header, tz, now)
     defaults: dict[str, Any] = {}
     if plan.part.kind == "leads" and "created_at" not in plan.part.columns:
         defaults["created_at"] = datetime.fromtimestamp(now, UTC).isoformat()

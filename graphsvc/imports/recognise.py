@@ -54,6 +54,9 @@ class Part:
     # A report row may have no contact at all (an account without contacts: a ragged row); such a
     # row holds nothing of an optional part rather than a contact with every field missing.
     optional: bool = False
+    # How rows become records: "rows" (one record a row), "aggregates" (HubSpot's dated engagement
+    # columns, graphsvc.imports.aggregates), "tasks" (Salesforce Tasks / Events, sales_activities).
+    reader: str = "rows"
     # Per-field multiplier for numbers (a mapping's `scale`: revenue given in millions).
     scale: dict[str, float] = field(default_factory=dict)
 
@@ -159,6 +162,11 @@ SALESFORCE = {
                              "stage": ["StageName"], "is_won": ["IsWon"], "is_closed": ["IsClosed"],
                              "amount": ["Amount"], "currency": ["CurrencyIsoCode"], "close_date": ["CloseDate"],
                              "source": ["LeadSource"]}),
+    # Tasks and Events (graphsvc.imports.sales_activities)
+    "activities": _table({"id": ["Id"], "contact_id": ["WhoId"], "subject": ["Subject"], "status": ["Status"],
+                          "subtype": ["TaskSubtype"], "task_type": ["Type"], "completed_at": ["CompletedDateTime"],
+                          "activity_at": ["ActivityDateTime"], "start_at": ["StartDateTime"],
+                          "activity_date": ["ActivityDate"]}),
 }
 # Salesforce report exports: `Object: Field label`.
 REPORT = {
@@ -197,7 +205,7 @@ def hubspot(header: list[str]) -> Recognised | None:
         parts = [Part("contacts", contacts)]
         events = _columns(header, HUBSPOT_ACTIVITIES)
         if events:
-            parts.append(Part("activities", {**events, "id": contacts["id"]}, optional=True))
+            parts.append(Part("activities", {**events, "id": contacts["id"]}, optional=True, reader="aggregates"))
     else:
         companies = _columns(header, HUBSPOT_COMPANIES)
         if "name" not in companies and "domain" not in companies:
@@ -213,6 +221,10 @@ def salesforce(header: list[str], file_name: str = "") -> Recognised | None:
     stem = key(re.sub(r"\.[a-z]+$", "", file_name.rsplit("/", 1)[-1], flags=re.I))
     if "stagename" in keys or stem in ("opportunity", "opportunities"):
         kind = "opportunities"
+    elif stem in ("task", "tasks", "event", "events") or (
+            "whoid" in keys and keys & {"tasksubtype", "activitydate", "startdatetime"}):
+        parts = [Part("activities", _columns(header, SALESFORCE["activities"]), reader="tasks")]
+        return Recognised("salesforce", parts, _ignored(header, parts))
     elif stem in ("account", "accounts"):
         kind = "accounts"
     elif stem in ("contact", "contacts"):
