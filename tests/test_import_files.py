@@ -133,6 +133,29 @@ def test_salesforce_tasks_and_events_become_sales_activities(store, tmp_path):
     assert (again.counts["activities"].created, again.counts["activities"].updated) == (0, 3)
 
 
+def test_additional_domains_match_emails_that_differ_from_the_website(store, tmp_path):
+    """Salesforce's leads write from pyramid.net and btca.com while the accounts' websites are pyramid.com
+    and burlington.com; United Oil's people write from uog.com, its website is uos.com."""
+    rows = rows_of(HS / "hubspot-shaped-companies-export.csv")
+    rows[0].append("Additional Domains")
+    extra = {"9000000822": "pyramid.net", "9000000685": "btca.com; www.burlington-textiles.com",
+             "9000001507": "uog.com"}
+    for r in rows[1:]:
+        r.append(extra.get(r[0], ""))
+    companies = write_csv(tmp_path / "companies.csv", rows)
+    before = run(store, [HS / "hubspot-shaped-companies-export.csv", SF / "Lead.csv"])
+    assert before.counts["leads"].matched == 0
+    report = run(store, [companies, SF / "Lead.csv"])
+    assert report.problem_count == 0
+    assert store.account("9000000685")["account"]["domains"] == ["btca.com", "burlington-textiles.com"]
+    matched = {r["id"]: r for r in store.read("read/accounts_by_domains", domains=["pyramid.net"])}
+    assert matched == {}  # the main-domain lookup alone does not know them ...
+    assert store.accounts_by_domains(["pyramid.net", "btca.com", "uog.com", "uos.com"]) == {
+        "pyramid.net": "9000000822", "btca.com": "9000000685", "uog.com": "9000001507", "uos.com": "9000000274"}
+    # ... matching does: pat@pyramid.net and jrogers@btca.com now match their accounts.
+    assert report.counts["leads"].matched == 2 and graph(store)["matched_leads"] == 2
+
+
 def test_the_dean_of_a_customer_university_is_not_a_student(store):
     """jane_gray@uoa.edu is given her account (University of Arizona) explicitly: never disqualified."""
     from graphsvc.qualification.service import QualificationService

@@ -127,6 +127,8 @@ class RowConverter:
             return value
         if name == "domain":
             return normalise_domain(raw)
+        if name == "domains":  # HubSpot's multi-value separator is ";" (a "," is taken too)
+            return sorted({d for d in (normalise_domain(v) for v in re.split(r"[;,\s]+", raw)) if d}) or None
         if name in _INT_FIELDS:
             return self._scaled(name, parse_integer(raw))
         if name in _NUMBER_FIELDS:

@@ -26,7 +26,7 @@ SOURCES = ("auto", "hubspot", "salesforce", "csv")
 
 # Canonical fields per kind; `id` fields refer to other rows (kind in the value).
 FIELDS: dict[str, tuple[str, ...]] = {
-    "accounts": ("id", "name", "domain", "industry", "employees", "annual_revenue", "country", "segment", "owner",
+    "accounts": ("id", "name", "domain", "domains", "industry", "employees", "annual_revenue", "country", "segment", "owner",
                  "parent_id"),
     "contacts": ("id", "email", "account_id", "first_name", "last_name", "title", "seniority", "department",
                  "reports_to", "buying_role", "opted_out", "bounced", "status"),
@@ -100,6 +100,8 @@ HUBSPOT_COMPANIES = _table({
     "domain": ["Company Domain Name", "Domain-Name des Unternehmens", "Nom de domaine de l'entreprise",
                "Nombre de dominio de la empresa", "Domeinnaam bedrijf", "Website URL", "Website-URL",
                "URL du site web", "URL del sitio web"],
+    "domains": ["Additional Domains", "Zusatzliche Domains", "Domaines supplementaires", "Dominios adicionales",
+                "Extra domeinen"],
     "industry": ["Industry", "Branche", "Secteur d'activite", "Sector", "Industrie"],
     "employees": ["Number of Employees", "Anzahl der Mitarbeiter", "Nombre d'employes", "Numero de empleados",
                   "Aantal werknemers"],

@@ -134,6 +134,9 @@ class AccountIn(_Row):
     id: Id
     name: text(min_length=1, max_length=300)
     domain: Text | None = Field(default=None, description="Web domain, e.g. acme.com; used to match emails.")
+    domains: list[Text] | None = Field(default=None, description="Additional e-mail domains of its people that "
+                                       "differ from its website (uog.com for uos.com); they match e-mails too, "
+                                       "after every account's main domain.")
     industry: Text | None = None
     employees: Annotated[int, Field(strict=True, ge=0, le=INT64_MAX)] | None = Field(default=None,
                                                                                    description="A JSON integer.")

@@ -108,6 +108,8 @@ class IngestService:
             props = r.model_dump(exclude_unset=True, exclude={"id", "parent_id"})
             if "domain" in props:
                 props["domain"] = normalise_domain(props["domain"])
+            if "domains" in props:  # an empty list removes them (FalkorDB keeps no empty list: null it)
+                props["domains"] = sorted({d for d in map(normalise_domain, props["domains"] or []) if d}) or None
             upserts.append({"id": r.id, "props": props})
             if "parent_id" in r.model_fields_set:
                 links.append({"id": r.id, "parent_id": r.parent_id})

@@ -36,7 +36,7 @@ RELATIONSHIP_TYPES = (
 
 PROPERTY_KEYS = (
     # Account
-    "id", "name", "domain", "industry", "employees", "annual_revenue", "country", "segment",
+    "id", "name", "domain", "domains", "industry", "employees", "annual_revenue", "country", "segment",
     "owner", "stage", "stage_since", "fit", "engagement", "mqa_score", "qualified_at",
     "updated_at", "created_at", "missing_roles", "ruleset",
     "requalify_pending",  # token of the write whose requalification has not run yet
