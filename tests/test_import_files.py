@@ -15,7 +15,7 @@ from openpyxl import Workbook
 
 from graphsvc.imports.job import Importer, ImportOptions
 from graphsvc.imports.mapping import load_mapping
-from graphsvc.rules import default_ruleset
+from graphsvc.rules import default_ruleset, default_ruleset_text, load_ruleset
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = next((d for d in (ROOT.parent / "shared" / "data", ROOT.parent.parent / "shared" / "data") if d.exists()),
@@ -28,9 +28,9 @@ EMPTY = {"accounts": 0, "contacts": 0, "leads": 0, "works_at": 0, "hierarchy_lin
          "imported_roles": 0, "matched_leads": 0, "opportunities": 0, "won_accounts": 0}
 
 
-def run(store, files, **options):
-    return Importer(store, default_ruleset(), NOW, ImportOptions(**options)).run([(Path(f), Path(f).name)
-                                                                                  for f in files])
+def run(store, files, ruleset=None, **options):
+    return Importer(store, ruleset or default_ruleset(), NOW, ImportOptions(**options)).run(
+        [(Path(f), Path(f).name) for f in files])
 
 
 def graph(store) -> dict[str, int]:
@@ -121,7 +121,12 @@ def test_salesforce_tasks_and_events_become_sales_activities(store, tmp_path):
         ["00U2", "16", "Quarterly review", "2027-01-15T13:00:00.000Z", "2027-01-15T14:00:00.000Z"],
     ])
     files = [SF / "Account.csv", SF / "Contact.csv", tasks, events]
-    report = run(store, files, skip_invalid=True)
+    refused = run(store, files, skip_invalid=True)  # the default ruleset has no sales-side types
+    assert {p["message"].split(" not in")[0] for p in refused.problems if p["field"] == "type"} == {
+        "activity type(s) call", "activity type(s) email_sent", "activity type(s) meeting_held"}
+    sales = load_ruleset(default_ruleset_text().replace("[activities.points]\n", "[activities.points]\ncall = 10.0\n"
+                                                        "email_sent = 0.0\nmeeting_held = 40.0\n"))
+    report = run(store, files, skip_invalid=True, ruleset=sales)
     assert [(p["line"], p["column"]) for p in report.problems] == [(6, "WhoId")]  # a lead's id is not a contact
     skipped = sorted((n["file"], n["line"]) for n in report.notes if n["kind"] == "activities")
     assert skipped == [("Event.csv", 3), ("Task.csv", 4), ("Task.csv", 5)]  # future event, to-do, not started
@@ -129,7 +134,7 @@ def test_salesforce_tasks_and_events_become_sales_activities(store, tmp_path):
     got = store.read("qualification/snapshots_history", ids=["4", "7"], as_of=NOW, half_life_s=2592000.0)
     types = sorted((c["contact"]["id"], t) for row in got for c in row["contacts"] for t in c["stats"][0])
     assert types == [("11", "call"), ("12", "email_sent"), ("15", "meeting_held")]
-    again = run(store, files, skip_invalid=True)
+    again = run(store, files, skip_invalid=True, ruleset=sales)
     assert (again.counts["activities"].created, again.counts["activities"].updated) == (0, 3)
 
 

@@ -44,6 +44,7 @@ class Importer:
         self.store, self.ruleset, self.now, self.options = store, ruleset, now, options
         self.progress = progress or (lambda phase, done: None)
         self.report = ImportReport(dry_run=options.dry_run, skip_invalid=options.skip_invalid)
+        self.types = frozenset(ruleset.activities.points)  # activity types the ingest service takes
 
     # -- 1. recognise ------------------------------------------------------------------------------
     def plans(self, files: Sequence[tuple[Path, str]]) -> list[Plan]:
@@ -125,6 +126,13 @@ class Importer:
                 continue
             record = out.record
             row_id = record["id"]
+            unknown = sorted({a["type"] for a in record.get("activities", ()) if a["type"] not in self.types})
+            if kind == "activities" and unknown:
+                column = convert.column_of.get("subtype" if "subtype" in convert.column_of else "id")
+                self._refuse(seen, plan, line, row_id, [{"field": "type", "column": column, "message":
+                    f"activity type(s) {', '.join(unknown)} not in the active ruleset: add them to its "
+                    "[activities.points] (PUT /v1/rules) to import these"}])
+                continue
             if kind != "activities":  # an activities row is keyed by its contact's id, which the contacts part holds
                 keys.add(kind, row_id, plan.index, line)
             if kind == "accounts" and record.get("domain"):
