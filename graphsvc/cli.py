@@ -367,6 +367,10 @@ from graphsvc.events.cli import events  # noqa: E402 - the events group lives in
 
 main.add_command(events)
 main.add_command(merge)
+from graphsvc.imports.commands import export_command, import_command  # noqa: E402 - registered with the others
+
+main.add_command(import_command)
+main.add_command(export_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -20,3 +20,4 @@ CREATE INDEX FOR (d:Delivery) ON (d.webhook);
 CREATE INDEX FOR (x:Alias) ON (x.key);
 CREATE INDEX FOR (x:Merge) ON (x.survivor);
 CREATE INDEX FOR (x:Erasure) ON (x.email_hash);
+CREATE INDEX FOR (o:Opportunity) ON (o.id);

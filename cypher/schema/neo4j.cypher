@@ -12,6 +12,7 @@ CREATE CONSTRAINT event_counter_id IF NOT EXISTS FOR (q:EventSeq) REQUIRE q.id I
 CREATE CONSTRAINT webhook_id IF NOT EXISTS FOR (w:Webhook) REQUIRE w.id IS UNIQUE;
 CREATE CONSTRAINT delivery_id IF NOT EXISTS FOR (d:Delivery) REQUIRE d.id IS UNIQUE;
 CREATE INDEX delivery_webhook IF NOT EXISTS FOR (d:Delivery) ON (d.webhook);
+CREATE CONSTRAINT opportunity_id IF NOT EXISTS FOR (o:Opportunity) REQUIRE o.id IS UNIQUE;
 CREATE INDEX account_domain IF NOT EXISTS FOR (a:Account) ON (a.domain);
 CREATE INDEX account_stage IF NOT EXISTS FOR (a:Account) ON (a.stage);
 CREATE INDEX contact_email IF NOT EXISTS FOR (c:Contact) ON (c.email);

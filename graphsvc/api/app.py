@@ -16,8 +16,10 @@ from graphsvc.api.routes import (
     contacts,
     cypher,
     events,
+    exports,
     health,
     identity,
+    imports,
     ingest,
     owners,
     qualification,
@@ -42,8 +44,8 @@ log = logging.getLogger("graphsvc")
 
 # Every router of the API, in the order their routes appear in /docs.
 # Who may call each router is declared next to it, as its module's ACCESS (graphsvc/auth/policy.py).
-ROUTERS = (health, ingest, accounts, owners, qualification, bant, contacts, identity, rules, queries, cypher, reports,
-           events, webhooks, keys)
+ROUTERS = (health, ingest, imports, exports, accounts, owners, qualification, bant, contacts, identity, rules, queries,
+           cypher, reports, events, webhooks, keys)
 
 DESCRIPTION = """
 Account-based qualification over a graph of accounts, contacts, buying roles and engagement.

@@ -82,10 +82,15 @@ class IngestRepository:
         return {r["id"]: r["account_id"] for r in rows}
 
     def accounts_by_domains(self, domains: Sequence[str]) -> dict[str, str]:
-        """domain -> account id (the lowest id when several accounts share a domain)."""
+        """domain -> account id (the lowest id when several accounts share a domain). An account's
+        main domain first; an additional domain (`domains`) only for what no main domain matched."""
         out: dict[str, str] = {}
         for r in self.store.read("read/accounts_by_domains", domains=sorted(set(domains))):
             out.setdefault(r["domain"], r["id"])
+        rest = sorted(set(domains) - set(out))
+        if rest:
+            for r in self.store.read("read/accounts_by_additional_domains", domains=rest):
+                out.setdefault(r["domain"], r["id"])
         return out
 
     def contacts_by_emails(self, emails: Sequence[str]) -> dict[str, dict[str, Any]]:

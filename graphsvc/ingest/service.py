@@ -20,7 +20,7 @@ from graphsvc.ingest.repository import IngestRepository
 from graphsvc.rules import Ruleset, email_domain, is_disqualified_domain
 from graphsvc.store.graph_store import GraphStore
 
-__all__ = ["IngestService", "ingest_rules_from"]
+__all__ = ["FUTURE_SKEW_S", "IngestService", "ingest_rules_from"]
 
 FUTURE_SKEW_S = 300.0  # clocks disagree a little; an activity 5 minutes "ahead" is not an error
 
@@ -126,6 +126,8 @@ class IngestService:
             props = r.model_dump(exclude_unset=True, exclude={"id", "parent_id"})
             if "domain" in props:
                 props["domain"] = normalise_domain(props["domain"])
+            if "domains" in props:  # an empty list removes them (FalkorDB keeps no empty list: null it)
+                props["domains"] = sorted({d for d in map(normalise_domain, props["domains"] or []) if d}) or None
             upserts.append({"id": r.id, "props": props})
             if "parent_id" in r.model_fields_set:
                 links.append({"id": r.id, "parent_id": r.parent_id})

@@ -41,9 +41,14 @@ class ContactEval:
 
 
 def contact_disqualifier(contact: ContactSnapshot, ruleset: Ruleset) -> str | None:
-    """Why a contact never scores: its e-mail domain, or a disqualifying status; None if it counts."""
+    """Why a contact never scores: a competitor's e-mail domain, or a disqualifying status; None if it counts.
+
+    Free-mail and student domains do not disqualify a contact of an account: matching never puts an
+    address of those kinds on an account, so such a contact was given its account explicitly (by a
+    CRM import, an ingest row with account_id, a person), and that says more than the domain's kind:
+    the Dean of Administration of a customer university writes from a .edu address."""
     reason = domain_disqualifier(contact.email, ruleset)
-    if reason:
+    if reason == "competitor":
         return reason
     status = normalize_key(contact.status)
     if status and status in ruleset.compiled.contact_statuses:

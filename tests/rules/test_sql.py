@@ -156,7 +156,7 @@ def test_sales_denial_removes_an_inferred_role():
 
 
 def test_a_disqualified_contact_never_covers_a_role_even_if_sales_says_so():
-    dm = engaged("dm", 20, "VP Operations", email="vp@gmail.com", roles=[RoleAssignment("decision_maker", "sales", 1.0)])
+    dm = engaged("dm", 20, "VP Operations", email="vp@competitor.example", roles=[RoleAssignment("decision_maker", "sales", 1.0)])
     q = evaluate(_sql_account(dm), RS, NOW)
     assert q.buying_center.missing == ("decision_maker",) and q.buying_center.candidates["decision_maker"] == ()
 

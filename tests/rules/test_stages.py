@@ -187,7 +187,7 @@ def test_negative_activity_after_the_recycle_does_not_re_enter():
 
 def test_later_engagement_by_a_disqualified_contact_does_not_re_enter():
     acc = account(
-        engaged("a", 30, days_ago=10), engaged("b", 30, email="b@gmail.com"),
+        engaged("a", 30, days_ago=10), engaged("b", 30, email="b@competitor.example"),
         stage="nurture", stage_since=NOW - 2 * DAY,
     )
     assert evaluate(acc, RS, NOW).stage == "nurture"

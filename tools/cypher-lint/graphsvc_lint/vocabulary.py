@@ -24,6 +24,7 @@ LABELS = (
     "Merge",  # a merge as it happened: who merged which ids into the survivor, when, why
     "Erasure",  # a contact erased on request: a salted hash of its email, when, by whom
     "ErasureKey",  # one node: the salt of the erased emails' hashes
+    "Opportunity",  # a CRM deal (imported): stage, won / closed, amount, close date
 )
 
 RELATIONSHIP_TYPES = (
@@ -39,11 +40,13 @@ RELATIONSHIP_TYPES = (
     "SUBSIDIARY_OF",
     "ALIAS_OF",
     "MERGED",
+    "HAS_OPPORTUNITY",
+    "ON_OPPORTUNITY",
 )
 
 PROPERTY_KEYS = (
     # Account
-    "id", "name", "domain", "industry", "employees", "annual_revenue", "country", "segment",
+    "id", "name", "domain", "domains", "industry", "employees", "annual_revenue", "country", "segment",
     "owner", "stage", "stage_since", "fit", "engagement", "mqa_score", "qualified_at",
     "updated_at", "created_at", "missing_roles", "ruleset",
     "requalify_pending",  # token of the write whose requalification has not run yet
@@ -76,6 +79,8 @@ PROPERTY_KEYS = (
     "key", "merged", "merged_from", "survivor", "email_hash", "salt", "erased_at",
     # BuyingGroup: BANT as sales recorded it, parallel lists in B-A-N-T order (qualification/bant_set)
     "bant_met", "bant_by", "bant_at", "bant_notes",
+    # Opportunity (its stage is the CRM's stage name)
+    "amount", "currency", "close_date", "is_won", "is_closed",
 )
 
 # Which (from)-[type]->(to) triples exist, for the linter's schema-path warnings.
@@ -94,4 +99,6 @@ GRAPH_SCHEMA = (
     ("Alias", "ALIAS_OF", "Account"),
     ("Contact", "MERGED", "Merge"),
     ("Account", "MERGED", "Merge"),
+    ("Account", "HAS_OPPORTUNITY", "Opportunity"),
+    ("Contact", "ON_OPPORTUNITY", "Opportunity"),
 )

@@ -1,0 +1,25 @@
+// Accounts as the board shows them, for export and CRM write-back files: a page at a time in id
+// order (`after` is the last id of the previous page), with the dates of their qualification.
+// @param after STRING = "" the last id of the previous page ("" for the first)
+// @param limit INTEGER = 1000 page size
+// @column id STRING
+// @column name STRING
+// @column domain STRING
+// @column segment STRING
+// @column industry STRING
+// @column owner STRING
+// @column stage STRING
+// @column stage_since FLOAT epoch seconds the account entered its stage
+// @column qualified_at FLOAT epoch seconds of its latest qualification (MQA or SQL)
+// @column fit FLOAT
+// @column engagement FLOAT
+// @column mqa_score FLOAT
+// @column missing_roles LIST<STRING> buying roles the SQL gate still misses
+MATCH (a:Account)
+WHERE a.id > $after
+RETURN a.id AS id, a.name AS name, a.domain AS domain, a.segment AS segment, a.industry AS industry,
+       a.owner AS owner, a.stage AS stage, a.stage_since AS stage_since, a.qualified_at AS qualified_at,
+       a.fit AS fit, a.engagement AS engagement, a.mqa_score AS mqa_score,
+       coalesce(a.missing_roles, []) AS missing_roles
+ORDER BY id
+LIMIT $limit

@@ -1,0 +1,148 @@
+"""CRM import over HTTP: upload export files, follow the job, download the rejected rows."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+from fastapi.responses import FileResponse
+
+from graphsvc.api.deps import Now, State
+from graphsvc.api.routes.inputs import NoNulParams
+from graphsvc.auth.policy import Access
+from graphsvc.errors import BatchTooLarge, InvalidInput, NotFound
+from graphsvc.imports.job import ImportOptions
+from graphsvc.imports.jobs import ImportJob, ImportJobs
+from graphsvc.imports.mapping import MappingError, load_mapping
+from graphsvc.qualification.registry import active_ruleset
+
+router = APIRouter(prefix="/v1", tags=["imports"], dependencies=[NoNulParams])
+# Importing writes data: the ingest role (admin always may).
+ACCESS = Access({"*": ("ingest",)})  # who may call these routes (graphsvc.auth.policy)
+
+MAX_UPLOAD_BYTES = 512 * 1024 * 1024  # all files of one import together; a 250,000-row export is ~100 MB
+MAX_FILES = 20
+
+
+def _jobs(request: Request, state: State) -> ImportJobs:
+    jobs = getattr(request.app.state, "import_jobs", None)
+    if jobs is None:
+        jobs = request.app.state.import_jobs = ImportJobs(state.settings.data_dir / "imports")
+    return jobs
+
+
+def _job(request: Request, state: State, job_id: str) -> ImportJob:
+    job = _jobs(request, state).get(job_id)
+    if job is None:
+        raise NotFound(f"no import job {job_id!r} (jobs live in the API process that took the upload)")
+    return job
+
+
+def _problem(field: str, message: str) -> InvalidInput:
+    return InvalidInput(message, details=[{"row": None, "field": field, "message": message}])
+
+
+def _file_name(name: str | None, taken: set[str]) -> str:
+    base = re.sub(r"[^\w.\- ]+", "_", (name or "upload").replace("\\", "/").rsplit("/", 1)[-1]).strip(" .") or "upload"
+    out, n = base, 1
+    while out in taken:
+        n += 1
+        out = f"{n}-{base}"
+    taken.add(out)
+    return out
+
+
+_ERRORS = {
+    413: {"description": "The files are larger than 512 MiB together, or more than 20."},
+    422: {"description": "A bad option (`tz`, `mapping`, `source`): `details` names it. Problems in the files' rows "
+                         "are not errors of the request: they are in the job's report."},
+}
+
+
+@router.post("/imports", status_code=202, responses=_ERRORS,
+             summary="Import CRM export files (CSV, XLSX): answers an import job to follow",
+             description="Multipart upload of one or more export files: HubSpot contacts and companies (English, "
+             "German, French, Spanish, Dutch headers), Salesforce Data Loader / Bulk API extracts and report "
+             "exports, or anything else with a TOML `mapping` file. Every row is checked first and every problem "
+             "reported by file, line and field; then accounts, contacts and leads are written in batches through "
+             "the ingest checks and the touched accounts requalified. Without `skip_invalid` nothing is written "
+             "while any row has a problem; `dry_run` counts what would be created, updated, matched and refused. "
+             "The job runs in the background (202); `wait=true` answers the finished job (200), for small files. "
+             "Re-importing a file changes nothing.")
+def post_import(
+    request: Request,
+    response: Response,
+    state: State,
+    now: Now,
+    files: Annotated[list[UploadFile], File(description="The export files (CSV in any common encoding and "
+                                                        "delimiter, or XLSX).")],
+    source: Annotated[Literal["auto", "hubspot", "salesforce", "csv"], Form()] = "auto",
+    tz: Annotated[str | None, Form(description="IANA zone of times written without one, e.g. Europe/Berlin "
+                                               "(HubSpot exports portal-local times).")] = None,
+    dry_run: Annotated[bool, Form()] = False,
+    skip_invalid: Annotated[bool, Form()] = False,
+    mapping: Annotated[UploadFile | None, File(description="A TOML mapping file (see docs/imports.md).")] = None,
+    wait: Annotated[bool, Query(description="Run the import within the request and answer the finished job.")] = False,
+) -> dict[str, Any]:
+    if len(files) > MAX_FILES:
+        raise BatchTooLarge(f"{len(files)} files in one import; the limit is {MAX_FILES}",
+                            details={"files": len(files), "limit": MAX_FILES})
+    try:
+        zone = ZoneInfo(tz) if tz else None
+    except (ZoneInfoNotFoundError, ValueError):
+        raise _problem("tz", f"{tz!r} is not an IANA time zone (e.g. Europe/Berlin, UTC)") from None
+    if source == "csv" and mapping is None:
+        raise _problem("mapping", "source csv needs a mapping file")
+    taken: set[str] = set()
+    names = [_file_name(f.filename, taken) for f in files]
+    options = ImportOptions(source=source, tz=zone, dry_run=dry_run, skip_invalid=skip_invalid)
+    jobs = _jobs(request, state)
+    job = jobs.create(names, options, now)
+    uploads, size = job.directory / "uploads", 0
+    try:
+        for upload, name in zip(files, names):
+            with open(uploads / name, "wb") as out:
+                shutil.copyfileobj(upload.file, out, 1024 * 1024)
+            size += (uploads / name).stat().st_size
+            if size > MAX_UPLOAD_BYTES:
+                raise BatchTooLarge(f"the files are larger than {MAX_UPLOAD_BYTES // 2**20} MiB together: import "
+                                    "them in parts, or with `graphsvc import`", details={"limit": MAX_UPLOAD_BYTES})
+        if mapping is not None:
+            path = job.directory / "mapping.toml"
+            with open(path, "wb") as out:
+                shutil.copyfileobj(mapping.file, out)
+            try:
+                options.mapping = load_mapping(path)
+            except MappingError as exc:
+                raise _problem("mapping", str(exc).replace(str(path), mapping.filename or "mapping")) from None
+    except BaseException:
+        job.status, job.error = "failed", "the upload was refused"
+        shutil.rmtree(uploads, ignore_errors=True)
+        raise
+    jobs.run(job, state.store, active_ruleset(state), now, wait=wait)
+    if wait:
+        response.status_code = 200
+    return job.to_dict()
+
+
+@router.get("/imports/{job_id}", summary="An import job: status, progress and, when done, its report",
+            description="`status` is queued, running, done or failed; `phase` and `rows_done` say how far it is. "
+            "When done, `report` holds the counts per kind (created, updated, refused, merged, matched...) and "
+            "every problem by file, line, column and field; `rejected` links each file's refused rows.")
+def get_import(request: Request, state: State, job_id: str) -> dict[str, Any]:
+    return _job(request, state, job_id).to_dict()
+
+
+@router.get("/imports/{job_id}/rejected/{file_name}", response_class=FileResponse,
+            responses={200: {"content": {"text/csv": {}}, "description": "The refused rows."}},
+            summary="The refused rows of one file, as a CSV to fix and import again",
+            description="The file's own columns plus `import_problems` (what is wrong with the row); importing the "
+            "fixed file ignores that column.")
+def get_rejected(request: Request, state: State, job_id: str, file_name: str) -> FileResponse:
+    job = _job(request, state, job_id)
+    if file_name not in job.rejected_files():
+        raise NotFound(f"import job {job_id!r} has no rejected rows file {file_name!r}")
+    return FileResponse(job.rejected_dir / file_name, media_type="text/csv", filename=file_name)

@@ -1,0 +1,1 @@
+"""CRM import: HubSpot and Salesforce exports (CSV, XLSX) into the graph through the ingest service."""

@@ -1,0 +1,113 @@
+"""Export the board and the contacts as CSV or XLSX, and the CRM write-back files.
+
+Exports stream: a page of rows at a time from the graph, written as it comes (openpyxl's
+write-only workbook for XLSX), so exporting 100,000 accounts needs no more memory than 1,000.
+
+Write-back files are what a user imports into the CRM to see graphsvc's verdict next to the
+account: a HubSpot companies import file keyed by `Record ID`, a Salesforce Data Loader update file
+keyed by `Id`. Their column names are CRM properties / custom fields the user creates once; the
+defaults are below and each can be renamed (`--field stage=ABM_Stage__c`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import IO, Any
+
+from graphsvc.store.graph_store import GraphStore
+
+PAGE = 1_000
+WHATS = ("board", "contacts")
+FORMATS = ("csv", "xlsx")
+TARGETS = ("graphsvc", "hubspot", "salesforce")
+
+BOARD = ("id", "name", "domain", "segment", "industry", "owner", "stage", "stage_since", "qualified_at", "fit",
+         "engagement", "mqa_score", "missing_roles")
+CONTACTS = ("id", "email", "first_name", "last_name", "title", "status", "account_id", "account_name", "roles")
+# Write-back columns: board field -> CRM column (the key column first).
+WRITEBACK: dict[str, dict[str, str]] = {
+    "hubspot": {"id": "Record ID", "stage": "graphsvc stage", "stage_since": "graphsvc stage date",
+                "qualified_at": "graphsvc qualified date", "fit": "graphsvc fit", "mqa_score": "graphsvc MQA score",
+                "missing_roles": "graphsvc missing roles"},
+    "salesforce": {"id": "Id", "stage": "graphsvc_Stage__c", "stage_since": "graphsvc_Stage_Date__c",
+                   "qualified_at": "graphsvc_Qualified_Date__c", "fit": "graphsvc_Fit__c",
+                   "mqa_score": "graphsvc_MQA_Score__c", "missing_roles": "graphsvc_Missing_Roles__c"},
+}
+_TIMES = ("stage_since", "qualified_at")
+
+
+class ExportError(ValueError):
+    """A bad export request (unknown field to rename, write-back of contacts)."""
+
+
+def columns(what: str, target: str = "graphsvc", renames: dict[str, str] | None = None) -> dict[str, str]:
+    """Field -> column header of an export."""
+    if target == "graphsvc":
+        out = {f: f for f in (BOARD if what == "board" else CONTACTS)}
+    elif what != "board":
+        raise ExportError(f"write-back files are made of the board: `{target}` needs `board`, not `{what}`")
+    else:
+        out = dict(WRITEBACK[target])
+    for name, header in (renames or {}).items():
+        if name not in out:
+            raise ExportError(f"no field {name!r} in this export; fields: {', '.join(out)}")
+        if name == "id":
+            raise ExportError("the key column (id) is the CRM's own: it cannot be renamed")
+        out[name] = header
+    return out
+
+
+def rows(store: GraphStore, what: str) -> Iterator[dict[str, Any]]:
+    """Every account (board) or contact, page by page in id order."""
+    query = "imports/export_accounts" if what == "board" else "imports/export_contacts"
+    after = ""
+    while page := store.read(query, after=after, limit=PAGE):
+        yield from page
+        after = page[-1]["id"]
+
+
+def _value(name: str, value: Any, target: str) -> Any:
+    if value is None:
+        return ""
+    if name in _TIMES:
+        when = datetime.fromtimestamp(value, UTC)
+        return when.date().isoformat() if target != "graphsvc" else when.isoformat()  # CRM date fields: a date
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)  # HubSpot's multi-value separator; Salesforce multi-picklists too
+    return value
+
+
+def write(store: GraphStore, what: str, fmt: str, out: IO[bytes], target: str = "graphsvc",
+          renames: dict[str, str] | None = None) -> int:
+    """Write the export to the binary stream `out`; the number of rows."""
+    cols = columns(what, target, renames)
+    records = ([_value(k, r.get(k), target) for k in cols] for r in rows(store, what))
+    if fmt == "xlsx":
+        return _xlsx(list(cols.values()), records, out)
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+    writer = csv.writer(text)
+    writer.writerow(cols.values())
+    n = 0
+    for record in records:
+        writer.writerow(record)
+        n += 1
+    text.flush()
+    text.detach()  # leave `out` open for the caller
+    return n
+
+
+def _xlsx(header: list[str], records: Iterator[list[Any]], out: IO[bytes]) -> int:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("export")
+    sheet.append(header)
+    n = 0
+    for record in records:
+        sheet.append(record)
+        n += 1
+    book.save(out)
+    return n

@@ -1,0 +1,108 @@
+"""Exports (board, contacts; CSV, XLSX) and the CRM write-back files, on both engines: the CLI, the
+GET route and their errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from graphsvc.imports import export
+from graphsvc.imports.job import Importer, ImportOptions
+from graphsvc.rules import default_ruleset
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = next((d for d in (ROOT.parent / "shared" / "data", ROOT.parent.parent / "shared" / "data") if d.exists()),
+            ROOT.parent / "shared" / "data")
+HS = DATA / "hubspot"
+NOW = datetime(2026, 12, 1, tzinfo=UTC).timestamp()
+
+
+def _imported(store) -> None:
+    files = [HS / "hubspot-shaped-companies-export.csv", HS / "hubspot-shaped-contacts-export.csv"]
+    options = ImportOptions(tz=ZoneInfo("Europe/Stockholm"))
+    report = Importer(store, default_ruleset(), NOW, options).run([(p, p.name) for p in files])
+    assert report.written
+
+
+def _csv(data: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+
+
+def test_board_and_contacts_as_csv(store):
+    _imported(store)
+    out = io.BytesIO()
+    assert export.write(store, "board", "csv", out) == 11
+    board = {r["id"]: r for r in _csv(out.getvalue())}
+    uog = board["9000001507"]
+    assert uog["name"] == "United Oil & Gas Corp." and uog["stage"] == "engaged"
+    assert "technical_evaluator" in uog["missing_roles"].split(";") and float(uog["fit"]) >= 0
+    assert uog["stage_since"] == datetime.fromtimestamp(NOW, UTC).isoformat()
+    out = io.BytesIO()
+    assert export.write(store, "contacts", "csv", out) == 18
+    contacts = {r["id"]: r for r in _csv(out.getvalue())}
+    assert contacts["52212"]["roles"] == "decision_maker" and contacts["52212"]["account_id"] == "9000001507"
+
+
+def test_write_back_files_with_renamed_fields_and_xlsx(store):
+    _imported(store)
+    out = io.BytesIO()
+    export.write(store, "board", "csv", out, "salesforce", {"stage": "ABM_Stage__c"})
+    rows = _csv(out.getvalue())
+    assert list(rows[0]) == ["Id", "ABM_Stage__c", "graphsvc_Stage_Date__c", "graphsvc_Qualified_Date__c",
+                             "graphsvc_Fit__c", "graphsvc_MQA_Score__c", "graphsvc_Missing_Roles__c"]
+    assert {r["graphsvc_Stage_Date__c"] for r in rows} == {"2026-12-01"}  # a CRM date field takes a date
+    out = io.BytesIO()
+    assert export.write(store, "board", "xlsx", out, "hubspot") == 11
+    sheet = load_workbook(io.BytesIO(out.getvalue()), read_only=True).worksheets[0]
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[0][0] == "Record ID" and len(values) == 12
+    assert sorted(v[0] for v in values[1:])[0] == "9000000137"
+
+
+def test_export_errors():
+    import pytest
+
+    with pytest.raises(export.ExportError, match="needs `board`"):
+        export.columns("contacts", "hubspot")
+    with pytest.raises(export.ExportError, match="no field 'stag'"):
+        export.columns("board", "salesforce", {"stag": "X"})
+    with pytest.raises(export.ExportError, match="cannot be renamed"):
+        export.columns("board", "salesforce", {"id": "X"})
+
+
+def test_get_exports(client, store):
+    _imported(store)
+    r = client.get("/v1/exports/board", params={"target": "hubspot", "field": "stage:ABM stage"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert 'filename="board-hubspot.csv"' in r.headers["content-disposition"]
+    rows = _csv(r.content)
+    assert len(rows) == 11 and "ABM stage" in rows[0]
+    r = client.get("/v1/exports/contacts", params={"format": "xlsx"})
+    assert r.status_code == 200
+    assert len(list(load_workbook(io.BytesIO(r.content)).worksheets[0].iter_rows())) == 19
+    r = client.get("/v1/exports/contacts", params={"target": "salesforce"})
+    assert r.status_code == 422 and r.json()["details"][0]["field"] == "query.target"
+    r = client.get("/v1/exports/board", params={"field": "nocolon"})
+    assert r.status_code == 422 and r.json()["details"][0]["field"] == "query.field"
+    assert client.get("/v1/exports/leads").status_code == 422
+
+
+def test_cli_export(cli_store, tmp_path):
+    from graphsvc.cli import main
+
+    _imported(cli_store)
+    runner = CliRunner()
+    done = runner.invoke(main, ["export", "board", "--target", "salesforce", "--field", "stage=ABM_Stage__c",
+                                "-o", str(tmp_path / "up.csv")])
+    assert done.exit_code == 0, done.output
+    assert len(_csv((tmp_path / "up.csv").read_bytes())) == 11 and "exported 11 accounts" in done.stderr
+    piped = runner.invoke(main, ["export", "contacts"])
+    assert piped.exit_code == 0 and len(_csv(piped.stdout_bytes)) == 18
+    bad = runner.invoke(main, ["export", "contacts", "--target", "hubspot"])
+    assert bad.exit_code == 2 and "needs `board`" in bad.output
