@@ -353,5 +353,9 @@ def keys_revoke(key_id: str, data_dir: Path | None) -> None:
     click.echo(f"revoked {key_id}")
 
 
+from graphsvc.lab.commands import rules as _lab_rules  # noqa: E402 - the rules lab's group (its own package)
+
+main.add_command(_lab_rules)
+
 if __name__ == "__main__":  # pragma: no cover
     main()
