@@ -28,10 +28,15 @@ format_option = click.option("--format", "fmt", type=click.Choice(["text", "json
 def _fail(message: str, details: Any = None) -> None:
     lines = [f"graphsvc: error: {message}"]
     if isinstance(details, list):
-        lines += [f"  {d.get('path') or d.get('field') or '<document>'}: {d.get('message')}" for d in details
-                  if isinstance(d, dict)]
+        lines += [f"  {_where(d)}: {d.get('message')}" for d in details if isinstance(d, dict)]
     click.echo("\n".join(lines), err=True)
     sys.exit(1)
+
+
+def _where(d: dict[str, Any]) -> str:
+    """An error detail's place: a ruleset path, or a file's row (its line number) and field."""
+    what = d.get("path") or d.get("field") or "<document>"
+    return f"row {d['row']} {what}" if d.get("row") is not None else what
 
 
 def _read_ruleset_text(spec: str) -> str:
@@ -63,8 +68,9 @@ def rules() -> None:
     """The rules lab: try a ruleset before it goes live.
 
     \b
-    simulate  every account under a candidate ruleset, nothing written
-    diff      what changed between two rulesets, in words
+    simulate   every account under a candidate ruleset, nothing written
+    diff       what changed between two rulesets, in words
+    calibrate  fit points and bars to won/lost outcomes; writes a CANDIDATE ruleset
     """
 
 
@@ -162,4 +168,106 @@ def render_simulation(out: dict[str, Any]) -> str:
         lines.append(f"  {m['account_id']} {m['from']} -> {m['to']}: {why}")
     if out["moves_truncated"]:
         lines.append(f"  ... {out['moves_total'] - len(out['moves']):,} more (--max-moves, --moves-file)")
+    return "\n".join(lines)
+
+
+class _Stages:
+    """One progress bar per stage of a long run (`(stage, done, total)` callbacks)."""
+
+    def __init__(self) -> None:
+        from seeds.progress import Progress
+
+        self._make = Progress
+        self.stage: str | None = None
+        self.bar: Any = None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage:
+            self.close()
+            self.stage, self.bar = stage, self._make(stage, total, unit="")
+        self.bar.update(done)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+@rules.command("calibrate")
+@click.option("--outcomes", "outcomes_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              default=None, help="CSV with account_id,outcome (won/lost or 1/0). Default: the won and lost "
+              "transitions recorded in the graph.")
+@click.option("--from", "base_file", default=None,
+              help="The ruleset to calibrate (TOML file, or `default`). Default: the active ruleset.")
+@click.option("--as-of", default=None, help="Measure engagement as of this ISO-8601 moment (default: now).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Write the CANDIDATE ruleset (TOML) here. It is never activated.")
+@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the full report (JSON) here.")
+@click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 20), help="Cross-validation folds.")
+@click.option("--rounds", default=100, show_default=True, type=click.IntRange(1, 10_000),
+              help="Bootstrap refits for the interval of every number.")
+@click.option("--seed", default=0, show_default=True, type=int, help="Folds and resamples: same seed, same answer.")
+@format_option
+@data_dir_option
+def calibrate_command(outcomes_file: Path | None, base_file: str | None, as_of: str | None, out: Path,
+                      report_file: Path | None, folds: int, rounds: int, seed: int, fmt: str,
+                      data_dir: Path | None) -> None:
+    """Fit activity points, contact-fit points and the MQL/MQA bars to won/lost outcomes.
+
+    A regularised logistic regression (scikit-learn) whose coefficients are the ruleset's numbers
+    (10 points double the odds), signs kept as the base ruleset has them, a bootstrap interval for
+    every number, and cross-validated AUC and lift of the base ruleset, the candidate and an
+    unconstrained model. Writes a CANDIDATE ruleset: simulate it, then activate it. Example:
+
+      graphsvc rules calibrate --outcomes outcomes.csv --out candidate.toml --report report.json
+    """
+    from graphsvc.config import Settings
+    from graphsvc.lab import outcomes, service
+    from graphsvc.qualification.registry import active_ruleset_for
+    from graphsvc.store import factory
+
+    at = _timestamp(as_of, "--as-of")
+    try:
+        given = outcomes.parse_csv(outcomes_file.read_text(encoding="utf-8")) if outcomes_file else None
+        base = service.candidate(_read_ruleset_text(base_file), "the base ruleset") if base_file else None
+        opened = factory.open_store(Settings(data_dir=data_dir) if data_dir else Settings())
+    except (GraphsvcError, UnicodeDecodeError) as exc:
+        _fail(getattr(exc, "message", str(exc)), getattr(exc, "details", None))
+        return
+    stages = _Stages()
+    try:
+        now = time.time()
+        found = given if given is not None else outcomes.recorded(opened.store)
+        text, report = service.calibrate(opened.store, base or active_ruleset_for(opened.store), found,
+                                         as_of=at if at is not None else now, now=now, folds=folds, rounds=rounds,
+                                         seed=seed, progress=stages)
+    except GraphsvcError as exc:
+        _fail(exc.message, exc.details)
+        return
+    finally:
+        stages.close()
+        opened.close()
+    out.write_text(text, encoding="utf-8")
+    if report_file:
+        report_file.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    click.echo(json.dumps(report, indent=2) if fmt == "json" else render_calibration(report, out))
+
+
+def render_calibration(r: dict[str, Any], out: Path) -> str:
+    """A calibration report for people."""
+    lines = [f"{r['accounts']:,} accounts, {r['won']:,} won ({r['base_rate']:.1%}); {r['folds']}-fold CV, "
+             f"{r['bootstrap_rounds']} bootstrap refits; {r['scale']}", "",
+             f"{'model':<16}{'AUC':>7}{'top-decile lift':>17}"]
+    for name in ("base", "candidate", "unconstrained"):
+        lines.append(f"{name:<16}{r['cv'][name]['auc']:>7.3f}{r['cv'][name]['lift_top_decile']:>17.2f}")
+    lines += ["", f"{'number':<48}{'value':>8}  95% interval"]
+    for p in r["points"] + r["seniority"] + r["department"] + r["bars"]:
+        note = " (sign contradicted the base: dropped)" if p.get("dropped") else ""
+        base = f"  base {p['base']:g}" if p.get("base") is not None else ""
+        lines.append(f"{p['path']:<48}{p['value']:>8g}  [{p['low']}, {p['high']}]{base}{note}")
+    if r["not_in_data"]:
+        lines.append(f"not in the outcomes data (base points kept): {', '.join(r['not_in_data'])}")
+    lines += ["", f"candidate ruleset {r['candidate_version']} written to {out} (NOT activated: simulate it, then "
+              "PUT /v1/rules)"]
     return "\n".join(lines)
