@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from graphsvc.errors import GraphsvcError
+from graphsvc.lab.render import render_backtest, render_calibration, render_simulation
 from graphsvc.rules import default_ruleset_text
 
 data_dir_option = click.option(
@@ -70,6 +71,7 @@ def rules() -> None:
     \b
     simulate   every account under a candidate ruleset, nothing written
     diff       what changed between two rulesets, in words
+    backtest   replay rulesets over recorded history against won/lost outcomes
     calibrate  fit points and bars to won/lost outcomes; writes a CANDIDATE ruleset
     """
 
@@ -89,7 +91,7 @@ def diff_command(a: str, b: str, fmt: str) -> None:
         ra = service.candidate(_read_ruleset_text(a), f"ruleset A ({a})")
         rb = service.candidate(_read_ruleset_text(b), f"ruleset B ({b})")
     except GraphsvcError as exc:
-        _fail(exc.message.replace("; nothing was simulated", ""), exc.details)
+        _fail(exc.message.replace("; nothing was done", ""), exc.details)
         return
     if fmt == "json":
         click.echo(json.dumps({"a": ra.version, "b": rb.version, "changes": diff.diff(ra, rb)}, indent=2))
@@ -145,30 +147,6 @@ def simulate_command(file: str, as_of: str | None, moves_file: Path | None, max_
             sink.close()
         opened.close()
     click.echo(json.dumps(out, indent=2) if fmt == "json" else render_simulation(out))
-
-
-def render_simulation(out: dict[str, Any]) -> str:
-    """A simulation's answer for people."""
-    lines = [f"{out['accounts']:,} accounts: active ruleset {out['current_version']} vs candidate "
-             f"{out['candidate_version']}", "", f"{'stage':<14}{'now':>8}{'candidate':>11}{'change':>8}"]
-    for stage, c in out["stages"].items():
-        lines.append(f"{stage:<14}{c['now']:>8,}{c['candidate']:>11,}{c['change']:>+8,}")
-    lines += ["", "moves (from -> to: accounts)"]
-    moved = [(a, b, n) for a, row in out["matrix"].items() for b, n in row.items() if a != b]
-    lines += [f"  {a} -> {b}: {n:,}" for a, b, n in moved] or ["  none"]
-    lines += ["", f"{'segment':<20}{'accounts':>9}{'MQA now':>9}{'cand.':>7}{'SQL now':>9}{'cand.':>7}"]
-    for name, s in out["segments"].items():
-        lines.append(f"{name:<20}{s['accounts']:>9,}{s['mqa_now']:>9,}{s['mqa_candidate']:>7,}"
-                     f"{s['sql_now']:>9,}{s['sql_candidate']:>7,}")
-    lines += ["", f"{out['moves_total']:,} account(s) would move, {out['moves_because_of_candidate']:,} because of "
-              "the candidate (the others would move under the active ruleset too: decay since the last "
-              "requalification)"]
-    for m in out["moves"]:
-        why = "; ".join(f"{d['check']}: {d['detail']}" for d in m["deciding"]) or m["reason"]
-        lines.append(f"  {m['account_id']} {m['from']} -> {m['to']}: {why}")
-    if out["moves_truncated"]:
-        lines.append(f"  ... {out['moves_total'] - len(out['moves']):,} more (--max-moves, --moves-file)")
-    return "\n".join(lines)
 
 
 class _Stages:
@@ -254,20 +232,88 @@ def calibrate_command(outcomes_file: Path | None, base_file: str | None, as_of: 
     click.echo(json.dumps(report, indent=2) if fmt == "json" else render_calibration(report, out))
 
 
-def render_calibration(r: dict[str, Any], out: Path) -> str:
-    """A calibration report for people."""
-    lines = [f"{r['accounts']:,} accounts, {r['won']:,} won ({r['base_rate']:.1%}); {r['folds']}-fold CV, "
-             f"{r['bootstrap_rounds']} bootstrap refits; {r['scale']}", "",
-             f"{'model':<16}{'AUC':>7}{'top-decile lift':>17}"]
-    for name in ("base", "candidate", "unconstrained"):
-        lines.append(f"{name:<16}{r['cv'][name]['auc']:>7.3f}{r['cv'][name]['lift_top_decile']:>17.2f}")
-    lines += ["", f"{'number':<48}{'value':>8}  95% interval"]
-    for p in r["points"] + r["seniority"] + r["department"] + r["bars"]:
-        note = " (sign contradicted the base: dropped)" if p.get("dropped") else ""
-        base = f"  base {p['base']:g}" if p.get("base") is not None else ""
-        lines.append(f"{p['path']:<48}{p['value']:>8g}  [{p['low']}, {p['high']}]{base}{note}")
-    if r["not_in_data"]:
-        lines.append(f"not in the outcomes data (base points kept): {', '.join(r['not_in_data'])}")
-    lines += ["", f"candidate ruleset {r['candidate_version']} written to {out} (NOT activated: simulate it, then "
-              "PUT /v1/rules)"]
-    return "\n".join(lines)
+_UNITS = {"h": 3600.0, "d": 86400.0, "w": 7 * 86400.0}
+
+
+def _duration(value: str, option: str) -> float:
+    """`30d`, `12h`, `2w` -> seconds."""
+    v = value.strip().lower()
+    try:
+        n = float(v[:-1])
+        unit = _UNITS[v[-1]]
+    except (KeyError, ValueError, IndexError):
+        raise click.BadParameter(f"{value!r}: expected a number and a unit, h, d or w (e.g. 30d)",
+                                 param_hint=option) from None
+    if not n > 0 or n > 36_500:
+        raise click.BadParameter(f"{value!r} must be positive", param_hint=option)
+    return n * unit
+
+
+def _date(value: str, option: str) -> float:
+    """ISO-8601 with a timezone, or a bare date (midnight UTC)."""
+    if len(value) == 10:
+        value += "T00:00:00+00:00"
+    at = _timestamp(value, option)
+    assert at is not None
+    return at
+
+
+@rules.command("backtest")
+@click.argument("file")
+@click.option("--against", default=None, help="A second ruleset to compare side by side (file, `default` or `active`).")
+@click.option("--from", "start", required=True, help="Start of the replay: a date (UTC) or ISO-8601.")
+@click.option("--to", "end", required=True, help="End of the replay (not in the future).")
+@click.option("--step", default="30d", show_default=True, help="Replay every this long (h, d, w).")
+@click.option("--horizon", default="90d", show_default=True, help="An SQL counts as a hit when won within this.")
+@click.option("--outcomes", "outcomes_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              default=None, help="CSV with account_id,outcome,at (won/lost, ISO-8601). Default: the won and lost "
+              "transitions recorded in the graph.")
+@click.option("--chart", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the side-by-side chart here (.png or .svg).")
+@format_option
+@data_dir_option
+def backtest_command(file: str, against: str | None, start: str, end: str, step: str, horizon: str,
+                     outcomes_file: Path | None, chart: Path | None, fmt: str, data_dir: Path | None) -> None:
+    """Replay ruleset FILE (`default`, `active` or a TOML file) over the recorded history and score it.
+
+    At every step each account is evaluated from its history then (activities as they happened,
+    buying roles as they were known), from the stage the same replay gave it before. Reported per
+    ruleset: SQL precision and recall for won within the horizon, lift over the base rate, MQA->SQL
+    and SQL->won conversion, median days from MQA and SQL to won, leakage (won, never MQA) and
+    inflation (SQLs lost). Example:
+
+      graphsvc rules backtest active --against candidate.toml --from 2026-01-01 --to 2026-11-01 --chart bt.png
+    """
+    from graphsvc.config import Settings
+    from graphsvc.lab import outcomes, service
+    from graphsvc.qualification.registry import active_ruleset_for
+    from graphsvc.store import factory
+
+    t0, t1 = _date(start, "--from"), _date(end, "--to")
+    step_s, horizon_s = _duration(step, "--step"), _duration(horizon, "--horizon")
+    try:
+        given = outcomes.parse_timed_csv(outcomes_file.read_text(encoding="utf-8")) if outcomes_file else None
+        specs = [file, *([against] if against else [])]
+        named = {s: service.candidate(_read_ruleset_text(s), f"ruleset {s}") for s in specs if s != "active"}
+        opened = factory.open_store(Settings(data_dir=data_dir) if data_dir else Settings())
+    except (GraphsvcError, UnicodeDecodeError) as exc:
+        _fail(getattr(exc, "message", str(exc)), getattr(exc, "details", None))
+        return
+    stages = _Stages()
+    try:
+        rulesets = [named[s] if s in named else active_ruleset_for(opened.store) for s in specs]
+        found = given if given is not None else outcomes.recorded_timed(opened.store)
+        results = service.backtest(opened.store, rulesets, found, start=t0, end=t1, step_s=step_s,
+                                   horizon_s=horizon_s, now=time.time(),
+                                   progress=lambda done, total: stages("replay steps", done, total))
+    except GraphsvcError as exc:
+        _fail(exc.message, exc.details)
+        return
+    finally:
+        stages.close()
+        opened.close()
+    if chart:
+        from graphsvc.lab.chart import write_chart
+
+        write_chart(results, chart, f"backtest {start} .. {end}, step {step}, horizon {horizon}")
+    click.echo(json.dumps(results, indent=2) if fmt == "json" else render_backtest(results))

@@ -1,15 +1,19 @@
-"""What the routes and the CLI call: simulate a candidate against the active ruleset; calibrate one from outcomes."""
+"""What the routes and the CLI call: simulate a candidate against the active ruleset, backtest rulesets,
+calibrate one from outcomes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from graphsvc.errors import InvalidInput
+from graphsvc.lab.backtest import Outcome
 from graphsvc.lab.simulate import LANE_TIMEOUT_S, Progress, Simulator
 from graphsvc.qualification.registry import active_ruleset_for
-from graphsvc.rules import AccountSnapshot, Ruleset, RulesetError, load_ruleset
+from graphsvc.rules import AccountSnapshot, Ruleset, RulesetError, default_ruleset, load_ruleset
 from graphsvc.store.graph_store import GraphStore
+
+MAX_STEPS = 400  # replay moments per backtest: a year in days is 366
 
 
 def candidate(text: str, what: str = "the candidate ruleset") -> Ruleset:
@@ -17,7 +21,16 @@ def candidate(text: str, what: str = "the candidate ruleset") -> Ruleset:
     try:
         return load_ruleset(text)
     except RulesetError as exc:
-        raise InvalidInput(f"{what} is invalid; nothing was simulated", details=exc.errors) from exc
+        raise InvalidInput(f"{what} is invalid; nothing was done", details=exc.errors) from exc
+
+
+def resolve(store: GraphStore, text: str, what: str) -> Ruleset:
+    """`active` (the store's active ruleset), `default` (the built-in one) or a ruleset's TOML text."""
+    if text.strip() == "active":
+        return active_ruleset_for(store)
+    if text.strip() == "default":
+        return default_ruleset()
+    return candidate(text, what)
 
 
 def simulate(store: GraphStore, text: str, *, as_of: float, now: float, max_moves: int = 1000,
@@ -55,3 +68,33 @@ def calibrate(store: GraphStore, base: Ruleset, outcomes: dict[str, int], *, as_
     rows = [row_of(s, outcomes[s.id], base) for s in snaps]
     return fitting.calibrate(rows, snaps, base, min(as_of, now), folds=folds, rounds=rounds, seed=seed,
                              progress=progress)
+
+
+def backtest(store: GraphStore, rulesets: list[Ruleset], found: dict[str, Outcome], *, start: float, end: float,
+             step_s: float, horizon_s: float, now: float,
+             progress: Callable[[int, int], None] | None = None) -> list[dict[str, Any]]:
+    """Replay each ruleset over the recorded history from `start` to `end` every `step_s` and score
+    it against `found` (see graphsvc/lab/backtest.py); nothing written."""
+    from graphsvc.lab import backtest as bt
+    from graphsvc.lab.simulate import account_pages
+    from graphsvc.qualification.service import QualificationService
+
+    problems = []
+    if start >= end:
+        problems.append({"field": "from", "message": "must be before `to`"})
+    if end > now:
+        problems.append({"field": "to", "message": "is in the future: there is no history to replay"})
+    if step_s <= 0 or (end - start) / max(step_s, 1e-9) > MAX_STEPS:
+        problems.append({"field": "step", "message": f"must be positive and give at most {MAX_STEPS} steps"})
+    if horizon_s <= 0:
+        problems.append({"field": "horizon", "message": "must be positive"})
+    if problems:
+        raise InvalidInput("the backtest period is invalid; nothing was replayed", details=problems)
+
+    def pages_at(rs: Ruleset, at: float) -> Iterator[list[AccountSnapshot]]:
+        q = QualificationService(store, rs)
+        for _, snaps in account_pages(store, lambda ids: q.snapshots(ids, at, now)):
+            yield snaps
+
+    return bt.run(rulesets, pages_at, found, start=start, end=end, step_s=step_s, horizon_s=horizon_s,
+                  progress=progress)

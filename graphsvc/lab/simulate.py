@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from graphsvc.qualification.service import PAGE, QualificationService
 from graphsvc.rules import AUTOMATIC_STAGES, INITIAL_STAGE, STAGES, AccountSnapshot, Qualification, Ruleset, evaluate
@@ -31,6 +31,7 @@ _RANK = {s: i for i, s in enumerate(AUTOMATIC_STAGES)}
 LANE_TIMEOUT_S = 30.0  # a page waits this long at most for a place in the analysts' lane
 
 Progress = Callable[[int, int], None]  # accounts done, moves so far
+T = TypeVar("T")
 
 
 @dataclass
@@ -128,6 +129,21 @@ def explain_move(snap: AccountSnapshot, cand: Qualification, cur: Qualification,
     return out
 
 
+def account_pages(store: GraphStore, read: Callable[[list[str]], T], *, page: int = PAGE,
+                  lane_timeout_s: float = LANE_TIMEOUT_S) -> Iterator[tuple[list[str], T]]:
+    """Every account, `page` ids at a time in id order, with what `read(ids)` makes of them. Each
+    page's reads run inside the analysts' lane; the caller's work on a page runs outside it."""
+    after = ""
+    while True:
+        with store.analysts.enter(lane_timeout_s):
+            ids = [r["id"] for r in store.read("qualification/account_ids", after=after, limit=page)]
+            if not ids:
+                return
+            got = read(ids)
+        yield ids, got
+        after = ids[-1]
+
+
 class Simulator:
     """Runs a simulation over the store: `run()` for the summary, `iter_moves()` to stream every move."""
 
@@ -152,25 +168,25 @@ class Simulator:
         cand_q = QualificationService(self.store, self.candidate)
         cur_q = QualificationService(self.store, self.current)
         same_decay = cand_q.half_life_s == cur_q.half_life_s
-        after, done = "", 0
-        while True:
-            with self.store.analysts.enter(self.lane_timeout_s):
-                ids = [r["id"] for r in self.store.read("qualification/account_ids", after=after, limit=self.page)]
-                if not ids:
-                    return
-                cand_snaps = cand_q.snapshots(ids, as_of, now)
-                # Decay weights depend on the half-life: another one needs its own snapshot read.
-                cur_snaps = cand_snaps if same_decay else cur_q.snapshots(ids, as_of, now)
-                if as_of < now:
-                    stages = self._stages_at(ids, as_of)
-                    cand_snaps = [_at(s, stages.get(s.id), as_of) for s in cand_snaps]
-                    cur_snaps = [_at(s, stages.get(s.id), as_of) for s in cur_snaps]
+
+        def read(ids: list[str]) -> tuple[list[AccountSnapshot], list[AccountSnapshot]]:
+            cand_snaps = cand_q.snapshots(ids, as_of, now)
+            # Decay weights depend on the half-life: another one needs its own snapshot read.
+            cur_snaps = cand_snaps if same_decay else cur_q.snapshots(ids, as_of, now)
+            if as_of < now:
+                stages = self._stages_at(ids, as_of)
+                cand_snaps = [_at(s, stages.get(s.id), as_of) for s in cand_snaps]
+                cur_snaps = [_at(s, stages.get(s.id), as_of) for s in cur_snaps]
+            return cand_snaps, cur_snaps
+
+        done = 0
+        for ids, (cand_snaps, cur_snaps) in account_pages(self.store, read, page=self.page,
+                                                           lane_timeout_s=self.lane_timeout_s):
             by_id = {s.id: s for s in cur_snaps}
             for snap in cand_snaps:
                 cur_snap = by_id.get(snap.id, snap)
                 yield snap, evaluate(snap, self.candidate, as_of), evaluate(cur_snap, self.current, as_of)
             done += len(ids)
-            after = ids[-1]
             if progress:
                 progress(done)
 
