@@ -73,6 +73,7 @@ def rules() -> None:
     diff       what changed between two rulesets, in words
     backtest   replay rulesets over recorded history against won/lost outcomes
     calibrate  fit points and bars to won/lost outcomes; writes a CANDIDATE ruleset
+    fit-score  fit the predictive score readiness and the board show
     """
 
 
@@ -317,3 +318,52 @@ def backtest_command(file: str, against: str | None, start: str, end: str, step:
 
         write_chart(results, chart, f"backtest {start} .. {end}, step {step}, horizon {horizon}")
     click.echo(json.dumps(results, indent=2) if fmt == "json" else render_backtest(results))
+
+
+@rules.command("fit-score")
+@click.option("--outcomes", "outcomes_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              default=None, help="CSV with account_id,outcome (won/lost or 1/0). Default: the won and lost "
+              "transitions recorded in the graph.")
+@click.option("--min-outcomes", default=50, show_default=True, type=click.IntRange(1),
+              help="Fewer won and lost accounts than this: no score (readiness says so instead of guessing).")
+@format_option
+@data_dir_option
+def fit_score_command(outcomes_file: Path | None, min_outcomes: int, fmt: str, data_dir: Path | None) -> None:
+    """Fit the predictive score (probability of being won, with top factors) that readiness and the
+    board show, on every account with a won or lost outcome, and keep it in the graph.
+
+    Refit when outcomes accumulate. With fewer than --min-outcomes outcomes the kept model is empty and
+    readiness answers why there is no score. Example: graphsvc rules fit-score --min-outcomes 100
+    """
+    from graphsvc.config import Settings
+    from graphsvc.lab import outcomes, service
+    from graphsvc.qualification.registry import active_ruleset_for
+    from graphsvc.store import factory
+
+    try:
+        given = outcomes.parse_csv(outcomes_file.read_text(encoding="utf-8")) if outcomes_file else None
+        opened = factory.open_store(Settings(data_dir=data_dir) if data_dir else Settings())
+    except (GraphsvcError, UnicodeDecodeError) as exc:
+        _fail(getattr(exc, "message", str(exc)), getattr(exc, "details", None))
+        return
+    stages = _Stages()
+    try:
+        found = given if given is not None else outcomes.recorded(opened.store)
+        model = service.fit_score(opened.store, active_ruleset_for(opened.store), found, now=time.time(),
+                                  min_outcomes=min_outcomes, progress=stages)
+    except GraphsvcError as exc:
+        _fail(exc.message, exc.details)
+        return
+    finally:
+        stages.close()
+        opened.close()
+    out = {"outcomes": model.outcomes, "won": model.won, "min_outcomes": model.min_outcomes, "ready": model.ready}
+    if fmt == "json":
+        click.echo(json.dumps(out, indent=2))
+    elif model.ready:
+        click.echo(f"score model fitted on {model.outcomes:,} outcomes ({model.won:,} won); readiness and the board "
+                   "show it now")
+    else:
+        click.echo(f"only {model.outcomes:,} outcomes ({model.won:,} won), fewer than {min_outcomes:,} or one kind "
+                   "only: no score; readiness says so")
+

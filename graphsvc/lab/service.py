@@ -7,7 +7,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from graphsvc.errors import InvalidInput
+from graphsvc.lab import predict
 from graphsvc.lab.backtest import Outcome
+from graphsvc.lab.predict import ScoreModel
 from graphsvc.lab.simulate import LANE_TIMEOUT_S, Progress, Simulator
 from graphsvc.qualification.registry import active_ruleset_for
 from graphsvc.rules import AccountSnapshot, Ruleset, RulesetError, default_ruleset, load_ruleset
@@ -51,20 +53,8 @@ def calibrate(store: GraphStore, base: Ruleset, outcomes: dict[str, int], *, as_
     snapshots at `as_of` (read a page at a time through the analysts' lane; nothing written)."""
     from graphsvc.lab import calibrate as fitting
     from graphsvc.lab.features import row_of
-    from graphsvc.qualification.service import PAGE, QualificationService
 
-    q = QualificationService(store, base)
-    ids = sorted(outcomes)
-    snaps: list[AccountSnapshot] = []
-    for start in range(0, len(ids), PAGE):
-        with store.analysts.enter(LANE_TIMEOUT_S):
-            snaps += q.snapshots(ids[start:start + PAGE], min(as_of, now), now)
-        if progress:
-            progress("accounts read", min(start + PAGE, len(ids)), len(ids))
-    missing = sorted(set(ids) - {s.id for s in snaps})
-    if missing:
-        raise InvalidInput(f"{len(missing)} account(s) of the outcomes are not in the graph; nothing was calibrated",
-                           details=[{"field": "account_id", "message": f"no account {m!r}"} for m in missing[:100]])
+    snaps = read_snapshots(store, base, sorted(outcomes), as_of=as_of, now=now, progress=progress)
     rows = [row_of(s, outcomes[s.id], base) for s in snaps]
     return fitting.calibrate(rows, snaps, base, min(as_of, now), folds=folds, rounds=rounds, seed=seed,
                              progress=progress)
@@ -98,3 +88,61 @@ def backtest(store: GraphStore, rulesets: list[Ruleset], found: dict[str, Outcom
 
     return bt.run(rulesets, pages_at, found, start=start, end=end, step_s=step_s, horizon_s=horizon_s,
                   progress=progress)
+
+
+def read_snapshots(store: GraphStore, rs: Ruleset, ids: list[str], *, as_of: float, now: float,
+                   progress: Callable[[str, int, int], None] | None = None) -> list[AccountSnapshot]:
+    """The accounts' snapshots at `as_of` (decayed at `rs`'s half-life), a page at a time through the
+    analysts' lane; a 422 naming the ids that are not in the graph."""
+    from graphsvc.qualification.service import PAGE, QualificationService
+
+    q = QualificationService(store, rs)
+    snaps: list[AccountSnapshot] = []
+    for start in range(0, len(ids), PAGE):
+        with store.analysts.enter(LANE_TIMEOUT_S):
+            snaps += q.snapshots(ids[start:start + PAGE], min(as_of, now), now)
+        if progress:
+            progress("accounts read", min(start + PAGE, len(ids)), len(ids))
+    missing = sorted(set(ids) - {s.id for s in snaps})
+    if missing:
+        raise InvalidInput(f"{len(missing)} account(s) of the outcomes are not in the graph; nothing was done",
+                           details=[{"field": "account_id", "message": f"no account {m!r}"} for m in missing[:100]])
+    return snaps
+
+
+def fit_score(store: GraphStore, rs: Ruleset, outcomes: dict[str, int], *, now: float, min_outcomes: int,
+              progress: Callable[[str, int, int], None] | None = None) -> ScoreModel:
+    """Fit the predictive score on every account with an outcome (engagement now) and keep it in the
+    graph; with too few outcomes the kept model is a cold-start record (see predict.py)."""
+    from graphsvc.lab.features import row_of
+
+    snaps = read_snapshots(store, rs, sorted(outcomes), as_of=now, now=now, progress=progress)
+    model = predict.fit([row_of(s, outcomes[s.id], rs) for s in snaps], fitted_at=now, min_outcomes=min_outcomes)
+    store.write("lab/score_model_set", json=model.to_json(), fitted_at=now, outcomes=model.outcomes)
+    return model
+
+
+def score_model(store: GraphStore) -> ScoreModel | None:
+    row = store.read_one("lab/score_model")
+    return ScoreModel.from_json(row["json"]) if row else None
+
+
+def prediction(store: GraphStore, snap: AccountSnapshot, rs: Ruleset) -> dict[str, Any]:
+    """The account's predictive score with its top factors, or the cold-start message."""
+    return predict.predict(score_model(store), snap, rs)
+
+
+def board_predictions(store: GraphStore, rs: Ruleset, ids: list[str], now: float
+                      ) -> tuple[dict[str, dict[str, Any]], str | None]:
+    """Each board account's probability and top factor (one snapshot read for the page), or no
+    predictions and the cold-start message."""
+    from graphsvc.qualification.service import QualificationService
+
+    model = score_model(store)
+    if model is None or not model.ready or not ids:
+        return {}, predict.predict(model, AccountSnapshot(id=""), rs)["message"] if ids else None
+    out = {}
+    for snap in QualificationService(store, rs).snapshots(ids, now):
+        p = predict.predict(model, snap, rs)
+        out[snap.id] = {"probability": p["probability"], "top_factor": p["factors"][0]["text"] if p["factors"] else None}
+    return out, None

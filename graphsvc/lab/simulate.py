@@ -19,8 +19,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar
+from functools import partial
+from typing import Any, TypeVar, cast
 
 from graphsvc.qualification.service import PAGE, QualificationService
 from graphsvc.rules import AUTOMATIC_STAGES, INITIAL_STAGE, STAGES, AccountSnapshot, Qualification, Ruleset, evaluate
@@ -51,7 +53,9 @@ class Simulation:
     moves: list[dict[str, Any]] = field(default_factory=list)
     max_moves: int = 1000
 
-    def add(self, snap: AccountSnapshot, cand: Qualification, cur: Qualification) -> dict[str, Any] | None:
+    def add(self, snap: AccountSnapshot, cand: Qualification, current: Callable[[], Qualification]
+            ) -> dict[str, Any] | None:
+        """Count one account; `current()` (the active ruleset's outcome) is only computed for a move."""
         before, after = snap.stage, cand.stage
         self.accounts += 1
         self.now[before] += 1
@@ -64,7 +68,7 @@ class Simulation:
             seg[f"{stage}_candidate"] += after == stage
         if before == after:
             return None
-        move = explain_move(snap, cand, cur, self.candidate_rules, self.current_rules)
+        move = explain_move(snap, cand, current(), self.candidate_rules, self.current_rules)
         self.moves_total += 1
         self.moves_by_candidate += move["because_of_candidate"]
         if len(self.moves) < self.max_moves:
@@ -132,16 +136,22 @@ def explain_move(snap: AccountSnapshot, cand: Qualification, cur: Qualification,
 def account_pages(store: GraphStore, read: Callable[[list[str]], T], *, page: int = PAGE,
                   lane_timeout_s: float = LANE_TIMEOUT_S) -> Iterator[tuple[list[str], T]]:
     """Every account, `page` ids at a time in id order, with what `read(ids)` makes of them. Each
-    page's reads run inside the analysts' lane; the caller's work on a page runs outside it."""
-    after = ""
-    while True:
+    page's reads run inside the analysts' lane, in a helper thread that reads the next page while
+    the caller works on this one (as a full requalification overlaps its reads and the engine)."""
+
+    def fetch(after: str) -> tuple[list[str], T | None]:
         with store.analysts.enter(lane_timeout_s):
             ids = [r["id"] for r in store.read("qualification/account_ids", after=after, limit=page)]
+            return ids, (read(ids) if ids else None)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="lab-pages") as pool:
+        pending = pool.submit(fetch, "")
+        while True:
+            ids, got = pending.result()
             if not ids:
                 return
-            got = read(ids)
-        yield ids, got
-        after = ids[-1]
+            pending = pool.submit(fetch, ids[-1])
+            yield ids, cast(T, got)  # a T whenever ids is not empty
 
 
 class Simulator:
@@ -163,8 +173,9 @@ class Simulator:
         return sim
 
     def evaluations(self, as_of: float, now: float, progress: Callable[[int], None] | None = None
-                    ) -> Iterator[tuple[AccountSnapshot, Qualification, Qualification]]:
-        """(snapshot, candidate's outcome, current ruleset's outcome) per account, a page at a time."""
+                    ) -> Iterator[tuple[AccountSnapshot, Qualification, Callable[[], Qualification]]]:
+        """(snapshot, candidate's outcome, the current ruleset's outcome on demand) per account, a page
+        at a time: only a moving account needs the second evaluation, for its deciding checks."""
         cand_q = QualificationService(self.store, self.candidate)
         cur_q = QualificationService(self.store, self.current)
         same_decay = cand_q.half_life_s == cur_q.half_life_s
@@ -185,7 +196,7 @@ class Simulator:
             by_id = {s.id: s for s in cur_snaps}
             for snap in cand_snaps:
                 cur_snap = by_id.get(snap.id, snap)
-                yield snap, evaluate(snap, self.candidate, as_of), evaluate(cur_snap, self.current, as_of)
+                yield snap, evaluate(snap, self.candidate, as_of), partial(evaluate, cur_snap, self.current, as_of)
             done += len(ids)
             if progress:
                 progress(done)

@@ -4,10 +4,11 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
-from graphsvc.api.deps import Now, Store
+from graphsvc.api.deps import Now, Qualifier, Store
 from graphsvc.api.routes.inputs import NoNulParams
 from graphsvc.auth.policy import Access
 from graphsvc.errors import InvalidInput, NotFound
+from graphsvc.lab import service as lab
 from graphsvc.store import records
 
 router = APIRouter(prefix="/v1", tags=["accounts"], dependencies=[NoNulParams])
@@ -37,10 +38,12 @@ def _skip(cursor: str | None) -> int:
 @router.get("/accounts", summary="The ABM board: accounts with stage, scores, missing roles and time in stage",
             description="Filtered by stage, segment and minimum MQA score; sorted by a score (highest first), time in "
             "stage (longest first) or name; paged with `cursor` (pass back `next_cursor`). Scores and missing roles "
-            "are those of the latest requalification.")
+            "are those of the latest requalification. `prediction` per account: the probability of being won and its "
+            "top factor from the rules lab's score model; null with `prediction_note` saying why when there is none.")
 def board(
     store: Store,
     now: Now,
+    q: Qualifier,
     stage: str | None = None,
     segment: str | None = None,
     min_score: Annotated[float | None, Query(ge=0, allow_inf_nan=False)] = None,
@@ -52,12 +55,14 @@ def board(
     rows = store.read("qualification/board", stage=stage, segment=segment, min_score=min_score, sort=sort,
                       skip=skip, limit=limit + 1)
     more = len(rows) > limit
+    predictions, note = lab.board_predictions(store, q.ruleset, [r["id"] for r in rows[:limit]], now)
     items = []
     for r in rows[:limit]:
         since = r.get("stage_since")
         items.append({**r, "stage_since": records.iso(since),
-                      "days_in_stage": round((now - since) / 86400, 1) if since is not None else None})
-    return {"items": items, "next_cursor": _cursor(skip + limit) if more else None}
+                      "days_in_stage": round((now - since) / 86400, 1) if since is not None else None,
+                      "prediction": predictions.get(r["id"])})
+    return {"items": items, "next_cursor": _cursor(skip + limit) if more else None, "prediction_note": note}
 
 
 @router.get("/accounts/{account_id}", summary="An account as stored", responses={404: {"description": "Unknown id"}})

@@ -12,6 +12,7 @@ from graphsvc.api.deps import Now, Qualifier
 from graphsvc.api.routes.inputs import NoNulParams
 from graphsvc.auth.policy import Access
 from graphsvc.ingest.models import IsoTime, text
+from graphsvc.lab import service as lab
 from graphsvc.qualification.buying_center_view import buying_center_view
 from graphsvc.rules import Action
 from graphsvc.store.records import iso, iso_times
@@ -39,12 +40,15 @@ def _as_of(as_of: datetime | None, now: float) -> float:
 
 @router.get("/{account_id}/readiness", responses=_404, summary="Is the account ready for sales, and if not, why?",
             description="Stage, scores, every MQA and SQL check (name, passed, value, threshold, detail), the top "
-            "contributing contacts and activities, the buying-center summary and the next action with why. "
-            "Read-only: nothing is written.")
+            "contributing contacts and activities, the buying-center summary and the next action with why; "
+            "`prediction`: the probability of being won from the rules lab's score model with its top factors in "
+            "words, or (null probability) why there is none yet. Read-only: nothing is written.")
 def readiness(account_id: str, q: Qualifier, now: Now, as_of: AsOf = None) -> Response:
-    result, stored, _ = q.evaluate_at(account_id, _as_of(as_of, now), now)
+    result, stored, snap = q.evaluate_at(account_id, _as_of(as_of, now), now)
     body = iso_times(result.to_dict())
     body["stored_stage"] = stored["stage"]
+    prediction = lab.prediction(q.store, snap, q.ruleset)
+    body["prediction"] = {**prediction, "fitted_at": iso(prediction["fitted_at"])}
     body["buying_center"] = {k: body["buying_center"][k] for k in ("required", "missing", "unengaged", "covered")}
     return _json(body)
 

@@ -16,6 +16,7 @@ LABELS = (
     "ApiKey",
     "Ruleset",
     "EngagementIndex",  # one node: the half-life the contacts' engagement aggregates are kept for
+    "ScoreModel",  # one node: the rules lab's predictive score model (graphsvc/lab/predict.py), as JSON
 )
 
 RELATIONSHIP_TYPES = (
@@ -56,6 +57,8 @@ PROPERTY_KEYS = (
     "version", "toml", "active", "activated_at",
     # ApiKey
     "hash", "roles", "label",
+    # ScoreModel
+    "json", "fitted_at", "outcomes",
 )
 
 # Which (from)-[type]->(to) triples exist, for the linter's schema-path warnings.
