@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -172,6 +174,28 @@ class _Stages:
             self.bar = None
 
 
+@contextmanager
+def _opened(data_dir: Path | None) -> Iterator[tuple[Any, _Stages]]:
+    """The configured store and a progress display for one command; a GraphsvcError ends the command
+    with its message (and every detail) and exit 1; the store is closed either way."""
+    from graphsvc.config import Settings
+    from graphsvc.store import factory
+
+    try:
+        opened = factory.open_store(Settings(data_dir=data_dir) if data_dir else Settings())
+    except GraphsvcError as exc:
+        _fail(exc.message, exc.details)
+    stages = _Stages()
+    try:
+        yield opened.store, stages
+    except GraphsvcError as exc:
+        stages.close()
+        _fail(exc.message, exc.details)
+    finally:
+        stages.close()
+        opened.close()
+
+
 @rules.command("calibrate")
 @click.option("--outcomes", "outcomes_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               default=None, help="CSV with account_id,outcome (won/lost or 1/0). Default: the won and lost "
@@ -201,32 +225,22 @@ def calibrate_command(outcomes_file: Path | None, base_file: str | None, as_of: 
 
       graphsvc rules calibrate --outcomes outcomes.csv --out candidate.toml --report report.json
     """
-    from graphsvc.config import Settings
     from graphsvc.lab import outcomes, service
     from graphsvc.qualification.registry import active_ruleset_for
-    from graphsvc.store import factory
 
     at = _timestamp(as_of, "--as-of")
     try:
         given = outcomes.parse_csv(outcomes_file.read_text(encoding="utf-8")) if outcomes_file else None
         base = service.candidate(_read_ruleset_text(base_file), "the base ruleset") if base_file else None
-        opened = factory.open_store(Settings(data_dir=data_dir) if data_dir else Settings())
     except (GraphsvcError, UnicodeDecodeError) as exc:
         _fail(getattr(exc, "message", str(exc)), getattr(exc, "details", None))
         return
-    stages = _Stages()
-    try:
+    with _opened(data_dir) as (store, stages):
         now = time.time()
-        found = given if given is not None else outcomes.recorded(opened.store)
-        text, report = service.calibrate(opened.store, base or active_ruleset_for(opened.store), found,
+        found = given if given is not None else outcomes.recorded(store)
+        text, report = service.calibrate(store, base or active_ruleset_for(store), found,
                                          as_of=at if at is not None else now, now=now, folds=folds, rounds=rounds,
                                          seed=seed, progress=stages)
-    except GraphsvcError as exc:
-        _fail(exc.message, exc.details)
-        return
-    finally:
-        stages.close()
-        opened.close()
     out.write_text(text, encoding="utf-8")
     if report_file:
         report_file.write_text(json.dumps(report, indent=2), encoding="utf-8")
@@ -285,10 +299,8 @@ def backtest_command(file: str, against: str | None, start: str, end: str, step:
 
       graphsvc rules backtest active --against candidate.toml --from 2026-01-01 --to 2026-11-01 --chart bt.png
     """
-    from graphsvc.config import Settings
     from graphsvc.lab import outcomes, service
     from graphsvc.qualification.registry import active_ruleset_for
-    from graphsvc.store import factory
 
     t0, t1 = _date(start, "--from"), _date(end, "--to")
     step_s, horizon_s = _duration(step, "--step"), _duration(horizon, "--horizon")
@@ -296,23 +308,14 @@ def backtest_command(file: str, against: str | None, start: str, end: str, step:
         given = outcomes.parse_timed_csv(outcomes_file.read_text(encoding="utf-8")) if outcomes_file else None
         specs = [file, *([against] if against else [])]
         named = {s: service.candidate(_read_ruleset_text(s), f"ruleset {s}") for s in specs if s != "active"}
-        opened = factory.open_store(Settings(data_dir=data_dir) if data_dir else Settings())
     except (GraphsvcError, UnicodeDecodeError) as exc:
         _fail(getattr(exc, "message", str(exc)), getattr(exc, "details", None))
         return
-    stages = _Stages()
-    try:
-        rulesets = [named[s] if s in named else active_ruleset_for(opened.store) for s in specs]
-        found = given if given is not None else outcomes.recorded_timed(opened.store)
-        results = service.backtest(opened.store, rulesets, found, start=t0, end=t1, step_s=step_s,
-                                   horizon_s=horizon_s, now=time.time(),
-                                   progress=lambda done, total: stages("replay steps", done, total))
-    except GraphsvcError as exc:
-        _fail(exc.message, exc.details)
-        return
-    finally:
-        stages.close()
-        opened.close()
+    with _opened(data_dir) as (store, stages):
+        rulesets = [named[s] if s in named else active_ruleset_for(store) for s in specs]
+        found = given if given is not None else outcomes.recorded_timed(store)
+        results = service.backtest(store, rulesets, found, start=t0, end=t1, step_s=step_s, horizon_s=horizon_s,
+                                   now=time.time(), progress=lambda done, total: stages("replay steps", done, total))
     if chart:
         from graphsvc.lab.chart import write_chart
 
@@ -335,28 +338,18 @@ def fit_score_command(outcomes_file: Path | None, min_outcomes: int, fmt: str, d
     Refit when outcomes accumulate. With fewer than --min-outcomes outcomes the kept model is empty and
     readiness answers why there is no score. Example: graphsvc rules fit-score --min-outcomes 100
     """
-    from graphsvc.config import Settings
     from graphsvc.lab import outcomes, service
     from graphsvc.qualification.registry import active_ruleset_for
-    from graphsvc.store import factory
 
     try:
         given = outcomes.parse_csv(outcomes_file.read_text(encoding="utf-8")) if outcomes_file else None
-        opened = factory.open_store(Settings(data_dir=data_dir) if data_dir else Settings())
     except (GraphsvcError, UnicodeDecodeError) as exc:
         _fail(getattr(exc, "message", str(exc)), getattr(exc, "details", None))
         return
-    stages = _Stages()
-    try:
-        found = given if given is not None else outcomes.recorded(opened.store)
-        model = service.fit_score(opened.store, active_ruleset_for(opened.store), found, now=time.time(),
+    with _opened(data_dir) as (store, stages):
+        found = given if given is not None else outcomes.recorded(store)
+        model = service.fit_score(store, active_ruleset_for(store), found, now=time.time(),
                                   min_outcomes=min_outcomes, progress=stages)
-    except GraphsvcError as exc:
-        _fail(exc.message, exc.details)
-        return
-    finally:
-        stages.close()
-        opened.close()
     out = {"outcomes": model.outcomes, "won": model.won, "min_outcomes": model.min_outcomes, "ready": model.ready}
     if fmt == "json":
         click.echo(json.dumps(out, indent=2))
