@@ -37,7 +37,7 @@ def resolve(store: GraphStore, text: str, what: str) -> Ruleset:
 
 def simulate(store: GraphStore, text: str, *, as_of: float, now: float, max_moves: int = 1000,
              progress: Progress | None = None,
-             on_move: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+             on_move: Callable[[dict[str, Any]], object] | None = None) -> dict[str, Any]:
     """Every account under the candidate at `as_of` (never later than `now`), compared with the
     stage it has; nothing is written."""
     rs = candidate(text)

@@ -163,7 +163,7 @@ class Simulator:
         self.page, self.lane_timeout_s = page, lane_timeout_s
 
     def run(self, as_of: float, now: float, *, max_moves: int = 1000, progress: Progress | None = None,
-            on_move: Callable[[dict[str, Any]], None] | None = None) -> Simulation:
+            on_move: Callable[[dict[str, Any]], object] | None = None) -> Simulation:
         sim = Simulation(self.current, self.candidate, as_of, max_moves=max_moves)
         for snap, cand, cur in self.evaluations(as_of, now, progress=lambda n: progress(n, sim.moves_total)
                                                 if progress else None):
