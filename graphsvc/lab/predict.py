@@ -18,7 +18,6 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 
 from graphsvc.lab.features import Design, Row, outcomes_of, row_of
 from graphsvc.rules import AccountSnapshot, Ruleset
@@ -60,6 +59,9 @@ def _x(design: Design, rows: list[Row]) -> np.ndarray:
 def fit(rows: list[Row], *, fitted_at: float, min_outcomes: int, c: float = 1.0) -> ScoreModel:
     """The model, or (cold start: fewer than `min_outcomes` outcomes, or only one kind) an empty one
     that records how many outcomes there were."""
+    # scikit-learn only here: readiness (predict) runs in every API process and needs numpy alone.
+    from sklearn.linear_model import LogisticRegression
+
     y = outcomes_of(rows)
     won = int(y.sum())
     if len(rows) < min_outcomes or won in (0, len(rows)):
