@@ -371,6 +371,9 @@ from graphsvc.imports.commands import export_command, import_command  # noqa: E4
 
 main.add_command(import_command)
 main.add_command(export_command)
+from graphsvc.lab.commands import rules as _lab_rules  # noqa: E402 - the rules lab's group (its own package)
+
+main.add_command(_lab_rules)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -21,6 +21,7 @@ from graphsvc.api.routes import (
     identity,
     imports,
     ingest,
+    lab,
     owners,
     qualification,
     queries,
@@ -44,8 +45,8 @@ log = logging.getLogger("graphsvc")
 
 # Every router of the API, in the order their routes appear in /docs.
 # Who may call each router is declared next to it, as its module's ACCESS (graphsvc/auth/policy.py).
-ROUTERS = (health, ingest, imports, exports, accounts, owners, qualification, bant, contacts, identity, rules, queries,
-           cypher, reports, events, webhooks, keys)
+ROUTERS = (health, ingest, imports, exports, accounts, owners, qualification, bant, contacts, identity, rules, lab,
+           queries, cypher, reports, events, webhooks, keys)
 
 DESCRIPTION = """
 Account-based qualification over a graph of accounts, contacts, buying roles and engagement.

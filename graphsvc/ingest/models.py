@@ -20,7 +20,7 @@ from graphsvc.rules import RoleSource
 __all__ = [
     "INT64_MAX", "INT64_MIN", "Id", "IdRef", "AccountBatch", "AccountIn", "ActivityBatch", "ActivityIn", "ActivityResult", "ContactBatch", "ContactIn",
     "ContactUpsertResult", "IsoTime", "LeadBatch", "LeadIn", "LeadMatch", "LeadResult", "RoleIn", "RolesIn",
-    "StageChangeOut", "Text", "UpsertResult", "Actor", "AccountName", "Reason", "RecordId", "CypherText", "NonNegative",
+    "StageChangeOut", "Text", "UpsertResult", "Actor", "AccountName", "Reason", "RecordId", "CypherText", "NonNegative", "Days",
     "Fraction",
 ]
 
@@ -115,6 +115,7 @@ CypherText = Annotated[str, Field(min_length=1, max_length=100_000), AfterValida
 # validator, so the OpenAPI schema states them as minimum / maximum.
 NonNegative = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0), BeforeValidator(_exact_float)]
 Fraction = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=1), BeforeValidator(_exact_float)]
+Days = Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0, le=3650), BeforeValidator(_exact_float)]  # a span
 
 # A pragmatic address check (local part, @, a dotted domain with a real TLD), about 20x faster
 # than full RFC validation, which matters at 10,000 rows a batch. A domain label may hold "&":

@@ -6,11 +6,12 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
-from graphsvc.api.deps import Now, State, Store
+from graphsvc.api.deps import Now, Qualifier, State, Store
 from graphsvc.api.routes.inputs import NoNulParams
 from graphsvc.auth.policy import Access
 from graphsvc.errors import InvalidInput, NotFound
 from graphsvc.events.sla import sla_view
+from graphsvc.lab import service as lab
 from graphsvc.qualification.board import board_page
 from graphsvc.qualification.registry import active_ruleset
 from graphsvc.rules import sla_status
@@ -43,11 +44,13 @@ def _skip(cursor: str | None) -> int:
             description="Filtered by stage, segment and minimum MQA score; sorted by a score (highest first), time in "
             "stage (longest first) or name; paged with `cursor` (pass back `next_cursor`). Scores and missing roles "
             "are those of the latest requalification. `sla` (SQL and MQA accounts): the stage's SLA, its due and reminder "
-            "times (business hours per the ruleset) and its state: on_time, due_soon or breached.")
+            "times (business hours per the ruleset) and its state: on_time, due_soon or breached. `prediction` per account: the probability of being won and its "
+            "top factor from the rules lab's score model; null with `prediction_note` saying why when there is none.")
 def board(
     store: Store,
     state: State,
     now: Now,
+    q: Qualifier,
     stage: str | None = None,
     segment: str | None = None,
     min_score: Annotated[float | None, Query(ge=0, allow_inf_nan=False)] = None,
@@ -60,7 +63,10 @@ def board(
     items, more = board_page(store, now, stage=stage, segment=segment, min_score=min_score, sort=sort,
                              skip=skip, limit=limit,
                              sla_of=lambda stage_, since: sla_view(sla_status(stage_, since, sla, now)))
-    return {"items": items, "next_cursor": _cursor(skip + limit) if more else None}
+    predictions, note = lab.board_predictions(store, q.ruleset, [item["id"] for item in items], now)
+    for item in items:
+        item["prediction"] = predictions.get(item["id"])
+    return {"items": items, "next_cursor": _cursor(skip + limit) if more else None, "prediction_note": note}
 
 
 @router.get("/accounts/{account_id}", summary="An account as stored", responses={404: {"description": "Unknown id"}})

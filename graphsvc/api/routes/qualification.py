@@ -13,6 +13,7 @@ from graphsvc.api.routes.inputs import NoNulParams
 from graphsvc.auth.policy import Access
 from graphsvc.events.sla import sla_view
 from graphsvc.ingest.models import Actor, IsoTime, Reason
+from graphsvc.lab import service as lab
 from graphsvc.qualification.buying_center_view import buying_center_view
 from graphsvc.rules import Action, sla_status
 from graphsvc.store.records import iso, iso_times
@@ -41,8 +42,9 @@ def _as_of(as_of: datetime | None, now: float) -> float:
 @router.get("/{account_id}/readiness", responses=_404, summary="Is the account ready for sales, and if not, why?",
             description="Stage, scores, every MQA and SQL check (name, passed, value, threshold, detail), the top "
             "contributing contacts and activities, the buying-center summary, the next action with why, and `sla` "
-            "(SQL and MQA): the stage's SLA, due and reminder times and state (on_time, due_soon, breached). "
-            "Read-only: nothing is written.")
+            "(SQL and MQA): the stage's SLA, due and reminder times and state (on_time, due_soon, breached); "
+            "`prediction`: the probability of being won from the rules lab's score model with its top factors in "
+            "words, or (null probability) why there is none yet. Read-only: nothing is written.")
 def readiness(account_id: str, q: Qualifier, now: Now, as_of: AsOf = None) -> Response:
     at = _as_of(as_of, now)
     result, stored, snap = q.evaluate_at(account_id, at, now)
@@ -50,6 +52,8 @@ def readiness(account_id: str, q: Qualifier, now: Now, as_of: AsOf = None) -> Re
     body["stored_stage"] = stored["stage"]
     entered = at if result.changed or snap.stage_since is None else snap.stage_since  # as next_action counts it
     body["sla"] = sla_view(sla_status(result.stage, entered, q.ruleset.sla, at))
+    prediction = lab.prediction(q.store, snap, q.ruleset)
+    body["prediction"] = {**prediction, "fitted_at": iso(prediction["fitted_at"])}
     body["buying_center"] = {k: body["buying_center"][k] for k in ("required", "missing", "unengaged", "covered")}
     return _json(body)
 

@@ -9,6 +9,7 @@ from graphsvc.api.routes.inputs import NoNulParams
 from graphsvc.auth.policy import Access
 from graphsvc.errors import InvalidInput
 from graphsvc.ingest.models import Actor
+from graphsvc.lab import service as lab
 from graphsvc.qualification import registry
 from graphsvc.rules import RulesetError
 
@@ -47,7 +48,8 @@ _TOML_BODY = {"required": True, "content": {
             description="The body is the ruleset as TOML (`Content-Type: application/toml` or text/plain). Invalid "
             "(including any number that is not finite or outside its documented bounds): 422 listing every error "
             "with its path, nothing changes. Valid: every account is requalified with it, then it becomes active; "
-            "the answer says how many changed stage. If that fails midway, the previous ruleset stays active, the "
+            "the answer says how many changed stage. With `dry_run=true` nothing is written: the answer is that of "
+            "`POST /v1/rules/simulate` at now. If that fails midway, the previous ruleset stays active, the "
             "accounts already requalified are requalified back, and the error (500, or 503 while the engine is "
             "unavailable) says so in `details` (`activated`, `active_version`, `restored`).",
             openapi_extra={"requestBody": _TOML_BODY},
@@ -59,7 +61,10 @@ def put_rules(
     now: Now,
     toml: Annotated[str, Depends(_toml_body)],
     actor: Annotated[Actor, Query(description="Who is changing the rules")] = "admin",
+    dry_run: Annotated[bool, Query(description="Simulate only (see POST /v1/rules/simulate): nothing written")] = False,
 ) -> dict[str, Any]:
+    if dry_run:
+        return lab.simulate(state.store, toml, as_of=now, now=now)
     try:
         rs, result = registry.activate(state.store, toml, actor=actor, now=now)
     except RulesetError as exc:

@@ -25,6 +25,7 @@ LABELS = (
     "Erasure",  # a contact erased on request: a salted hash of its email, when, by whom
     "ErasureKey",  # one node: the salt of the erased emails' hashes
     "Opportunity",  # a CRM deal (imported): stage, won / closed, amount, close date
+    "ScoreModel",  # one node: the rules lab's predictive score model (graphsvc/lab/predict.py), as JSON
 )
 
 RELATIONSHIP_TYPES = (
@@ -81,6 +82,8 @@ PROPERTY_KEYS = (
     "bant_met", "bant_by", "bant_at", "bant_notes",
     # Opportunity (its stage is the CRM's stage name)
     "amount", "currency", "close_date", "is_won", "is_closed",
+    # ScoreModel
+    "json", "fitted_at", "outcomes",
 )
 
 # Which (from)-[type]->(to) triples exist, for the linter's schema-path warnings.
