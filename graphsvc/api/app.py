@@ -10,7 +10,19 @@ from fastapi import FastAPI
 from graphsvc import __version__, auth
 from graphsvc.api import errors, responses
 from graphsvc.api.deadline import Deadline
-from graphsvc.api.routes import accounts, contacts, cypher, health, ingest, qualification, queries, reports, rules
+from graphsvc.api.routes import (
+    accounts,
+    contacts,
+    cypher,
+    health,
+    ingest,
+    qualification,
+    queries,
+    reports,
+    rules,
+    session,
+    web,
+)
 from graphsvc.api.timing import ServerTiming
 from graphsvc.auth import api as keys
 from graphsvc.config import Settings
@@ -24,7 +36,7 @@ log = logging.getLogger("graphsvc")
 
 # Every router of the API, in the order their routes appear in /docs.
 # Who may call each router is declared next to it, as its module's ACCESS (graphsvc/auth/policy.py).
-ROUTERS = (health, ingest, accounts, qualification, contacts, rules, queries, cypher, reports, keys)
+ROUTERS = (health, ingest, accounts, qualification, contacts, rules, queries, cypher, reports, keys, session, web)
 
 DESCRIPTION = """
 Account-based qualification over a graph of accounts, contacts, buying roles and engagement.

@@ -4,10 +4,11 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
-from graphsvc.api.deps import Now, Store
+from graphsvc.api.deps import Now, State, Store
 from graphsvc.api.routes.inputs import NoNulParams
 from graphsvc.auth.policy import Access
 from graphsvc.errors import InvalidInput, NotFound
+from graphsvc.qualification.registry import active_ruleset
 from graphsvc.store import records
 
 router = APIRouter(prefix="/v1", tags=["accounts"], dependencies=[NoNulParams])
@@ -34,29 +35,56 @@ def _skip(cursor: str | None) -> int:
     return skip
 
 
+def _sla(stage: str | None, since: float | None, now: float, hours: dict[str, float]) -> dict[str, Any] | None:
+    """Where an SQL (or MQA) stands against the ruleset's SLA for sales to act on it; None for other stages."""
+    if stage not in hours or since is None:
+        return None
+    due = since + hours[stage] * 3600
+    return {"hours": hours[stage], "due_at": records.iso(due), "breached": now > due}
+
+
+def _text_filter(value: str | None) -> str | None:
+    return value if value else None  # an empty filter field of a form means "any"
+
+
 @router.get("/accounts", summary="The ABM board: accounts with stage, scores, missing roles and time in stage",
-            description="Filtered by stage, segment and minimum MQA score; sorted by a score (highest first), time in "
-            "stage (longest first) or name; paged with `cursor` (pass back `next_cursor`). Scores and missing roles "
-            "are those of the latest requalification.")
+            description="Filtered by stage, segment, industry, owner, a missing buying role, a search over name and "
+            "domain (`q`, case-insensitive substring) and minimum MQA score; sorted by a score (highest first), time "
+            "in stage (longest first) or name; paged with `cursor` (pass back `next_cursor`). Scores and missing "
+            "roles are those of the latest requalification. `sla` is set for SQLs and MQAs: the hours sales has to "
+            "act under the active ruleset (`[sla]`), when that time is up (`due_at`) and whether it has passed "
+            "(`breached`); null for other stages.")
 def board(
     store: Store,
+    state: State,
     now: Now,
     stage: str | None = None,
     segment: str | None = None,
+    industry: str | None = None,
+    owner: str | None = None,
+    missing_role: Annotated[str | None, Query(description="Only accounts missing this buying role.")] = None,
+    q: Annotated[str | None, Query(max_length=200, description="Search: part of the name or the domain, any case.")]
+    = None,
     min_score: Annotated[float | None, Query(ge=0, allow_inf_nan=False)] = None,
     sort: Literal["mqa_score", "engagement", "fit", "stage_since", "name"] = "mqa_score",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: str | None = None,
 ) -> dict[str, Any]:
     skip = _skip(cursor)
-    rows = store.read("qualification/board", stage=stage, segment=segment, min_score=min_score, sort=sort,
+    search = _text_filter(q.strip().lower() if q else None)
+    rows = store.read("qualification/board", stage=_text_filter(stage), segment=_text_filter(segment),
+                      industry=_text_filter(industry), owner=_text_filter(owner),
+                      missing_role=_text_filter(missing_role), q=search, min_score=min_score, sort=sort,
                       skip=skip, limit=limit + 1)
     more = len(rows) > limit
+    sla = active_ruleset(state).sla
+    hours = {"sql": sla.sql_hours, "mqa": sla.mqa_hours}
     items = []
     for r in rows[:limit]:
         since = r.get("stage_since")
         items.append({**r, "stage_since": records.iso(since),
-                      "days_in_stage": round((now - since) / 86400, 1) if since is not None else None})
+                      "days_in_stage": round((now - since) / 86400, 1) if since is not None else None,
+                      "sla": _sla(r.get("stage"), since, now, hours)})
     return {"items": items, "next_cursor": _cursor(skip + limit) if more else None}
 
 
