@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -133,6 +134,13 @@ def test_board_account_confirm_a_decision_maker_and_the_stage_and_checks_change(
 def test_reject_with_a_reason_then_an_action_that_no_longer_fits_shows_the_409(page, service, errors):
     sign_in(page, service, "sales", "#/account/acc-castellan")
     expect(page.locator("#stage")).to_have_text("sql")
+    # as_of replay: the date picker shows the account as it was at the end of that day
+    yesterday = (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
+    page.fill("#as-of", yesterday)
+    expect(page).to_have_url(re.compile(f"as_of={yesterday}"))
+    expect(page.locator("#stage-line")).to_contain_text(f"as of {yesterday} 23:59 UTC (stored stage now: sql)")
+    page.click("text=Back to now")
+    expect(page.locator("#stage-line")).not_to_contain_text("as of")
     page.click('button[data-action="reject"]')  # no reason chosen: the API's 422 is shown
     expect(page.locator("#result")).to_contain_text("422")
     expect(page.locator("#result")).to_contain_text("reject needs a reason")

@@ -41,7 +41,7 @@ def index() -> FileResponse:
     return _file("index.html")
 
 
-_ASSET = {200: {"content": {"text/javascript": {}, "text/css": {}}, "description": "The file"},
+_ASSET = {200: {"content": {media.split(";")[0]: {} for media in _TYPES.values()}, "description": "The file"},
           404: {"description": "No such file"}}
 
 
