@@ -35,15 +35,24 @@ def main() -> int:
     parser.add_argument("--data-dir", type=Path, required=True, help="embedded store's data dir (seeded if empty)")
     parser.add_argument("--accounts", type=int, default=10_000, help="accounts to seed when the dir is empty")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--store", help="an already running engine (falkordb://host:port), e.g. the seeded store "
+                        "started with a longer start-up budget than serve's 120 s (replaying a 1M-activity "
+                        "append-only file on a loaded machine takes longer)")
+    parser.add_argument("--password-file", help="the engine's password file, with --store")
     args = parser.parse_args()
-    if not (args.data_dir / "falkordb").exists():
+    env = {}
+    if args.store:
+        env = {"GRAPHSVC_STORE": args.store, "GRAPHSVC_STORE_PASSWORD_FILE": args.password_file or ""}
+    elif not (args.data_dir / "falkordb").exists():
         note(f"seeding {args.accounts:,} accounts into {args.data_dir} ...")
         subprocess.run([sys.executable, "-m", "graphsvc.cli", "seed", "--accounts", str(args.accounts),
                         "--data-dir", str(args.data_dir)], check=True)
 
     from playwright.sync_api import sync_playwright
 
-    server = Server(args.data_dir)
+    home = args.data_dir if not args.store else args.data_dir.parent / "web-bench-serve"
+    home.mkdir(parents=True, exist_ok=True)
+    server = Server(home, env)
     try:
         first = httpx.get(f"{server.url}/v1/accounts", params={"limit": 500}, timeout=60).json()["items"]
         total = 0
