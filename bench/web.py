@@ -64,7 +64,7 @@ def main() -> int:
             cursor = page_["next_cursor"]
             if not cursor:
                 break
-        say(f"store: {total:,} accounts (graphsvc serve, embedded FalkorDB)")
+        say(f"store: {total:,} accounts (graphsvc serve on FalkorDB)")
         accounts = [a["id"] for a in first[: args.runs]]
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM)
