@@ -166,7 +166,7 @@ def iso(ts: float) -> str:
 
 
 # -- CI guard: the real-engine tests and the Cypher lint must never be silently skipped -------------
-_GUARDED = ("falkordb", "neo4j", "lint")
+_GUARDED = ("falkordb", "neo4j", "lint", "browser")
 _skipped_guarded: list[str] = []
 
 

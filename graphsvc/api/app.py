@@ -27,6 +27,8 @@ from graphsvc.api.routes import (
     queries,
     reports,
     rules,
+    session,
+    web,
     webhooks,
 )
 from graphsvc.api.timing import ServerTiming
@@ -46,7 +48,7 @@ log = logging.getLogger("graphsvc")
 # Every router of the API, in the order their routes appear in /docs.
 # Who may call each router is declared next to it, as its module's ACCESS (graphsvc/auth/policy.py).
 ROUTERS = (health, ingest, imports, exports, accounts, owners, qualification, bant, contacts, identity, rules, lab,
-           queries, cypher, reports, events, webhooks, keys)
+           queries, cypher, reports, events, webhooks, keys, session, web)
 
 DESCRIPTION = """
 Account-based qualification over a graph of accounts, contacts, buying roles and engagement.

@@ -12,13 +12,16 @@ from graphsvc.store.graph_store import GraphStore
 __all__ = ["board_page"]
 
 
-def board_page(store: GraphStore, now: float, *, stage: str | None, segment: str | None, min_score: float | None,
-               sort: str, skip: int, limit: int,
+def board_page(store: GraphStore, now: float, *, stage: str | None = None, segment: str | None = None,
+               industry: str | None = None, owner: str | None = None, missing_role: str | None = None,
+               q: str | None = None, min_score: float | None = None, sort: str = "mqa_score", skip: int = 0,
+               limit: int = 50,
                sla_of: Callable[[str | None, float | None], Any] | None = None) -> tuple[list[dict[str, Any]], bool]:
-    """One page of the board (`limit` rows after `skip`), and whether more follow; `sla_of(stage,
+    """One page of the board (`limit` rows after `skip`), and whether more follow. `q` searches the
+    name and the domain (lower case, substring); a None filter means any; `sla_of(stage,
     stage_since)` gives each row its SLA state when the caller knows the SLA."""
-    rows = store.read("qualification/board", stage=stage, segment=segment, min_score=min_score, sort=sort,
-                      skip=skip, limit=limit + 1)
+    rows = store.read("qualification/board", stage=stage, segment=segment, industry=industry, owner=owner,
+                      missing_role=missing_role, q=q, min_score=min_score, sort=sort, skip=skip, limit=limit + 1)
     items = []
     for r in rows[:limit]:
         since = r.get("stage_since")

@@ -49,6 +49,10 @@ def buying_center_view(result: Qualification, snapshot: AccountSnapshot, ruleset
         "missing": list(bc.missing),
         "roles": roles,
         "engaged_contacts": [person(c) for c in bc.engaged],
+        # The org chart inside the account (contact -> manager), for drawing the map: the paths above
+        # run along these lines. Lines to people outside the account are left out.
+        "reporting_lines": [{"from": c.id, "to": c.reports_to} for c in snapshot.contacts
+                            if c.reports_to and c.reports_to in people],
         "role_engagement_days": ruleset.sql.role_engagement_days,
         "next_action": {"action": result.next_action.action, "why": result.next_action.why},
     }

@@ -40,30 +40,45 @@ def _skip(cursor: str | None) -> int:
     return skip
 
 
+def _text_filter(value: str | None) -> str | None:
+    return value if value else None  # an empty filter field of a form means "any"
+
+
 @router.get("/accounts", summary="The ABM board: accounts with stage, scores, missing roles and time in stage",
-            description="Filtered by stage, segment and minimum MQA score; sorted by a score (highest first), time in "
-            "stage (longest first) or name; paged with `cursor` (pass back `next_cursor`). Scores and missing roles "
-            "are those of the latest requalification. `sla` (SQL and MQA accounts): the stage's SLA, its due and reminder "
-            "times (business hours per the ruleset) and its state: on_time, due_soon or breached. `prediction` per account: the probability of being won and its "
-            "top factor from the rules lab's score model; null with `prediction_note` saying why when there is none.")
+            description="Filtered by stage, segment, industry, owner, a missing buying role, a search over name and "
+            "domain (`q`, case-insensitive substring) and minimum MQA score; sorted by a score (highest first), time "
+            "in stage (longest first) or name; paged with `cursor` (pass back `next_cursor`). Scores and missing "
+            "roles are those of the latest requalification. `sla` is set for SQLs and MQAs: the hours sales has to "
+            "act under the active ruleset (`[sla]`), when that time is up (`due_at`), its reminder time and state "
+            "(on_time, due_soon, breached; business hours per the ruleset); null for other stages. `prediction` per "
+            "account: the probability of being won and its top factor from the rules lab's score model; null with "
+            "`prediction_note` saying why when there is none.")
 def board(
     store: Store,
     state: State,
     now: Now,
-    q: Qualifier,
+    qualifier: Qualifier,
     stage: str | None = None,
     segment: str | None = None,
+    industry: str | None = None,
+    owner: str | None = None,
+    missing_role: Annotated[str | None, Query(description="Only accounts missing this buying role.")] = None,
+    q: Annotated[str | None, Query(max_length=200, description="Search: part of the name or the domain, any case.")]
+    = None,
     min_score: Annotated[float | None, Query(ge=0, allow_inf_nan=False)] = None,
     sort: Literal["mqa_score", "engagement", "fit", "stage_since", "name"] = "mqa_score",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: str | None = None,
 ) -> dict[str, Any]:
     skip = _skip(cursor)
+    search = _text_filter(q.strip().lower() if q else None)
     sla = active_ruleset(state).sla
-    items, more = board_page(store, now, stage=stage, segment=segment, min_score=min_score, sort=sort,
+    items, more = board_page(store, now, stage=_text_filter(stage), segment=_text_filter(segment),
+                             industry=_text_filter(industry), owner=_text_filter(owner),
+                             missing_role=_text_filter(missing_role), q=search, min_score=min_score, sort=sort,
                              skip=skip, limit=limit,
                              sla_of=lambda stage_, since: sla_view(sla_status(stage_, since, sla, now)))
-    predictions, note = lab.board_predictions(store, q.ruleset, [item["id"] for item in items], now)
+    predictions, note = lab.board_predictions(store, qualifier.ruleset, [item["id"] for item in items], now)
     for item in items:
         item["prediction"] = predictions.get(item["id"])
     return {"items": items, "next_cursor": _cursor(skip + limit) if more else None, "prediction_note": note}

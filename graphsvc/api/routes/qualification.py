@@ -61,7 +61,8 @@ def readiness(account_id: str, q: Qualifier, now: Now, as_of: AsOf = None) -> Re
 @router.get("/{account_id}/buying-center", responses=_404, summary="Per required role: covered or missing, and who could cover it",
             description="Covered roles list their contacts with role source, confidence and when they last engaged; "
             "missing or unengaged roles list candidate contacts (title inference) and, where the org chart allows, "
-            "the shortest introduction path from a contact engaged within the ruleset's window, over REPORTS_TO.")
+            "the shortest introduction path from a contact engaged within the ruleset's window, over REPORTS_TO. "
+            "`reporting_lines` lists the account's org chart as `{from: contact, to: manager}` pairs.")
 def buying_center(account_id: str, q: Qualifier, now: Now, as_of: AsOf = None) -> Response:
     result, _, snap = q.evaluate_at(account_id, _as_of(as_of, now), now)
     return _json(iso_times(buying_center_view(result, snap, q.ruleset)))

@@ -1,0 +1,30 @@
+// The rules screen (admin): the active ruleset as TOML; a new one is validated, applied to every
+// account and activated by PUT /v1/rules, or refused with every error and its path.
+
+import { api, explain } from "./api.js";
+import { h, mount } from "./dom.js";
+
+export async function renderRules() {
+  const current = await api("/v1/rules");
+  const text = h("textarea", { class: "toml", id: "rules-toml", spellcheck: "false", "aria-label": "Ruleset (TOML)" });
+  text.value = current.toml;
+  const result = h("div", { id: "result", role: "status", "aria-live": "polite" });
+  const save = h("button", { class: "primary", type: "button", onclick: async () => {
+    save.disabled = true;
+    result.className = "";
+    result.textContent = "Validating and applying to every account…";
+    try {
+      const out = await api("/v1/rules", { method: "PUT", text: text.value });
+      result.className = "ok";
+      result.textContent = `Activated version ${out.version}: ${out.accounts} accounts requalified, ${out.changed} changed stage.`;
+    } catch (err) {
+      result.className = "error";
+      result.textContent = explain(err);
+    } finally {
+      save.disabled = false;
+    }
+  } }, "Validate, apply and activate");
+  mount(h("h1", null, "Rules"), h("p", null, `Active version ${current.version}`,
+    current.default ? " (the default ruleset)" : "", ". Saving applies the new ruleset to every account."),
+  text, h("p", null, save), result);
+}
