@@ -52,7 +52,9 @@ def make_account(store, employees: int = 400) -> tuple[str, list[str]]:
             for cid, title, sen, dep in CONTACTS]
     roles = [{"contact_id": f"vp-{n}", "account_id": aid, "group_id": f"{aid}:default", "group_name": "default",
               "role": "decision_maker", "source": "sales", "confidence": 1.0}]
-    store.upsert_contacts(rows, [], roles, NOW - 400 * DAY)
+    # a reporting line and a role, so the joined reads (snapshot_contacts, snapshot_roles) are compared too
+    managers = [{"id": f"e1-{n}", "reports_to": f"vp-{n}"}, {"id": f"e2-{n}", "reports_to": f"vp-{n}"}]
+    store.upsert_contacts(rows, managers, roles, NOW - 400 * DAY)
     return aid, [r["id"] for r in rows]
 
 
@@ -63,7 +65,7 @@ def ingest(store, batches) -> None:
 
 def both_paths(store, rs, aid: str, as_of: float, *, expect_exact: bool | None = None):
     q = QualificationService(store, rs)
-    current = store.read("qualification/snapshots_current", ids=[aid], as_of=as_of, half_life_s=q.half_life_s)
+    current = q.snapshots_from_aggregates([aid], as_of)
     history = q.snapshots_from_history([aid], as_of)
     assert len(current) == len(history) == 1
     if expect_exact is not None:
@@ -91,6 +93,9 @@ def assert_same(store, rs, aid: str, as_of: float, *, expect_exact: bool | None 
     current, replayed, served = both_paths(store, rs, aid, as_of, expect_exact=expect_exact)
     if current["exact"]:  # the aggregates themselves, not the fallback, must equal history
         assert_close(to_jsonable(account_snapshot(current)), to_jsonable(replayed))
+    contacts = {c.id: c for c in replayed.contacts}
+    assert sum(c.reports_to is not None for c in contacts.values()) == 2
+    assert [r.role for c in contacts.values() for r in c.roles] == ["decision_maker"]
     assert_close(to_jsonable(served), to_jsonable(replayed))
     assert_close(to_jsonable(evaluate(served, rs, as_of)), to_jsonable(evaluate(replayed, rs, as_of)))
 
@@ -188,7 +193,7 @@ def test_duplicates_and_retries_change_nothing(store):
     first = store.create_activities(batch + batch[:2], batch="b1", now=NOW)  # an id twice in one batch
     again = store.create_activities(batch, batch="b2", now=NOW)
     assert again["new"] == 0 and again["duplicate"] == 5 and first["duplicate"] == 0
-    row = store.read("qualification/snapshots_current", ids=[aid], as_of=NOW, half_life_s=30 * DAY)[0]
+    row = QualificationService(store, rs).snapshots_from_aggregates([aid], NOW)[0]
     stats = next(x["stats"] for x in row["contacts"] if x["contact"]["id"] == contacts[1])
     assert stats[0] == ["content_download"] and stats[1] == [5] and stats[2] == [NOW]
     assert math.isclose(stats[3][0], sum(0.5 ** (i / 30) for i in range(5)), rel_tol=1e-12)

@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from graphsvc.errors import Conflict, InvalidInput, NotFound
-from graphsvc.qualification.snapshots import account_snapshot
+from graphsvc.qualification.snapshots import account_snapshot, join_current
 from graphsvc.rules import (
     INITIAL_STAGE,
     SECONDS_PER_DAY,
@@ -64,13 +64,21 @@ class QualificationService:
         yet, or holding an activity later than `as_of`) and a past `as_of` replay the activities."""
         if now is not None and as_of < now:
             return self.snapshots_from_history(ids, as_of)
-        rows = self.store.read("qualification/snapshots_current", ids=list(ids), as_of=as_of,
-                               half_life_s=self.half_life_s)
+        rows = self.snapshots_from_aggregates(ids, as_of)
         stale = [r["account"]["id"] for r in rows if not r["exact"]]
         if stale:
             replayed = {r["account"]["id"]: r for r in self.snapshots_from_history(stale, as_of)}
             rows = [replayed.get(r["account"]["id"], r) if not r["exact"] else r for r in rows]
         return rows
+
+    def snapshots_from_aggregates(self, ids: Sequence[str], as_of: float) -> list[dict[str, Any]]:
+        """Snapshot rows from the engagement aggregates kept on contacts, each with `exact`: whether
+        they equal the from-history answer at `as_of` (see `snapshots.join_current`). Three flat
+        reads joined in Python: cheaper than one statement of nested collects."""
+        ids, h = list(ids), self.half_life_s
+        return join_current(self.store.read("qualification/snapshot_accounts", ids=ids, half_life_s=h),
+                            self.store.read("qualification/snapshot_contacts", ids=ids),
+                            self.store.read("qualification/snapshot_roles", ids=ids), as_of=as_of, half_life_s=h)
 
     def snapshots_from_history(self, ids: Sequence[str], as_of: float) -> list[dict[str, Any]]:
         """Snapshot rows aggregated from every activity at or before `as_of` (any as_of)."""
