@@ -9,4 +9,6 @@ CREATE CONSTRAINT campaign_id IF NOT EXISTS FOR (x:Campaign) REQUIRE x.id IS UNI
 CREATE CONSTRAINT stage_change_id IF NOT EXISTS FOR (s:StageChange) REQUIRE s.id IS UNIQUE;
 CREATE INDEX account_domain IF NOT EXISTS FOR (a:Account) ON (a.domain);
 CREATE INDEX account_stage IF NOT EXISTS FOR (a:Account) ON (a.stage);
+// qualification/pending_accounts reads only the marked accounts through it (a range on the mark).
+CREATE INDEX account_requalify_pending IF NOT EXISTS FOR (a:Account) ON (a.requalify_pending);
 CREATE INDEX contact_email IF NOT EXISTS FOR (c:Contact) ON (c.email);
