@@ -268,3 +268,22 @@ def test_an_activity_later_than_as_of_falls_back_to_history(store, future_s):
     stat = next(c for c in served.contacts if c.id == contacts[1]).stats[0]
     assert (stat.count, stat.last_at) == (1, NOW - 2 * DAY)  # the future one is not counted yet
     assert_same(store, rs, aid, NOW + future_s, expect_exact=True)
+
+
+def test_full_requalification_counts_every_change_and_keeps_a_bounded_list(store):
+    """No step of a full pass holds the dataset: the changes it returns are capped, the count is not."""
+    rs = default_ruleset()
+    q = QualificationService(store, rs)
+    q.ensure_engagement()
+    aids = []
+    for _ in range(3):
+        aid, contacts = make_account(store)
+        ingest(store, [[{"id": f"{aid}-{i}", "contact_id": contacts[i % 4], "type": t, "at": NOW - i * DAY,
+                         "channel": None, "asset": None, "campaign": None}
+                        for i, t in enumerate(("webinar_attended", "content_download", "demo_request",
+                                               "pricing_page_view", "meeting_booked", "webinar_attended"))]])
+        aids.append(aid)
+    out = q.requalify_all(NOW, keep_changes=1)
+    recorded = sum(len(q.history(aid)) for aid in aids)
+    assert out["accounts"] == 3 and out["changed"] == recorded >= 3
+    assert len(out["changes"]) == 1 and out["changes"][0]["account_id"] in aids

@@ -37,6 +37,7 @@ def change_id() -> str:
 
 
 PAGE = 500  # accounts per snapshot query and outcome write in a full requalification
+KEEP_CHANGES = 1_000  # stage changes a full requalification returns (it counts them all)
 
 Progress = Callable[[int, int], None]  # accounts done, changed so far
 
@@ -144,13 +145,17 @@ class QualificationService:
             done, after = done + len(page), page[-1]
         return {"accounts": done, "changed": len(changes), "changes": changes}
 
-    def requalify_all(self, now: float, progress: Progress | None = None) -> dict[str, Any]:
+    def requalify_all(self, now: float, progress: Progress | None = None,
+                      keep_changes: int = KEEP_CHANGES) -> dict[str, Any]:
         """Every account, a page at a time. The next page's snapshots are read while this page is
         evaluated and written (the engine's Python work and the engine's read overlap). First makes
         the engagement aggregates complete for this ruleset's half-life (a no-op unless this is the
-        first pass or the half-life changed: activating a ruleset requalifies with it first)."""
+        first pass or the half-life changed: activating a ruleset requalifies with it first).
+        Memory is bounded by the page, not the dataset: `changed` counts every stage change, and
+        `changes` keeps only the first `keep_changes` of them (a first pass over 100k accounts
+        changes most of them)."""
         self.ensure_engagement()
-        done, changes = 0, []
+        done, changed, changes = 0, 0, list[dict[str, Any]]()
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshots") as pool:
             page = self._page("")
             pending = pool.submit(self._snapshot_rows, page, now) if page else None
@@ -158,12 +163,14 @@ class QualificationService:
                 rows = pending.result()
                 next_page = self._page(page[-1])
                 pending = pool.submit(self._snapshot_rows, next_page, now) if next_page else None
-                changes.extend(self._record(self._evaluate_rows(rows, now), now))
+                recorded = self._record(self._evaluate_rows(rows, now), now)
+                changed += len(recorded)
+                changes.extend(recorded[:max(0, keep_changes - len(changes))])
                 done += len(page)
                 page = next_page
                 if progress:
-                    progress(done, len(changes))
-        return {"accounts": done, "changed": len(changes), "changes": changes}
+                    progress(done, changed)
+        return {"accounts": done, "changed": changed, "changes": changes}
 
     def _page(self, after: str) -> list[str]:
         return [r["id"] for r in self.store.read("qualification/account_ids", after=after, limit=PAGE)]
