@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import random
 import re
 import shutil
@@ -62,10 +63,55 @@ def load_dataset(engine: Engine, dataset) -> float | None:
         opened.close()
 
 
+def cpu_s(pid: int | None) -> float:
+    """CPU seconds (user + system, all threads) a process has used so far; 0 when unknown. On a
+    shared 2-core machine wall time measures the neighbours too: CPU time per account does not."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mib(pids: list[int]) -> float:
+    """Resident memory of these processes, MiB (VmRSS)."""
+    total = 0
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        total += int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1))
+    return total / 1024
+
+
+def process_tree(pid: int) -> list[int]:
+    """`pid` and its descendants (the API's uvicorn workers)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo += children.get(p, [])
+    return out
+
+
+def engine_pid(engine: Engine, opened) -> int | None:
+    if opened.server is not None:
+        return opened.server.pid
+    return engine.neo4j.process.pid if engine.neo4j is not None else None
+
+
 def requalify(engine: Engine) -> dict[str, float]:
     opened = engine.open()
     try:
         store = opened.store
+        pid = engine_pid(engine, opened)
         service = QualificationService(store, active_ruleset_for(store))
         note(f"  graph: {store.counts()}")
         # the engagement aggregates: built once (a no-op when ingest kept them already)
@@ -76,32 +122,37 @@ def requalify(engine: Engine) -> dict[str, float]:
         note(f"  {engine.name} engagement aggregates: {built}")
         # baseline: reading every snapshot (the service's snapshot query), no engine, no write
         now = time.time()
-        started = time.perf_counter()
+        started, client0, engine0 = time.perf_counter(), time.process_time(), cpu_s(pid)
         after, n = "", 0
         while page := [r["id"] for r in store.read("qualification/account_ids", after=after, limit=PAGE)]:
             service.snapshots(page, now)
             after, n = page[-1], n + len(page)
-        out |= {"accounts": n, "reads": time.perf_counter() - started}
+        out |= {"accounts": n, "reads": time.perf_counter() - started,
+                "reads_client_cpu": 1000 * (time.process_time() - client0) / max(1, n),
+                "reads_engine_cpu": 1000 * (cpu_s(pid) - engine0) / max(1, n)}
         note(f"  {engine.name} snapshot reads alone: {n:,} accounts in {out['reads']:.1f} s")
         for run in (1, 2):
-            started = time.perf_counter()
+            started, client0, engine0 = time.perf_counter(), time.process_time(), cpu_s(pid)
             result = service.requalify_all(time.time())
             out[f"requalify{run}"] = time.perf_counter() - started
             out[f"changed{run}"] = result["changed"]
             out[f"per_account{run}"] = 1000 * out[f"requalify{run}"] / max(1, result["accounts"])
+            out[f"client_cpu{run}"] = 1000 * (time.process_time() - client0) / max(1, result["accounts"])
+            out[f"engine_cpu{run}"] = 1000 * (cpu_s(pid) - engine0) / max(1, result["accounts"])
             note(f"  {engine.name} full requalification #{run}: {result['accounts']:,} accounts, "
                  f"{result['changed']:,} changed stage, {out[f'requalify{run}']:.1f} s")
+        out["bench_rss"] = rss_mib([os.getpid()])
         return out
     finally:
         opened.close()
 
 
-def _client(url: str, account_ids: list[str]) -> tuple[list[float], list[float], int]:
+def _client(url: str, paths: list[str]) -> tuple[list[float], list[float], int]:
     latencies, server_ms, errors = [], [], 0
     with httpx.Client(base_url=url, timeout=60) as c:
-        for aid in account_ids:
+        for path in paths:
             t = time.perf_counter()
-            r = c.get(f"/v1/accounts/{aid}/readiness")
+            r = c.get(path)
             latencies.append(time.perf_counter() - t)
             server_ms.append(float(r.headers.get("server-timing", "app;dur=0").split("dur=")[1]))
             errors += r.status_code != 200
@@ -140,28 +191,42 @@ def readiness_latency(engine: Engine, clients: int, requests: int, seed: int, wo
                 if not cursor:
                     break
         rng = random.Random(seed)
-        plan = [rng.choice(ids) for _ in range(requests)]
-        # One process per client: a thread per client would add the load generator's own GIL
-        # waits to every latency. The server's own time comes from its Server-Timing header.
-        with httpx.Client(base_url=server.url, timeout=60) as c:  # warm-up
-            for aid in plan[:clients]:
-                c.get(f"/v1/accounts/{aid}/readiness")
-        note(f"  {engine.name} readiness: {requests:,} requests, {clients} clients, {workers} worker(s) ...")
-        started = time.perf_counter()
-        with multiprocessing.Pool(clients) as pool:
-            parts = pool.starmap(_client, [(server.url, plan[k::clients]) for k in range(clients)])
-        wall = time.perf_counter() - started
-        latencies = [x * 1000 for p in parts for x in p[0]]
-        qs = statistics.quantiles(latencies, n=100)
-        ss = statistics.quantiles([x for p in parts for x in p[1]], n=100)
-        out = {"p50": qs[49], "p90": qs[89], "p99": qs[98], "max": max(latencies), "server p50": ss[49],
-               "server p90": ss[89], "server p99": ss[98], "req/s": len(latencies) / wall,
-               "errors": sum(p[2] for p in parts)}
+        out = {"readiness": _load(engine.name, "readiness", server.url, clients,
+                                  [f"/v1/accounts/{rng.choice(ids)}/readiness" for _ in range(requests)])}
+        # The board as sales use it: the first page of each sort, filtered by stage or not.
+        board = [f"/v1/accounts?sort={rng.choice(BOARD_SORTS)}" + (f"&stage={s}" if (s := rng.choice(BOARD_STAGES)) else "")
+                 for _ in range(requests // 4)]
+        out["board"] = _load(engine.name, "board", server.url, clients, board)
         if shutil.which("wrk"):
-            out |= _wrk(server.url, ids, clients)
+            out["readiness"] |= _wrk(server.url, ids, clients)
+        out["service_rss"] = rss_mib(process_tree(server.proc.pid))
         return out
     finally:
         server.stop()
+
+
+BOARD_SORTS = ("mqa_score", "engagement", "fit", "stage_since", "name")
+BOARD_STAGES = (None, None, "mqa", "engaged", "sql", "target")
+
+
+def _load(engine: str, label: str, url: str, clients: int, plan: list[str]) -> dict[str, float]:
+    """`plan` (GET paths) over `clients` closed-loop client processes: latency as the client sees
+    it and as the server reports it (Server-Timing), requests/s. One process per client: a thread
+    per client would add the load generator's own GIL waits to every latency."""
+    with httpx.Client(base_url=url, timeout=60) as c:  # warm-up
+        for path in plan[:clients]:
+            c.get(path)
+    note(f"  {engine} {label}: {len(plan):,} requests, {clients} clients ...")
+    started = time.perf_counter()
+    with multiprocessing.Pool(clients) as pool:
+        parts = pool.starmap(_client, [(url, plan[k::clients]) for k in range(clients)])
+    wall = time.perf_counter() - started
+    latencies = [x * 1000 for p in parts for x in p[0]]
+    qs = statistics.quantiles(latencies, n=100)
+    ss = statistics.quantiles([x for p in parts for x in p[1]], n=100)
+    return {"p50": qs[49], "p90": qs[89], "p99": qs[98], "max": max(latencies), "server p50": ss[49],
+            "server p90": ss[89], "server p99": ss[98], "req/s": len(latencies) / wall,
+            "errors": sum(p[2] for p in parts)}
 
 
 def report(results: dict[str, dict], engines: list[str], args) -> None:
@@ -182,16 +247,24 @@ def report(results: dict[str, dict], engines: list[str], args) -> None:
              row("full requalification #2 (steady state), s", get("requalify2"), ".1f"),
              row("full requalification #1, ms per account", get("per_account1"), ".3f"),
              row("full requalification #2, ms per account", get("per_account2"), ".3f"),
+             row("snapshot reads, CPU ms per account: bench process", get("reads_client_cpu"), ".3f"),
+             row("snapshot reads, CPU ms per account: engine", get("reads_engine_cpu"), ".3f"),
+             row("requalification #2, CPU ms per account: bench process", get("client_cpu2"), ".3f"),
+             row("requalification #2, CPU ms per account: engine", get("engine_cpu2"), ".3f"),
+             row("bench process RSS after requalification, MiB", get("bench_rss"), ",.0f"),
              row("accounts that changed stage in #1", get("changed1"), ",", compare=False)]
     for w in args.workers:
-        lat = {e: results[e][f"latency{w}"] for e in engines}
-        for key in ("p50", "p90", "p99", "max", "server p50", "server p90", "server p99"):
-            lines.append(row(f"readiness {key}, ms ({w} worker(s))", {e: lat[e][key] for e in engines}, ".1f"))
-        lines.append(row(f"readiness req/s ({w} worker(s))", {e: lat[e]["req/s"] for e in engines}, ",.0f"))
-        lines.append(row(f"readiness errors ({w} worker(s))", {e: lat[e]["errors"] for e in engines}, ",", False))
-        for key in ("wrk p50 / p90 / p99", "wrk req/s", "wrk non-2xx"):
-            if key in lat[engines[0]]:
-                lines.append([f"{key} ({w} worker(s))", *(lat[e][key] for e in engines), *([""] if both else [])])
+        for what in ("readiness", "board"):
+            lat = {e: results[e][f"latency{w}"][what] for e in engines}
+            for key in ("p50", "p90", "p99", "max", "server p50", "server p90", "server p99"):
+                lines.append(row(f"{what} {key}, ms ({w} worker(s))", {e: lat[e][key] for e in engines}, ".1f"))
+            lines.append(row(f"{what} req/s ({w} worker(s))", {e: lat[e]["req/s"] for e in engines}, ",.0f"))
+            lines.append(row(f"{what} errors ({w} worker(s))", {e: lat[e]["errors"] for e in engines}, ",", False))
+            for key in ("wrk p50 / p90 / p99", "wrk req/s", "wrk non-2xx"):
+                if key in lat[engines[0]]:
+                    lines.append([f"{key} ({w} worker(s))", *(lat[e][key] for e in engines), *([""] if both else [])])
+        lines.append(row(f"service RSS after the load, MiB ({w} worker(s), all processes)",
+                         {e: results[e][f"latency{w}"]["service_rss"] for e in engines}, ",.0f"))
     accounts = results[engines[0]].get("accounts", 0)
     table(f"Qualification: {accounts:,} accounts; readiness with {args.clients} concurrent clients, "
           f"{args.requests:,} requests", ["measurement", *engines, *(["falkordb/neo4j"] if both else [])], lines)

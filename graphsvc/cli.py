@@ -19,6 +19,7 @@ from graphsvc import __version__
 from graphsvc.config import Settings
 from graphsvc.errors import GraphsvcError
 from graphsvc.identity.commands import merge
+from seeds.progress import LoadProgress
 
 
 def _settings(data_dir: Path | None, *, store: bool = False) -> Settings:
@@ -37,35 +38,11 @@ def _settings(data_dir: Path | None, *, store: bool = False) -> Settings:
     return settings
 
 
-class _Progress:
-    """One updating line per kind on stderr: `  contacts     40,000 rows   12,345 rows/s`."""
-
-    def __init__(self) -> None:
-        self.kind: str | None = None
-        self.base = 0.0  # elapsed seconds when this kind started
-        self.last = 0.0
-
-    def __call__(self, kind: str, done: int, elapsed: float) -> None:
-        if kind != self.kind:
-            if self.kind is not None:
-                click.echo("", err=True)
-            self.kind, self.base = kind, self.last
-        self.last = elapsed
-        took = elapsed - self.base
-        rate = done / took if took > 0 else 0.0
-        click.echo(f"\r  {kind:<12} {done:>10,} rows  {rate:>9,.0f} rows/s", err=True, nl=False)
-
-    def close(self) -> None:
-        if self.kind is not None:
-            click.echo("", err=True)
-            self.kind = None
-
-
 def _requalify_all(store) -> dict:
     from graphsvc.qualification.registry import active_ruleset_for
     from graphsvc.qualification.service import QualificationService
 
-    progress = _Progress()
+    progress = LoadProgress()  # a bar on a terminal, a line every few seconds in a log
     started = time.monotonic()
     outcome = QualificationService(store, active_ruleset_for(store)).requalify_all(
         time.time(), progress=lambda done, changed: progress("requalify", done, time.monotonic() - started)
@@ -200,7 +177,7 @@ def _load_demo_if_empty(state) -> None:
     if state.store.counts()["accounts"]:
         logging.getLogger("graphsvc").info("store is not empty: demo data not loaded")
         return
-    progress = _Progress()
+    progress = LoadProgress()
     report = load_demo_into(state, progress=progress)
     progress.close()
     _requalify_all(state.store)
@@ -233,7 +210,7 @@ def seed(accounts: int, seed_: int, as_of: str | None, batch_size: int, data_dir
         dataset = generate(accounts=accounts, seed=seed_, as_of=when)
         ingest = IngestService(opened.store, ingest_rules_from(active_ruleset_for(opened.store)))
         data = {k: getattr(dataset, k) for k in ("accounts", "contacts", "leads", "activities")}
-        progress = _Progress()
+        progress = LoadProgress()  # per kind: a tqdm bar on a terminal, a line every few seconds in a log
         report = load(ingest, data, time.time(), batch_size=batch_size, progress=progress)
         progress.close()
         click.echo(f"loaded {report.rows} in {report.seconds:.1f} s")

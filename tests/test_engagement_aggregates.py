@@ -53,7 +53,9 @@ def make_account(store, employees: int = 400) -> tuple[str, list[str]]:
             for cid, title, sen, dep in CONTACTS]
     roles = [{"contact_id": f"vp-{n}", "account_id": aid, "group_id": f"{aid}:default", "group_name": "default",
               "role": "decision_maker", "source": "sales", "confidence": 1.0}]
-    IngestRepository(store).upsert_contacts(rows, [], roles, NOW - 400 * DAY)
+    # a reporting line and a role, so the joined reads (snapshot_contacts, snapshot_roles) are compared too
+    managers = [{"id": f"e1-{n}", "reports_to": f"vp-{n}"}, {"id": f"e2-{n}", "reports_to": f"vp-{n}"}]
+    IngestRepository(store).upsert_contacts(rows, managers, roles, NOW - 400 * DAY)
     return aid, [r["id"] for r in rows]
 
 
@@ -64,7 +66,7 @@ def ingest(store, batches) -> None:
 
 def both_paths(store, rs, aid: str, as_of: float, *, expect_exact: bool | None = None):
     q = QualificationService(store, rs)
-    current = store.read("qualification/snapshots_current", ids=[aid], as_of=as_of, half_life_s=q.half_life_s)
+    current = q.snapshots_from_aggregates([aid], as_of)
     history = q.snapshots_from_history([aid], as_of)
     assert len(current) == len(history) == 1
     if expect_exact is not None:
@@ -92,6 +94,9 @@ def assert_same(store, rs, aid: str, as_of: float, *, expect_exact: bool | None 
     current, replayed, served = both_paths(store, rs, aid, as_of, expect_exact=expect_exact)
     if current["exact"]:  # the aggregates themselves, not the fallback, must equal history
         assert_close(to_jsonable(account_snapshot(current)), to_jsonable(replayed))
+    contacts = {c.id: c for c in replayed.contacts}
+    assert sum(c.reports_to is not None for c in contacts.values()) == 2
+    assert [r.role for c in contacts.values() for r in c.roles] == ["decision_maker"]
     assert_close(to_jsonable(served), to_jsonable(replayed))
     assert_close(to_jsonable(evaluate(served, rs, as_of)), to_jsonable(evaluate(replayed, rs, as_of)))
 
@@ -189,7 +194,7 @@ def test_duplicates_and_retries_change_nothing(store):
     first = IngestRepository(store).create_activities(batch + batch[:2], batch="b1", now=NOW)  # an id twice in one batch
     again = IngestRepository(store).create_activities(batch, batch="b2", now=NOW)
     assert again["new"] == 0 and again["duplicate"] == 5 and first["duplicate"] == 0
-    row = store.read("qualification/snapshots_current", ids=[aid], as_of=NOW, half_life_s=30 * DAY)[0]
+    row = QualificationService(store, rs).snapshots_from_aggregates([aid], NOW)[0]
     stats = next(x["stats"] for x in row["contacts"] if x["contact"]["id"] == contacts[1])
     assert stats[0] == ["content_download"] and stats[1] == [5] and stats[2] == [NOW]
     assert math.isclose(stats[3][0], sum(0.5 ** (i / 30) for i in range(5)), rel_tol=1e-12)
@@ -264,3 +269,22 @@ def test_an_activity_later_than_as_of_falls_back_to_history(store, future_s):
     stat = next(c for c in served.contacts if c.id == contacts[1]).stats[0]
     assert (stat.count, stat.last_at) == (1, NOW - 2 * DAY)  # the future one is not counted yet
     assert_same(store, rs, aid, NOW + future_s, expect_exact=True)
+
+
+def test_full_requalification_counts_every_change_and_keeps_a_bounded_list(store):
+    """No step of a full pass holds the dataset: the changes it returns are capped, the count is not."""
+    rs = default_ruleset()
+    q = QualificationService(store, rs)
+    q.ensure_engagement()
+    aids = []
+    for _ in range(3):
+        aid, contacts = make_account(store)
+        ingest(store, [[{"id": f"{aid}-{i}", "contact_id": contacts[i % 4], "type": t, "at": NOW - i * DAY,
+                         "channel": None, "asset": None, "campaign": None}
+                        for i, t in enumerate(("webinar_attended", "content_download", "demo_request",
+                                               "pricing_page_view", "meeting_booked", "webinar_attended"))]])
+        aids.append(aid)
+    out = q.requalify_all(NOW, keep_changes=1)
+    recorded = sum(len(q.history(aid)) for aid in aids)
+    assert out["accounts"] == 3 and out["changed"] == recorded >= 3
+    assert len(out["changes"]) == 1 and out["changes"][0]["account_id"] in aids

@@ -84,3 +84,19 @@ def test_bounded_imap_keeps_order_and_a_bounded_window():
     tasks = [("leads", i, i + 1) for i in range(1000)]
     assert list(writer._bounded_imap(pool, tasks, ahead=4)) == tasks
     assert pool.most <= 5
+
+
+def test_graphsvc_seed_into_a_log_prints_whole_lines(cli_store):
+    """`graphsvc seed` with stderr not a terminal (CliRunner's is a buffer): one complete line per
+    kind and for the requalification, no carriage returns (it used to write `\\r` updates)."""
+    from click.testing import CliRunner
+
+    from graphsvc import cli
+
+    r = CliRunner().invoke(cli.main, ["seed", "--accounts", "6", "--as-of", "2026-11-01T00:00:00Z"])
+    assert r.exit_code == 0, r.output
+    assert "\r" not in r.stderr
+    lines = r.stderr.splitlines()
+    for kind in ("accounts", "contacts", "leads", "activities", "requalify"):
+        assert [line for line in lines if line.startswith(f"  {kind}: ")], r.stderr
+    assert cli_store.counts()["accounts"] == 6

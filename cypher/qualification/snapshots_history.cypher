@@ -1,6 +1,6 @@
 // What the rules engine needs of each account at any as_of, replayed from every activity (the
 // past-as_of path, and the fallback when the kept aggregates are not exact at as_of; the normal path
-// is qualification/snapshots_current). In one query: the account, and per contact its
+// is the snapshot_accounts/snapshot_contacts/snapshot_roles reads). In one query: the account, and per contact its
 // profile, manager, buying roles and engagement aggregated per activity type up to $as_of
 // (count, newest, and the decay weight sum of 0.5^(age / half-life) that makes decay exact).
 // Stats come as four parallel lists [types, counts, newest, weights]: a tenth of the values to

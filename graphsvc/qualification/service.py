@@ -18,7 +18,7 @@ import orjson
 
 from graphsvc.errors import Conflict, InvalidInput, NotFound
 from graphsvc.qualification.bant import attach_bant, requires_bant
-from graphsvc.qualification.snapshots import account_snapshot
+from graphsvc.qualification.snapshots import account_snapshot, join_current
 from graphsvc.rules import (
     INITIAL_STAGE,
     SECONDS_PER_DAY,
@@ -57,6 +57,7 @@ def stage_event(q: Qualification) -> str:
 
 
 PAGE = 500  # accounts per snapshot query and outcome write in a full requalification
+KEEP_CHANGES = 1_000  # stage changes a full requalification returns (it counts them all)
 
 Progress = Callable[[int, int], None]  # accounts done, changed so far
 
@@ -84,8 +85,7 @@ class QualificationService:
         yet, or holding an activity later than `as_of`) and a past `as_of` replay the activities."""
         if now is not None and as_of < now:
             return self._with_parents(self._with_bant(self.snapshots_from_history(ids, as_of)), as_of)
-        rows = self.store.read("qualification/snapshots_current", ids=list(ids), as_of=as_of,
-                               half_life_s=self.half_life_s)
+        rows = self.snapshots_from_aggregates(ids, as_of)
         stale = [r["account"]["id"] for r in rows if not r["exact"]]
         if stale:
             replayed = {r["account"]["id"]: r for r in self.snapshots_from_history(stale, as_of)}
@@ -106,6 +106,15 @@ class QualificationService:
     def _with_bant(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Issue 15: the recorded BANT, read (one more query) only when this ruleset requires it."""
         return attach_bant(self.store, rows) if rows and requires_bant(self.ruleset) else rows
+
+    def snapshots_from_aggregates(self, ids: Sequence[str], as_of: float) -> list[dict[str, Any]]:
+        """Snapshot rows from the engagement aggregates kept on contacts, each with `exact`: whether
+        they equal the from-history answer at `as_of` (see `snapshots.join_current`). Three flat
+        reads joined in Python: cheaper than one statement of nested collects."""
+        ids, h = list(ids), self.half_life_s
+        return join_current(self.store.read("qualification/snapshot_accounts", ids=ids, half_life_s=h),
+                            self.store.read("qualification/snapshot_contacts", ids=ids),
+                            self.store.read("qualification/snapshot_roles", ids=ids), as_of=as_of, half_life_s=h)
 
     def snapshots_from_history(self, ids: Sequence[str], as_of: float) -> list[dict[str, Any]]:
         """Snapshot rows aggregated from every activity at or before `as_of` (any as_of)."""
@@ -175,13 +184,17 @@ class QualificationService:
             done, after = done + len(page), page[-1]
         return {"accounts": done, "changed": len(changes), "changes": changes}
 
-    def requalify_all(self, now: float, progress: Progress | None = None) -> dict[str, Any]:
+    def requalify_all(self, now: float, progress: Progress | None = None,
+                      keep_changes: int = KEEP_CHANGES) -> dict[str, Any]:
         """Every account, a page at a time. The next page's snapshots are read while this page is
         evaluated and written (the engine's Python work and the engine's read overlap). First makes
         the engagement aggregates complete for this ruleset's half-life (a no-op unless this is the
-        first pass or the half-life changed: activating a ruleset requalifies with it first)."""
+        first pass or the half-life changed: activating a ruleset requalifies with it first).
+        Memory is bounded by the page, not the dataset: `changed` counts every stage change, and
+        `changes` keeps only the first `keep_changes` of them (a first pass over 100k accounts
+        changes most of them)."""
         self.ensure_engagement()
-        done, changes = 0, []
+        done, changed, changes = 0, 0, list[dict[str, Any]]()
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshots") as pool:
             page = self._page("")
             pending = pool.submit(self._snapshot_rows, page, now) if page else None
@@ -189,12 +202,14 @@ class QualificationService:
                 rows = pending.result()
                 next_page = self._page(page[-1])
                 pending = pool.submit(self._snapshot_rows, next_page, now) if next_page else None
-                changes.extend(self._record(self._evaluate_rows(rows, now), now))
+                recorded = self._record(self._evaluate_rows(rows, now), now)
+                changed += len(recorded)
+                changes.extend(recorded[:max(0, keep_changes - len(changes))])
                 done += len(page)
                 page = next_page
                 if progress:
-                    progress(done, len(changes))
-        return {"accounts": done, "changed": len(changes), "changes": changes}
+                    progress(done, changed)
+        return {"accounts": done, "changed": changed, "changes": changes}
 
     def _page(self, after: str) -> list[str]:
         return [r["id"] for r in self.store.read("qualification/account_ids", after=after, limit=PAGE)]

@@ -1,16 +1,66 @@
-"""A store row -> the rules engine's input: the qualification service builds what it evaluates."""
+"""A store row -> the rules engine's input: the qualification service builds what it evaluates.
+
+Two sources give the same row shape, `{account, contacts: [{contact, reports_to, roles, stats}]}`:
+`qualification/snapshots_history` (one statement replaying every activity, any as_of) and, at
+as_of >= now, the three flat reads joined here by `join_current` (accounts, contacts with their kept
+engagement aggregates and manager, roles). Joining in Python is cheaper than the nested
+`collect`s of one statement: building, sending and decoding nested maps was most of the cost of a
+requalification, not the traversals (docs/benchmarks.md, "Scale").
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from graphsvc.rules import INITIAL_STAGE, AccountSnapshot, ActivityStat, BantEntry, ContactSnapshot, RoleAssignment
 
-__all__ = ["account_snapshot"]
+__all__ = ["account_snapshot", "join_current"]
+
+PROFILE = ("id", "email", "first_name", "last_name", "title", "seniority", "department", "status")
+
+
+def join_current(
+    accounts: Iterable[dict[str, Any]],
+    contacts: Iterable[dict[str, Any]],
+    roles: Iterable[dict[str, Any]],
+    *,
+    as_of: float,
+    half_life_s: float,
+) -> list[dict[str, Any]]:
+    """Rows of `snapshot_accounts`, `snapshot_contacts`, `snapshot_roles` -> snapshot rows (the
+    history shape) with `exact`: whether the kept aggregates give the from-history answer at
+    `as_of`. They do when the index was fully built for this half-life (`ready`) and every contact's aggregates were kept for it and hold nothing later than
+    `as_of` (ingest accepts activities a few minutes in the future). A contact with no aggregates
+    has had no activity since the build. Each weight, kept at its newest time `last`, is rescaled
+    to `as_of`: W * 0.5 ** ((as_of - last) / half_life_s)."""
+    by_contact_roles: dict[str, list[dict[str, Any]]] = {}
+    for r in roles:
+        by_contact_roles.setdefault(r["contact_id"], []).append(
+            {"role": r["role"], "source": r["source"], "confidence": r["confidence"],
+             "buying_group": r["buying_group"], "at": r["at"]})
+    rows: dict[str, dict[str, Any]] = {}
+    for a in accounts:
+        rows[a["account"]["id"]] = {"account": a["account"], "contacts": [], "exact": a["ready"]}
+    for c in contacts:
+        row = rows.get(c["account_id"])
+        if row is None:  # the account went away between the reads: it is not in this answer
+            continue
+        types, lasts, weights = c["types"] or [], c["lasts"] or [], c["weights"] or []
+        if c["types"] is not None and (c["half_life_s"] != half_life_s or any(t > as_of for t in lasts)):
+            row["exact"] = False
+        row["contacts"].append({
+            "contact": {k: c[k] for k in PROFILE},
+            "reports_to": c["reports_to"],
+            "roles": by_contact_roles.get(c["id"], []),
+            "stats": [types, c["counts"] or [], lasts,
+                      [w * 0.5 ** ((as_of - t) / half_life_s) for w, t in zip(weights, lasts)]],
+        })
+    return list(rows.values())
 
 
 def account_snapshot(row: dict[str, Any]) -> AccountSnapshot:
-    """A `qualification/snapshots_current` or `snapshots_history` row -> rules AccountSnapshot
+    """A snapshot row (`join_current` or `snapshots_history`) -> rules AccountSnapshot
     (engagement as per-type stats)."""
     a = row["account"]
     contacts = [_contact(c) for c in sorted(row.get("contacts") or [], key=lambda c: c["contact"]["id"])]

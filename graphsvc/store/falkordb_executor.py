@@ -209,19 +209,31 @@ def _rows(result: QueryResult) -> Rows:
 
 
 def _compact(cell: list[Any], graph: Any) -> Any:
-    """One value of a compact reply: [type, raw] (FalkorDB's result-set scalar types)."""
+    """One value of a compact reply: [type, raw] (FalkorDB's result-set scalar types).
+    Strings, integers and doubles inside lists are decoded inline, without a call per element:
+    snapshot rows carry long lists of them, and a call per value was most of the client's time
+    of a requalification (docs/benchmarks.md, "Scale")."""
     kind, raw = cell
     if kind == 2 or kind == 3 or kind == 1:  # string, integer, null
         return raw
     if kind == 5:  # double, sent as text
-        return normalise(float(raw))
+        return _double(raw)
+    if kind == 6:
+        return [x[1] if x[0] == 2 or x[0] == 3 else _double(x[1]) if x[0] == 5 else _compact(x, graph)
+                for x in raw]
     if kind == 10:  # map: key, [type, value], key, ...
         return {raw[i]: _compact(raw[i + 1], graph) for i in range(0, len(raw), 2)}
-    if kind == 6:
-        return [_compact(x, graph) for x in raw]
     if kind == 4:
         return raw == "true"
     return _value(parse_scalar(cell, graph))  # nodes, edges, paths, points: the client's parser
+
+
+def _double(raw: str) -> Any:
+    """`normalise(float(raw))`, with the common case (finite) inline."""
+    f = float(raw)
+    if f - f == 0.0:  # finite
+        return int(f) if f.is_integer() and -2**53 < f < 2**53 else f
+    return normalise(f)
 
 
 _SCALARS = (str, int, bool, type(None))

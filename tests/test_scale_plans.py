@@ -1,0 +1,66 @@
+"""Issue 10: the drain of pending requalifications reads only the marked accounts, on both engines.
+
+`qualification/pending_accounts` runs every few seconds in every API process; it used to scan every
+account (`requalify_pending IS NOT NULL` is not served by an index on FalkorDB). These tests read
+the engines' own plans of the committed statement over a graph where few accounts are marked: the
+index on `requalify_pending` (cypher/schema/<dialect>.cypher) must be what finds them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from conftest import NOW
+
+from graphsvc.ingest.repository import IngestRepository
+from graphsvc.qualification.service import QualificationService
+from graphsvc.rules import default_ruleset
+from graphsvc.store import queries
+from graphsvc.store.falkordb_executor import params_header
+
+ACCOUNTS, MARKED = 40, 3
+
+
+def fill(store) -> list[str]:
+    """ACCOUNTS accounts with a contact each; MARKED of them get an activity (which marks them)."""
+    IngestRepository(store).upsert_accounts([{"id": f"a{i:03d}", "props": {"name": f"A{i}"}} for i in range(ACCOUNTS)], [], NOW)
+    IngestRepository(store).upsert_contacts([{"id": f"c{i:03d}", "account_id": f"a{i:03d}", "props": {"title": "Engineer"}}
+                           for i in range(ACCOUNTS)], [], [], NOW)
+    marked = [f"a{i:03d}" for i in range(0, ACCOUNTS, ACCOUNTS // MARKED)][:MARKED]
+    IngestRepository(store).create_activities([{"id": f"x{a}", "contact_id": "c" + a[1:], "type": "page_view", "at": NOW - 60,
+                              "channel": None, "asset": None, "campaign": None} for a in marked], batch="b", now=NOW)
+    return marked
+
+
+def test_pending_accounts_answers_the_marked_ones_in_pages(store):
+    marked = fill(store)
+    assert QualificationService(store, default_ruleset()).pending_accounts() == marked
+    assert QualificationService(store, default_ruleset()).pending_accounts(after=marked[0], limit=1) == marked[1:2]
+
+
+def test_pending_accounts_reads_only_marked_accounts_through_the_index(store):
+    marked = fill(store)
+    q = queries.get("qualification/pending_accounts")
+    params = q.bind({})
+    ex = store.executor
+    if store.dialect == "falkordb":
+        plan = ex._db.connection.execute_command("GRAPH.PROFILE", ex.graph_name, params_header(params) + q.text)
+        lines = [x if isinstance(x, str) else x.decode() for x in plan]
+        scans = [line for line in lines if "Scan" in line]
+        assert len(scans) == 1 and "Node By Index Scan | (a:Account)" in scans[0], lines
+        # the index hands over the marked accounts only, not every account
+        assert int(re.search(r"Records produced: (\d+)", scans[0]).group(1)) == len(marked), lines
+    else:
+        with ex._driver.session() as session:
+            plan = session.run("EXPLAIN " + q.text, params).consume().plan
+        ops = []
+
+        def walk(node) -> None:
+            ops.append((node["operatorType"], str({k: v for k, v in node.items() if k != "children"})))
+            for child in node.get("children", []):
+                walk(child)
+
+        walk(plan)
+        leaves = [(op, details) for op, details in ops if "Scan" in op or "Seek" in op]
+        assert len(leaves) == 1, ops
+        assert "requalify_pending" in leaves[0][1] and "LabelScan" not in leaves[0][0], ops
