@@ -14,7 +14,10 @@ from graphsvc.lab.features import row_of
 from graphsvc.rules import default_ruleset
 
 REPO = Path(__file__).resolve().parent.parent
-CSV = REPO.parent.parent / "shared" / "data" / "xeducation" / "Leads.csv"
+# ../shared/data from the project root (a git worktree sits one level deeper)
+CSV = next((p for p in (REPO.parent / "shared" / "data" / "xeducation" / "Leads.csv",
+                        REPO.parent.parent / "shared" / "data" / "xeducation" / "Leads.csv") if p.exists()),
+           REPO.parent / "shared" / "data" / "xeducation" / "Leads.csv")
 pytestmark = pytest.mark.skipif(not CSV.exists(), reason=f"the X Education export is not at {CSV}")
 
 
