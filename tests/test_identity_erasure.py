@@ -40,11 +40,12 @@ def test_erasure_removes_the_person_and_keeps_the_accounts_engagement(client, st
     dump = json.dumps(store.read("identity/contact_keys")) + json.dumps(
         client.post("/v1/cypher", json={"query": "MATCH (n) RETURN properties(n) AS p"}).json())
     for personal in ("rose@edgecomm.com", "rose.gonzalez@edgecomm.com", "Gonzalez", "GONZALEZ", "sf-rose", "hs-rose"):
-        assert personal not in dump, personal
+        at = dump.find(personal)
+        assert at < 0, dump[max(0, at - 300):at + 60]
     # the account's engagement and history are what they were
     assert _engagement(store) == before
     assert ok(client.get("/v1/accounts/acc-edge/history")) == history
-    assert_same(store, default_ruleset(), "acc-edge", NOW, expect_exact=True)
+    assert_same(store, default_ruleset(), "acc-edge", NOW, expect_exact=True, made_here=False)
     # ingest by the erased email: a new contact, reported
     res = ok(client.post("/v1/contacts", json={"contacts": [
         {"id": "back", "email": "Rose.Gonzalez@edgecomm.com", "account_id": "acc-edge"},
