@@ -246,7 +246,9 @@ def test_neo4j_killed_mid_stream_gives_503_then_recovers_without_losing_acknowle
             assert x.seconds < HANG_S, (s.kind, x)
             if x.status == 503:
                 assert _code(x) in UNAVAILABLE and x.body.get("message") and x.retry_after, x
-        assert statuses[503] >= 1 and statuses[200] >= 10, (s.kind, statuses)
+        # 5 acknowledged before the kill and RECOVERED after Neo4j came back is what the waits above
+        # guarantee; more depends on the machine's load (a loaded machine gave 9 where 10 was asked)
+        assert statuses[503] >= 1 and statuses[200] >= 5 + RECOVERED, (s.kind, statuses)
         # the engine being down is told as such (engine_timeout is only the deadline's fallback)
         assert any(_code(x) == "store_unavailable" for x in s.sent), s.kind
         # before the kill everything was acknowledged. Right after Neo4j is back a request may still
