@@ -70,3 +70,16 @@ def test_nothing_erased_nothing_reported(client, store):
     seed(client, store)
     res = ok(client.post("/v1/contacts", json={"contacts": [{"id": "n1", "email": "n1@edgecomm.com"}]}))
     assert res["previously_erased"] == []
+
+
+def test_anonymised_rewrites_only_what_names_the_person():
+    from graphsvc.identity.erasure import anonymised
+
+    payload = json.dumps({"contact_id": "e", "detail": "2 contact(s) (e, e-2, x\"q)", "gate": "mqa", "e": 1,
+                          "checks": [{"name": "role", "value": "x\"q"}]})
+    out = json.loads(anonymised(payload, ["e", 'x"q'], "ANON"))
+    # the ids, whole or as a token, and nothing else: "e-2" and the letter e inside words stay
+    assert out == {"contact_id": "ANON", "detail": "2 contact(s) (ANON, e-2, ANON)", "gate": "mqa", "ANON": 1,
+                   "checks": [{"name": "role", "value": "ANON"}]}
+    assert anonymised(json.dumps({"detail": "nobody"}), ["e"], "ANON") is None
+    assert anonymised("not json", ["e"], "ANON") is None

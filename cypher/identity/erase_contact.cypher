@@ -5,7 +5,7 @@
 // aliases (merged ids and emails) and merge records, and the personal fields of the leads matched
 // to it. An Erasure node per email keeps only its salted hash (so a later import of the same email
 // can be reported) with who erased and when. The account is marked `requalify_pending`. The outbox
-// events that name the contact (or an id merged into it) name the anonymous id instead.
+// events that named the contact (or an id merged into it) name the anonymous id instead.
 // @param id STRING the contact
 // @param anonymous_id STRING the contact's id from now on
 // @param erasure_id STRING id of the Erasure record
@@ -13,17 +13,18 @@
 // @param actor STRING who erased
 // @param now FLOAT epoch seconds of the erasure
 // @param batch STRING a token unique to this request (the pending mark)
+// @param event_seqs LIST<INTEGER> outbox events that named the contact (identity/events_naming)
+// @param event_payloads LIST<STRING> their payloads with the anonymous id instead, in the same order
 // @column account_id STRING the contact's account, or null
 MATCH (c:Contact {id: $id})
-OPTIONAL MATCH (merged:Alias)-[:ALIAS_OF]->(c)
-WITH c, [$id] + [k IN collect(merged.key) WHERE k STARTS WITH 'contact:' | substring(k, 8)] AS ids
 OPTIONAL MATCH (c)-[:WORKS_AT]->(a:Account)
 FOREACH (_ IN CASE WHEN a IS NULL THEN [] ELSE [1] END | SET a.requalify_pending = $batch)
-WITH c, a.id AS account_id, ids
-// One id per row: FalkorDB 4.16 did not apply a SET of reduce(... replace ...) to the matched events.
-UNWIND ids AS erased_id
-OPTIONAL MATCH (e:Event) WHERE e.payload CONTAINS erased_id
-SET e.payload = replace(e.payload, erased_id, $anonymous_id)
+WITH c, a.id AS account_id
+// The events that named the person, with the anonymous id in their payloads (computed by the
+// caller from identity/events_naming: rewriting JSON is not Cypher's job).
+UNWIND CASE WHEN size($event_seqs) = 0 THEN [-1] ELSE range(0, size($event_seqs) - 1) END AS i
+OPTIONAL MATCH (e:Event) WHERE i >= 0 AND e.seq = $event_seqs[i]
+SET e.payload = $event_payloads[i]
 WITH DISTINCT c, account_id
 OPTIONAL MATCH (c)-[r:MEMBER_OF|REPORTS_TO]-()
 DELETE r

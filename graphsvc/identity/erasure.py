@@ -5,6 +5,8 @@ joined to anything that was erased: nothing of the person is left to join it to.
 
 from __future__ import annotations
 
+import json
+import re
 import secrets
 import uuid
 from typing import Any
@@ -26,16 +28,43 @@ class ErasureService:
         row = self.store.contact(contact_id)
         if row is None:
             raise NotFound(f"no contact with id {contact_id!r}")
-        emails = {row["contact"].get("email")}
-        emails |= {r["key"].split(":", 1)[1] for r in self.store.read("identity/aliases_of", id=contact_id)
-                   if r["key"].startswith("email:")}
+        aliases = [r["key"] for r in self.store.read("identity/aliases_of", id=contact_id)]
+        emails = {row["contact"].get("email")} | {k.split(":", 1)[1] for k in aliases if k.startswith("email:")}
+        ids = [contact_id] + [k.split(":", 1)[1] for k in aliases if k.startswith("contact:")]
         salt = self.store.write("identity/erasure_salt", candidate=secrets.token_hex(32))[0]["salt"]
         hashes = sorted({email_hash(salt, e) for e in emails if e})
         anonymous = f"erased-{uuid.uuid4().hex}"
+        # An event written between this read and the erasure keeps the id: the window is one request.
+        events = [(r["seq"], anonymised(r["payload"], ids, anonymous))
+                  for r in self.store.read("identity/events_naming", ids=ids)]
+        changed = [(seq, payload) for seq, payload in events if payload is not None]
         done = self.store.write("identity/erase_contact", id=contact_id, anonymous_id=anonymous,
                                 erasure_id=uuid.uuid4().hex, email_hashes=hashes, actor=actor, now=now,
-                                batch=uuid.uuid4().hex)
+                                batch=uuid.uuid4().hex, event_seqs=[seq for seq, _ in changed],
+                                event_payloads=[payload for _, payload in changed])
         if not done:  # erased (or merged) by another request in between
             raise NotFound(f"no contact with id {contact_id!r}")
         return {"erased": contact_id, "anonymous_id": anonymous, "account_id": done[0]["account_id"],
                 "emails_hashed": len(hashes)}
+
+
+def anonymised(payload: str, ids: list[str], anonymous: str) -> str | None:
+    """The payload (JSON) with every string naming one of `ids` (whole, or as a token in a text such
+    as a check's detail) naming `anonymous` instead; None when nothing in it does."""
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        return None  # not ours to rewrite
+    token = re.compile("|".join(rf"(?<![\w-]){re.escape(i)}(?![\w-])" for i in sorted(ids, key=len, reverse=True)))
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, str):
+            return anonymous if value in ids else token.sub(anonymous, value)
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if isinstance(value, dict):
+            return {walk(k): walk(v) for k, v in value.items()}
+        return value
+
+    out = walk(data)
+    return None if out == data else json.dumps(out, sort_keys=True)
