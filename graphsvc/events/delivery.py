@@ -19,12 +19,12 @@ least once; receivers de-duplicate by event id). A failure schedules the next tr
 from __future__ import annotations
 
 import logging
-import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import httpx
 
+from graphsvc.background import Background
 from graphsvc.errors import GraphsvcError
 from graphsvc.events import formats, signing
 from graphsvc.events.feed import to_event
@@ -39,7 +39,7 @@ LANES = 16  # webhooks delivering at once; more wait for a free lane (each attem
 PAGE = 500
 
 
-class DeliveryWorker:
+class DeliveryWorker(Background):
     def __init__(self, state: AppState, *, poll_s: float | None = None, client: httpx.Client | None = None) -> None:
         s = state.settings
         self.state = state
@@ -47,38 +47,26 @@ class DeliveryWorker:
         self.base_s, self.cap_s = s.webhook_backoff_base_s, s.webhook_backoff_cap_s
         self.secrets = SecretsFile(secrets_path(s))
         self.http = client or httpx.Client(timeout=s.webhook_timeout_s, follow_redirects=False)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="webhooks", daemon=True)
+        super().__init__("webhooks", enabled=self.poll_s > 0)
         self._pool = ThreadPoolExecutor(max_workers=LANES, thread_name_prefix="webhook")
         self._busy: dict[str, Future[Any]] = {}
 
     # -- lifecycle ------------------------------------------------------------------------------
-    def start(self) -> DeliveryWorker:
-        if self.poll_s > 0:
-            self._thread.start()
-        return self
-
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=30)
+        super().stop()
         self._pool.shutdown(wait=False, cancel_futures=True)
         self.http.close()
 
     def _loop(self) -> None:
         while not self._stop.wait(self.poll_s):
-            try:
-                webhooks = self.state.store.read("events/webhooks")
-            except GraphsvcError as exc:  # engine down or restarting: try again next time
-                log.warning("webhook delivery skipped: %s", exc.message)
-                continue
-            except Exception:  # noqa: BLE001 - never let the thread die silently
-                log.exception("webhook delivery failed")
-                continue
-            for w in webhooks:
-                busy = self._busy.get(w["id"])
-                if busy is None or busy.done():
-                    self._busy[w["id"]] = self._pool.submit(self._guarded, w)
+            self.guarded("webhook delivery", self._dispatch)
+
+    def _dispatch(self) -> None:
+        """Give each webhook whose lane is free its next run of deliveries."""
+        for w in self.state.store.read("events/webhooks"):
+            busy = self._busy.get(w["id"])
+            if busy is None or busy.done():
+                self._busy[w["id"]] = self._pool.submit(self._guarded, w)
 
     def _guarded(self, webhook: dict[str, Any]) -> None:
         try:

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from collections.abc import Callable
 from typing import Any
 
-from graphsvc.errors import GraphsvcError
+from graphsvc.background import Background
 from graphsvc.rules import Ruleset, SlaStatus, sla_status
 from graphsvc.state import AppState
 from graphsvc.store.records import iso
@@ -34,30 +33,14 @@ def sla_view(status: SlaStatus | None) -> dict[str, Any] | None:
             "due_at": iso(status.due_at), "reminder_at": iso(status.reminder_at), "state": status.state}
 
 
-class SlaTimer:
+class SlaTimer(Background):
     def __init__(self, state: AppState, ruleset_for: Callable[[], Ruleset], interval_s: float) -> None:
+        super().__init__("sla-timer", enabled=interval_s > 0)
         self.state, self.ruleset_for, self.interval_s = state, ruleset_for, interval_s
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="sla-timer", daemon=True)
-
-    def start(self) -> SlaTimer:
-        if self.interval_s > 0:
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=30)
 
     def _loop(self) -> None:
         while not self._stop.wait(self.interval_s):
-            try:
-                self.run_once()
-            except GraphsvcError as exc:  # engine down or restarting: next time
-                log.warning("SLA check skipped: %s", exc.message)
-            except Exception:  # noqa: BLE001 - never let the thread die silently
-                log.exception("SLA check failed")
+            self.guarded("SLA check", self.run_once)
 
     def run_once(self) -> dict[str, int]:
         now, ruleset = self.state.clock(), self.ruleset_for()

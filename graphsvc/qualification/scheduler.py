@@ -13,11 +13,10 @@ outcomes are idempotent and a stage moves only from the stage the engine evaluat
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from typing import Any
 
-from graphsvc.errors import GraphsvcError
+from graphsvc.background import Background
 from graphsvc.qualification.registry import active_ruleset
 from graphsvc.qualification.service import QualificationService
 from graphsvc.state import AppState
@@ -27,23 +26,12 @@ __all__ = ["Requalifier"]
 log = logging.getLogger("graphsvc.requalify")
 
 
-class Requalifier:
+class Requalifier(Background):
     def __init__(self, state: AppState, interval_s: float, pending_interval_s: float = 0.0) -> None:
+        super().__init__("requalifier", enabled=interval_s > 0 or pending_interval_s > 0)
         self.state = state
         self.interval_s = interval_s
         self.pending_interval_s = pending_interval_s
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="requalifier", daemon=True)
-
-    def start(self) -> Requalifier:
-        if self.interval_s > 0 or self.pending_interval_s > 0:
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=30)
 
     def run_once(self) -> dict[str, Any]:
         now = self.state.clock()
@@ -67,10 +55,5 @@ class Requalifier:
             job = min((j for j in due if due[j] is not None), key=lambda j: due[j])  # type: ignore[arg-type,return-value]
             if self._stop.wait(max(0.0, due[job] - time.monotonic())):  # type: ignore[operator]
                 return
-            try:
-                job()
-            except GraphsvcError as exc:  # engine down or restarting: try again next time
-                log.warning("periodic requalification skipped: %s", exc.message)
-            except Exception:  # noqa: BLE001 - never let the thread die silently
-                log.exception("periodic requalification failed")
+            self.guarded("periodic requalification", job)
             due[job] = time.monotonic() + every[job]
