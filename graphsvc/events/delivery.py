@@ -106,7 +106,8 @@ class DeliveryWorker(Background):
         return queued
 
     def deliver_due(self, webhook: dict[str, Any]) -> tuple[int, int]:
-        pending = self.state.store.read("events/pending", webhook=webhook["id"], limit=PAGE)
+        pending = self.state.store.read("events/pending", webhook=webhook["id"], limit=PAGE,
+                                       now=self.state.clock())
         if not pending:
             return 0, 0
         secret = self.secrets.get(webhook["id"])
@@ -120,7 +121,7 @@ class DeliveryWorker(Background):
         sent = delivered = 0
         for queue in by_account.values():
             for d in queue:  # in event order; the next only once this one is delivered or dead
-                if self._stop.is_set() or d["next_at"] > self.state.clock():
+                if self._stop.is_set() or not d["due"]:
                     break
                 row = events.get(d["seq"])
                 sent += 1
