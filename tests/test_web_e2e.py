@@ -194,3 +194,60 @@ def test_an_admin_opens_the_rules_screen_and_an_invalid_ruleset_is_refused_with_
     expect(page.locator("#result")).to_contain_text("422")
     expect(page.locator("#result")).to_contain_text("sql_hours")
     expect(page.locator("#nav a")).to_have_text(["Board", "Analytics", "Rules"])
+
+
+def test_the_map_is_operable_from_the_keyboard(page, service, errors):
+    """The canvas takes focus; the arrow keys walk the nodes and say what each shows; Enter on an empty
+    role slot goes to that role's entry (its first candidate's Confirm button), and on a contact to the contact's row."""
+    sign_in(page, service, "sales", "#/board?missing_role=decision_maker")  # an account with an empty slot
+    first = page.locator("#board tbody tr").first
+    expect(first).to_be_visible()
+    first.locator("a").click()
+    page.wait_for_function("() => window.graphsvcMap && window.graphsvcMap.nodes().length > 0")
+    total = page.evaluate("() => window.graphsvcMap.nodes().length")
+    page.locator("#map").focus()
+    page.keyboard.press("ArrowRight")
+    status = page.locator("#map-status")
+    expect(status).to_contain_text(f"1 of {total}: ")
+    assert page.evaluate("() => window.graphsvcMap.nodes(':selected').length") == 1
+    page.keyboard.press("End")  # the slot column stands right of the chart: the last in reading order
+    said = []
+    for _ in range(total):
+        said.append(status.inner_text())
+        if "required role decision_maker" in said[-1]:
+            break
+        page.keyboard.press("ArrowLeft")
+    assert "required role decision_maker" in said[-1], said
+    assert "candidates: " in said[-1] or "no candidates" in said[-1]
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.closest('li[data-role]')?.dataset.role") == "decision_maker"
+    # every contact node is reachable, and says whether it is engaged
+    page.locator("#map").focus()
+    page.keyboard.press("Home")
+    seen = set()
+    for _ in range(total):
+        seen.add(page.evaluate("() => window.graphsvcMap.nodes(':selected').id()"))
+        text = status.inner_text()
+        assert "engaged" in text or "required role" in text, text
+        page.keyboard.press("ArrowDown")
+    assert len(seen) == total
+    page.keyboard.press("Home")
+    first = page.evaluate("() => window.graphsvcMap.nodes(':selected').id()")
+    if not first.startswith("slot:"):
+        page.keyboard.press("Enter")
+        assert page.evaluate("() => document.activeElement.closest('#contacts tr')?.dataset.contact") == first
+
+
+@pytest.mark.parametrize("width", [768, 1024])
+def test_the_board_fits_a_tablet_without_sideways_scrolling(page, service, errors, width):
+    page.set_viewport_size({"width": width, "height": 1024})
+    sign_in(page, service, "sales")
+    expect(page.locator("#board tbody tr").first).to_be_visible()
+    box = page.evaluate("() => { const c = document.querySelector('#board').parentElement;"
+                        " return [c.clientWidth, c.scrollWidth, document.documentElement.scrollWidth]; }")
+    assert box[1] <= box[0] and box[2] <= width, box
+    # the columns that matter to sales stay on screen: stage, scores, missing roles and the SLA
+    shown = page.evaluate("() => [...document.querySelectorAll('#board thead th')]"
+                          ".filter(t => t.getBoundingClientRect().width > 0).map(t => t.textContent)")
+    for column in ("Account", "Stage", "MQA score", "Missing roles", "SLA"):
+        assert column in shown, shown

@@ -165,7 +165,10 @@ export async function renderAccount(accountId, params) {
     h("p", null, readiness.next_action.why),
     readiness.next_action.due_at ? h("p", { class: "muted" }, `due ${date(readiness.next_action.due_at)}`) : null,
     h("p", { class: "muted" }, readiness.reason));
-  const mapBox = h("div", { id: "map", role: "img",
+  const mapStatus = h("p", { id: "map-status", class: "muted", role: "status", "aria-live": "polite" },
+    "Keyboard: focus the map, walk its nodes with the arrow keys, Enter goes to the contact or the role.");
+  const mapBox = h("div", { id: "map", role: "application", "aria-roledescription": "buying-center map",
+    "aria-describedby": "map-status",
     "aria-label": "Buying-center map: contacts, reporting lines, empty role slots and the introduction path" });
   const top = h("div", { class: "grid" },
     h("section", null, h("h2", null, "Top contacts"), table(["Contact", { label: "Engagement", num: true },
@@ -185,11 +188,11 @@ export async function renderAccount(accountId, params) {
     actionsPanel(account, rs, rerender),
     checks("MQA", readiness.mqa, "mqa-checks"), checks("SQL", readiness.sql, "sql-checks"),
     h("h2", null, "Buying center"),
-    mapBox, h("div", { class: "legend" },
+    mapBox, mapStatus, h("div", { class: "legend" },
       h("span", null, "green: engaged"), h("span", null, "grey: not engaged"), h("span", null, "thick green border: covers a role"),
       h("span", null, "dashed red: empty role slot and its candidates"), h("span", { class: "path-text" }, "orange: introduction path")),
     rolesPanel(center, rs, rerender),
     h("h2", null, "Contacts"), contactsTable(readiness, center, rs, rerender),
     top, timeline);
-  drawMap(mapBox, readiness, center);
+  drawMap(mapBox, readiness, center, mapStatus);
 }

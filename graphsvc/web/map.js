@@ -69,9 +69,64 @@ const STYLE = [
     "target-arrow-shape": "none" } },
   { selector: "edge.cand", style: { "line-style": "dashed", "line-color": "#e3a0a0" } },
   { selector: "edge.path", style: { width: 5, "line-color": "#c2410c" } },
+  // the node the keyboard is on: the page's focus colour, drawn around the node
+  { selector: "node:selected", style: { "overlay-color": "#f59e0b", "overlay-opacity": 0.35, "overlay-padding": 6 } },
 ];
 
-export function drawMap(container, readiness, center) {
+// What a node says when the keyboard lands on it: the same facts the colours and borders show.
+export function describe(node, index, total) {
+  const d = node.data();
+  const lines = String(d.label || d.id).split("\n");
+  const facts = [];
+  if (node.hasClass("slot")) {
+    const who = node.connectedEdges(".cand").targets().map((c) => String(c.data("label")).split("\n")[0]);
+    facts.push(`required role ${lines[0]}, ${lines[1]}`, who.length ? `candidates: ${who.join(", ")}` : "no candidates");
+  } else {
+    facts.push(lines.join(", "), node.hasClass("engaged") ? "engaged" : "not engaged");
+    if (d.last) facts.push(`last engaged ${d.last}`);
+    if (node.hasClass("candidate")) facts.push("candidate for a missing role");
+    if (node.hasClass("path")) facts.push("on the introduction path");
+  }
+  return `${index + 1} of ${total}: ${facts.join("; ")}.`;
+}
+
+// The canvas cannot take focus by itself: the container does, and the arrow keys walk the nodes top
+// to bottom, left to right (Home/End: first/last); Enter goes to the contact's row, or the role's entry.
+function keyboard(container, cy, status) {
+  const order = cy.nodes().sort((a, b) => a.position("y") - b.position("y") || a.position("x") - b.position("x"));
+  let at = -1;
+  const show = (i) => {
+    at = (i + order.length) % order.length;
+    const node = order[at];
+    cy.nodes().unselect();
+    node.select();
+    const ext = cy.extent(), p = node.position();
+    if (p.x < ext.x1 || p.x > ext.x2 || p.y < ext.y1 || p.y > ext.y2) cy.center(node);
+    if (status) status.textContent = describe(node, at, order.length);
+  };
+  container.tabIndex = 0;
+  container.addEventListener("keydown", (e) => {
+    if (!order.length) return;
+    const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[e.key];
+    if (step) show(at < 0 && step < 0 ? -1 : at + step);
+    else if (e.key === "Home") show(0);
+    else if (e.key === "End") show(order.length - 1);
+    else if (e.key === "Enter" && at >= 0) {
+      const id = order[at].id();
+      const target = id.startsWith("slot:")
+        ? document.querySelector(`#roles li[data-role="${CSS.escape(id.slice(5))}"]`)
+        : document.querySelector(`#contacts tr[data-contact="${CSS.escape(id)}"]`);
+      if (!target) return;
+      target.scrollIntoView({ block: "center" });
+      const focusable = target.querySelector("select, button, a");
+      if (!focusable) target.tabIndex = -1; // a role's entry has no control: focus the entry itself
+      (focusable || target).focus();
+    } else return;
+    e.preventDefault();
+  });
+}
+
+export function drawMap(container, readiness, center, status = null) {
   const { nodes, edges, roots } = mapElements(readiness, center);
   if (typeof window.cytoscape !== "function") {
     container.textContent = "The map library did not load; the roles and contacts are listed beside it.";
@@ -85,6 +140,7 @@ export function drawMap(container, readiness, center) {
   const box = cy.elements().not(".slot, .cand").boundingBox();
   cy.nodes(".slot").forEach((slot, i) => { slot.position({ x: box.x2 + 110, y: box.y1 + 31 + i * 90 }); });
   cy.fit(undefined, 12);
+  keyboard(container, cy, status);
   window.graphsvcMap = cy; // for the end-to-end tests and for poking at in the browser console
   return cy;
 }
