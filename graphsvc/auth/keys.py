@@ -16,13 +16,10 @@ API, it never opens it).
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import hmac
 import json
-import os
 import secrets
-import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -33,6 +30,7 @@ from typing import Any
 
 from graphsvc.config import Settings
 from graphsvc.errors import GraphsvcError
+from graphsvc.private_files import exclusive, write_private
 
 ROLES = ("ingest", "sales", "analyst", "admin")
 KEY_PREFIX = "gsk_"
@@ -148,26 +146,13 @@ class KeyStore:
 
     @contextmanager
     def _writing(self, create: bool = True) -> Iterator[list[ApiKey]]:
-        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        lock_path = self.path.with_name(self.path.name + ".lock")
-        with os.fdopen(os.open(lock_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        with exclusive(self.path):
             if not create and not self.path.exists():
                 raise FileNotFoundError(self.path)
             keys = _parse(self.path) if self.path.exists() else []
             yield keys
             body = json.dumps({"keys": [{**asdict(k), "roles": list(k.roles)} for k in keys]}, indent=2)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".api_keys.")
-            try:
-                os.fchmod(fd, 0o600)
-                with os.fdopen(fd, "w", encoding="utf-8") as f:
-                    f.write(body + "\n")
-                    f.flush()
-                    os.fsync(f.fileno())
-                os.replace(tmp, self.path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            write_private(self.path, body + "\n")
         self._stamp = None  # re-read on next use
 
 

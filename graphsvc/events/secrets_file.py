@@ -7,16 +7,14 @@ be one `MATCH` away. Written under a lock and replaced atomically, like the API 
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from graphsvc.config import Settings
 from graphsvc.errors import GraphsvcError
+from graphsvc.private_files import exclusive, write_private
 
 FILE_NAME = "webhook_secrets.json"
 
@@ -59,20 +57,7 @@ class SecretsFile:
 
     @contextmanager
     def _writing(self) -> Iterator[dict[str, str]]:
-        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        lock_path = self.path.with_name(self.path.name + ".lock")
-        with os.fdopen(os.open(lock_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        with exclusive(self.path):
             data = self._read()
             yield data
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".webhook_secrets.")
-            try:
-                os.fchmod(fd, 0o600)
-                with os.fdopen(fd, "w", encoding="utf-8") as f:
-                    json.dump(data, f, indent=2)
-                    f.flush()
-                    os.fsync(f.fileno())
-                os.replace(tmp, self.path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            write_private(self.path, json.dumps(data, indent=2))
