@@ -84,6 +84,9 @@ def main() -> None:
     falkordb://host:port) to use a server.
     """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs every request at INFO (the CLI's calls to a service, every webhook delivery, with
+    # their URLs); our own code logs what matters, once, with secrets redacted
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 data_dir_option = click.option(

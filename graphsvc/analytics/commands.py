@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -13,8 +11,9 @@ from graphsvc.analytics import library
 from graphsvc.analytics.output import render
 from graphsvc.analytics.runner import Context, Runner
 from graphsvc.config import Settings
-from graphsvc.errors import GraphsvcError, InvalidInput
+from graphsvc.errors import InvalidInput
 from graphsvc.rules import Ruleset
+from graphsvc.service_client import call
 from graphsvc.store.graph_store import GraphStore
 from graphsvc.store.queries import Query
 
@@ -62,22 +61,7 @@ def run_remote(url: str, key: str | None, name: str, pairs: dict[str, str], fmt:
     """Through a running service (whose embedded store this process could not open: it is locked)."""
     query = library.get(name)
     params = {k: v for k, v in library.coerce(query, pairs, strings=True).items() if k in pairs}
-    request = urllib.request.Request(
-        f"{url.rstrip('/')}/v1/queries/{name}", data=json.dumps({"params": params}).encode(), method="POST",
-        headers={"Content-Type": "application/json", **({"Authorization": f"Bearer {key}"} if key else {})},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=600) as response:
-            body = json.load(response)
-    except urllib.error.HTTPError as exc:
-        detail = exc.read().decode(errors="replace")
-        try:
-            detail = json.loads(detail).get("message", detail)
-        except ValueError:
-            pass
-        raise GraphsvcError(f"{url} answered {exc.code}: {detail}") from exc
-    except urllib.error.URLError as exc:
-        raise GraphsvcError(f"cannot reach {url}: {exc.reason}") from exc
+    body = call(url, f"/v1/queries/{name}", key, method="POST", json_body={"params": params}, timeout_s=600)
     return _render(body["columns"], body["rows"], body["truncated"], fmt, query)
 
 

@@ -6,9 +6,6 @@ import json
 import os
 import sys
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +13,7 @@ from typing import Any
 import click
 
 from graphsvc.errors import GraphsvcError, StoreUnavailable
+from graphsvc.service_client import call
 
 Page = Callable[[int, list[str], int], dict[str, Any]]  # after, types, limit -> {"events", "next_cursor"}
 
@@ -29,22 +27,7 @@ def remote_pages(url: str, key: str | None) -> tuple[Page, Callable[[], int]]:
     """The feed of a running service (`GET /v1/events`)."""
 
     def get(params: dict[str, Any]) -> dict[str, Any]:
-        query = urllib.parse.urlencode(params, doseq=True)
-        request = urllib.request.Request(f"{url.rstrip('/')}/v1/events?{query}",
-                                         headers={"Authorization": f"Bearer {key}"} if key else {})
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:
-                body: dict[str, Any] = json.load(response)
-                return body
-        except urllib.error.HTTPError as exc:
-            detail = exc.read().decode(errors="replace")
-            try:
-                detail = json.loads(detail).get("message", detail)
-            except ValueError:
-                pass
-            raise GraphsvcError(f"{url} answered {exc.code}: {detail}") from exc
-        except (urllib.error.URLError, OSError) as exc:
-            raise StoreUnavailable(f"cannot reach {url}: {getattr(exc, 'reason', exc)}") from exc
+        return call(url, "/v1/events", key, params=params)
 
     def page(after: int, types: list[str], limit: int) -> dict[str, Any]:
         return get({"after": after, "types": types, "limit": limit})
