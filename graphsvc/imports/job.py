@@ -73,7 +73,7 @@ class Importer:
         return sorted(plans, key=lambda p: (KINDS.index(p.part.kind), p.index))
 
     def converter(self, plan: Plan) -> Converter:
-        return converter(plan, self.options.tz, self.now)
+        return converter(plan, self.options.tz, self.now, self.ruleset)
 
     # -- 2. check ----------------------------------------------------------------------------------
     def check(self, plans: list[Plan], seen: Checked) -> Checked:
@@ -119,7 +119,7 @@ class Importer:
                 self._refuse(seen, plan, line, row_id, out.problems)
                 self._references(seen, pending, plan, line, row_id, out.partial)
                 continue
-            other = keys.where(kind, out.record["id"]) if kind != "activities" else None
+            other = keys.where(kind, out.record["id"]) if kind not in _BY_CONTACT else None
             if other is not None:
                 where = f"line {other[1]}" + ("" if other[0] == plan.index else f" of {plans[other[0]].name}")
                 self._refuse(seen, plan, line, row_id, [{"field": "id", "column": convert.column_of.get("id"),
@@ -134,7 +134,7 @@ class Importer:
                     f"activity type(s) {', '.join(unknown)} not in the active ruleset: add them to its "
                     "[activities.points] (PUT /v1/rules) to import these"}])
                 continue
-            if kind != "activities":  # an activities row is keyed by its contact's id, which the contacts part holds
+            if kind not in _BY_CONTACT:  # an activities / roles row is keyed by its contact's id (the contacts part's)
                 keys.add(kind, row_id, plan.index, line)
             if kind == "accounts" and record.get("domain"):
                 domain, first = record["domain"], seen.domains.setdefault(record["domain"], row_id)
@@ -194,8 +194,8 @@ class Importer:
             if ref in unknown[kind]:
                 what = "account" if kind == "accounts" else "contact"
                 columns = self.converter(plan).column_of
-                if plan.part.kind == "activities" and "contact_id" in columns:
-                    name = "contact_id"  # a Task's record is keyed by its contact (WhoId), not its own Id
+                if plan.part.kind in _BY_CONTACT and "contact_id" in columns:
+                    name = "contact_id"  # a Task's (role's) record is keyed by its contact (WhoId), not its own Id
                 self._refuse(seen, plan, line, row_id, [{
                     "field": name, "column": columns.get(name),
                     "message": f"unknown {what} {ref!r}: not in this import (or refused) nor in the graph"}])
@@ -246,7 +246,9 @@ _REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
     "leads": (),
     "opportunities": (("account_id", "accounts"), ("contact_id", "contacts")),
     "activities": (("id", "contacts"),),  # HubSpot engagement columns: the row's contact
+    "roles": (("id", "contacts"),),  # OpportunityContactRole: the row's contact
 }
+_BY_CONTACT = ("activities", "roles")  # kinds whose rows are keyed by their contact, many rows a contact
 
 
 def _cell(cells: list[str], col: int | None) -> str | None:

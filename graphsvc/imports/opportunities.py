@@ -44,6 +44,7 @@ class OpportunityIn(BaseModel):
     currency: Text | None = None
     close_date: IsoTime | None = None
     source: Text | None = None
+    pipeline: Text | None = Field(default=None, description="The CRM's pipeline (HubSpot).")
 
     @model_validator(mode="after")
     def _won_from_stage(self) -> OpportunityIn:

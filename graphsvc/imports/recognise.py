@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-KINDS = ("accounts", "contacts", "leads", "opportunities", "activities")
+KINDS = ("accounts", "contacts", "leads", "opportunities", "activities", "roles")
 SOURCES = ("auto", "hubspot", "salesforce", "csv")
 
 # Canonical fields per kind; `id` fields refer to other rows (kind in the value).
@@ -32,8 +32,10 @@ FIELDS: dict[str, tuple[str, ...]] = {
                  "reports_to", "buying_role", "opted_out", "bounced", "status"),
     "leads": ("id", "email", "company", "title", "source", "created_at"),
     "opportunities": ("id", "name", "account_id", "contact_id", "stage", "is_won", "is_closed", "amount", "currency",
-                      "close_date", "source"),
+                      "close_date", "source", "pipeline"),
     # HubSpot's dated engagement columns (graphsvc.imports.aggregates); id: the contact's
+    # Salesforce OpportunityContactRole (graphsvc.imports.roles); keyed by the contact
+    "roles": ("id", "contact_id", "opportunity_id", "role", "is_primary"),
     "activities": ("id", "first_conversion", "first_conversion_date", "recent_conversion", "recent_conversion_date",
                    "first_email_open", "last_email_open", "last_email_click", "last_seen"),
 }
@@ -55,7 +57,8 @@ class Part:
     # row holds nothing of an optional part rather than a contact with every field missing.
     optional: bool = False
     # How rows become records: "rows" (one record a row), "aggregates" (HubSpot's dated engagement
-    # columns, graphsvc.imports.aggregates), "tasks" (Salesforce Tasks / Events, sales_activities).
+    # columns, graphsvc.imports.aggregates), "tasks" (Salesforce Tasks / Events, sales_activities),
+    # "roles" (Salesforce OpportunityContactRole, graphsvc.imports.roles).
     reader: str = "rows"
     # Per-field multiplier for numbers (a mapping's `scale`: revenue given in millions).
     scale: dict[str, float] = field(default_factory=dict)
@@ -145,6 +148,19 @@ HUBSPOT_ACTIVITIES = _table({
     "last_email_click": ["Last marketing email click date"],
     "last_seen": ["Time Last Seen", "Zuletzt gesehen", "Derniere visite", "Ultima vez visto", "Laatst gezien"],
 })
+# HubSpot deals export (English labels); a deal's company is its first associated company.
+HUBSPOT_DEALS = _table({
+    "id": ["Record ID", "Deal ID"],
+    "name": ["Deal Name"],
+    "stage": ["Deal Stage"],
+    "amount": ["Amount", "Amount in company currency"],
+    "currency": ["Currency", "Deal currency code"],
+    "close_date": ["Close Date"],
+    "account_id": ["Associated Company (ID)", "Associated Company IDs", "Associated Company ID",
+                   "Associated Company IDs (Primary)", "Company ID"],
+    "contact_id": ["Associated Contact IDs", "Associated Contact (ID)", "Associated Contact ID"],
+    "pipeline": ["Pipeline"],
+})
 # A HubSpot export starts with its record id column in one of these languages.
 _HUBSPOT_ID = {k for k, v in HUBSPOT_CONTACTS.items() if v == "id"}
 
@@ -164,6 +180,8 @@ SALESFORCE = {
                              "stage": ["StageName"], "is_won": ["IsWon"], "is_closed": ["IsClosed"],
                              "amount": ["Amount"], "currency": ["CurrencyIsoCode"], "close_date": ["CloseDate"],
                              "source": ["LeadSource"]}),
+    "roles": _table({"id": ["Id"], "contact_id": ["ContactId"], "opportunity_id": ["OpportunityId"],
+                     "role": ["Role"], "is_primary": ["IsPrimary"]}),
     # Tasks and Events (graphsvc.imports.sales_activities)
     "activities": _table({"id": ["Id"], "contact_id": ["WhoId"], "subject": ["Subject"], "status": ["Status"],
                           "subtype": ["TaskSubtype"], "task_type": ["Type"], "completed_at": ["CompletedDateTime"],
@@ -198,12 +216,20 @@ def _ignored(header: list[str], parts: list[Part]) -> list[str]:
     return [h for i, h in enumerate(header) if i not in used and h]
 
 
-def hubspot(header: list[str]) -> Recognised | None:
+def hubspot(header: list[str], file_name: str = "") -> Recognised | None:
+    from graphsvc.imports.engagements import engagement_part  # (it builds on this module)
+
     keys = {key(h) for h in header}
     if not keys & _HUBSPOT_ID:
         return None
     contacts = _columns(header, HUBSPOT_CONTACTS)
-    if "email" in contacts:
+    deals = _columns(header, HUBSPOT_DEALS)
+    engagements = engagement_part(header, file_name)
+    if "stage" in deals and "name" in deals:
+        parts = [Part("opportunities", deals)]
+    elif engagements is not None:
+        parts = [engagements]
+    elif "email" in contacts:
         parts = [Part("contacts", contacts)]
         events = _columns(header, HUBSPOT_ACTIVITIES)
         if events:
@@ -221,6 +247,10 @@ def salesforce(header: list[str], file_name: str = "") -> Recognised | None:
     if "id" not in keys:
         return None
     stem = key(re.sub(r"\.[a-z]+$", "", file_name.rsplit("/", 1)[-1], flags=re.I))
+    if stem in ("opportunitycontactrole", "opportunitycontactroles") or {"contactid", "role"} <= keys and (
+            "opportunityid" in keys):
+        parts = [Part("roles", _columns(header, SALESFORCE["roles"]), reader="roles")]
+        return Recognised("salesforce", parts, _ignored(header, parts))
     if "stagename" in keys or stem in ("opportunity", "opportunities"):
         kind = "opportunities"
     elif stem in ("task", "tasks", "event", "events") or (
@@ -274,8 +304,10 @@ def salesforce_report(header: list[str]) -> Recognised | None:
 
 def recognise(header: list[str], file_name: str, source: str = "auto") -> Recognised:
     """The export `header` comes from (`source` narrows the choice), or NotRecognised saying why."""
-    tries = {"hubspot": [hubspot], "salesforce": [salesforce_report, lambda h: salesforce(h, file_name)],
-             "auto": [salesforce_report, hubspot, lambda h: salesforce(h, file_name)]}.get(source, [])
+    tries = {"hubspot": [lambda h: hubspot(h, file_name)],
+             "salesforce": [salesforce_report, lambda h: salesforce(h, file_name)],
+             "auto": [salesforce_report, lambda h: hubspot(h, file_name), lambda h: salesforce(h, file_name)],
+             }.get(source, [])
     for attempt in tries:
         found = attempt(header)
         if found is not None:

@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from graphsvc.errors import InvalidInput
 from graphsvc.imports import opportunities
+from graphsvc.imports import roles as import_roles
 from graphsvc.imports.convert import MODELS
 from graphsvc.imports.plan import Checked, ImportOptions, Plan, Progress, converter
 from graphsvc.imports.recognise import KINDS
@@ -54,7 +55,7 @@ class Writer:
             self._flush(kind, batch, links=True)
 
     def _rows(self, plan: Plan) -> Iterator[Row]:
-        convert, seen, kind = converter(plan, self.options.tz, self.now), self.seen, plan.part.kind
+        convert, seen, kind = converter(plan, self.options.tz, self.now, self.ruleset), self.seen, plan.part.kind
         written: set[str] = set()
         for line, cells in plan.table().rows():
             if plan.part.absent(cells):
@@ -80,11 +81,11 @@ class Writer:
                     seen.keys.add_link("contacts", {k: record[k] for k in ("id", "email", "account_id", "reports_to")
                                                     if k in record}, plan.index, line)
                     record.pop("reports_to")
-            if kind == "activities":  # a contact merged into another: its activities go there too
+            if kind in ("activities", "roles"):  # a contact merged into another: its activities go there too
                 into = seen.keys.merged_into(record["id"])
                 if into != record["id"]:
                     record["id"] = into
-                    for a in record["activities"]:
+                    for a in record.get("activities", ()):
                         a["contact_id"] = into
             if kind == "accounts" and record.get("parent_id"):
                 seen.keys.add_link("accounts", {"id": record["id"], "name": record["name"],
@@ -119,6 +120,11 @@ class Writer:
         if kind == "activities":
             self._write_activities(rows)
             return
+        if kind == "roles":
+            self._write_roles(rows)
+            return
+        # Buying roles go through the role-change path (with their outbox events), after the contacts.
+        wanted = [(r["id"], r.pop("roles", None) or []) for r, _, _ in rows] if kind == "contacts" else []
         model = MODELS[kind]
         for attempt in range(2):
             parsed = [model.model_validate(r) for r, _, _ in rows]
@@ -159,7 +165,10 @@ class Writer:
         elif kind == "contacts":
             if not links and not merged:
                 counts.unmatched += len(result.unmatched)
-                counts.roles += sum(len(r.get("roles") or ()) for r, _, _ in rows)
+            kept = {r["id"] for r, _, _ in rows}
+            self._write_roles([({"id": cid, "roles": [x["role"] for x in roles]}, plan, line)
+                               for (cid, roles), (_, plan, line) in zip(wanted, rows, strict=False)
+                               if roles and cid in kept], "contacts")
             self.touched.update(result.accounts_touched)
             self.touched.update(r["account_id"] for r, _, _ in rows if r.get("account_id"))
 
@@ -190,6 +199,20 @@ class Writer:
         counts.updated += result.duplicate
         self.touched.update(result.accounts_touched)
 
+    def _write_roles(self, rows: list[Row], kind: str = "roles") -> None:
+        """Buying roles (HubSpot Buying Role, OpportunityContactRole) not held yet, with their events."""
+        wanted = [(r["id"], r["roles"]) for r, _, _ in rows]
+        changes = import_roles.plan(self.store, wanted)
+        where = {r["id"]: (plan, line) for r, plan, line in rows}
+        for cid in changes.no_account:
+            plan, line = where[cid]
+            self.report.note(plan.name, line, kind, cid, field="buying_role" if kind == "contacts" else "contact_id",
+                             column=None, message="the contact has no account (so no buying center): its buying "
+                                                  "role is not set")
+        import_roles.write(self.store, changes, self.now)
+        self.report.kind(kind).roles += len(changes.confirm)
+        self.touched.update(changes.accounts)
+
     def _merge_existing(self, rows: list[Row]) -> list[Row]:
         """Contacts whose e-mail address belongs to another contact already in the graph are written
         onto that contact (merged, with a note), not refused as a conflict."""
@@ -218,8 +241,11 @@ class Writer:
             existing = accounts if kind == "accounts" else contacts
             counts.updated += sum(1 for i in set(ids) if i in existing)
             counts.created += len(set(ids)) - sum(1 for i in set(ids) if i in existing)
-        if kind == "contacts":
+        if kind in ("contacts", "roles"):
             counts.roles += sum(len(r.get("roles") or ()) for r, _, _ in rows)
+        if kind == "roles":
+            return
+        if kind == "contacts":
             domains = {email_domain(r["email"]) for r, _, _ in rows if not r.get("account_id")}
             matched = match_domains(domains, self._domains, self.rules.never_match)
             counts.unmatched += sum(1 for r, _, _ in rows

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .ruleset import Ruleset
+from .ruleset import Ruleset, crm_role_key
 from .vocabulary import AUTOMATIC_STAGES, ROLE_SOURCES
 
 
@@ -73,6 +73,16 @@ def semantic_errors(rs: Ruleset) -> list[dict[str, str]]:
             and extra.max_employees <= extra.min_employees
         ):
             err(f"sql.extra_roles[{i}].max_employees", "must be greater than min_employees")
+    seen_labels: dict[str, str] = {}
+    for label, role in rs.roles.crm_map.items() if "crm_map" in rs.roles.model_fields_set else ():
+        if role and role not in vocab:
+            err(f"roles.crm_map.{label}", f"unknown role {role!r} (not in roles.vocabulary; \"\" for a label that says nothing)")
+        folded = crm_role_key(label)
+        if not folded:
+            err(f"roles.crm_map.{label}", "an empty label")
+        elif folded in seen_labels:
+            err(f"roles.crm_map.{label}", f"the same label as {seen_labels[folded]!r} (compared without case, accents, & or _)")
+        seen_labels.setdefault(folded, label)
     for i, role in enumerate(rs.hierarchy.parent_roles):
         if role not in vocab:
             err(f"hierarchy.parent_roles[{i}]", f"unknown role {role!r} (not in roles.vocabulary)")
