@@ -40,7 +40,7 @@ def test_board_and_contacts_as_csv(store):
     assert export.write(store, "board", "csv", out) == 11
     board = {r["id"]: r for r in _csv(out.getvalue())}
     uog = board["9000001507"]
-    assert uog["name"] == "United Oil & Gas Corp." and uog["stage"] == "engaged"
+    assert uog["name"] == "United Oil & Gas Corp." and uog["stage"] == "won"  # HubSpot lifecycle: Customer
     assert "technical_evaluator" in uog["missing_roles"].split(";") and float(uog["fit"]) >= 0
     assert uog["stage_since"] == datetime.fromtimestamp(NOW, UTC).isoformat()
     out = io.BytesIO()

@@ -187,7 +187,8 @@ def test_hubspot_companies_and_contacts_with_buying_roles(store):
     files = [HS / "hubspot-shaped-contacts-export.csv", HS / "hubspot-shaped-companies-export.csv"]
     report = run(store, files, tz=PORTAL)
     assert report.problem_count == 0
-    assert graph(store) == {**EMPTY, "accounts": 11, "contacts": 18, "works_at": 18, "imported_roles": 5}
+    assert graph(store) == {**EMPTY, "accounts": 11, "contacts": 18, "works_at": 18, "imported_roles": 5,
+                            "won_accounts": 11}
     assert report.counts["contacts"].roles == 5
     # The dated engagement columns are one activity each (aggregates.py): 59 in these 18 rows.
     assert report.counts["activities"].created == 59 and store.counts()["activities"] == 59
@@ -394,7 +395,8 @@ def test_variants_of_the_hubspot_export_import_the_same(store, tmp_path, variant
         files = [write_csv(tmp_path / "c.csv", contacts), write_csv(tmp_path / "a.csv", companies)]
     report = run(store, files, tz=PORTAL)
     assert report.problem_count == 0, report.problems
-    assert graph(store) == {**EMPTY, "accounts": 11, "contacts": 18, "works_at": 18, "imported_roles": 5}
+    assert graph(store) == {**EMPTY, "accounts": 11, "contacts": 18, "works_at": 18, "imported_roles": 5,
+                            "won_accounts": 11}
     assert store.contact("51000")["contact"]["first_name"] == "Rosé"
     assert store.account("9000001507")["account"]["employees"] == 145000
 

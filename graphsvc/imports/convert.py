@@ -25,19 +25,23 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from graphsvc.imports.opportunities import OpportunityIn
+from graphsvc.imports.owners import UserIn
 from graphsvc.imports.recognise import Part
 from graphsvc.ingest import models as m
 from graphsvc.ingest.domains import normalise_domain
 from graphsvc.rules import Ruleset, crm_role, default_ruleset
 
 MODELS: dict[str, type[BaseModel]] = {"accounts": m.AccountIn, "contacts": m.ContactIn, "leads": m.LeadIn,
-                                      "opportunities": OpportunityIn}
+                                      "opportunities": OpportunityIn, "users": UserIn}
+# Fields a record carries past validation for the import itself (not the ingest model's): an
+# account's date of becoming a customer (HubSpot), which dates its move to stage won.
+SIDE_FIELDS = ("customer_since",)
 
 _INT_GROUPS = re.compile(r"^[-+]?\d{1,3}([,. ']\d{3})+$")
 _ID_FIELDS = ("id", "account_id", "parent_id", "reports_to", "contact_id")
 _INT_FIELDS = ("employees",)
 _NUMBER_FIELDS = ("annual_revenue", "amount")
-_TIME_FIELDS = ("created_at",)
+_TIME_FIELDS = ("created_at", "customer_since")
 _DATE_FIELDS = ("close_date",)
 _BOOL_FIELDS = ("is_won", "is_closed", "opted_out")
 _TRUE, _FALSE = {"true", "1", "yes", "y", "x", "ja", "oui", "si", "sí"}, {"false", "0", "no", "n", "nein", "non"}
@@ -94,7 +98,7 @@ class RowConverter:
         if problems:
             return Converted(None, problems, notes, partial=record)
         try:
-            model = self.model.model_validate(record)
+            model = self.model.model_validate({k: v for k, v in record.items() if k not in SIDE_FIELDS})
         except ValidationError as exc:
             for e in exc.errors():
                 name = str(e["loc"][0]) if e["loc"] else ""

@@ -25,7 +25,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from graphsvc.imports import owners
 from graphsvc.imports.mapping import MappingError
+from graphsvc.imports.owners import person
 from graphsvc.imports.plan import Checked, Converter, ImportOptions, Plan, Progress, converter
 from graphsvc.imports.readers import UnreadableFile, open_table
 from graphsvc.imports.recognise import KINDS, NotRecognised, recognise
@@ -46,6 +48,7 @@ class Importer:
         self.progress = progress or (lambda phase, done: None)
         self.report = ImportReport(dry_run=options.dry_run, skip_invalid=options.skip_invalid)
         self.types = frozenset(ruleset.activities.points)  # activity types the ingest service takes
+        self._owner_index: tuple[int, dict[str, dict[str, str]]] | None = None
 
     # -- 1. recognise ------------------------------------------------------------------------------
     def plans(self, files: Sequence[tuple[Path, str]]) -> list[Plan]:
@@ -136,6 +139,12 @@ class Importer:
                 continue
             if kind not in _BY_CONTACT:  # an activities / roles row is keyed by its contact's id (the contacts part's)
                 keys.add(kind, row_id, plan.index, line)
+            if kind == "users":
+                seen.users[row_id] = person(record)
+            if kind == "accounts" and record.get("owner") and seen.users:
+                if owners.resolve(self._owners(seen), record["owner"]) is None:
+                    self.report.note(plan.name, line, kind, row_id, field="owner", column=convert.column_of.get("owner"),
+                                     message=f"owner {record['owner']!r} is not in the users export: kept as it is")
             if kind == "accounts" and record.get("domain"):
                 domain, first = record["domain"], seen.domains.setdefault(record["domain"], row_id)
                 if first != row_id:
@@ -151,6 +160,11 @@ class Importer:
                                      message=f"same e-mail address as contact {first!r}: merged into it")
             self._references(seen, pending, plan, line, row_id, record)
         return done
+
+    def _owners(self, seen: Checked) -> dict[str, dict[str, str]]:
+        if self._owner_index is None or self._owner_index[0] != len(seen.users):
+            self._owner_index = (len(seen.users), owners.index(seen.users))
+        return self._owner_index[1]
 
     def _shared_domains(self, seen: Checked) -> None:
         """Several accounts on one domain (three United Oil & Gas companies on uos.com): say which one
@@ -241,6 +255,7 @@ class Importer:
 
 # Which fields of a kind refer to rows of which kind.
 _REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
+    "users": (),
     "accounts": (("parent_id", "accounts"),),
     "contacts": (("account_id", "accounts"), ("reports_to", "contacts")),
     "leads": (),

@@ -61,6 +61,8 @@ class Checked:
     # matching does); `shared` lists every account of the import on domains several accounts have.
     domains: dict[str, str] = field(default_factory=dict)
     shared: dict[str, list[str]] = field(default_factory=dict)
+    # a users export's people by id (and name): account owners resolve through it (graphsvc.imports.owners)
+    users: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 Converter = RowConverter | AggregateConverter | TaskConverter | RoleRowConverter | EngagementConverter

@@ -21,16 +21,18 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-KINDS = ("accounts", "contacts", "leads", "opportunities", "activities", "roles")
+KINDS = ("users", "accounts", "contacts", "leads", "opportunities", "activities", "roles")
 SOURCES = ("auto", "hubspot", "salesforce", "csv")
 
 # Canonical fields per kind; `id` fields refer to other rows (kind in the value).
 FIELDS: dict[str, tuple[str, ...]] = {
+    # a CRM's users (owners): resolve account owner ids to a person (graphsvc.imports.owners)
+    "users": ("id", "name", "first_name", "last_name", "email"),
     "accounts": ("id", "name", "domain", "domains", "industry", "employees", "annual_revenue", "country", "segment", "owner",
-                 "parent_id"),
+                 "parent_id", "lifecycle_stage", "customer_since"),
     "contacts": ("id", "email", "account_id", "first_name", "last_name", "title", "seniority", "department",
-                 "reports_to", "buying_role", "opted_out", "bounced", "status"),
-    "leads": ("id", "email", "company", "title", "source", "created_at"),
+                 "reports_to", "buying_role", "opted_out", "bounced", "status", "lifecycle_stage", "lead_status"),
+    "leads": ("id", "email", "company", "title", "source", "created_at", "lead_status"),
     "opportunities": ("id", "name", "account_id", "contact_id", "stage", "is_won", "is_closed", "amount", "currency",
                       "close_date", "source", "pipeline"),
     # HubSpot's dated engagement columns (graphsvc.imports.aggregates); id: the contact's
@@ -95,6 +97,8 @@ def _table(rows: dict[str, Iterable[str]]) -> dict[str, str]:
 # Labels of HubSpot's default properties, as its export writes them: English, German, French,
 # Spanish, Dutch (in that order on each line). First label found wins (e.g. Company Domain Name
 # before Website URL).
+_LIFECYCLE = ["Lifecycle Stage", "Lebenszyklusphase", "Phase du cycle de vie", "Etapa del ciclo de vida",
+              "Lifecyclefase"]
 HUBSPOT_COMPANIES = _table({
     "id": ["Record ID", "Company ID", "Datensatz-ID", "ID de fiche", "ID de l'enregistrement", "ID de registro",
            "Record-ID"],
@@ -115,6 +119,9 @@ HUBSPOT_COMPANIES = _table({
               "Bedrijfseigenaar"],
     "parent_id": ["Parent Company ID", "ID des ubergeordneten Unternehmens", "ID de l'entreprise parente",
                   "ID de la empresa matriz", "ID van moederbedrijf"],
+    "lifecycle_stage": _LIFECYCLE,
+    "customer_since": ["Became a Customer Date", "Kunde geworden am", "Date a laquelle le contact est devenu client",
+                       "Fecha en que se convirtio en cliente", "Klant geworden op"],
 })
 HUBSPOT_CONTACTS = _table({
     "id": ["Record ID", "Contact ID", "Datensatz-ID", "ID de fiche", "ID de l'enregistrement", "ID de registro",
@@ -131,6 +138,8 @@ HUBSPOT_CONTACTS = _table({
     "buying_role": ["Buying Role", "Einkaufsrolle", "Role d'achat", "Rol de compra", "Inkooprol"],
     "opted_out": ["Unsubscribed from all email", "Von allen E-Mails abgemeldet", "Desabonne de tous les e-mails",
                   "Cancelo la suscripcion de todos los correos", "Afgemeld voor alle e-mail"],
+    "lifecycle_stage": _LIFECYCLE,
+    "lead_status": ["Lead Status", "Lead-Status", "Statut du lead", "Estado del lead", "Leadstatus"],
     "bounced": ["Email hard bounce reason", "Grund fur Hard Bounce der E-Mail", "Motif de rejet definitif de l'e-mail",
                 "Motivo de rebote permanente del correo", "Reden harde bounce e-mail"],
 })
@@ -175,7 +184,7 @@ SALESFORCE = {
                         "reports_to": ["ReportsToId"], "opted_out": ["HasOptedOutOfEmail"],
                         "bounced": ["EmailBouncedDate", "EmailBouncedReason"]}),
     "leads": _table({"id": ["Id"], "email": ["Email"], "company": ["Company"], "title": ["Title"],
-                     "source": ["LeadSource"], "created_at": ["CreatedDate"]}),
+                     "source": ["LeadSource"], "created_at": ["CreatedDate"], "lead_status": ["Status"]}),
     "opportunities": _table({"id": ["Id"], "name": ["Name"], "account_id": ["AccountId"], "contact_id": ["ContactId"],
                              "stage": ["StageName"], "is_won": ["IsWon"], "is_closed": ["IsClosed"],
                              "amount": ["Amount"], "currency": ["CurrencyIsoCode"], "close_date": ["CloseDate"],
@@ -275,6 +284,25 @@ def salesforce(header: list[str], file_name: str = "") -> Recognised | None:
     return Recognised("salesforce", parts, _ignored(header, parts))
 
 
+# A CRM's users: Salesforce User (Id, Name / FirstName + LastName, Email, Username), HubSpot owners
+# (id, email, firstName, lastName, userId).
+USERS = _table({"id": ["Id", "Owner ID", "User ID"], "name": ["Name", "Full Name"],
+                "first_name": ["FirstName", "First Name"], "last_name": ["LastName", "Last Name"],
+                "email": ["Email", "E-mail"]})
+
+
+def users(header: list[str], file_name: str = "") -> Recognised | None:
+    keys = {key(h) for h in header}
+    stem = key(re.sub(r"\.[a-z]+$", "", file_name.rsplit("/", 1)[-1], flags=re.I))
+    if not (stem in ("user", "users", "owner", "owners") or keys & {"username", "userid"}):
+        return None
+    cols = _columns(header, USERS)
+    if "id" not in cols or not {"email", "name", "first_name", "last_name"} & cols.keys():
+        return None
+    parts = [Part("users", cols)]
+    return Recognised("hubspot" if "userid" in keys else "salesforce", parts, _ignored(header, parts))
+
+
 def salesforce_report(header: list[str]) -> Recognised | None:
     split = [_REPORT_HEADER.match(h) for h in header]
     if not any(split):
@@ -304,9 +332,10 @@ def salesforce_report(header: list[str]) -> Recognised | None:
 
 def recognise(header: list[str], file_name: str, source: str = "auto") -> Recognised:
     """The export `header` comes from (`source` narrows the choice), or NotRecognised saying why."""
-    tries = {"hubspot": [lambda h: hubspot(h, file_name)],
-             "salesforce": [salesforce_report, lambda h: salesforce(h, file_name)],
-             "auto": [salesforce_report, lambda h: hubspot(h, file_name), lambda h: salesforce(h, file_name)],
+    tries = {"hubspot": [lambda h: users(h, file_name), lambda h: hubspot(h, file_name)],
+             "salesforce": [salesforce_report, lambda h: users(h, file_name), lambda h: salesforce(h, file_name)],
+             "auto": [salesforce_report, lambda h: users(h, file_name), lambda h: hubspot(h, file_name),
+                      lambda h: salesforce(h, file_name)],
              }.get(source, [])
     for attempt in tries:
         found = attempt(header)

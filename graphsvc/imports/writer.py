@@ -4,10 +4,12 @@ counted against the graph without writing). See `graphsvc.imports.job` for the w
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any, cast
 
 from graphsvc.errors import InvalidInput
 from graphsvc.imports import opportunities
+from graphsvc.imports import owners
 from graphsvc.imports import roles as import_roles
 from graphsvc.imports.convert import MODELS
 from graphsvc.imports.plan import Checked, ImportOptions, Plan, Progress, converter
@@ -18,7 +20,7 @@ from graphsvc.ingest.domains import match_domains
 from graphsvc.ingest.repository import IngestRepository
 from graphsvc.ingest.service import IngestService, ingest_rules_from
 from graphsvc.qualification.service import QualificationService
-from graphsvc.rules import Ruleset, email_domain
+from graphsvc.rules import Ruleset, email_domain, normalize_key
 from graphsvc.store.graph_store import GraphStore
 
 Row = tuple[dict[str, Any], Plan, int]  # record, its plan, its line
@@ -34,6 +36,7 @@ class Writer:
         self.touched: set[str] = set()  # accounts to qualify once everything is written
         self.done: dict[str, int] = {}
         self.wins: dict[str, tuple[float, str]] = {}  # account -> its first won deal (close date, label)
+        self._owner_index: dict[str, dict[str, str]] | None = None
 
     def run(self, plans: list[Plan]) -> None:
         by_index = {p.index: p for p in plans}
@@ -87,17 +90,40 @@ class Writer:
                     record["id"] = into
                     for a in record.get("activities", ()):
                         a["contact_id"] = into
+            if kind == "accounts":
+                self._account_state(record, plan, line)
             if kind == "accounts" and record.get("parent_id"):
                 seen.keys.add_link("accounts", {"id": record["id"], "name": record["name"],
                                                 "parent_id": record.pop("parent_id")}, plan.index, line)
             yield record, plan, line
+
+    def _account_state(self, record: dict[str, Any], plan: Plan, line: int) -> None:
+        """The owner as a person (given a users export); HubSpot's lifecycle stage customer makes the
+        account a customer like a won deal, dated by its Became a Customer Date."""
+        if self.seen.users and record.get("owner"):
+            if self._owner_index is None:
+                self._owner_index = owners.index(self.seen.users)
+            who = owners.resolve(self._owner_index, record["owner"])
+            if who:
+                record["owner"] = who.get("email") or who.get("name") or record["owner"]
+                if who.get("name"):
+                    record["owner_name"] = who["name"]
+        since = record.pop("customer_since", None)
+        if normalize_key(record.get("lifecycle_stage")) == "customer":
+            at = datetime.fromisoformat(since).timestamp() if since else self.now
+            if since is None:
+                self.report.note(plan.name, line, "accounts", record["id"], field="customer_since", column=None,
+                                 message="a customer without a Became a Customer Date: its move to won is "
+                                         "dated with the import's time")
+            if record["id"] not in self.wins or at < self.wins[record["id"]][0]:
+                self.wins[record["id"]] = (at, f"lifecycle stage {record['lifecycle_stage']}")
 
     # -- one batch ---------------------------------------------------------------------------------
     def _flush(self, kind: str, rows: list[Row], links: bool = False) -> None:
         """Write (or preview) one batch. `links`: parent / manager lines of rows already written.
         Contacts merged into another one (same e-mail address) go in their own chunks, never two
         rows of one id in a chunk, and count as merged, not as created or updated."""
-        if not rows:
+        if not rows or kind == "users":  # users resolve owners; they are not written themselves
             return
         groups: list[tuple[list[Row], bool]] = [(rows, False)]
         if kind == "contacts" and not links:
