@@ -31,16 +31,11 @@ ENGAGEMENT_COLUMNS = _table({
     "contact_id": ["Associated Contact IDs", "Associated Contact ID", "Associated Contact (ID)"],
     "activity_type": ["Activity type", "Engagement type"],
     "at": ["Activity date", "Timestamp", "Create date", "Created at"],
-    "call": ["Call title", "Call outcome", "Call status", "Call direction", "Call notes", "Call duration"],
     "call_outcome": ["Call outcome"],
     "call_status": ["Call status"],
-    "meeting": ["Meeting name", "Meeting outcome", "Meeting start time", "Meeting description"],
     "meeting_outcome": ["Meeting outcome"],
     "meeting_start": ["Meeting start time"],
-    "email": ["Email subject", "Email direction", "Email body", "Email status"],
     "email_direction": ["Email direction"],
-    "note": ["Note body"],
-    "task": ["Task title", "Task status", "Task type"],
     "subject": ["Call title", "Meeting name", "Email subject", "Task title"],
 })
 _TYPE_COLUMNS = ("call", "meeting", "email", "note", "task")
@@ -53,11 +48,18 @@ def engagement_part(header: list[str], file_name: str) -> Part | None:
     cols = _columns(header, ENGAGEMENT_COLUMNS)
     if "id" not in cols or "contact_id" not in cols:
         return None
-    stem = key(re.sub(r"\.[a-z]+$", "", file_name.rsplit("/", 1)[-1], flags=re.I))
-    kinds = [t for t in _TYPE_COLUMNS if t in cols]
-    if "activity_type" not in cols and not kinds and not any(stem.startswith(t) for t in _TYPE_COLUMNS):
+    if "activity_type" not in cols and _fixed_type(header, file_name) is None:
         return None
     return Part("activities", cols, reader="engagements")
+
+
+def _fixed_type(header: list[str], file_name: str) -> str | None:
+    """What a file without an Activity type column holds: its columns say (`Call outcome`, `Meeting
+    name`, `Email subject`, `Note body`, `Task title`), or else its name (`calls.csv`)."""
+    keys = [key(h) for h in header]
+    found = next((t for t in _TYPE_COLUMNS if any(k.startswith(t + " ") for k in keys)), None)
+    stem = key(file_name.rsplit("/", 1)[-1])
+    return found or next((t for t in _TYPE_COLUMNS if stem.startswith(t)), None)
 
 
 class EngagementConverter:
@@ -68,10 +70,8 @@ class EngagementConverter:
         self.defaults: dict[str, Any] = {}
         self.column_of = {name: header[i] if i < len(header) else f"column {i + 1}"
                           for name, i in part.columns.items()}
-        stem = key(file_name.rsplit("/", 1)[-1])
         # Without an Activity type column, the file's own columns (or its name) say what it holds.
-        self.fixed = next((t for t in _TYPE_COLUMNS if t in part.columns), None) or next(
-            (t for t in _TYPE_COLUMNS if stem.startswith(t)), None)
+        self.fixed = _fixed_type(header, file_name)
 
     def _cell(self, cells: list[str], name: str) -> str:
         col = self.part.columns.get(name)
@@ -132,10 +132,11 @@ class EngagementConverter:
             return "email_received" if kind == "incoming_email" or "incoming" in direction else "email_sent"
         if kind == "meeting":
             outcome = self._cell(cells, "meeting_outcome")
-            if outcome and _NOT_HELD.search(outcome) and not (key(outcome) == "scheduled" and at <= self.now):
-                return skip("meeting_outcome", f"a {outcome!r} meeting was not held: not an activity")
             if at > self.now + FUTURE_SKEW_S:
                 return skip("at", "has not started yet: not an activity (imported once it has)")
+            # HubSpot leaves a meeting that took place "Scheduled" unless someone sets its outcome.
+            if outcome and _NOT_HELD.search(outcome) and key(outcome) != "scheduled":
+                return skip("meeting_outcome", f"a {outcome!r} meeting was not held: not an activity")
             return "meeting_held"
         if kind in ("note", "task"):
             return skip("activity_type", f"a {kind} is what our side wrote or has to do, not what the buyer did: "
