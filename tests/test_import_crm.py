@@ -243,7 +243,7 @@ def test_lifecycle_stage_and_lead_status_are_kept(store, tmp_path):
     c = {name: i for i, name in enumerate(companies[0])}
     companies[0].append("Became a Customer Date")
     for i, r in enumerate(companies[1:]):
-        r.append("2024-05-0%d 10:00" % (i % 9 + 1) if r[c["Lifecycle Stage"]] == "Customer" else "")
+        r.append(f"2024-05-0{i % 9 + 1} 10:00" if r[c["Lifecycle Stage"]] == "Customer" else "")
     companies[2][c["Lifecycle Stage"]] = "Opportunity"
     report = run(store, [write_csv(tmp_path / "a.csv", companies), write_csv(tmp_path / "c.csv", contacts)], tz=PORTAL)
     assert report.problem_count == 0

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from graphsvc.imports.job import Importer, ImportOptions
 from graphsvc.imports.mapping import load_mapping
 from graphsvc.ingest.repository import IngestRepository
-from graphsvc.rules import default_ruleset, default_ruleset_text, load_ruleset
+from graphsvc.rules import default_ruleset
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = next((d for d in (ROOT.parent / "shared" / "data", ROOT.parent.parent / "shared" / "data") if d.exists()),

@@ -21,45 +21,13 @@ from datetime import tzinfo
 from typing import Any
 
 from graphsvc.imports.convert import Converted, parse_time
-from graphsvc.imports.recognise import Part, _columns, _table, key
+from graphsvc.imports.recognise import _TYPE_COLUMNS, Part, _fixed_type, key
 from graphsvc.ingest.service import FUTURE_SKEW_S
 
-__all__ = ["ENGAGEMENT_COLUMNS", "EngagementConverter", "engagement_part"]
+__all__ = ["EngagementConverter"]
 
-ENGAGEMENT_COLUMNS = _table({
-    "id": ["Record ID", "Activity ID", "Engagement ID"],
-    "contact_id": ["Associated Contact IDs", "Associated Contact ID", "Associated Contact (ID)"],
-    "activity_type": ["Activity type", "Engagement type"],
-    "at": ["Activity date", "Timestamp", "Create date", "Created at"],
-    "call_outcome": ["Call outcome"],
-    "call_status": ["Call status"],
-    "meeting_outcome": ["Meeting outcome"],
-    "meeting_start": ["Meeting start time"],
-    "email_direction": ["Email direction"],
-    "subject": ["Call title", "Meeting name", "Email subject", "Task title"],
-})
-_TYPE_COLUMNS = ("call", "meeting", "email", "note", "task")
 _NOT_REACHED = re.compile(r"no answer|busy|voicemail|live message|wrong number|not reached", re.I)
 _NOT_HELD = re.compile(r"cancel|no[ _-]?show|scheduled|rescheduled", re.I)
-
-
-def engagement_part(header: list[str], file_name: str) -> Part | None:
-    """The activities part of a HubSpot engagement export, or None when the header is not one."""
-    cols = _columns(header, ENGAGEMENT_COLUMNS)
-    if "id" not in cols or "contact_id" not in cols:
-        return None
-    if "activity_type" not in cols and _fixed_type(header, file_name) is None:
-        return None
-    return Part("activities", cols, reader="engagements")
-
-
-def _fixed_type(header: list[str], file_name: str) -> str | None:
-    """What a file without an Activity type column holds: its columns say (`Call outcome`, `Meeting
-    name`, `Email subject`, `Note body`, `Task title`), or else its name (`calls.csv`)."""
-    keys = [key(h) for h in header]
-    found = next((t for t in _TYPE_COLUMNS if any(k.startswith(t + " ") for k in keys)), None)
-    stem = key(file_name.rsplit("/", 1)[-1])
-    return found or next((t for t in _TYPE_COLUMNS if stem.startswith(t)), None)
 
 
 class EngagementConverter:

@@ -208,6 +208,22 @@ REPORT = {
 _REPORT_HEADER = re.compile(r"^\s*(account|contact|lead)\s*:\s*(.+)$", re.I)
 
 
+# HubSpot engagement exports (calls, meetings, e-mails, notes, tasks: graphsvc.imports.engagements).
+ENGAGEMENT_COLUMNS = _table({
+    "id": ["Record ID", "Activity ID", "Engagement ID"],
+    "contact_id": ["Associated Contact IDs", "Associated Contact ID", "Associated Contact (ID)"],
+    "activity_type": ["Activity type", "Engagement type"],
+    "at": ["Activity date", "Timestamp", "Create date", "Created at"],
+    "call_outcome": ["Call outcome"],
+    "call_status": ["Call status"],
+    "meeting_outcome": ["Meeting outcome"],
+    "meeting_start": ["Meeting start time"],
+    "email_direction": ["Email direction"],
+    "subject": ["Call title", "Meeting name", "Email subject", "Task title"],
+})
+_TYPE_COLUMNS = ("call", "meeting", "email", "note", "task")
+
+
 def _columns(header: list[str], table: dict[str, str]) -> dict[str, int]:
     """field -> first column whose header the table knows (a field's first label wins)."""
     found: dict[str, tuple[int, int]] = {}  # field -> (rank of the label in the table, column)
@@ -225,9 +241,26 @@ def _ignored(header: list[str], parts: list[Part]) -> list[str]:
     return [h for i, h in enumerate(header) if i not in used and h]
 
 
-def hubspot(header: list[str], file_name: str = "") -> Recognised | None:
-    from graphsvc.imports.engagements import engagement_part  # (it builds on this module)
+def engagement_part(header: list[str], file_name: str) -> Part | None:
+    """The activities part of a HubSpot engagement export, or None when the header is not one."""
+    cols = _columns(header, ENGAGEMENT_COLUMNS)
+    if "id" not in cols or "contact_id" not in cols:
+        return None
+    if "activity_type" not in cols and _fixed_type(header, file_name) is None:
+        return None
+    return Part("activities", cols, reader="engagements")
 
+
+def _fixed_type(header: list[str], file_name: str) -> str | None:
+    """What a file without an Activity type column holds: its columns say (`Call outcome`, `Meeting
+    name`, `Email subject`, `Note body`, `Task title`), or else its name (`calls.csv`)."""
+    keys = [key(h) for h in header]
+    found = next((t for t in _TYPE_COLUMNS if any(k.startswith(t + " ") for k in keys)), None)
+    stem = key(file_name.rsplit("/", 1)[-1])
+    return found or next((t for t in _TYPE_COLUMNS if stem.startswith(t)), None)
+
+
+def hubspot(header: list[str], file_name: str = "") -> Recognised | None:
     keys = {key(h) for h in header}
     if not keys & _HUBSPOT_ID:
         return None

@@ -8,8 +8,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from graphsvc.errors import InvalidInput
-from graphsvc.imports import opportunities
-from graphsvc.imports import owners
+from graphsvc.imports import opportunities, owners
 from graphsvc.imports import roles as import_roles
 from graphsvc.imports.convert import MODELS
 from graphsvc.imports.plan import Checked, ImportOptions, Plan, Progress, converter
