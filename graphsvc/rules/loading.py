@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .ruleset import Ruleset, crm_role_key
+from .ruleset import CRM_ROLES, Ruleset, crm_role_key
 from .vocabulary import AUTOMATIC_STAGES, ROLE_SOURCES
 
 
@@ -74,8 +74,9 @@ def semantic_errors(rs: Ruleset) -> list[dict[str, str]]:
         ):
             err(f"sql.extra_roles[{i}].max_employees", "must be greater than min_employees")
     seen_labels: dict[str, str] = {}
-    for label, role in rs.roles.crm_map.items() if "crm_map" in rs.roles.model_fields_set else ():
-        if role and role not in vocab:
+    for label, role in rs.roles.crm_map.items():
+        # A default entry whose role a custom vocabulary lacks is left out (an unknown label), not an error.
+        if role and role not in vocab and CRM_ROLES.get(crm_role_key(label)) != role:
             err(f"roles.crm_map.{label}", f"unknown role {role!r} (not in roles.vocabulary; \"\" for a label that says nothing)")
         folded = crm_role_key(label)
         if not folded:

@@ -342,7 +342,8 @@ class Compiled:
             fold(c).strip(): (r.name, r.points) for r in rs.account_fit.regions for c in r.countries
         }
         self.intent = frozenset(rs.activities.intent)
-        # A default table entry whose role a custom vocabulary lacks is left out (an unknown label).
+        # A default table entry whose role a custom vocabulary lacks is left out (an unknown label);
+        # any other entry's role is in the vocabulary (loading.semantic_errors).
         vocabulary = set(rs.roles.vocabulary)
         self.crm_roles = {crm_role_key(label): role or None for label, role in rs.roles.crm_map.items()
                           if not role or role in vocabulary}
