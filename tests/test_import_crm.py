@@ -299,3 +299,21 @@ def test_contact_roles_are_recognised_in_any_case(header):
 
 def test_empty_is_still_empty():
     assert EMPTY["won_accounts"] == 0
+
+
+def test_the_cli_imports_users_accounts_and_contact_roles(cli_store, tmp_path):
+    from click.testing import CliRunner
+
+    from graphsvc.cli import main
+
+    users = write_csv(tmp_path / "User.csv", [["Id", "Name", "Email", "Username"],
+                                              ["0056g000004AbCdEAA", "Sam Seller", "sam@acme.example", "sam"]])
+    accounts = rows_of(SF / "Account.csv")
+    accounts[0].append("OwnerId")
+    for r in accounts[1:]:
+        r.append("0056g000004AbCdEAA")
+    files = [users, write_csv(tmp_path / "Account.csv", accounts), SF / "Contact.csv", _contact_roles(tmp_path)]
+    done = CliRunner().invoke(main, ["import", *map(str, files), "--skip-invalid", "--no-progress"])
+    assert done.exit_code == 1, done.output  # two refused role rows
+    assert "users: 1 rows, 1 valid" in done.output and "roles: 8 rows, 4 buying roles were set, 2 refused" in done.output
+    assert cli_store.account("1")["account"]["owner_name"] == "Sam Seller"
