@@ -222,6 +222,14 @@ ENGAGEMENT_COLUMNS = _table({
     "subject": ["Call title", "Meeting name", "Email subject", "Task title"],
 })
 _TYPE_COLUMNS = ("call", "meeting", "email", "note", "task")
+# The columns that say which engagement a file without an Activity type column holds.
+_TYPE_LABELS = {
+    "call": {"call title", "call outcome", "call status", "call direction", "call notes", "call duration"},
+    "meeting": {"meeting name", "meeting outcome", "meeting start time", "meeting end time", "meeting description"},
+    "email": {"email subject", "email direction", "email body", "email status"},
+    "note": {"note body"},
+    "task": {"task title", "task status", "task type", "task priority"},
+}
 
 
 def _columns(header: list[str], table: dict[str, str]) -> dict[str, int]:
@@ -254,8 +262,8 @@ def engagement_part(header: list[str], file_name: str) -> Part | None:
 def _fixed_type(header: list[str], file_name: str) -> str | None:
     """What a file without an Activity type column holds: its columns say (`Call outcome`, `Meeting
     name`, `Email subject`, `Note body`, `Task title`), or else its name (`calls.csv`)."""
-    keys = [key(h) for h in header]
-    found = next((t for t in _TYPE_COLUMNS if any(k.startswith(t + " ") for k in keys)), None)
+    keys = {key(h) for h in header}
+    found = next((t for t in _TYPE_COLUMNS if keys & _TYPE_LABELS[t]), None)
     stem = key(file_name.rsplit("/", 1)[-1])
     return found or next((t for t in _TYPE_COLUMNS if stem.startswith(t)), None)
 
