@@ -149,7 +149,8 @@ class Writer:
             self._write_roles(rows)
             return
         # Buying roles go through the role-change path (with their outbox events), after the contacts.
-        wanted = [(r["id"], r.pop("roles", None) or []) for r, _, _ in rows] if kind == "contacts" else []
+        wanted: list[Row] = [({"id": r["id"], "roles": [x["role"] for x in roles]}, plan, line) for r, plan, line in rows
+                             if (roles := r.pop("roles", None))] if kind == "contacts" else []
         model = MODELS[kind]
         for attempt in range(2):
             parsed = [model.model_validate(r) for r, _, _ in rows]
@@ -190,10 +191,8 @@ class Writer:
         elif kind == "contacts":
             if not links and not merged:
                 counts.unmatched += len(result.unmatched)
-            kept = {r["id"] for r, _, _ in rows}
-            self._write_roles([({"id": cid, "roles": [x["role"] for x in roles]}, plan, line)
-                               for (cid, roles), (_, plan, line) in zip(wanted, rows, strict=False)
-                               if roles and cid in kept], "contacts")
+            kept = {r["id"] for r, _, _ in rows}  # (rows refused by the ingest service are not)
+            self._write_roles([w for w in wanted if w[0]["id"] in kept], "contacts")
             self.touched.update(result.accounts_touched)
             self.touched.update(r["account_id"] for r, _, _ in rows if r.get("account_id"))
 
