@@ -13,6 +13,9 @@ ACTIVITY_TYPES = (
     "demo_request", "quote_request", "spec_shared", "meeting_booked", "contact_sales",
     "unsubscribe", "hard_bounce",
 )
+# Sales-side types the default ruleset scores for CRM imports (graphsvc.imports: Salesforce Tasks /
+# Events, HubSpot engagements). The generator draws only ACTIVITY_TYPES; the vocabulary is both.
+SALES_ACTIVITY_TYPES = ("call", "email_sent", "email_received", "meeting_held")
 INTENT_TYPES = ("demo_request", "quote_request", "spec_shared", "meeting_booked", "contact_sales")
 
 ROLES = (

@@ -19,7 +19,7 @@ from graphsvc.qualification.service import QualificationService
 from graphsvc.rules import ROLE_SOURCES, default_ruleset
 from graphsvc.state import AppState
 from seeds import generate, load_demo, load_manifest
-from seeds.catalog import ACTIVITY_TYPES, INTENT_TYPES, ROLES
+from seeds.catalog import ACTIVITY_TYPES, INTENT_TYPES, ROLES, SALES_ACTIVITY_TYPES
 from seeds.catalog import ROLE_SOURCES as SEED_ROLE_SOURCES
 
 RS = default_ruleset()
@@ -27,7 +27,8 @@ RS = default_ruleset()
 
 # -- the seeds speak the default ruleset's vocabularies --------------------------------------------
 def test_the_seed_catalog_is_the_default_rulesets_vocabulary():
-    assert set(ACTIVITY_TYPES) == set(RS.activities.points)
+    assert set(ACTIVITY_TYPES) | set(SALES_ACTIVITY_TYPES) == set(RS.activities.points)
+    assert not set(ACTIVITY_TYPES) & set(SALES_ACTIVITY_TYPES)
     assert set(INTENT_TYPES) == set(RS.activities.intent)
     assert set(ROLES) == set(RS.roles.vocabulary)
     assert set(SEED_ROLE_SOURCES) <= set(ROLE_SOURCES)

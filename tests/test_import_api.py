@@ -90,3 +90,16 @@ def test_bad_options_are_422_naming_the_field_and_unknown_jobs_404(client):
     assert client.get("/v1/imports/0123456789abcdef").status_code == 404
     r = client.post("/v1/imports", data={"dry_run": "true"})
     assert r.status_code == 422
+
+
+def test_an_import_job_sets_crm_roles_with_their_events(client, clock, store, tmp_path):
+    clock.now = datetime(2026, 12, 1, tzinfo=UTC).timestamp()
+    roles = tmp_path / "OpportunityContactRole.csv"
+    roles.write_text("Id,ContactId,OpportunityId,Role,IsPrimary\n00K1,13,1,Decision Maker,True\n"
+                     "00K2,14,1,BUDGET_HOLDER,False\n", encoding="utf-8")
+    r = client.post("/v1/imports?wait=true", files=_files(SF / "Account.csv", SF / "Contact.csv", roles))
+    assert r.status_code == 200, r.text
+    assert r.json()["report"]["counts"]["roles"]["roles"] == 2
+    events = client.get("/v1/events", params={"types": "roles_changed"}).json()["events"]
+    assert sorted((e["actor"], e["data"]["contact_id"]) for e in events) == [("import", "13"), ("import", "14")]
+    assert client.get("/v1/contacts/14").json()["roles"][0]["role"] == "economic_buyer"

@@ -40,7 +40,7 @@ def test_board_and_contacts_as_csv(store):
     assert export.write(store, "board", "csv", out) == 11
     board = {r["id"]: r for r in _csv(out.getvalue())}
     uog = board["9000001507"]
-    assert uog["name"] == "United Oil & Gas Corp." and uog["stage"] == "engaged"
+    assert uog["name"] == "United Oil & Gas Corp." and uog["stage"] == "won"  # HubSpot lifecycle: Customer
     assert "technical_evaluator" in uog["missing_roles"].split(";") and float(uog["fit"]) >= 0
     assert uog["stage_since"] == datetime.fromtimestamp(NOW, UTC).isoformat()
     out = io.BytesIO()
@@ -106,3 +106,55 @@ def test_cli_export(cli_store, tmp_path):
     assert piped.exit_code == 0 and len(_csv(piped.stdout_bytes)) == 18
     bad = runner.invoke(main, ["export", "contacts", "--target", "hubspot"])
     assert bad.exit_code == 2 and "needs `board`" in bad.output
+
+
+def test_readiness_export_has_every_check_of_every_account(store):
+    from graphsvc.qualification.service import QualificationService
+
+    _imported(store)
+    out = io.BytesIO()
+    assert export.write(store, "readiness", "csv", out, ruleset=default_ruleset(), now=NOW) == 11
+    rows = {r["id"]: r for r in _csv(out.getvalue())}
+    header = list(next(iter(rows.values())))
+    assert header[:10] == ["id", "name", "owner", "stored_stage", "stage", "fit", "engagement", "mqa_score", "mqa",
+                           "sql"]
+    assert header[-4:] == ["missing_roles", "next_action", "next_action_why", "other_checks"]
+    q, _, _ = QualificationService(store, default_ruleset()).evaluate_at("9000001507", NOW, NOW)
+    row = rows["9000001507"]
+    for gate, g in (("mqa", q.mqa), ("sql", q.sql)):
+        assert g.checks
+        for c in g.checks:  # every check: value, bar, pass
+            assert row[f"{gate}.{c.name}.pass"] == str(c.passed)
+            assert f"{gate}.{c.name}.bar" in row and f"{gate}.{c.name}" in row
+    assert row["missing_roles"].split(";") == list(q.buying_center.missing)
+    assert (row["next_action"], row["next_action_why"]) == (q.next_action.action, q.next_action.why)
+    assert float(row["fit"]) == q.scores.fit and row["stored_stage"] == "won" and row["other_checks"] == ""
+    out = io.BytesIO()
+    assert export.write(store, "readiness", "xlsx", out, ruleset=default_ruleset(), now=NOW) == 11
+    values = list(load_workbook(io.BytesIO(out.getvalue()), read_only=True).worksheets[0].iter_rows(values_only=True))
+    assert list(values[0]) == header and len(values) == 12
+    import pytest
+
+    with pytest.raises(export.ExportError, match="no write-back form"):
+        export.columns("readiness", "hubspot")
+
+
+def test_readiness_and_contacts_exports_over_get_and_the_cli(client, store, tmp_path):
+    _imported(store)
+    r = client.get("/v1/exports/readiness", params={"format": "csv"})
+    assert r.status_code == 200 and 'filename="readiness.csv"' in r.headers["content-disposition"]
+    rows = _csv(r.content)
+    assert len(rows) == 11 and any(k.startswith("sql.") and k.endswith(".bar") for k in rows[0])
+    assert client.get("/v1/exports/readiness", params={"target": "salesforce"}).status_code == 422
+    contacts = {r["id"]: r for r in _csv(client.get("/v1/exports/contacts").content)}
+    assert contacts["51101"]["lifecycle_stage"] == "Sales Qualified Lead"
+
+
+def test_cli_readiness_export(cli_store, tmp_path):
+    from graphsvc.cli import main
+
+    _imported(cli_store)
+    done = CliRunner().invoke(main, ["export", "readiness", "--format", "xlsx", "-o", str(tmp_path / "r.xlsx")])
+    assert done.exit_code == 0, done.output
+    assert "exported 11 accounts" in done.stderr
+    assert len(list(load_workbook(tmp_path / "r.xlsx", read_only=True).worksheets[0].iter_rows())) == 12

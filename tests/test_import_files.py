@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from graphsvc.imports.job import Importer, ImportOptions
 from graphsvc.imports.mapping import load_mapping
 from graphsvc.ingest.repository import IngestRepository
-from graphsvc.rules import default_ruleset, default_ruleset_text, load_ruleset
+from graphsvc.rules import default_ruleset
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = next((d for d in (ROOT.parent / "shared" / "data", ROOT.parent.parent / "shared" / "data") if d.exists()),
@@ -107,38 +107,6 @@ def test_opt_outs_and_bounces_become_the_contact_status(store, tmp_path):
     assert store.contact("11")["contact"]["status"] == "active"
 
 
-def test_salesforce_tasks_and_events_become_sales_activities(store, tmp_path):
-    tasks = write_csv(tmp_path / "Task.csv", [
-        ["Id", "WhoId", "Subject", "Status", "TaskSubtype", "Type", "ActivityDate", "CompletedDateTime"],
-        ["00T1", "11", "Intro call", "Completed", "Call", "Call", "2026-10-01", "2026-10-01T09:30:00.000Z"],
-        ["00T2", "12", "Pricing", "Completed", "Email", "Email", "2026-10-02", ""],
-        ["00T3", "13", "Send brochure", "Completed", "Task", "Other", "2026-10-03", ""],
-        ["00T4", "14", "Follow-up call", "Not Started", "Call", "Call", "2026-12-20", ""],
-        ["00T5", "00Q6g000001AbcD", "Lead call", "Completed", "Call", "Call", "2026-10-04", ""],
-    ])
-    events = write_csv(tmp_path / "Event.csv", [
-        ["Id", "WhoId", "Subject", "StartDateTime", "EndDateTime"],
-        ["00U1", "15", "Site visit", "2026-10-20T13:00:00.000Z", "2026-10-20T15:00:00.000Z"],
-        ["00U2", "16", "Quarterly review", "2027-01-15T13:00:00.000Z", "2027-01-15T14:00:00.000Z"],
-    ])
-    files = [SF / "Account.csv", SF / "Contact.csv", tasks, events]
-    refused = run(store, files, skip_invalid=True)  # the default ruleset has no sales-side types
-    assert {p["message"].split(" not in")[0] for p in refused.problems if p["field"] == "type"} == {
-        "activity type(s) call", "activity type(s) email_sent", "activity type(s) meeting_held"}
-    sales = load_ruleset(default_ruleset_text().replace("[activities.points]\n", "[activities.points]\ncall = 10.0\n"
-                                                        "email_sent = 0.0\nmeeting_held = 40.0\n"))
-    report = run(store, files, skip_invalid=True, ruleset=sales)
-    assert [(p["line"], p["column"]) for p in report.problems] == [(6, "WhoId")]  # a lead's id is not a contact
-    skipped = sorted((n["file"], n["line"]) for n in report.notes if n["kind"] == "activities")
-    assert skipped == [("Event.csv", 3), ("Task.csv", 4), ("Task.csv", 5)]  # future event, to-do, not started
-    assert report.counts["activities"].created == 3
-    got = store.read("qualification/snapshots_history", ids=["4", "7"], as_of=NOW, half_life_s=2592000.0)
-    types = sorted((c["contact"]["id"], t) for row in got for c in row["contacts"] for t in c["stats"][0])
-    assert types == [("11", "call"), ("12", "email_sent"), ("15", "meeting_held")]
-    again = run(store, files, skip_invalid=True, ruleset=sales)
-    assert (again.counts["activities"].created, again.counts["activities"].updated) == (0, 3)
-
-
 def test_additional_domains_match_emails_that_differ_from_the_website(store, tmp_path):
     """Salesforce's leads write from pyramid.net and btca.com while the accounts' websites are pyramid.com
     and burlington.com; United Oil's people write from uog.com, its website is uos.com."""
@@ -187,7 +155,8 @@ def test_hubspot_companies_and_contacts_with_buying_roles(store):
     files = [HS / "hubspot-shaped-contacts-export.csv", HS / "hubspot-shaped-companies-export.csv"]
     report = run(store, files, tz=PORTAL)
     assert report.problem_count == 0
-    assert graph(store) == {**EMPTY, "accounts": 11, "contacts": 18, "works_at": 18, "imported_roles": 5}
+    assert graph(store) == {**EMPTY, "accounts": 11, "contacts": 18, "works_at": 18, "imported_roles": 5,
+                            "won_accounts": 11}
     assert report.counts["contacts"].roles == 5
     # The dated engagement columns are one activity each (aggregates.py): 59 in these 18 rows.
     assert report.counts["activities"].created == 59 and store.counts()["activities"] == 59
@@ -394,7 +363,8 @@ def test_variants_of_the_hubspot_export_import_the_same(store, tmp_path, variant
         files = [write_csv(tmp_path / "c.csv", contacts), write_csv(tmp_path / "a.csv", companies)]
     report = run(store, files, tz=PORTAL)
     assert report.problem_count == 0, report.problems
-    assert graph(store) == {**EMPTY, "accounts": 11, "contacts": 18, "works_at": 18, "imported_roles": 5}
+    assert graph(store) == {**EMPTY, "accounts": 11, "contacts": 18, "works_at": 18, "imported_roles": 5,
+                            "won_accounts": 11}
     assert store.contact("51000")["contact"]["first_name"] == "Rosé"
     assert store.account("9000001507")["account"]["employees"] == 145000
 

@@ -141,8 +141,10 @@ def test_hubspot_exports_are_recognised_in_five_languages(language, kind):
     assert found.source == english.source == "hubspot"
     assert [p.kind for p in found.parts] == (["contacts", "activities"] if kind == "contacts" else ["accounts"])
     assert found.parts[0].columns == english.parts[0].columns
-    expected = {"contacts": {"id", "email", "first_name", "last_name", "title", "account_id", "buying_role"},
-                "companies": {"id", "name", "domain", "industry", "employees", "annual_revenue", "country", "owner"}}
+    expected = {"contacts": {"id", "email", "first_name", "last_name", "title", "account_id", "buying_role",
+                             "lifecycle_stage", "lead_status"},
+                "companies": {"id", "name", "domain", "industry", "employees", "annual_revenue", "country", "owner",
+                              "lifecycle_stage"}}
     assert set(found.parts[0].columns) == expected[kind]
 
 

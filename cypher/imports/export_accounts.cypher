@@ -8,6 +8,7 @@
 // @column segment STRING
 // @column industry STRING
 // @column owner STRING
+// @column owner_name STRING the owner's name (an import with a users export sets it)
 // @column stage STRING
 // @column stage_since FLOAT epoch seconds the account entered its stage
 // @column qualified_at FLOAT epoch seconds of its latest qualification (MQA or SQL)
@@ -18,7 +19,8 @@
 MATCH (a:Account)
 WHERE a.id > $after
 RETURN a.id AS id, a.name AS name, a.domain AS domain, a.segment AS segment, a.industry AS industry,
-       a.owner AS owner, a.stage AS stage, a.stage_since AS stage_since, a.qualified_at AS qualified_at,
+       a.owner AS owner, a.owner_name AS owner_name, a.stage AS stage, a.stage_since AS stage_since,
+       a.qualified_at AS qualified_at,
        a.fit AS fit, a.engagement AS engagement, a.mqa_score AS mqa_score,
        coalesce(a.missing_roles, []) AS missing_roles
 ORDER BY id

@@ -114,7 +114,7 @@ def import_command(files: tuple[Path, ...], source: str, mapping: Path | None, t
 
 
 @click.command("export")
-@click.argument("what", type=click.Choice(["board", "contacts"]))
+@click.argument("what", type=click.Choice(["board", "contacts", "readiness"]))
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
 @click.option("--target", type=click.Choice(["graphsvc", "hubspot", "salesforce"]), default="graphsvc",
               show_default=True, help="hubspot: a companies import file keyed by Record ID; salesforce: a Data Loader "
@@ -128,12 +128,14 @@ def import_command(files: tuple[Path, ...], source: str, mapping: Path | None, t
               help="Data directory of the embedded FalkorDB (default: the user data dir). Env: GRAPHSVC_DATA_DIR.")
 def export_command(what: str, fmt: str, target: str, fields: tuple[str, ...], output: Path | None,
                    data_dir: Path | None) -> None:
-    """Export the board (accounts with stage, scores and missing roles) or the contacts as CSV or
+    """Export the board (accounts with stage, scores and missing roles), the contacts, or readiness
+    (every account's MQA / SQL checks with value, bar and pass, missing roles, next action) as CSV or
     XLSX, or the board as a HubSpot / Salesforce write-back file to import into the CRM.
 
     Example: graphsvc export board --target salesforce --field stage=ABM_Stage__c -o accounts-update.csv
     """
     from graphsvc.imports import export
+    from graphsvc.qualification.registry import active_ruleset_for
 
     renames = {}
     for pair in fields:
@@ -149,15 +151,16 @@ def export_command(what: str, fmt: str, target: str, fields: tuple[str, ...], ou
         raise click.UsageError("XLSX is binary: give --output FILE (or pipe the output)")
     opened = _store(data_dir)
     try:
+        ruleset, now = (active_ruleset_for(opened.store), time.time()) if what == "readiness" else (None, None)
         if output is not None:
             with open(output, "wb") as out:
-                n = export.write(opened.store, what, fmt, out, target, renames)
+                n = export.write(opened.store, what, fmt, out, target, renames, ruleset, now)
         else:
-            n = export.write(opened.store, what, fmt, sys.stdout.buffer, target, renames)
+            n = export.write(opened.store, what, fmt, sys.stdout.buffer, target, renames, ruleset, now)
             sys.stdout.buffer.flush()
     except GraphsvcError as exc:
         _fail(exc.message)
     finally:
         opened.close()
-    click.echo(f"exported {n:,} {'accounts' if what == 'board' else 'contacts'}" + (f" to {output}" if output else ""),
+    click.echo(f"exported {n:,} {'contacts' if what == 'contacts' else 'accounts'}" + (f" to {output}" if output else ""),
                err=True)

@@ -9,7 +9,7 @@ Cell rules (the same for every source):
 * times are ISO-8601 (`2019-11-09T02:05:10.000Z`, `2025-03-01 10:00`, `2021-10-21`); a time
   without a zone takes `--tz`, and without `--tz` it is a problem naming the option;
 * HubSpot multi-values are `;`-separated: for a contact's company the first is taken (and a note
-  says so); buying roles go through `ROLE_MAP` to the ruleset's roles, with source `import`.
+  says so); buying roles go through the ruleset's `roles.crm_map` to its roles, with source `import`.
 
 The record is then validated by the ingest model (`graphsvc.ingest.models`), so an import is held
 to exactly the rules of the API; its errors are reported per field, with the column's header.
@@ -25,30 +25,23 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from graphsvc.imports.opportunities import OpportunityIn
+from graphsvc.imports.owners import UserIn
 from graphsvc.imports.recognise import Part
 from graphsvc.ingest import models as m
 from graphsvc.ingest.domains import normalise_domain
+from graphsvc.rules import Ruleset, crm_role, default_ruleset
 
 MODELS: dict[str, type[BaseModel]] = {"accounts": m.AccountIn, "contacts": m.ContactIn, "leads": m.LeadIn,
-                                      "opportunities": OpportunityIn}
-
-# CRM buying-role values (HubSpot "Buying Role", Salesforce OpportunityContactRole.Role; compared
-# case-insensitively, `_` as a space) -> a role of the default vocabulary. None: says nothing.
-ROLE_MAP: dict[str, str | None] = {
-    "decision maker": "decision_maker", "executive sponsor": "decision_maker",
-    "economic decision maker": "economic_buyer", "economic buyer": "economic_buyer",
-    "budget holder": "economic_buyer", "champion": "champion", "influencer": "influencer",
-    "end user": "end_user", "business user": "end_user", "blocker": "blocker",
-    "legal & compliance": "legal", "legal and compliance": "legal", "legal": "legal",
-    "evaluator": "technical_evaluator", "technical buyer": "technical_evaluator",
-    "technical evaluator": "technical_evaluator", "procurement": "procurement", "other": None,
-}
+                                      "opportunities": OpportunityIn, "users": UserIn}
+# Fields a record carries past validation for the import itself (not the ingest model's): an
+# account's date of becoming a customer (HubSpot), which dates its move to stage won.
+SIDE_FIELDS = ("customer_since",)
 
 _INT_GROUPS = re.compile(r"^[-+]?\d{1,3}([,. ']\d{3})+$")
 _ID_FIELDS = ("id", "account_id", "parent_id", "reports_to", "contact_id")
 _INT_FIELDS = ("employees",)
 _NUMBER_FIELDS = ("annual_revenue", "amount")
-_TIME_FIELDS = ("created_at",)
+_TIME_FIELDS = ("created_at", "customer_since")
 _DATE_FIELDS = ("close_date",)
 _BOOL_FIELDS = ("is_won", "is_closed", "opted_out")
 _TRUE, _FALSE = {"true", "1", "yes", "y", "x", "ja", "oui", "si", "sí"}, {"false", "0", "no", "n", "nein", "non"}
@@ -71,8 +64,9 @@ class RowConverter:
     """Converts the rows of one `Part` of a file (its header, source and options are fixed)."""
 
     def __init__(self, part: Part, header: list[str], source: str, tz: tzinfo | None,
-                 defaults: dict[str, Any] | None = None) -> None:
+                 defaults: dict[str, Any] | None = None, ruleset: Ruleset | None = None) -> None:
         self.part, self.header, self.source, self.tz = part, header, source, tz
+        self.ruleset = ruleset or default_ruleset()
         self.defaults = defaults or {}  # values of fields the file has no column for (a lead's created_at)
         self.model = MODELS[part.kind]
         self.column_of = {name: header[i] if i < len(header) else f"column {i + 1}"
@@ -104,7 +98,7 @@ class RowConverter:
         if problems:
             return Converted(None, problems, notes, partial=record)
         try:
-            model = self.model.model_validate(record)
+            model = self.model.model_validate({k: v for k, v in record.items() if k not in SIDE_FIELDS})
         except ValidationError as exc:
             for e in exc.errors():
                 name = str(e["loc"][0]) if e["loc"] else ""
@@ -119,9 +113,10 @@ class RowConverter:
 
     def _value(self, name: str, raw: str, notes: list[dict[str, Any]]) -> Any:
         if name in _ID_FIELDS:
-            value = raw.split(";")[0].strip() if name == "account_id" and ";" in raw else raw
+            value = raw.split(";")[0].strip() if name in ("account_id", "contact_id") and ";" in raw else raw
             if value != raw:
-                notes.append(self._problem(name, f"several companies ({raw}): the first, {value}, is used"))
+                what = "companies" if name == "account_id" else "contacts"
+                notes.append(self._problem(name, f"several {what} ({raw}): the first, {value}, is used"))
             if self.source == "salesforce" and value.startswith("@"):
                 value = value[1:]  # the Data Loader marks ids with a leading @
             return value
@@ -155,12 +150,11 @@ class RowConverter:
     def _roles(self, raw: str, notes: list[dict[str, Any]]) -> list[str] | None:
         roles: list[str] = []
         for value in (v.strip() for v in raw.split(";")):
-            k = value.lower().replace("_", " ")
-            if k not in ROLE_MAP:
+            known, role = crm_role(value, self.ruleset)
+            if not known:
                 notes.append(self._problem("buying_role", f"{value!r} is not a known buying role; not imported "
-                                                          f"(known: {', '.join(sorted(ROLE_MAP))})"))
+                                                          "(add it to the ruleset's [roles.crm_map])"))
                 continue
-            role = ROLE_MAP[k]
             if role and role not in roles:
                 roles.append(role)
         return roles or None

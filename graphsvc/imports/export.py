@@ -13,20 +13,24 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import IO, Any
 
+from graphsvc.imports import readiness_export
+from graphsvc.rules import Ruleset, default_ruleset
 from graphsvc.store.graph_store import GraphStore
 
 PAGE = 1_000
-WHATS = ("board", "contacts")
+WHATS = ("board", "contacts", "readiness")
 FORMATS = ("csv", "xlsx")
 TARGETS = ("graphsvc", "hubspot", "salesforce")
 
-BOARD = ("id", "name", "domain", "segment", "industry", "owner", "stage", "stage_since", "qualified_at", "fit",
+BOARD = ("id", "name", "domain", "segment", "industry", "owner", "owner_name", "stage", "stage_since", "qualified_at", "fit",
          "engagement", "mqa_score", "missing_roles")
-CONTACTS = ("id", "email", "first_name", "last_name", "title", "status", "account_id", "account_name", "roles")
+CONTACTS = ("id", "email", "first_name", "last_name", "title", "status", "lifecycle_stage", "lead_status", "account_id",
+            "account_name", "roles")
 # Write-back columns: board field -> CRM column (the key column first).
 WRITEBACK: dict[str, dict[str, str]] = {
     "hubspot": {"id": "Record ID", "stage": "graphsvc stage", "stage_since": "graphsvc stage date",
@@ -45,6 +49,11 @@ class ExportError(ValueError):
 
 def columns(what: str, target: str = "graphsvc", renames: dict[str, str] | None = None) -> dict[str, str]:
     """Field -> column header of an export."""
+    if what == "readiness" and (target != "graphsvc" or renames):
+        raise ExportError("the readiness export has no write-back form and no renamable fields: use `board` for "
+                          "a CRM write-back file")
+    if what == "readiness":
+        return {}  # its check columns depend on the ruleset (graphsvc.imports.readiness_export)
     if target == "graphsvc":
         out = {f: f for f in (BOARD if what == "board" else CONTACTS)}
     elif what != "board":
@@ -81,15 +90,20 @@ def _value(name: str, value: Any, target: str) -> Any:
 
 
 def write(store: GraphStore, what: str, fmt: str, out: IO[bytes], target: str = "graphsvc",
-          renames: dict[str, str] | None = None) -> int:
-    """Write the export to the binary stream `out`; the number of rows."""
+          renames: dict[str, str] | None = None, ruleset: Ruleset | None = None, now: float | None = None) -> int:
+    """Write the export to the binary stream `out`; the number of rows. `readiness` evaluates every
+    account with `ruleset` at `now` (the active ruleset, the current time)."""
     cols = columns(what, target, renames)
-    records = ([_value(k, r.get(k), target) for k in cols] for r in rows(store, what))
+    header: list[str] = list(cols.values())
+    records: Iterator[list[Any]] = ([_value(k, r.get(k), target) for k in cols] for r in rows(store, what))
+    if what == "readiness":
+        header, records = readiness_export.rows_and_header(store, ruleset or default_ruleset(),
+                                                           time.time() if now is None else now)
     if fmt == "xlsx":
-        return _xlsx(list(cols.values()), records, out)
+        return _xlsx(header, records, out)
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
     writer = csv.writer(text)
-    writer.writerow(cols.values())
+    writer.writerow(header)
     n = 0
     for record in records:
         writer.writerow(record)

@@ -25,7 +25,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from graphsvc.imports import owners
 from graphsvc.imports.mapping import MappingError
+from graphsvc.imports.owners import person
 from graphsvc.imports.plan import Checked, Converter, ImportOptions, Plan, Progress, converter
 from graphsvc.imports.readers import UnreadableFile, open_table
 from graphsvc.imports.recognise import KINDS, NotRecognised, recognise
@@ -46,6 +48,7 @@ class Importer:
         self.progress = progress or (lambda phase, done: None)
         self.report = ImportReport(dry_run=options.dry_run, skip_invalid=options.skip_invalid)
         self.types = frozenset(ruleset.activities.points)  # activity types the ingest service takes
+        self._owner_index: tuple[int, dict[str, dict[str, str]]] | None = None
 
     # -- 1. recognise ------------------------------------------------------------------------------
     def plans(self, files: Sequence[tuple[Path, str]]) -> list[Plan]:
@@ -73,7 +76,7 @@ class Importer:
         return sorted(plans, key=lambda p: (KINDS.index(p.part.kind), p.index))
 
     def converter(self, plan: Plan) -> Converter:
-        return converter(plan, self.options.tz, self.now)
+        return converter(plan, self.options.tz, self.now, self.ruleset)
 
     # -- 2. check ----------------------------------------------------------------------------------
     def check(self, plans: list[Plan], seen: Checked) -> Checked:
@@ -119,7 +122,7 @@ class Importer:
                 self._refuse(seen, plan, line, row_id, out.problems)
                 self._references(seen, pending, plan, line, row_id, out.partial)
                 continue
-            other = keys.where(kind, out.record["id"]) if kind != "activities" else None
+            other = keys.where(kind, out.record["id"]) if kind not in _BY_CONTACT else None
             if other is not None:
                 where = f"line {other[1]}" + ("" if other[0] == plan.index else f" of {plans[other[0]].name}")
                 self._refuse(seen, plan, line, row_id, [{"field": "id", "column": convert.column_of.get("id"),
@@ -134,8 +137,14 @@ class Importer:
                     f"activity type(s) {', '.join(unknown)} not in the active ruleset: add them to its "
                     "[activities.points] (PUT /v1/rules) to import these"}])
                 continue
-            if kind != "activities":  # an activities row is keyed by its contact's id, which the contacts part holds
+            if kind not in _BY_CONTACT:  # an activities / roles row is keyed by its contact's id (the contacts part's)
                 keys.add(kind, row_id, plan.index, line)
+            if kind == "users":
+                seen.users[row_id] = person(record)
+            if kind == "accounts" and record.get("owner") and seen.users:
+                if owners.resolve(self._owners(seen), record["owner"]) is None:
+                    self.report.note(plan.name, line, kind, row_id, field="owner", column=convert.column_of.get("owner"),
+                                     message=f"owner {record['owner']!r} is not in the users export: kept as it is")
             if kind == "accounts" and record.get("domain"):
                 domain, first = record["domain"], seen.domains.setdefault(record["domain"], row_id)
                 if first != row_id:
@@ -151,6 +160,11 @@ class Importer:
                                      message=f"same e-mail address as contact {first!r}: merged into it")
             self._references(seen, pending, plan, line, row_id, record)
         return done
+
+    def _owners(self, seen: Checked) -> dict[str, dict[str, str]]:
+        if self._owner_index is None or self._owner_index[0] != len(seen.users):
+            self._owner_index = (len(seen.users), owners.index(seen.users))
+        return self._owner_index[1]
 
     def _shared_domains(self, seen: Checked) -> None:
         """Several accounts on one domain (three United Oil & Gas companies on uos.com): say which one
@@ -194,8 +208,8 @@ class Importer:
             if ref in unknown[kind]:
                 what = "account" if kind == "accounts" else "contact"
                 columns = self.converter(plan).column_of
-                if plan.part.kind == "activities" and "contact_id" in columns:
-                    name = "contact_id"  # a Task's record is keyed by its contact (WhoId), not its own Id
+                if plan.part.kind in _BY_CONTACT and "contact_id" in columns:
+                    name = "contact_id"  # a Task's (role's) record is keyed by its contact (WhoId), not its own Id
                 self._refuse(seen, plan, line, row_id, [{
                     "field": name, "column": columns.get(name),
                     "message": f"unknown {what} {ref!r}: not in this import (or refused) nor in the graph"}])
@@ -241,12 +255,15 @@ class Importer:
 
 # Which fields of a kind refer to rows of which kind.
 _REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
+    "users": (),
     "accounts": (("parent_id", "accounts"),),
     "contacts": (("account_id", "accounts"), ("reports_to", "contacts")),
     "leads": (),
     "opportunities": (("account_id", "accounts"), ("contact_id", "contacts")),
     "activities": (("id", "contacts"),),  # HubSpot engagement columns: the row's contact
+    "roles": (("id", "contacts"),),  # OpportunityContactRole: the row's contact
 }
+_BY_CONTACT = ("activities", "roles")  # kinds whose rows are keyed by their contact, many rows a contact
 
 
 def _cell(cells: list[str], col: int | None) -> str | None:

@@ -44,6 +44,7 @@ class OpportunityIn(BaseModel):
     currency: Text | None = None
     close_date: IsoTime | None = None
     source: Text | None = None
+    pipeline: Text | None = Field(default=None, description="The CRM's pipeline (HubSpot).")
 
     @model_validator(mode="after")
     def _won_from_stage(self) -> OpportunityIn:
@@ -76,7 +77,7 @@ def first_wins(rows: list[OpportunityIn], wins: dict[str, tuple[float, str]], no
     for r in rows:
         if r.is_won:
             at = r.close_date.timestamp() if isinstance(r.close_date, datetime) else now
-            label = f"{r.id} ({r.name})" if r.name else r.id
+            label = f"won opportunity {r.id} ({r.name})" if r.name else f"won opportunity {r.id}"
             if r.account_id not in wins or at < wins[r.account_id][0]:
                 wins[r.account_id] = (at, label)
 
@@ -92,7 +93,7 @@ def mark_won(store: GraphStore, wins: dict[str, tuple[float, str]], source: str)
         if current == "won":
             continue
         done = store.write("qualification/transition", id=account_id, **{"from": current}, to="won", at=at,
-                           actor=ACTOR, action="won", reason=f"won opportunity {deal} in {source}",
+                           actor=ACTOR, action="won", reason=f"{deal} in {source}",
                            change_id=uuid.uuid4().hex)
         if done:
             changes.append({"account_id": account_id, "from": current, "to": "won", "at": at})

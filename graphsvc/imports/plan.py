@@ -11,11 +11,14 @@ from typing import Any
 
 from graphsvc.imports.aggregates import AggregateConverter
 from graphsvc.imports.convert import RowConverter
+from graphsvc.imports.engagements import EngagementConverter
 from graphsvc.imports.keys import Keys
 from graphsvc.imports.mapping import Mapping
 from graphsvc.imports.readers import Table, open_table
 from graphsvc.imports.recognise import Part
+from graphsvc.imports.roles import RoleRowConverter
 from graphsvc.imports.sales_activities import TaskConverter
+from graphsvc.rules import Ruleset, default_ruleset
 
 Progress = Callable[[str, int], None]  # phase ("check contacts.csv", "write contacts"), rows done
 
@@ -58,18 +61,24 @@ class Checked:
     # matching does); `shared` lists every account of the import on domains several accounts have.
     domains: dict[str, str] = field(default_factory=dict)
     shared: dict[str, list[str]] = field(default_factory=dict)
+    # a users export's people by id (and name): account owners resolve through it (graphsvc.imports.owners)
+    users: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-Converter = RowConverter | AggregateConverter | TaskConverter
+Converter = RowConverter | AggregateConverter | TaskConverter | RoleRowConverter | EngagementConverter
 
 
-def converter(plan: Plan, tz: tzinfo | None, now: float) -> Converter:
+def converter(plan: Plan, tz: tzinfo | None, now: float, ruleset: Ruleset | None = None) -> Converter:
     """The plan's row converter. A lead file without a creation time gives its leads the import's."""
     if plan.part.reader == "aggregates":
         return AggregateConverter(plan.part, plan.header, tz, now)
     if plan.part.reader == "tasks":
         return TaskConverter(plan.part, plan.header, tz, now)
+    if plan.part.reader == "engagements":
+        return EngagementConverter(plan.part, plan.header, plan.name, tz, now)
+    if plan.part.reader == "roles":
+        return RoleRowConverter(plan.part, plan.header, ruleset or default_ruleset())
     defaults: dict[str, Any] = {}
     if plan.part.kind == "leads" and "created_at" not in plan.part.columns:
         defaults["created_at"] = datetime.fromtimestamp(now, UTC).isoformat()
-    return RowConverter(plan.part, plan.header, plan.source, tz, defaults)
+    return RowConverter(plan.part, plan.header, plan.source, tz, defaults, ruleset)

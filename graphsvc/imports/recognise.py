@@ -21,19 +21,23 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-KINDS = ("accounts", "contacts", "leads", "opportunities", "activities")
+KINDS = ("users", "accounts", "contacts", "leads", "opportunities", "activities", "roles")
 SOURCES = ("auto", "hubspot", "salesforce", "csv")
 
 # Canonical fields per kind; `id` fields refer to other rows (kind in the value).
 FIELDS: dict[str, tuple[str, ...]] = {
+    # a CRM's users (owners): resolve account owner ids to a person (graphsvc.imports.owners)
+    "users": ("id", "name", "first_name", "last_name", "email"),
     "accounts": ("id", "name", "domain", "domains", "industry", "employees", "annual_revenue", "country", "segment", "owner",
-                 "parent_id"),
+                 "parent_id", "lifecycle_stage", "customer_since"),
     "contacts": ("id", "email", "account_id", "first_name", "last_name", "title", "seniority", "department",
-                 "reports_to", "buying_role", "opted_out", "bounced", "status"),
-    "leads": ("id", "email", "company", "title", "source", "created_at"),
+                 "reports_to", "buying_role", "opted_out", "bounced", "status", "lifecycle_stage", "lead_status"),
+    "leads": ("id", "email", "company", "title", "source", "created_at", "lead_status"),
     "opportunities": ("id", "name", "account_id", "contact_id", "stage", "is_won", "is_closed", "amount", "currency",
-                      "close_date", "source"),
+                      "close_date", "source", "pipeline"),
     # HubSpot's dated engagement columns (graphsvc.imports.aggregates); id: the contact's
+    # Salesforce OpportunityContactRole (graphsvc.imports.roles); keyed by the contact
+    "roles": ("id", "contact_id", "opportunity_id", "role", "is_primary"),
     "activities": ("id", "first_conversion", "first_conversion_date", "recent_conversion", "recent_conversion_date",
                    "first_email_open", "last_email_open", "last_email_click", "last_seen"),
 }
@@ -55,7 +59,8 @@ class Part:
     # row holds nothing of an optional part rather than a contact with every field missing.
     optional: bool = False
     # How rows become records: "rows" (one record a row), "aggregates" (HubSpot's dated engagement
-    # columns, graphsvc.imports.aggregates), "tasks" (Salesforce Tasks / Events, sales_activities).
+    # columns, graphsvc.imports.aggregates), "tasks" (Salesforce Tasks / Events, sales_activities),
+    # "roles" (Salesforce OpportunityContactRole, graphsvc.imports.roles).
     reader: str = "rows"
     # Per-field multiplier for numbers (a mapping's `scale`: revenue given in millions).
     scale: dict[str, float] = field(default_factory=dict)
@@ -92,6 +97,8 @@ def _table(rows: dict[str, Iterable[str]]) -> dict[str, str]:
 # Labels of HubSpot's default properties, as its export writes them: English, German, French,
 # Spanish, Dutch (in that order on each line). First label found wins (e.g. Company Domain Name
 # before Website URL).
+_LIFECYCLE = ["Lifecycle Stage", "Lebenszyklusphase", "Phase du cycle de vie", "Etapa del ciclo de vida",
+              "Lifecyclefase"]
 HUBSPOT_COMPANIES = _table({
     "id": ["Record ID", "Company ID", "Datensatz-ID", "ID de fiche", "ID de l'enregistrement", "ID de registro",
            "Record-ID"],
@@ -112,6 +119,9 @@ HUBSPOT_COMPANIES = _table({
               "Bedrijfseigenaar"],
     "parent_id": ["Parent Company ID", "ID des ubergeordneten Unternehmens", "ID de l'entreprise parente",
                   "ID de la empresa matriz", "ID van moederbedrijf"],
+    "lifecycle_stage": _LIFECYCLE,
+    "customer_since": ["Became a Customer Date", "Kunde geworden am", "Date a laquelle le contact est devenu client",
+                       "Fecha en que se convirtio en cliente", "Klant geworden op"],
 })
 HUBSPOT_CONTACTS = _table({
     "id": ["Record ID", "Contact ID", "Datensatz-ID", "ID de fiche", "ID de l'enregistrement", "ID de registro",
@@ -128,6 +138,8 @@ HUBSPOT_CONTACTS = _table({
     "buying_role": ["Buying Role", "Einkaufsrolle", "Role d'achat", "Rol de compra", "Inkooprol"],
     "opted_out": ["Unsubscribed from all email", "Von allen E-Mails abgemeldet", "Desabonne de tous les e-mails",
                   "Cancelo la suscripcion de todos los correos", "Afgemeld voor alle e-mail"],
+    "lifecycle_stage": _LIFECYCLE,
+    "lead_status": ["Lead Status", "Lead-Status", "Statut du lead", "Estado del lead", "Leadstatus"],
     "bounced": ["Email hard bounce reason", "Grund fur Hard Bounce der E-Mail", "Motif de rejet definitif de l'e-mail",
                 "Motivo de rebote permanente del correo", "Reden harde bounce e-mail"],
 })
@@ -145,6 +157,19 @@ HUBSPOT_ACTIVITIES = _table({
     "last_email_click": ["Last marketing email click date"],
     "last_seen": ["Time Last Seen", "Zuletzt gesehen", "Derniere visite", "Ultima vez visto", "Laatst gezien"],
 })
+# HubSpot deals export (English labels); a deal's company is its first associated company.
+HUBSPOT_DEALS = _table({
+    "id": ["Record ID", "Deal ID"],
+    "name": ["Deal Name"],
+    "stage": ["Deal Stage"],
+    "amount": ["Amount", "Amount in company currency"],
+    "currency": ["Currency", "Deal currency code"],
+    "close_date": ["Close Date"],
+    "account_id": ["Associated Company (ID)", "Associated Company IDs", "Associated Company ID",
+                   "Associated Company IDs (Primary)", "Company ID"],
+    "contact_id": ["Associated Contact IDs", "Associated Contact (ID)", "Associated Contact ID"],
+    "pipeline": ["Pipeline"],
+})
 # A HubSpot export starts with its record id column in one of these languages.
 _HUBSPOT_ID = {k for k, v in HUBSPOT_CONTACTS.items() if v == "id"}
 
@@ -159,11 +184,13 @@ SALESFORCE = {
                         "reports_to": ["ReportsToId"], "opted_out": ["HasOptedOutOfEmail"],
                         "bounced": ["EmailBouncedDate", "EmailBouncedReason"]}),
     "leads": _table({"id": ["Id"], "email": ["Email"], "company": ["Company"], "title": ["Title"],
-                     "source": ["LeadSource"], "created_at": ["CreatedDate"]}),
+                     "source": ["LeadSource"], "created_at": ["CreatedDate"], "lead_status": ["Status"]}),
     "opportunities": _table({"id": ["Id"], "name": ["Name"], "account_id": ["AccountId"], "contact_id": ["ContactId"],
                              "stage": ["StageName"], "is_won": ["IsWon"], "is_closed": ["IsClosed"],
                              "amount": ["Amount"], "currency": ["CurrencyIsoCode"], "close_date": ["CloseDate"],
                              "source": ["LeadSource"]}),
+    "roles": _table({"id": ["Id"], "contact_id": ["ContactId"], "opportunity_id": ["OpportunityId"],
+                     "role": ["Role"], "is_primary": ["IsPrimary"]}),
     # Tasks and Events (graphsvc.imports.sales_activities)
     "activities": _table({"id": ["Id"], "contact_id": ["WhoId"], "subject": ["Subject"], "status": ["Status"],
                           "subtype": ["TaskSubtype"], "task_type": ["Type"], "completed_at": ["CompletedDateTime"],
@@ -179,6 +206,30 @@ REPORT = {
                         "title": ["Title"], "department": ["Department"]}),
 }
 _REPORT_HEADER = re.compile(r"^\s*(account|contact|lead)\s*:\s*(.+)$", re.I)
+
+
+# HubSpot engagement exports (calls, meetings, e-mails, notes, tasks: graphsvc.imports.engagements).
+ENGAGEMENT_COLUMNS = _table({
+    "id": ["Record ID", "Activity ID", "Engagement ID"],
+    "contact_id": ["Associated Contact IDs", "Associated Contact ID", "Associated Contact (ID)"],
+    "activity_type": ["Activity type", "Engagement type"],
+    "at": ["Activity date", "Timestamp", "Create date", "Created at"],
+    "call_outcome": ["Call outcome"],
+    "call_status": ["Call status"],
+    "meeting_outcome": ["Meeting outcome"],
+    "meeting_start": ["Meeting start time"],
+    "email_direction": ["Email direction"],
+    "subject": ["Call title", "Meeting name", "Email subject", "Task title"],
+})
+_TYPE_COLUMNS = ("call", "meeting", "email", "note", "task")
+# The columns that say which engagement a file without an Activity type column holds.
+_TYPE_LABELS = {
+    "call": {"call title", "call outcome", "call status", "call direction", "call notes", "call duration"},
+    "meeting": {"meeting name", "meeting outcome", "meeting start time", "meeting end time", "meeting description"},
+    "email": {"email subject", "email direction", "email body", "email status"},
+    "note": {"note body"},
+    "task": {"task title", "task status", "task type", "task priority"},
+}
 
 
 def _columns(header: list[str], table: dict[str, str]) -> dict[str, int]:
@@ -198,12 +249,37 @@ def _ignored(header: list[str], parts: list[Part]) -> list[str]:
     return [h for i, h in enumerate(header) if i not in used and h]
 
 
-def hubspot(header: list[str]) -> Recognised | None:
+def engagement_part(header: list[str], file_name: str) -> Part | None:
+    """The activities part of a HubSpot engagement export, or None when the header is not one."""
+    cols = _columns(header, ENGAGEMENT_COLUMNS)
+    if "id" not in cols or "contact_id" not in cols:
+        return None
+    if "activity_type" not in cols and _fixed_type(header, file_name) is None:
+        return None
+    return Part("activities", cols, reader="engagements")
+
+
+def _fixed_type(header: list[str], file_name: str) -> str | None:
+    """What a file without an Activity type column holds: its columns say (`Call outcome`, `Meeting
+    name`, `Email subject`, `Note body`, `Task title`), or else its name (`calls.csv`)."""
+    keys = {key(h) for h in header}
+    found = next((t for t in _TYPE_COLUMNS if keys & _TYPE_LABELS[t]), None)
+    stem = key(file_name.rsplit("/", 1)[-1])
+    return found or next((t for t in _TYPE_COLUMNS if stem.startswith(t)), None)
+
+
+def hubspot(header: list[str], file_name: str = "") -> Recognised | None:
     keys = {key(h) for h in header}
     if not keys & _HUBSPOT_ID:
         return None
     contacts = _columns(header, HUBSPOT_CONTACTS)
-    if "email" in contacts:
+    deals = _columns(header, HUBSPOT_DEALS)
+    engagements = engagement_part(header, file_name)
+    if "stage" in deals and "name" in deals:
+        parts = [Part("opportunities", deals)]
+    elif engagements is not None:
+        parts = [engagements]
+    elif "email" in contacts:
         parts = [Part("contacts", contacts)]
         events = _columns(header, HUBSPOT_ACTIVITIES)
         if events:
@@ -221,6 +297,10 @@ def salesforce(header: list[str], file_name: str = "") -> Recognised | None:
     if "id" not in keys:
         return None
     stem = key(re.sub(r"\.[a-z]+$", "", file_name.rsplit("/", 1)[-1], flags=re.I))
+    if stem in ("opportunitycontactrole", "opportunitycontactroles") or {"contactid", "role"} <= keys and (
+            "opportunityid" in keys):
+        parts = [Part("roles", _columns(header, SALESFORCE["roles"]), reader="roles")]
+        return Recognised("salesforce", parts, _ignored(header, parts))
     if "stagename" in keys or stem in ("opportunity", "opportunities"):
         kind = "opportunities"
     elif stem in ("task", "tasks", "event", "events") or (
@@ -243,6 +323,25 @@ def salesforce(header: list[str], file_name: str = "") -> Recognised | None:
         return None
     parts = [Part(kind, _columns(header, SALESFORCE[kind]))]
     return Recognised("salesforce", parts, _ignored(header, parts))
+
+
+# A CRM's users: Salesforce User (Id, Name / FirstName + LastName, Email, Username), HubSpot owners
+# (id, email, firstName, lastName, userId).
+USERS = _table({"id": ["Id", "Owner ID", "User ID"], "name": ["Name", "Full Name"],
+                "first_name": ["FirstName", "First Name"], "last_name": ["LastName", "Last Name"],
+                "email": ["Email", "E-mail"]})
+
+
+def users(header: list[str], file_name: str = "") -> Recognised | None:
+    keys = {key(h) for h in header}
+    stem = key(re.sub(r"\.[a-z]+$", "", file_name.rsplit("/", 1)[-1], flags=re.I))
+    if not (stem in ("user", "users", "owner", "owners") or keys & {"username", "userid"}):
+        return None
+    cols = _columns(header, USERS)
+    if "id" not in cols or not {"email", "name", "first_name", "last_name"} & cols.keys():
+        return None
+    parts = [Part("users", cols)]
+    return Recognised("hubspot" if "userid" in keys else "salesforce", parts, _ignored(header, parts))
 
 
 def salesforce_report(header: list[str]) -> Recognised | None:
@@ -274,8 +373,11 @@ def salesforce_report(header: list[str]) -> Recognised | None:
 
 def recognise(header: list[str], file_name: str, source: str = "auto") -> Recognised:
     """The export `header` comes from (`source` narrows the choice), or NotRecognised saying why."""
-    tries = {"hubspot": [hubspot], "salesforce": [salesforce_report, lambda h: salesforce(h, file_name)],
-             "auto": [salesforce_report, hubspot, lambda h: salesforce(h, file_name)]}.get(source, [])
+    tries = {"hubspot": [lambda h: users(h, file_name), lambda h: hubspot(h, file_name)],
+             "salesforce": [salesforce_report, lambda h: users(h, file_name), lambda h: salesforce(h, file_name)],
+             "auto": [salesforce_report, lambda h: users(h, file_name), lambda h: hubspot(h, file_name),
+                      lambda h: salesforce(h, file_name)],
+             }.get(source, [])
     for attempt in tries:
         found = attempt(header)
         if found is not None:

@@ -23,7 +23,7 @@ class KindCounts:
     merged: int = 0  # contacts: rows merged into a contact with the same e-mail address
     unmatched: int = 0  # contacts without an account (no account given, no account on their domain)
     matched: int = 0  # leads matched to a contact
-    roles: int = 0  # contacts: buying roles imported (source import)
+    roles: int = 0  # contacts, roles: buying roles set (source import; a dry run counts those in the rows)
     hierarchy_links: int = 0  # accounts: parent links (SUBSIDIARY_OF)
     won: int = 0  # opportunities: won deals
     accounts_won: int = 0  # opportunities: accounts moved to stage won by their first won deal
@@ -91,9 +91,12 @@ class ImportReport:
                      "accounts": f", {c.hierarchy_links} parent links",
                      "opportunities": f", {c.won} won, {c.accounts_won} account(s) moved to won",
                      "leads": f", {c.matched} matched, {c.read - c.refused - c.matched} unmatched"}.get(kind, "")
-            done = (f"{c.valid:,} valid" if kind == "leads" else
+            done = (f"{c.valid:,} valid" if kind in ("leads", "users") else
                     f"{c.created:,} activities {verb} recorded, {c.updated:,} already were" if kind == "activities"
+                    else f"{c.roles:,} buying roles {verb} set" if kind == "roles"
                     else f"{c.created:,} {verb} created, {c.updated:,} {verb} updated")
+            if kind == "users":
+                extra = " (used to resolve account owners)"
             lines.append(f"{kind}: {c.read:,} rows, {done}, {c.refused:,} refused{extra}")
         lines += [f"note: {n['message']}" for n in self.notes if "chosen" in n]
         for p in self.problems[:50]:

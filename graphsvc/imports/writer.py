@@ -4,10 +4,12 @@ counted against the graph without writing). See `graphsvc.imports.job` for the w
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any, cast
 
 from graphsvc.errors import InvalidInput
-from graphsvc.imports import opportunities
+from graphsvc.imports import opportunities, owners
+from graphsvc.imports import roles as import_roles
 from graphsvc.imports.convert import MODELS
 from graphsvc.imports.plan import Checked, ImportOptions, Plan, Progress, converter
 from graphsvc.imports.recognise import KINDS
@@ -17,7 +19,7 @@ from graphsvc.ingest.domains import match_domains
 from graphsvc.ingest.repository import IngestRepository
 from graphsvc.ingest.service import IngestService, ingest_rules_from
 from graphsvc.qualification.service import QualificationService
-from graphsvc.rules import Ruleset, email_domain
+from graphsvc.rules import Ruleset, email_domain, normalize_key
 from graphsvc.store.graph_store import GraphStore
 
 Row = tuple[dict[str, Any], Plan, int]  # record, its plan, its line
@@ -33,6 +35,7 @@ class Writer:
         self.touched: set[str] = set()  # accounts to qualify once everything is written
         self.done: dict[str, int] = {}
         self.wins: dict[str, tuple[float, str]] = {}  # account -> its first won deal (close date, label)
+        self._owner_index: dict[str, dict[str, str]] | None = None
 
     def run(self, plans: list[Plan]) -> None:
         by_index = {p.index: p for p in plans}
@@ -54,7 +57,7 @@ class Writer:
             self._flush(kind, batch, links=True)
 
     def _rows(self, plan: Plan) -> Iterator[Row]:
-        convert, seen, kind = converter(plan, self.options.tz, self.now), self.seen, plan.part.kind
+        convert, seen, kind = converter(plan, self.options.tz, self.now, self.ruleset), self.seen, plan.part.kind
         written: set[str] = set()
         for line, cells in plan.table().rows():
             if plan.part.absent(cells):
@@ -80,23 +83,46 @@ class Writer:
                     seen.keys.add_link("contacts", {k: record[k] for k in ("id", "email", "account_id", "reports_to")
                                                     if k in record}, plan.index, line)
                     record.pop("reports_to")
-            if kind == "activities":  # a contact merged into another: its activities go there too
+            if kind in ("activities", "roles"):  # a contact merged into another: its activities go there too
                 into = seen.keys.merged_into(record["id"])
                 if into != record["id"]:
                     record["id"] = into
-                    for a in record["activities"]:
+                    for a in record.get("activities", ()):
                         a["contact_id"] = into
+            if kind == "accounts":
+                self._account_state(record, plan, line)
             if kind == "accounts" and record.get("parent_id"):
                 seen.keys.add_link("accounts", {"id": record["id"], "name": record["name"],
                                                 "parent_id": record.pop("parent_id")}, plan.index, line)
             yield record, plan, line
+
+    def _account_state(self, record: dict[str, Any], plan: Plan, line: int) -> None:
+        """The owner as a person (given a users export); HubSpot's lifecycle stage customer makes the
+        account a customer like a won deal, dated by its Became a Customer Date."""
+        if self.seen.users and record.get("owner"):
+            if self._owner_index is None:
+                self._owner_index = owners.index(self.seen.users)
+            who = owners.resolve(self._owner_index, record["owner"])
+            if who:
+                record["owner"] = who.get("email") or who.get("name") or record["owner"]
+                if who.get("name"):
+                    record["owner_name"] = who["name"]
+        since = record.pop("customer_since", None)
+        if normalize_key(record.get("lifecycle_stage")) == "customer":
+            at = datetime.fromisoformat(since).timestamp() if since else self.now
+            if since is None:
+                self.report.note(plan.name, line, "accounts", record["id"], field="customer_since", column=None,
+                                 message="a customer without a Became a Customer Date: its move to won is "
+                                         "dated with the import's time")
+            if record["id"] not in self.wins or at < self.wins[record["id"]][0]:
+                self.wins[record["id"]] = (at, f"lifecycle stage {record['lifecycle_stage']}")
 
     # -- one batch ---------------------------------------------------------------------------------
     def _flush(self, kind: str, rows: list[Row], links: bool = False) -> None:
         """Write (or preview) one batch. `links`: parent / manager lines of rows already written.
         Contacts merged into another one (same e-mail address) go in their own chunks, never two
         rows of one id in a chunk, and count as merged, not as created or updated."""
-        if not rows:
+        if not rows or kind == "users":  # users resolve owners; they are not written themselves
             return
         groups: list[tuple[list[Row], bool]] = [(rows, False)]
         if kind == "contacts" and not links:
@@ -119,6 +145,12 @@ class Writer:
         if kind == "activities":
             self._write_activities(rows)
             return
+        if kind == "roles":
+            self._write_roles(rows)
+            return
+        # Buying roles go through the role-change path (with their outbox events), after the contacts.
+        wanted: list[Row] = [({"id": r["id"], "roles": [x["role"] for x in roles]}, plan, line) for r, plan, line in rows
+                             if (roles := r.pop("roles", None))] if kind == "contacts" else []
         model = MODELS[kind]
         for attempt in range(2):
             parsed = [model.model_validate(r) for r, _, _ in rows]
@@ -159,7 +191,8 @@ class Writer:
         elif kind == "contacts":
             if not links and not merged:
                 counts.unmatched += len(result.unmatched)
-                counts.roles += sum(len(r.get("roles") or ()) for r, _, _ in rows)
+            kept = {r["id"] for r, _, _ in rows}  # (rows refused by the ingest service are not)
+            self._write_roles([w for w in wanted if w[0]["id"] in kept], "contacts")
             self.touched.update(result.accounts_touched)
             self.touched.update(r["account_id"] for r, _, _ in rows if r.get("account_id"))
 
@@ -190,6 +223,20 @@ class Writer:
         counts.updated += result.duplicate
         self.touched.update(result.accounts_touched)
 
+    def _write_roles(self, rows: list[Row], kind: str = "roles") -> None:
+        """Buying roles (HubSpot Buying Role, OpportunityContactRole) not held yet, with their events."""
+        wanted = [(r["id"], r["roles"]) for r, _, _ in rows]
+        changes = import_roles.plan(self.store, wanted)
+        where = {r["id"]: (plan, line) for r, plan, line in rows}
+        for cid in changes.no_account:
+            plan, line = where[cid]
+            self.report.note(plan.name, line, kind, cid, field="buying_role" if kind == "contacts" else "contact_id",
+                             column=None, message="the contact has no account (so no buying center): its buying "
+                                                  "role is not set")
+        import_roles.write(self.store, changes, self.now)
+        self.report.kind(kind).roles += len(changes.confirm)
+        self.touched.update(changes.accounts)
+
     def _merge_existing(self, rows: list[Row]) -> list[Row]:
         """Contacts whose e-mail address belongs to another contact already in the graph are written
         onto that contact (merged, with a note), not refused as a conflict."""
@@ -218,8 +265,11 @@ class Writer:
             existing = accounts if kind == "accounts" else contacts
             counts.updated += sum(1 for i in set(ids) if i in existing)
             counts.created += len(set(ids)) - sum(1 for i in set(ids) if i in existing)
-        if kind == "contacts":
+        if kind in ("contacts", "roles"):
             counts.roles += sum(len(r.get("roles") or ()) for r, _, _ in rows)
+        if kind == "roles":
+            return
+        if kind == "contacts":
             domains = {email_domain(r["email"]) for r, _, _ in rows if not r.get("account_id")}
             matched = match_domains(domains, self._domains, self.rules.never_match)
             counts.unmatched += sum(1 for r, _, _ in rows

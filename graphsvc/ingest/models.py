@@ -153,6 +153,10 @@ class AccountIn(_Row):
     country: Text | None = Field(default=None, description="ISO 3166 alpha-2 code or name.")
     segment: Text | None = Field(default=None, description="e.g. enterprise, mid_market, smb")
     owner: Text | None = Field(default=None, description="Account owner (sales rep).")
+    owner_name: Text | None = Field(default=None, description="The owner's name (an import resolves it, with the "
+                                    "owner's e-mail as `owner`, from a CRM users export).")
+    lifecycle_stage: Text | None = Field(default=None, description="The CRM's lifecycle stage, kept as it is "
+                                         "(HubSpot: customer sets the account's stage to won on import).")
     parent_id: IdRef | None = Field(default=None, description="Parent account (SUBSIDIARY_OF).")
 
 
@@ -176,6 +180,10 @@ class ContactIn(_Row):
     roles: list[RoleIn] | None = None
     status: Text | None = Field(default=None, description="e.g. active (new contacts' default), opted_out, "
                                 "bounced, do_not_contact; a status in the ruleset's contact_statuses disqualifies.")
+    lifecycle_stage: Text | None = Field(default=None, description="The CRM's lifecycle stage (HubSpot "
+                                         "lifecyclestage: subscriber, lead, marketingqualifiedlead, ...), kept as it is.")
+    lead_status: Text | None = Field(default=None, description="The CRM's lead status (HubSpot hs_lead_status, "
+                                     "Salesforce Lead Status), kept as it is.")
 
 
 class LeadIn(_Row):
@@ -184,6 +192,8 @@ class LeadIn(_Row):
     company: Text | None = None
     title: Text | None = None
     source: Text | None = Field(default=None, description="Lead source, e.g. webinar, trade_show, website.")
+    lead_status: Text | None = Field(default=None, description="The CRM's lead status (Salesforce Lead Status), "
+                                     "kept as it is.")
     created_at: IsoTime = Field(description="ISO-8601 with a timezone.")
 
 

@@ -20,7 +20,7 @@ from graphsvc.ingest.repository import IngestRepository
 from graphsvc.rules import Ruleset, email_domain, is_disqualified_domain
 from graphsvc.store.graph_store import GraphStore
 
-__all__ = ["FUTURE_SKEW_S", "IngestService", "ingest_rules_from"]
+__all__ = ["FUTURE_SKEW_S", "IngestService", "group_id", "ingest_rules_from"]
 
 FUTURE_SKEW_S = 300.0  # clocks disagree a little; an activity 5 minutes "ahead" is not an error
 

@@ -4,6 +4,7 @@ Public API (import these from `graphsvc.rules`, not from its modules):
     evaluate(snapshot, ruleset, as_of) -> Qualification
     load_ruleset(text) / default_ruleset() / ruleset_errors(text) / RulesetError
     infer_roles(title, seniority, ruleset) -> [(role, confidence)]
+    crm_role(label, ruleset) -> (known, role): a CRM's role label through roles.crm_map
     email_domain / is_disqualified_domain / is_free_or_student_domain / domain_disqualifier
     apply_action(current_stage, action, reason, ruleset) -> new stage, TransitionError
     the vocabularies (graphsvc.rules.vocabulary): STAGES, AUTOMATIC_STAGES, PEOPLE_STAGES, ACTIONS,
@@ -28,7 +29,7 @@ from .loading import (
     ruleset_from_data,
 )
 from .result import Qualification, to_jsonable
-from .roles import infer_roles
+from .roles import crm_role, infer_roles
 from .ruleset import Ruleset, normalize_key
 from .sla import SLA_STAGES, SlaStatus, due_at, sla_status
 from .snapshot import (
@@ -62,7 +63,7 @@ from .vocabulary import (
 __all__ = [
     "ACTIONS", "AUTOMATIC_STAGES", "FINAL_STAGES", "INITIAL_STAGE", "MANUAL_STAGES", "PEOPLE_STAGES", "ROLE_SOURCES",
     "SECONDS_PER_DAY", "STAGES", "AccountSnapshot", "Action", "Activity", "ActivityStat", "AutomaticStage", "BantEntry",
-    "ContactSnapshot", "PeopleStage", "Qualification", "RoleAssignment", "RoleSource", "Ruleset", "RulesetError",
+    "ContactSnapshot", "PeopleStage", "crm_role", "Qualification", "RoleAssignment", "RoleSource", "Ruleset", "RulesetError",
     "Stage", "TransitionError", "allowed_actions", "apply_action", "decay_weight", "default_ruleset",
     "default_ruleset_text", "domain_disqualifier", "email_domain", "email_hash", "evaluate", "infer_roles", "is_competitor_domain",
     "is_disqualified_domain", "is_free_or_student_domain", "load_ruleset", "normalize_key", "ruleset_errors", "ruleset_from_data",

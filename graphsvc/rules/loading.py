@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .ruleset import Ruleset
+from .ruleset import CRM_ROLES, Ruleset, crm_role_key
 from .vocabulary import AUTOMATIC_STAGES, ROLE_SOURCES
 
 
@@ -73,6 +73,17 @@ def semantic_errors(rs: Ruleset) -> list[dict[str, str]]:
             and extra.max_employees <= extra.min_employees
         ):
             err(f"sql.extra_roles[{i}].max_employees", "must be greater than min_employees")
+    seen_labels: dict[str, str] = {}
+    for label, role in rs.roles.crm_map.items():
+        # A default entry whose role a custom vocabulary lacks is left out (an unknown label), not an error.
+        if role and role not in vocab and CRM_ROLES.get(crm_role_key(label)) != role:
+            err(f"roles.crm_map.{label}", f"unknown role {role!r} (not in roles.vocabulary; \"\" for a label that says nothing)")
+        folded = crm_role_key(label)
+        if not folded:
+            err(f"roles.crm_map.{label}", "an empty label")
+        elif folded in seen_labels:
+            err(f"roles.crm_map.{label}", f"the same label as {seen_labels[folded]!r} (compared without case, accents, & or _)")
+        seen_labels.setdefault(folded, label)
     for i, role in enumerate(rs.hierarchy.parent_roles):
         if role not in vocab:
             err(f"hierarchy.parent_roles[{i}]", f"unknown role {role!r} (not in roles.vocabulary)")

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .fit import normalize_seniority
-from .ruleset import CACHE_LIMIT, Ruleset, normalize_title
+from .ruleset import CACHE_LIMIT, Ruleset, crm_role_key, normalize_title
 from .snapshot import ContactSnapshot
 from .vocabulary import ROLE_SOURCES
 
@@ -88,3 +88,12 @@ def effective_roles(contact: ContactSnapshot, ruleset: Ruleset) -> dict[str, Eff
         role: min(opts, key=lambda e: (not e.counts, _SOURCE_RANK.get(e.source, 9), -e.confidence))
         for role, opts in options.items()
     }
+
+
+def crm_role(label: str, ruleset: Ruleset) -> tuple[bool, str | None]:
+    """A CRM's role label (Salesforce OpportunityContactRole.Role, HubSpot Buying Role) through the
+    ruleset's `roles.crm_map`: (known, role). (True, None): a known label that says nothing (Other);
+    (False, None): a label the table does not know, which is never guessed."""
+    key = crm_role_key(label)
+    table = ruleset.compiled.crm_roles
+    return (key in table, table.get(key))

@@ -139,12 +139,36 @@ class RoleRule(_Model):
     seniority: list[str] = []
 
 
+def crm_role_key(label: str) -> str:
+    """A CRM role label compared loosely: case, accents, `&` / "and", `_`, `-` and spacing do not
+    matter ("LEGAL_AND_COMPLIANCE", "Legal & Compliance" -> "legal and compliance")."""
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", fold(label).replace("&", " and ")).split())
+
+
+# CRM role labels -> buying roles (`roles.crm_map`): Salesforce OpportunityContactRole.Role picklist
+# values and HubSpot's "Buying Role" (hs_buying_role) options, labels and internal values alike
+# (the keys are compared through `crm_role_key`). "" means the label says nothing (Other).
+CRM_ROLES: dict[str, str] = {
+    # Salesforce OpportunityContactRole
+    "decision maker": "decision_maker", "economic buyer": "economic_buyer", "economic decision maker": "economic_buyer",
+    "evaluator": "technical_evaluator", "executive sponsor": "decision_maker", "influencer": "influencer",
+    "technical buyer": "technical_evaluator", "business user": "end_user", "other": "",
+    # HubSpot Buying Role (DECISION_MAKER, BUDGET_HOLDER, ... and their labels)
+    "budget holder": "economic_buyer", "champion": "champion", "end user": "end_user", "blocker": "blocker",
+    "legal and compliance": "legal",
+    # the vocabulary's own names, as a CRM custom picklist may carry them
+    "technical evaluator": "technical_evaluator", "procurement": "procurement", "legal": "legal",
+}
+
+
 class Roles(_Model):
     vocabulary: list[str]
     infer: bool = True
     candidate_min_confidence: Confidence = 0.3
     exclude_titles: list[Regex] = []
     rules: list[RoleRule] = []
+    # CRM role label -> role of the vocabulary ("" = says nothing); used by imports (issue 11).
+    crm_map: dict[str, str] = CRM_ROLES
 
 
 class Mql(_Model):
@@ -273,6 +297,9 @@ class Ruleset(_Model):
                 del data["sql"]["bant"], data["sql"]["bant_rules"]
             if data["hierarchy"] == Hierarchy().model_dump(mode="json"):
                 del data["hierarchy"]
+            # The default CRM role table leaves a ruleset's version as it was before the table existed.
+            if {crm_role_key(k): v for k, v in data["roles"]["crm_map"].items()} == CRM_ROLES:
+                del data["roles"]["crm_map"]
             canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
             private["_version"] = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
         version: str = private["_version"]
@@ -315,6 +342,11 @@ class Compiled:
             fold(c).strip(): (r.name, r.points) for r in rs.account_fit.regions for c in r.countries
         }
         self.intent = frozenset(rs.activities.intent)
+        # A default table entry whose role a custom vocabulary lacks is left out (an unknown label);
+        # any other entry's role is in the vocabulary (loading.semantic_errors).
+        vocabulary = set(rs.roles.vocabulary)
+        self.crm_roles = {crm_role_key(label): role or None for label, role in rs.roles.crm_map.items()
+                          if not role or role in vocabulary}
         # Titles, seniorities and e-mail domains repeat a lot across contacts: memoise per ruleset
         # (bounded by CACHE_LIMIT entries each; past it, results are computed without caching).
         self.role_cache: dict[tuple[str, str], tuple[tuple[str, float], ...]] = {}

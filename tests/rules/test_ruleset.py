@@ -22,6 +22,7 @@ def test_default_ruleset_encodes_issue_3_defaults():
         "page_view", "pricing_page_view", "capability_page_view", "content_download", "email_open", "email_click",
         "webinar_registered", "webinar_attended", "trade_show_visit", "form_submitted", "demo_request",
         "quote_request", "spec_shared", "meeting_booked", "contact_sales", "unsubscribe", "hard_bounce",
+        "call", "email_sent", "email_received", "meeting_held",  # sales-side, for CRM imports (issue 11)
     }
     assert rs.activities.points["unsubscribe"] < 0 and rs.activities.points["hard_bounce"] < 0
     assert rs.roles.vocabulary == [

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
-from graphsvc.api.deps import Store
+from graphsvc.api.deps import Now, Qualifier, Store
 from graphsvc.api.routes.inputs import NoNulParams
 from graphsvc.auth.policy import Access
 from graphsvc.errors import InvalidInput
@@ -23,14 +23,19 @@ _MEDIA = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocum
 
 @router.get("/exports/{what}", response_class=StreamingResponse,
             responses={200: {"content": {_MEDIA["csv"]: {}, _MEDIA["xlsx"]: {}}, "description": "The export file."}},
-            summary="Export the board or the contacts (CSV, XLSX), or a CRM write-back file",
-            description="`board`: every account with stage, stage date, qualification date, fit, engagement, MQA "
-            "score and missing roles; `contacts`: every contact with account and buying roles. `target=hubspot` "
+            summary="Export the board, the contacts or readiness (CSV, XLSX), or a CRM write-back file",
+            description="`board`: every account with owner, stage, stage date, qualification date, fit, engagement, "
+            "MQA score and missing roles; `contacts`: every contact with account, buying roles, lifecycle stage and "
+            "lead status; `readiness`: one row per account as readiness evaluates it now (active ruleset): stage, "
+            "scores, MQA / SQL passed, every MQA and SQL check as value, bar and pass columns, missing roles, next "
+            "action and why (no write-back form). `target=hubspot` "
             "makes the board a HubSpot companies import file (keyed by Record ID), `target=salesforce` a Data "
             "Loader update file (keyed by Id); `field=stage:ABM_Stage__c` renames a column to your CRM's property.")
 def get_export(
     store: Store,
-    what: Literal["board", "contacts"],
+    q: Qualifier,
+    now: Now,
+    what: Literal["board", "contacts", "readiness"],
     format: Annotated[Literal["csv", "xlsx"], Query()] = "csv",
     target: Annotated[Literal["graphsvc", "hubspot", "salesforce"], Query()] = "graphsvc",
     field: Annotated[list[str] | None, Query(description="FIELD:COLUMN, repeatable: a write-back column's name.")]
@@ -51,7 +56,7 @@ def get_export(
     # Written whole before the answer starts, so an engine failure is a clean 503, not a cut file;
     # spooled to disk past 16 MiB.
     buffer = tempfile.SpooledTemporaryFile(max_size=16 * 2**20)  # noqa: SIM115 - closed by the response
-    export.write(store, what, format, buffer, target, renames)
+    export.write(store, what, format, buffer, target, renames, ruleset=q.ruleset, now=now)
     buffer.seek(0)
     name = f"{what}{'' if target == 'graphsvc' else '-' + target}.{format}"
 

@@ -82,6 +82,9 @@ PROPERTY_KEYS = (
     "bant_met", "bant_by", "bant_at", "bant_notes",
     # Opportunity (its stage is the CRM's stage name)
     "amount", "currency", "close_date", "is_won", "is_closed",
+    "pipeline",
+    # CRM state an import keeps (issue 11): Account owner's name, Contact / Lead lifecycle and lead status
+    "owner_name", "lifecycle_stage", "lead_status",
     # ScoreModel
     "json", "fitted_at", "outcomes",
 )
