@@ -167,6 +167,9 @@ class Mqa(_Model):
 
 class ExtraRoles(_Model):
     segment: str | None = None
+    # Issue 15: only for buying groups of this kind (a product line / initiative type, as given when the
+    # group was created); None: every group of a matching account, the default group included.
+    kind: str | None = None
     min_employees: Count | None = None
     max_employees: Count | None = None
     roles: list[str]
@@ -180,6 +183,7 @@ class BantRule(_Model):
     as `ExtraRoles`)."""
 
     segment: str | None = None
+    kind: str | None = None  # as for ExtraRoles
     min_employees: Count | None = None
     max_employees: Count | None = None
     fields: list[BantField]
@@ -221,6 +225,18 @@ class Hierarchy(_Model):
 
     parent_roles: list[str] = []
     max_levels: Annotated[int, Field(ge=1, le=5)] = 5
+    # "roll_up": the engagement of the subsidiaries' people (up to max_levels below) counts towards a
+    # parent's engagement, MQA score and engaged contacts, each person once however many paths reach them.
+    subsidiary_engagement: Literal["none", "roll_up"] = "none"
+
+
+class Groups(_Model):
+    """Buying groups per initiative (issue 15). Each group of an account has its own coverage (the roles
+    held in it), required roles (`[[sql.extra_roles]]` with `kind`), BANT and SQL gate; the account is
+    an SQL when one group's gate passes. `intent = "members"`: a group other than `default` needs an
+    intent signal from one of its own members; "account": any contact's counts, as for `default`."""
+
+    intent: Literal["members", "account"] = "members"
 
 
 class Sla(_Model):
@@ -255,6 +271,7 @@ class Ruleset(_Model):
     sql: Sql = Sql()
     sla: Sla = Sla()
     hierarchy: Hierarchy = Hierarchy()
+    groups: Groups = Groups()
     transitions: Transitions
 
     _version: str | None = PrivateAttr(default=None)
@@ -273,6 +290,13 @@ class Ruleset(_Model):
                 del data["sql"]["bant"], data["sql"]["bant_rules"]
             if data["hierarchy"] == Hierarchy().model_dump(mode="json"):
                 del data["hierarchy"]
+            elif data["hierarchy"]["subsidiary_engagement"] == "none":
+                del data["hierarchy"]["subsidiary_engagement"]
+            if data["groups"] == Groups().model_dump(mode="json"):
+                del data["groups"]
+            for rule in [*data["sql"]["extra_roles"], *data["sql"].get("bant_rules", [])]:
+                if rule.get("kind") is None:  # issue 15's group kinds: unset, the hash is the one before them
+                    rule.pop("kind", None)
             canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
             private["_version"] = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
         version: str = private["_version"]
