@@ -87,11 +87,11 @@ def _sql_gate(mqa: Gate, active: list[ContactEval], bc: BuyingCenter, ruleset: R
 
     intents = [(e.latest_intent[1], e.latest_intent[0], e.contact.id) for e in active if e.latest_intent]
     if intents:
-        at, kind, who = max(intents)
+        at, signal, who = max(intents)
         # Compared at the precision shown (0.01 day, ~15 minutes) so the value explains the verdict.
         age = round((as_of - at) / SECONDS_PER_DAY, 2)
         ok = age <= s.intent_window_days
-        detail = f"latest intent {kind} by {who} {age:g} days ago; window {s.intent_window_days:g} days"
+        detail = f"latest intent {signal} by {who} {age:g} days ago; window {s.intent_window_days:g} days"
         checks.append(Check("intent", ok, age, s.intent_window_days, detail))
     else:
         checks.append(Check("intent", False, None, s.intent_window_days, "no intent signal on record"
