@@ -176,3 +176,20 @@ def test_roll_up_counts_the_subsidiaries_people_once_and_says_where_they_sit(cli
     # a past as_of replays the subsidiaries' activities too
     past = client.get("/v1/accounts/uog/readiness", params={"as_of": iso(NOW - 30 * DAY)}).json()
     assert past["scores"]["engagement"] == 0
+
+
+# ----------------------------------------------------------------------------------- board
+def test_the_board_shows_a_parent_with_its_subsidiaries_stages_when_asked(client):
+    _hierarchy(client)
+    plain = client.get("/v1/accounts", params={"sort": "name"}).json()["items"]
+    assert all("subsidiaries" not in r and "parent_id" not in r for r in plain)  # the shape callers know
+    rows = {r["id"]: r for r in client.get("/v1/accounts", params={"group_by": "parent", "sort": "name"}).json()["items"]}
+    assert set(rows) == {"uog", "uog-uk", "uog-plant"}
+    top = rows["uog"]
+    assert top["parent_id"] is None
+    assert [(s["id"], s["level"], s["parent_id"], s["stage"]) for s in top["subsidiaries"]] == [
+        ("uog-uk", 1, "uog", rows["uog-uk"]["stage"]), ("uog-plant", 2, "uog-uk", rows["uog-plant"]["stage"])]
+    assert sum(top["subsidiary_stages"].values()) == 2
+    assert rows["uog-uk"]["parent_id"] == "uog" and [s["id"] for s in rows["uog-uk"]["subsidiaries"]] == ["uog-plant"]
+    assert rows["uog-plant"]["subsidiaries"] == [] and rows["uog-plant"]["subsidiary_stages"] == {}
+    assert client.get("/v1/accounts", params={"group_by": "child"}).status_code == 422
