@@ -31,7 +31,10 @@ from .clock import DEFAULT_AS_OF, to_epoch
 from .leads import make_lead
 from .names import COMPANY_WORDS, COUNTRIES, COUNTRIES_BY_LANGUAGE, LEGAL_FORMS, OWNERS, REGION_OF, ROOTS, slug
 from .people import make_contacts
+from .enterprise import with_enterprise
 from .scenarios import SCENARIOS, scenario_rows
+
+SCENARIOS, scenario_rows = with_enterprise(SCENARIOS, scenario_rows)  # issue 15: hierarchies, groups, duplicates
 
 KINDS = ("accounts", "contacts", "leads", "activities")
 ACCOUNT_KEYS = ("id", "name", "domain", "industry", "employees", "annual_revenue", "country", "segment",
