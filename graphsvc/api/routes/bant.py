@@ -25,7 +25,8 @@ ACCESS = Access({"*": ("sales",)})  # who may call these routes (graphsvc.auth.p
 
 class BantValue(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    met: bool = Field(description="Whether sales confirmed it (true) or found it lacking (false).")
+    # strict: 0 / "yes" are not a yes or a no (the fuzzer reached this once a group could be created)
+    met: bool = Field(strict=True, description="Whether sales confirmed it (true) or found it lacking (false).")
     note: Reason | None = Field(default=None, description="What sales learned, e.g. 'budget approved for Q3'.")
 
 
