@@ -193,3 +193,18 @@ def test_the_board_shows_a_parent_with_its_subsidiaries_stages_when_asked(client
     assert rows["uog-uk"]["parent_id"] == "uog" and [s["id"] for s in rows["uog-uk"]["subsidiaries"]] == ["uog-plant"]
     assert rows["uog-plant"]["subsidiaries"] == [] and rows["uog-plant"]["subsidiary_stages"] == {}
     assert client.get("/v1/accounts", params={"group_by": "child"}).status_code == 422
+
+
+def test_an_account_merge_keeps_the_groups_and_their_kinds(client):
+    setup_account(client)
+    assert client.post("/v1/accounts", json={"accounts": [
+        {"id": "acme-2", "name": "Acme Motion GmbH", "domain": "acme2.example"}]}).status_code == 200
+    assert _group(client, account="acme-2").status_code == 201
+    r = client.post("/v1/contacts", json={"contacts": [
+        {"id": "x1", "email": "x1@acme2.example", "account_id": "acme-2", "title": "RF Engineer",
+         "roles": [{"role": "technical_evaluator", "source": "sales", "buying_group": RF}]}]})
+    assert r.status_code == 200, r.text
+    r = client.post("/v1/merges/accounts", json={"survivor": "acme", "merged": ["acme-2"], "actor": "rep-1"})
+    assert r.status_code == 200, r.text
+    groups = {g["name"]: g for g in client.get("/v1/accounts/acme/groups").json()["groups"]}
+    assert groups[RF]["kind"] == "rf_test" and [m["contact_id"] for m in groups[RF]["members"]] == ["x1"]
