@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 
 from graphsvc.rules import AccountSnapshot, Activity, ContactSnapshot, RoleAssignment, default_ruleset, evaluate
 from graphsvc.rules.loading import load_ruleset
