@@ -142,6 +142,20 @@ def test_the_board_shows_parents_with_their_subsidiaries_stages(page, service, e
     expect(page.locator("#board tbody tr td.subsidiaries")).to_have_count(page.locator("#board tbody tr").count())
 
 
+def test_an_account_with_two_buying_groups_shows_each_groups_gate(page, service, errors):
+    """Issue 15: once a role sits in a second buying group, the account page lists every group's gate."""
+    import httpx
+
+    r = httpx.put(f"{service.base_url}/v1/contacts/con-brenner-06/roles", timeout=30,
+                  headers={"Authorization": f"Bearer {service.keys['sales']}"},
+                  json={"confirm": [{"role": "champion", "buying_group": "inline monitoring"}], "actor": "e2e"})
+    assert r.status_code == 200, r.text
+    sign_in(page, service, "sales", "#/account/acc-brenner")
+    expect(page.locator("#groups")).to_be_visible()
+    expect(page.locator('#groups tr[data-group="default"]')).to_have_count(1)
+    expect(page.locator('#groups tr[data-group="inline monitoring"]')).to_contain_text("decision_maker")
+
+
 def test_reject_with_a_reason_then_an_action_that_no_longer_fits_shows_the_409(page, service, errors):
     sign_in(page, service, "sales", "#/account/acc-castellan")
     expect(page.locator("#stage")).to_have_text("sql")
