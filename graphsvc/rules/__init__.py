@@ -63,9 +63,10 @@ from .vocabulary import (
 __all__ = [
     "ACTIONS", "AUTOMATIC_STAGES", "FINAL_STAGES", "INITIAL_STAGE", "MANUAL_STAGES", "PEOPLE_STAGES", "ROLE_SOURCES",
     "SECONDS_PER_DAY", "STAGES", "AccountSnapshot", "Action", "Activity", "ActivityStat", "AutomaticStage", "BantEntry",
-    "ContactSnapshot", "GroupInfo", "PeopleStage", "Qualification", "RoleAssignment", "RoleSource", "Ruleset", "RulesetError",
+    "ContactSnapshot", "PeopleStage", "Qualification", "RoleAssignment", "RoleSource", "Ruleset", "RulesetError",
     "Stage", "TransitionError", "allowed_actions", "apply_action", "decay_weight", "default_ruleset",
     "default_ruleset_text", "domain_disqualifier", "email_domain", "email_hash", "evaluate", "infer_roles", "is_competitor_domain",
     "is_disqualified_domain", "is_free_or_student_domain", "load_ruleset", "normalize_key", "ruleset_errors", "ruleset_from_data",
     "summarize", "to_jsonable", "SLA_STAGES", "SlaStatus", "due_at", "sla_status",
+    "GroupInfo",  # issue 15: a buying group of an account snapshot
 ]

@@ -239,6 +239,19 @@ class Groups(_Model):
     intent: Literal["members", "account"] = "members"
 
 
+def _without_group_defaults(data: dict[str, Any]) -> None:
+    """Issue 15's keys left at their defaults leave a ruleset's version as it was before them: an unset
+    rule `kind`, `[groups]` as default, `subsidiary_engagement = "none"` (a default `[hierarchy]` as a
+    whole is left out by `Ruleset.version` itself)."""
+    for rule in [*data["sql"]["extra_roles"], *data["sql"]["bant_rules"]]:
+        if rule.get("kind") is None:
+            rule.pop("kind", None)
+    if data["groups"] == Groups().model_dump(mode="json"):
+        del data["groups"]
+    if data["hierarchy"] != Hierarchy().model_dump(mode="json") and data["hierarchy"]["subsidiary_engagement"] == "none":
+        del data["hierarchy"]["subsidiary_engagement"]
+
+
 class Sla(_Model):
     sql_hours: SlaHours = 24.0
     mqa_hours: SlaHours = 72.0
@@ -284,19 +297,13 @@ class Ruleset(_Model):
         # __getattr__ is slow on hot paths; always a dict once the model is built
         if private["_version"] is None:
             data = self.model_dump(mode="json")
+            _without_group_defaults(data)
             # Without BANT requirements (the default) the hash is the one a ruleset had before BANT
             # existed: upgrading changes no ruleset's version.
             if not data["sql"]["bant"] and not data["sql"]["bant_rules"]:
                 del data["sql"]["bant"], data["sql"]["bant_rules"]
             if data["hierarchy"] == Hierarchy().model_dump(mode="json"):
                 del data["hierarchy"]
-            elif data["hierarchy"]["subsidiary_engagement"] == "none":
-                del data["hierarchy"]["subsidiary_engagement"]
-            if data["groups"] == Groups().model_dump(mode="json"):
-                del data["groups"]
-            for rule in [*data["sql"]["extra_roles"], *data["sql"].get("bant_rules", [])]:
-                if rule.get("kind") is None:  # issue 15's group kinds: unset, the hash is the one before them
-                    rule.pop("kind", None)
             canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
             private["_version"] = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
         version: str = private["_version"]
