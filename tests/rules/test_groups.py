@@ -240,8 +240,20 @@ def test_parent_coverage_is_listed_in_hierarchy_with_the_parents_name():
 
 
 # ----------------------------------------------------------------------------------- ruleset
-def test_the_default_version_is_unchanged_and_each_new_key_changes_it():
-    assert RS.version == "96fe409cb9d1"
+def test_the_default_version_is_unchanged_and_each_new_key_changes_it(monkeypatch):
+    """What the default ruleset's version hashes holds none of issue 15's keys (so it is the version
+    it had before them), and setting any of them changes the version."""
+    import hashlib
+
+    from graphsvc.rules import ruleset as ruleset_module
+
+    hashed: list[bytes] = []
+    real = hashlib.sha256
+    monkeypatch.setattr(ruleset_module.hashlib, "sha256", lambda b: hashed.append(b) or real(b))
+    assert ruleset_with("").version == RS.version
+    canonical = json.loads(hashed[-1])
+    assert "groups" not in canonical and "hierarchy" not in canonical
+    assert all("kind" not in rule for rule in canonical["sql"]["extra_roles"])
     versions = {ROLL.version, ruleset_with(RF).version, ruleset_with('[groups]\nintent = "account"\n').version,
                 ruleset_with('[[sql.bant_rules]]\nkind = "rf"\nfields = ["need"]\n').version}
     assert len(versions) == 4 and RS.version not in versions
