@@ -28,10 +28,13 @@ from .activities import STATES, make_activities
 from .campaigns import Calendar
 from .catalog import asset_catalog
 from .clock import DEFAULT_AS_OF, to_epoch
+from .enterprise import with_enterprise
 from .leads import make_lead
 from .names import COMPANY_WORDS, COUNTRIES, COUNTRIES_BY_LANGUAGE, LEGAL_FORMS, OWNERS, REGION_OF, ROOTS, slug
 from .people import make_contacts
 from .scenarios import SCENARIOS, scenario_rows
+
+SCENARIOS, scenario_rows = with_enterprise(SCENARIOS, scenario_rows)  # issue 15: hierarchies, groups, duplicates
 
 KINDS = ("accounts", "contacts", "leads", "activities")
 ACCOUNT_KEYS = ("id", "name", "domain", "industry", "employees", "annual_revenue", "country", "segment",

@@ -131,6 +131,31 @@ def test_board_account_confirm_a_decision_maker_and_the_stage_and_checks_change(
     assert page.evaluate("() => window.graphsvcMap.nodes('.slot').length") == 0
 
 
+def test_the_board_shows_parents_with_their_subsidiaries_stages(page, service, errors):
+    """Issue 15: `group_by=parent` adds a Subsidiaries column (the flat board has none)."""
+    sign_in(page, service, "sales")
+    expect(page.locator("#board tbody tr").first).to_be_visible()
+    expect(page.locator("#board th", has_text="Subsidiaries")).to_have_count(0)
+    page.select_option("#f-group_by", "parent")
+    expect(page).to_have_url(re.compile(r"group_by=parent"))
+    expect(page.locator("#board th", has_text="Subsidiaries")).to_have_count(1)
+    expect(page.locator("#board tbody tr td.subsidiaries")).to_have_count(page.locator("#board tbody tr").count())
+
+
+def test_an_account_with_two_buying_groups_shows_each_groups_gate(page, service, errors):
+    """Issue 15: once a role sits in a second buying group, the account page lists every group's gate."""
+    import httpx
+
+    r = httpx.put(f"{service.base_url}/v1/contacts/con-brenner-06/roles", timeout=30,
+                  headers={"Authorization": f"Bearer {service.keys['sales']}"},
+                  json={"confirm": [{"role": "champion", "buying_group": "inline monitoring"}], "actor": "e2e"})
+    assert r.status_code == 200, r.text
+    sign_in(page, service, "sales", "#/account/acc-brenner")
+    expect(page.locator("#groups")).to_be_visible()
+    expect(page.locator('#groups tr[data-group="default"]')).to_have_count(1)
+    expect(page.locator('#groups tr[data-group="inline monitoring"]')).to_contain_text("decision_maker")
+
+
 def test_reject_with_a_reason_then_an_action_that_no_longer_fits_shows_the_409(page, service, errors):
     sign_in(page, service, "sales", "#/account/acc-castellan")
     expect(page.locator("#stage")).to_have_text("sql")

@@ -38,6 +38,7 @@ OPTIONAL MATCH (c:Contact)-[r:MEMBER_OF]->(g)
 FOREACH (_ IN CASE WHEN r IS NULL THEN [] ELSE [1] END |
   MERGE (t:BuyingGroup {id: s.id + substring(g.id, size(m.id))})
   ON CREATE SET t.name = g.name
+  SET t.kind = coalesce(t.kind, g.kind)
   MERGE (s)-[:HAS_BUYING_GROUP]->(t)
   MERGE (c)-[n:MEMBER_OF {role: r.role}]->(t)
   ON CREATE SET n.source = r.source, n.confidence = r.confidence, n.at = r.at)

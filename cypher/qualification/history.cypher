@@ -8,7 +8,8 @@
 // @column action STRING the sales action, null for the rules engine
 // @column reason STRING
 // @column ruleset STRING
+// @column group STRING the buying group a rules change went by (the one that qualified; issue 15), null for people's
 MATCH (:Account {id: $id})-[:TRANSITIONED]->(s:StageChange)
 RETURN s.id AS id, s.from AS from, s.to AS to, s.at AS at, s.actor AS actor, s.action AS action,
-       s.reason AS reason, s.ruleset AS ruleset
+       s.reason AS reason, s.ruleset AS ruleset, s.group AS group
 ORDER BY at, id

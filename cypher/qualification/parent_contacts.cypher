@@ -8,7 +8,7 @@
 // @param as_of FLOAT epoch seconds; later activities are ignored
 // @param half_life_s FLOAT the ruleset's decay half-life in seconds
 // @column account_id STRING the subsidiary
-// @column contacts LIST<MAP> {contact, account_id, reports_to, roles, stats: [types, counts, newest, weights]}
+// @column contacts LIST<MAP> {contact, account_id, account_name, reports_to, roles, stats: [types, counts, newest, weights]}
 UNWIND $ids AS account_id
 MATCH up = (:Account {id: account_id})-[:SUBSIDIARY_OF*1..5]->(p:Account)
 WHERE length(up) <= $max_levels
@@ -31,4 +31,4 @@ WITH account_id, p, c, types, counts, lasts, weights,
 OPTIONAL MATCH (c)-[:REPORTS_TO]->(m:Contact)
 RETURN account_id,
        collect({contact: c {.id, .email, .first_name, .last_name, .title, .seniority, .department, .status},
-                account_id: p.id, reports_to: m.id, roles: roles, stats: [types, counts, lasts, weights]}) AS contacts
+                account_id: p.id, account_name: p.name, reports_to: m.id, roles: roles, stats: [types, counts, lasts, weights]}) AS contacts

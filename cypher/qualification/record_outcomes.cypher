@@ -10,7 +10,7 @@
 // one EventSeq counter, locked (SET lock_) before it is read: on Neo4j a second writer waits for this
 // transaction to commit, so seq order is commit order and a feed reader resuming after seq N can never
 // miss a smaller seq committed later; FalkorDB runs one write at a time.
-// @param rows LIST<MAP> {id, from, stage, changed, reason, fit, engagement, mqa_score, qualified_at, missing_roles, change_id, pending, event (the event's JSON payload)}
+// @param rows LIST<MAP> {id, from, stage, changed, reason, fit, engagement, mqa_score, qualified_at, missing_roles, change_id, pending, group (the buying group the answer shows: the one that qualified, issue 15), event (the event's JSON payload)}
 // @param now FLOAT epoch seconds of the write
 // @param actor STRING who decided: rules@<version>
 // @param ruleset STRING the ruleset version
@@ -25,7 +25,8 @@ WITH a, row, (row.changed AND a.stage = row.from) AS moves
 FOREACH (_ IN CASE WHEN moves THEN [1] ELSE [] END |
   SET a.stage = row.stage, a.stage_since = $now, a.updated_at = $now
   CREATE (a)-[:TRANSITIONED]->(:StageChange {id: row.change_id, from: row.from, to: row.stage, at: $now,
-                                             actor: $actor, reason: row.reason, ruleset: $ruleset}))
+                                             actor: $actor, reason: row.reason, ruleset: $ruleset,
+                                             group: row.group}))
 WITH count(a) AS written,
      collect(CASE WHEN moves THEN {id: a.id, from: row.from, to: row.stage, reason: row.reason, change: row.change_id,
                                    owner: a.owner, payload: row.event} END) AS changed

@@ -26,7 +26,8 @@ WITH a, c, collect(type) AS types,
 OPTIONAL MATCH (c)-[r:MEMBER_OF]->(g:BuyingGroup)
 WITH a, c, types, counts, lasts, weights,
      collect(CASE WHEN r IS NULL THEN NULL
-             ELSE {role: r.role, source: r.source, confidence: r.confidence, buying_group: g.name, at: r.at} END) AS roles
+             ELSE {role: r.role, source: r.source, confidence: r.confidence, buying_group: g.name, group_kind: g.kind,
+                   at: r.at} END) AS roles
 OPTIONAL MATCH (c)-[:REPORTS_TO]->(m:Contact)
 WITH a, c, types, counts, lasts, weights, roles, m.id AS reports_to
 WITH a, collect(CASE WHEN c IS NULL THEN NULL

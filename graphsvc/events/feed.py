@@ -40,8 +40,8 @@ class Event(BaseModel):
     owner: str | None = Field(default=None, description="The account's owner at that moment.")
     data: dict[str, Any] = Field(
         description="What changed. stage_changed: from, to, reason, and for the rules engine the ruleset, "
-        "missing_roles, scores and checks (gate, name, passed, value, threshold); for a person's action: action "
-        "and reason; change_id is the StageChange in the account's history. roles_changed: contact_id, "
+        "missing_roles, scores, checks (gate, name, passed, value, threshold), group (the buying group shown) "
+        "and qualified_group (the one whose SQL gate passed, or null); for a person's action: action and reason; change_id is the StageChange in the account's history. roles_changed: contact_id, "
         "confirmed, removal_requested and removed (the roles really removed). sla_reminder, sla_breached: stage, "
         "hours, entered_at, due_at, reminder_at, state. owner_assigned: from, to, reason, source.")
 

@@ -162,7 +162,9 @@ class AccountIn(_Row):
 
 class RoleIn(_Row):
     role: Text = Field(description="A role of the ruleset's vocabulary, e.g. decision_maker.")
-    buying_group: Text | None = Field(default=None, description="Buying group name; default group when absent.")
+    buying_group: Text | None = Field(default=None, description="Buying group name (one per initiative, opportunity "
+                                      "or product line; created if the account has none of that name); default group "
+                                      "when absent. Each group has its own SQL gate.")
     source: RoleSource = "import"
     confidence: Fraction = 1.0
 
@@ -217,7 +219,8 @@ class ActivityIn(_Row):
 
 class RoleChange(BaseModel):
     role: Text
-    buying_group: Text | None = Field(default=None, description="Default group when absent.")
+    buying_group: Text | None = Field(default=None, description="The buying group (initiative) the role is held in, "
+                                      "created if missing; default group when absent. On remove, absent = every group.")
 
 
 class RolesIn(BaseModel):

@@ -9,7 +9,7 @@ from typing import Any
 from graphsvc.store import records
 from graphsvc.store.graph_store import GraphStore
 
-__all__ = ["board_page"]
+__all__ = ["board_page", "with_subsidiaries"]
 
 
 def board_page(store: GraphStore, now: float, *, stage: str | None = None, segment: str | None = None,
@@ -31,3 +31,20 @@ def board_page(store: GraphStore, now: float, *, stage: str | None = None, segme
             item["sla"] = sla_of(r.get("stage"), since)
         items.append(item)
     return items, len(rows) > limit
+
+
+def with_subsidiaries(store: GraphStore, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Board rows with `parent_id`, `subsidiaries` (every account below, level 1 = direct, by level then
+    id, each with stage and MQA score) and `subsidiary_stages` (count per stage below): a parent with
+    its subsidiaries' stages (issue 15, `group_by=parent`). One more query per page."""
+    found = {r["id"]: r for r in store.read("qualification/board_subsidiaries", ids=[i["id"] for i in items])}
+    out = []
+    for item in items:
+        row = found.get(item["id"]) or {"parent_id": None, "subsidiaries": []}
+        subs = sorted((s for s in row["subsidiaries"] if s), key=lambda s: (s["level"], s["id"]))
+        stages: dict[str, int] = {}
+        for s in subs:
+            stages[s.get("stage") or "target"] = stages.get(s.get("stage") or "target", 0) + 1
+        out.append({**item, "parent_id": row["parent_id"], "subsidiaries": subs,
+                    "subsidiary_stages": dict(sorted(stages.items()))})
+    return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphsvc.rules import AccountSnapshot, ContactSnapshot, Qualification, Ruleset
+from graphsvc.rules import AccountSnapshot, ContactSnapshot, Qualification, Ruleset, to_jsonable
 
 __all__ = ["buying_center_view"]
 
@@ -31,7 +31,8 @@ def buying_center_view(result: Qualification, snapshot: AccountSnapshot, ruleset
         covered = [
             {**person(cv.contact_id), "source": cv.source, "confidence": cv.confidence,
              "last_engaged_at": cv.last_engaged_at,
-             "account_id": cv.account_id}  # issue 15: a parent account's contact, or null for this account's
+             "account_id": cv.account_id,  # issue 15: a parent account's contact, or null for this account's
+             **({"account_name": cv.account_name} if cv.account_id else {})}
             for cv in bc.covered.get(role, ())
         ]
         candidates = [
@@ -41,7 +42,7 @@ def buying_center_view(result: Qualification, snapshot: AccountSnapshot, ruleset
             for cand in bc.candidates.get(role, ())
         ]
         roles.append({"role": role, "status": status, "contacts": covered, "candidates": candidates})
-    return {
+    out = {
         "account_id": result.account_id,
         "as_of": result.as_of,
         "stage": result.stage,
@@ -56,3 +57,12 @@ def buying_center_view(result: Qualification, snapshot: AccountSnapshot, ruleset
         "role_engagement_days": ruleset.sql.role_engagement_days,
         "next_action": {"action": result.next_action.action, "why": result.next_action.why},
     }
+    if len(result.groups) > 1:  # issue 15: the roles above are the shown group's; every group's gate here
+        out["group"] = result.group
+        out["qualified_group"] = result.qualified_group
+        out["groups"] = [{"name": g.name, "kind": g.kind, "sql_passed": g.passed, "members": list(g.members),
+                          "required": list(g.required), "missing": list(g.missing),
+                          "covered": {r: list(ids) for r, ids in g.covered.items()}} for g in result.groups]
+    if result.hierarchy:
+        out["hierarchy"] = [to_jsonable(h) for h in result.hierarchy]
+    return out

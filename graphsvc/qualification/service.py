@@ -52,6 +52,7 @@ def stage_event(q: Qualification) -> str:
                "detail": c.detail}
               for gate, g in (("mqa", q.mqa), ("sql", q.sql)) for c in g.checks]
     return _json({"from": q.previous_stage, "to": q.stage, "reason": q.reason, "ruleset": q.ruleset_version,
+                  "group": q.group, "qualified_group": q.qualified_group,
                   "missing_roles": list(q.buying_center.missing), "checks": checks,
                   "scores": {"fit": q.scores.fit, "engagement": q.scores.engagement, "mqa_score": q.scores.mqa_score}})
 
@@ -94,14 +95,24 @@ class QualificationService:
 
     def _with_parents(self, rows: list[dict[str, Any]], as_of: float) -> list[dict[str, Any]]:
         """Issue 15: parent accounts' contacts who may cover roles here, read only when the ruleset
-        names such roles (`hierarchy.parent_roles`)."""
+        names such roles (`hierarchy.parent_roles`); subsidiaries' contacts whose engagement rolls up,
+        read only under `hierarchy.subsidiary_engagement = "roll_up"`."""
         h = self.ruleset.hierarchy
-        if not rows or not h.parent_roles:
+        if not rows or (not h.parent_roles and h.subsidiary_engagement != "roll_up"):
             return rows
-        found = {r["account_id"]: r["contacts"] for r in self.store.read(
-            "qualification/parent_contacts", ids=[r["account"]["id"] for r in rows], roles=list(h.parent_roles),
-            max_levels=h.max_levels, as_of=as_of, half_life_s=self.half_life_s)}
-        return [{**r, "inherited": found.get(r["account"]["id"], [])} for r in rows]
+        ids = [r["account"]["id"] for r in rows]
+        found: dict[str, Any] = {}
+        below: dict[str, Any] = {}
+        if h.parent_roles:
+            found = {r["account_id"]: r["contacts"] for r in self.store.read(
+                "qualification/parent_contacts", ids=ids, roles=list(h.parent_roles),
+                max_levels=h.max_levels, as_of=as_of, half_life_s=self.half_life_s)}
+        if h.subsidiary_engagement == "roll_up":
+            below = {r["account_id"]: sorted(r["contacts"], key=lambda c: (c["account_id"], c["contact"]["id"]))
+                     for r in self.store.read("qualification/subsidiary_contacts", ids=ids, max_levels=h.max_levels,
+                                              as_of=as_of, half_life_s=self.half_life_s)}
+        return [{**r, "inherited": found.get(r["account"]["id"], []), "rolled_up": below.get(r["account"]["id"], [])}
+                for r in rows]
 
     def _with_bant(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Issue 15: the recorded BANT, read (one more query) only when this ruleset requires it."""
@@ -223,6 +234,7 @@ class QualificationService:
                 "reason": q.reason, "fit": q.scores.fit, "engagement": q.scores.engagement,
                 "mqa_score": q.scores.mqa_score, "qualified_at": q.qualified_at,
                 "missing_roles": list(q.buying_center.missing), "change_id": change_id(), "pending": pending,
+                "group": q.group,
                 "event": stage_event(q) if q.changed else None,
             }
             for q, pending in results

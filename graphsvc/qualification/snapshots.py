@@ -13,7 +13,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from graphsvc.rules import INITIAL_STAGE, AccountSnapshot, ActivityStat, BantEntry, ContactSnapshot, RoleAssignment
+from graphsvc.rules import (
+    INITIAL_STAGE,
+    AccountSnapshot,
+    ActivityStat,
+    BantEntry,
+    ContactSnapshot,
+    GroupInfo,
+    RoleAssignment,
+)
 
 __all__ = ["account_snapshot", "join_current"]
 
@@ -38,7 +46,7 @@ def join_current(
     for r in roles:
         by_contact_roles.setdefault(r["contact_id"], []).append(
             {"role": r["role"], "source": r["source"], "confidence": r["confidence"],
-             "buying_group": r["buying_group"], "at": r["at"]})
+             "buying_group": r["buying_group"], "group_kind": r["group_kind"], "at": r["at"]})
     rows: dict[str, dict[str, Any]] = {}
     for a in accounts:
         rows[a["account"]["id"]] = {"account": a["account"], "contacts": [], "exact": a["ready"]}
@@ -71,9 +79,22 @@ def account_snapshot(row: dict[str, Any]) -> AccountSnapshot:
         qualified_at=a.get("qualified_at"), contacts=tuple(contacts),
         inherited=tuple(_contact(c) for c in sorted(row.get("inherited") or [],
                                                       key=lambda c: (c["account_id"], c["contact"]["id"]))),
+        groups=_groups(row.get("contacts") or []),
+        rolled_up=tuple(_contact(c) for c in row.get("rolled_up") or ()),
         bant=tuple(BantEntry(group=b["group"], field=b["field"], met=b["met"], by=b["by"] or "", at=float(b["at"]),
                              note=b["note"] or "") for b in row.get("bant") or ()),
     )
+
+
+def _groups(contacts: list[dict[str, Any]]) -> tuple[GroupInfo, ...]:
+    """The buying groups the account's contacts hold roles in, with their kinds (issue 15)."""
+    kinds: dict[str, str | None] = {}
+    for c in contacts:
+        for r in c.get("roles") or ():
+            name = r.get("buying_group") or "default"
+            if kinds.get(name) is None:
+                kinds[name] = r.get("group_kind")
+    return tuple(GroupInfo(n, k) for n, k in sorted(kinds.items()))
 
 
 def _contact(c: dict[str, Any]) -> ContactSnapshot:
@@ -82,6 +103,7 @@ def _contact(c: dict[str, Any]) -> ContactSnapshot:
         id=p["id"], email=p.get("email"), first_name=p.get("first_name"), last_name=p.get("last_name"),
         title=p.get("title"), seniority=p.get("seniority"), department=p.get("department"),
         status=p.get("status"), reports_to=c.get("reports_to"), account_id=c.get("account_id"),
+        account_name=c.get("account_name"),
         roles=tuple(
             RoleAssignment(role=r["role"], source=r.get("source") or "import",
                            confidence=float(r["confidence"] if r.get("confidence") is not None else 1.0),

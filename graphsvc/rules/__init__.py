@@ -39,6 +39,7 @@ from .snapshot import (
     ActivityStat,
     BantEntry,
     ContactSnapshot,
+    GroupInfo,
     RoleAssignment,
     decay_weight,
     summarize,
@@ -68,4 +69,5 @@ __all__ = [
     "default_ruleset_text", "domain_disqualifier", "email_domain", "email_hash", "evaluate", "infer_roles", "is_competitor_domain",
     "is_disqualified_domain", "is_free_or_student_domain", "load_ruleset", "normalize_key", "ruleset_errors", "ruleset_from_data",
     "summarize", "to_jsonable", "SLA_STAGES", "SlaStatus", "due_at", "sla_status",
+    "GroupInfo",  # issue 15: a buying group of an account snapshot
 ]

@@ -20,11 +20,11 @@ BANT_FIELDS = ("budget", "authority", "need", "timeline")
 GATE_GROUP = "default"
 
 
-def required_bant(account: AccountSnapshot, ruleset: Ruleset) -> tuple[str, ...]:
-    """The BANT fields this account's SQL requires, in B-A-N-T order."""
+def required_bant(account: AccountSnapshot, ruleset: Ruleset, kind: str | None = None) -> tuple[str, ...]:
+    """The BANT fields this account's SQL (for a buying group of `kind`) requires, in B-A-N-T order."""
     wanted = set(ruleset.sql.bant)
     for rule in ruleset.sql.bant_rules:
-        if rule_matches(rule, account):
+        if rule_matches(rule, account, kind):
             wanted.update(rule.fields)
     return tuple(f for f in BANT_FIELDS if f in wanted)
 
@@ -34,16 +34,18 @@ def _said(e: BantEntry) -> str:
     return f"{'met' if e.met else 'not met'} ({e.by}, {day}{'; ' + e.note if e.note else ''})"
 
 
-def bant_checks(account: AccountSnapshot, ruleset: Ruleset, as_of: float) -> list[Check]:
+def bant_checks(account: AccountSnapshot, ruleset: Ruleset, as_of: float, group: str = GATE_GROUP,
+                kind: str | None = None) -> list[Check]:
     """One `bant:<field>` check per required field: passed when sales recorded it as met for the
-    default buying group at or before `as_of`. Value: True / False as recorded, None when not recorded."""
+    buying group (`default` unless given; each group's SQL gate reads its own) at or before `as_of`.
+    Value: True / False as recorded, None when not recorded."""
     seen = [e for e in account.bant if e.at <= as_of]
     checks = []
-    for name in required_bant(account, ruleset):
-        mine = next((e for e in seen if e.field == name and e.group == GATE_GROUP), None)
-        others = [f"{e.group}: {_said(e)}" for e in seen if e.field == name and e.group != GATE_GROUP]
+    for name in required_bant(account, ruleset, kind):
+        mine = next((e for e in seen if e.field == name and e.group == group), None)
+        others = [f"{e.group}: {_said(e)}" for e in seen if e.field == name and e.group != group]
         if mine is None:
-            detail = f"{name} not recorded by sales for the {GATE_GROUP} buying group"
+            detail = f"{name} not recorded by sales for the {group} buying group"
         else:
             detail = f"{name} {_said(mine)}"
         if others:

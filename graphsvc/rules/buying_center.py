@@ -23,21 +23,25 @@ from .snapshot import AccountSnapshot
 MAX_CANDIDATES = 10
 
 
-def required_roles(account: AccountSnapshot, ruleset: Ruleset) -> tuple[str, ...]:
-    """`sql.required_roles` plus the roles of every `sql.extra_roles` rule the account matches.
+def required_roles(account: AccountSnapshot, ruleset: Ruleset, kind: str | None = None) -> tuple[str, ...]:
+    """`sql.required_roles` plus the roles of every `sql.extra_roles` rule the account (and, for a
+    buying group of a `kind`, the group) matches.
 
     A rule's conditions are all optional and all must hold. An account of unknown size matches no
     size condition: we do not ask for an economic buyer on a guess.
     """
     roles = list(ruleset.sql.required_roles)
     for rule in ruleset.sql.extra_roles:
-        if rule_matches(rule, account):
+        if rule_matches(rule, account, kind):
             roles.extend(r for r in rule.roles if r not in roles)
     return tuple(roles)
 
 
-def rule_matches(rule: ExtraRoles | BantRule, account: AccountSnapshot) -> bool:
-    """Whether the account meets every condition the rule gives (segment, size band)."""
+def rule_matches(rule: ExtraRoles | BantRule, account: AccountSnapshot, kind: str | None = None) -> bool:
+    """Whether the account meets every condition the rule gives (segment, size band) and, when the
+    rule names a group kind, the buying group is of that kind."""
+    if rule.kind is not None and normalize_key(rule.kind) != normalize_key(kind):
+        return False
     if rule.segment is not None and normalize_key(rule.segment) != normalize_key(account.segment):
         return False
     if rule.min_employees is not None and (account.employees is None or account.employees < rule.min_employees):
@@ -101,8 +105,10 @@ def _candidate_note(role: str, e: ContactEval, counts: bool, source: str, confid
     return f"not engaged in the last {days:g} days"
 
 
-def buying_center(account: AccountSnapshot, evals: list[ContactEval], ruleset: Ruleset) -> BuyingCenter:
-    required = required_roles(account, ruleset)
+def buying_center(account: AccountSnapshot, evals: list[ContactEval], ruleset: Ruleset,
+                  kind: str | None = None) -> BuyingCenter:
+    """The buying center of one buying group (its members' roles in `evals`; `kind` the group's kind)."""
+    required = required_roles(account, ruleset, kind)
     active = [e for e in evals if not e.disqualified]
 
     covered: dict[str, list[Coverage]] = {}
@@ -114,7 +120,8 @@ def buying_center(account: AccountSnapshot, evals: list[ContactEval], ruleset: R
             known.add(role)
             if e.engaged_in_window:
                 covered.setdefault(role, []).append(
-                    Coverage(e.contact.id, er.source, er.confidence, e.last_engaged_at, e.contact.account_id)
+                    Coverage(e.contact.id, er.source, er.confidence, e.last_engaged_at, e.contact.account_id,
+                             e.contact.account_name)
                 )
     ordered_roles = [r for r in ruleset.roles.vocabulary if r in covered] + sorted(
         r for r in covered if r not in ruleset.roles.vocabulary

@@ -24,6 +24,7 @@ from .buying_center import buying_center
 from .contacts import ContactEval, evaluate_contact
 from .domains import domain_disqualifier
 from .fit import account_fit
+from .groups import chosen, group_result, group_views, hierarchy_contacts, rolled_up, where
 from .next_action import next_action
 from .result import (
     BuyingCenter,
@@ -67,7 +68,7 @@ def _mqa_gate(
         Check(
             "engaged_contacts", len(engaged) >= m.min_engaged_contacts, len(engaged), m.min_engaged_contacts,
             f"{len(engaged)} contact(s) with engagement >= {m.engaged_contact_min:g}"
-            + (f" ({', '.join(e.contact.id for e in engaged[:5])})" if engaged else "")
+            + (f" ({', '.join(where(e, 'subsidiary') for e in engaged[:5])})" if engaged else "")
             + f"; need {m.min_engaged_contacts}",
         ),
         Check(
@@ -79,20 +80,22 @@ def _mqa_gate(
 
 
 def _sql_gate(mqa: Gate, active: list[ContactEval], bc: BuyingCenter, ruleset: Ruleset, as_of: float,
-              snapshot: AccountSnapshot) -> Gate:
+              snapshot: AccountSnapshot, group: str = "default", kind: str | None = None) -> Gate:
+    """One buying group's SQL gate; `active`: the contacts whose intent counts for it."""
     s = ruleset.sql
     checks = [Check("mqa", mqa.passed, mqa.passed, True, "account is an MQA" if mqa.passed else f"not an MQA: {_failing(mqa)}")]
 
     intents = [(e.latest_intent[1], e.latest_intent[0], e.contact.id) for e in active if e.latest_intent]
     if intents:
-        at, kind, who = max(intents)
+        at, signal, who = max(intents)
         # Compared at the precision shown (0.01 day, ~15 minutes) so the value explains the verdict.
         age = round((as_of - at) / SECONDS_PER_DAY, 2)
         ok = age <= s.intent_window_days
-        detail = f"latest intent {kind} by {who} {age:g} days ago; window {s.intent_window_days:g} days"
+        detail = f"latest intent {signal} by {who} {age:g} days ago; window {s.intent_window_days:g} days"
         checks.append(Check("intent", ok, age, s.intent_window_days, detail))
     else:
-        checks.append(Check("intent", False, None, s.intent_window_days, "no intent signal on record"))
+        checks.append(Check("intent", False, None, s.intent_window_days, "no intent signal on record"
+                            + ("" if group == "default" else f" from a member of buying group {group}")))
 
     sources = ", ".join(f"{src} >= {bar:g}" for src, bar in s.role_sources.items())
     bar = f"role source counts ({sources}) and engaged within {s.role_engagement_days:g} days"
@@ -100,7 +103,7 @@ def _sql_gate(mqa: Gate, active: list[ContactEval], bc: BuyingCenter, ruleset: R
         cov = bc.covered.get(role, ())
         if cov:
             detail = f"{role} covered by " + ", ".join(
-                f"{c.contact_id} ({c.source} {c.confidence:g}{f', at parent {c.account_id}' if c.account_id else ''})"
+                f"{c.contact_id} ({c.source} {c.confidence:g}{_at_parent(c.account_id, c.account_name)})"
                 for c in cov[:3])
         elif role in bc.unengaged:
             detail = f"{role} known but not engaged in the last {s.role_engagement_days:g} days"
@@ -108,8 +111,14 @@ def _sql_gate(mqa: Gate, active: list[ContactEval], bc: BuyingCenter, ruleset: R
             n = len(bc.candidates.get(role, ()))
             detail = f"no contact counts as {role}" + (f"; {n} candidate(s)" if n else "; no candidates")
         checks.append(Check(f"role:{role}", bool(cov), [c.contact_id for c in cov], bar, detail))
-    checks.extend(bant_checks(snapshot, ruleset, as_of))  # none unless the ruleset requires BANT
+    checks.extend(bant_checks(snapshot, ruleset, as_of, group, kind))  # none unless the ruleset requires BANT
     return Gate(all(c.passed for c in checks), tuple(checks))
+
+
+def _at_parent(account_id: str | None, name: str | None) -> str:
+    if account_id is None:
+        return ""
+    return f", at parent {account_id}" + (f" {name}" if name else "")
 
 
 def _top_activities(active: list[ContactEval], ruleset: Ruleset) -> tuple[TopActivity, ...]:
@@ -127,11 +136,12 @@ def _top_activities(active: list[ContactEval], ruleset: Ruleset) -> tuple[TopAct
                  for _, (contact_id, type_, at, count, p) in best)
 
 
-def _stage_basis(stage: str, mqa: Gate, sql: Gate, engagement: float, ruleset: Ruleset, dq: str | None) -> str:
-    """Why the computed stage is what it is, in a phrase."""
+def _stage_basis(stage: str, mqa: Gate, sql: Gate, engagement: float, ruleset: Ruleset, dq: str | None,
+                 group: str = "default") -> str:
+    """Why the computed stage is what it is, in a phrase (an SQL names its buying group unless default)."""
     if stage == "sql":
         bant = [c.name[5:] for c in sql.checks if c.name.startswith("bant:")]
-        return (f"{sql.check('intent').detail}; required roles covered ({', '.join(c.name[5:] for c in sql.checks if c.name.startswith('role:'))})"
+        return ((f"buying group {group}: " if group != "default" else "") + f"{sql.check('intent').detail}; required roles covered ({', '.join(c.name[5:] for c in sql.checks if c.name.startswith('role:'))})"
                 + (f"; BANT confirmed ({', '.join(bant)})" if bant else ""))
     if stage == "mqa":
         return f"MQA score {mqa.check('mqa_score').value:g}, {mqa.check('engaged_contacts').value} engaged contacts, fit {mqa.check('account_fit').value:g}"
@@ -219,13 +229,22 @@ def evaluate(snapshot: AccountSnapshot, ruleset: Ruleset, as_of: float) -> Quali
     fit, _parts, fit_detail = account_fit(snapshot, ruleset)
     dq = domain_disqualifier(snapshot.domain, ruleset)
 
-    engagement = round(sum(e.engagement for e in active), 2)
+    rolled = rolled_up(snapshot, ruleset, as_of)  # subsidiaries' people, only under roll_up
+    counted = active + rolled
+    engagement = round(sum(e.engagement for e in counted), 2)
     cap = ruleset.mqa.per_contact_cap
-    mqa_score = round(sum(min(e.engagement, cap) for e in active), 2)
+    mqa_score = round(sum(min(e.engagement, cap) for e in counted), 2)
 
-    mqa = _mqa_gate(snapshot, active, fit, fit_detail, dq, mqa_score, ruleset)
-    bc = buying_center(snapshot, evals + _inherited(snapshot, ruleset, as_of), ruleset)
-    sql = _sql_gate(mqa, active, bc, ruleset, as_of, snapshot)
+    mqa = _mqa_gate(snapshot, counted, fit, fit_detail, dq, mqa_score, ruleset)
+    inherited = _inherited(snapshot, ruleset, as_of)
+    gates = []
+    for view in group_views(snapshot, evals, ruleset):
+        g_bc = buying_center(snapshot, view.evals + inherited, ruleset, view.info.kind)
+        g_sql = _sql_gate(mqa, view.intent_from, g_bc, ruleset, as_of, snapshot, view.info.name, view.info.kind)
+        gates.append((g_bc, group_result(view, g_bc, g_sql)))
+    pick = chosen([g for _, g in gates])
+    bc, shown = gates[pick]
+    sql = shown.sql
 
     if dq:
         computed = "target"
@@ -237,7 +256,7 @@ def evaluate(snapshot: AccountSnapshot, ruleset: Ruleset, as_of: float) -> Quali
         computed = "engaged"
     else:
         computed = "target"
-    basis = _stage_basis(computed, mqa, sql, engagement, ruleset, dq)
+    basis = _stage_basis(computed, mqa, sql, engagement, ruleset, dq, shown.name)
 
     previous = snapshot.stage
     stage, held, qualified_at, reason = _decide_stage(snapshot, computed, basis, mqa, sql, active, dq, ruleset, as_of)
@@ -278,4 +297,8 @@ def evaluate(snapshot: AccountSnapshot, ruleset: Ruleset, as_of: float) -> Quali
         top_activities=_top_activities(active, ruleset),
         ruleset_version=ruleset.version,
         as_of=as_of,
+        groups=tuple(g for _, g in gates),
+        group=shown.name,
+        qualified_group=shown.name if shown.passed else None,
+        hierarchy=hierarchy_contacts(rolled, bc, inherited),
     )

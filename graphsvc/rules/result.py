@@ -87,6 +87,7 @@ class Coverage:
     confidence: float
     last_engaged_at: float | None
     account_id: str | None = None  # where the contact sits when it is a parent account's (issue 15)
+    account_name: str | None = None  # that parent account's name
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +140,34 @@ class TopActivity:
 
 
 @dataclass(frozen=True, slots=True)
+class GroupResult:
+    """One buying group's SQL gate (issue 15): its own required roles, coverage, intent and BANT."""
+
+    name: str
+    kind: str | None
+    passed: bool  # its SQL gate passed
+    members: tuple[str, ...]  # contacts holding a role in it (the default group: every contact)
+    required: tuple[str, ...]
+    missing: tuple[str, ...]
+    covered: dict[str, tuple[str, ...]]  # role -> covering contact ids
+    sql: Gate
+
+
+@dataclass(frozen=True, slots=True)
+class HierarchyContact:
+    """A contact of another account of the hierarchy that took part in this account's answer (issue 15)."""
+
+    contact_id: str
+    name: str | None
+    account_id: str
+    account_name: str | None
+    relation: str  # "parent" (covers roles) | "subsidiary" (engagement rolled up)
+    engagement: float
+    counted: bool  # its engagement counted towards this account's MQA (subsidiaries under roll_up)
+    covers: tuple[str, ...] = ()  # roles it covers here
+
+
+@dataclass(frozen=True, slots=True)
 class Qualification:
     account_id: str
     stage: str
@@ -157,7 +186,19 @@ class Qualification:
     top_activities: tuple[TopActivity, ...]
     ruleset_version: str
     as_of: float
+    # Issue 15. `groups`: every buying group's gate; `group`: the one `sql` and `buying_center` show
+    # (the one that qualified, else the closest); `qualified_group`: the group whose gate passed.
+    # `hierarchy`: the other accounts' contacts used. Left out of the JSON when the account has only
+    # the default group / no such contacts, so its answer is what it was before.
+    groups: tuple[GroupResult, ...] = ()
+    group: str = "default"
+    qualified_group: str | None = None
+    hierarchy: tuple[HierarchyContact, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = to_jsonable(self)
+        if len(self.groups) <= 1 and self.group == "default":
+            del out["groups"], out["group"], out["qualified_group"]
+        if not self.hierarchy:
+            del out["hierarchy"]
         return out

@@ -67,18 +67,23 @@ def source_counts(source: str, confidence: float, ruleset: Ruleset) -> bool:
     return bar is not None and confidence > 0 and confidence >= bar
 
 
-def effective_roles(contact: ContactSnapshot, ruleset: Ruleset) -> dict[str, EffectiveRole]:
-    """role -> the contact's best assignment of it (see the module docstring for the precedence)."""
-    denied = {r.role for r in contact.roles if r.source == "sales" and r.confidence <= 0}
+def effective_roles(contact: ContactSnapshot, ruleset: Ruleset, group: str | None = None) -> dict[str, EffectiveRole]:
+    """role -> the contact's best assignment of it (see the module docstring for the precedence).
+
+    With `group` (issue 15: buying groups per initiative), only the assignments held in that buying
+    group count, and roles are inferred from the title for the `default` group alone; whether sales
+    classified the contact (no inference then) looks at every group."""
+    held = contact.roles if group is None else tuple(r for r in contact.roles if r.buying_group == group)
+    denied = {r.role for r in held if r.source == "sales" and r.confidence <= 0}
     options: dict[str, list[EffectiveRole]] = {}
-    for r in contact.roles:
+    for r in held:
         if r.role in denied:
             continue
         options.setdefault(r.role, []).append(
             EffectiveRole(r.role, r.source, r.confidence, source_counts(r.source, r.confidence, ruleset), r.at)
         )
     sales_classified = any(r.source == "sales" for r in contact.roles)
-    if ruleset.roles.infer and not sales_classified:
+    if ruleset.roles.infer and not sales_classified and group in (None, "default"):
         for role, confidence in infer_roles(contact.title, contact.seniority, ruleset):
             if role not in denied:
                 options.setdefault(role, []).append(

@@ -191,6 +191,9 @@ class Mqa(_Model):
 
 class ExtraRoles(_Model):
     segment: str | None = None
+    # Issue 15: only for buying groups of this kind (a product line / initiative type, as given when the
+    # group was created); None: every group of a matching account, the default group included.
+    kind: str | None = None
     min_employees: Count | None = None
     max_employees: Count | None = None
     roles: list[str]
@@ -204,6 +207,7 @@ class BantRule(_Model):
     as `ExtraRoles`)."""
 
     segment: str | None = None
+    kind: str | None = None  # as for ExtraRoles
     min_employees: Count | None = None
     max_employees: Count | None = None
     fields: list[BantField]
@@ -245,6 +249,31 @@ class Hierarchy(_Model):
 
     parent_roles: list[str] = []
     max_levels: Annotated[int, Field(ge=1, le=5)] = 5
+    # "roll_up": the engagement of the subsidiaries' people (up to max_levels below) counts towards a
+    # parent's engagement, MQA score and engaged contacts, each person once however many paths reach them.
+    subsidiary_engagement: Literal["none", "roll_up"] = "none"
+
+
+class Groups(_Model):
+    """Buying groups per initiative (issue 15). Each group of an account has its own coverage (the roles
+    held in it), required roles (`[[sql.extra_roles]]` with `kind`), BANT and SQL gate; the account is
+    an SQL when one group's gate passes. `intent = "members"`: a group other than `default` needs an
+    intent signal from one of its own members; "account": any contact's counts, as for `default`."""
+
+    intent: Literal["members", "account"] = "members"
+
+
+def _without_group_defaults(data: dict[str, Any]) -> None:
+    """Issue 15's keys left at their defaults leave a ruleset's version as it was before them: an unset
+    rule `kind`, `[groups]` as default, `subsidiary_engagement = "none"` (a default `[hierarchy]` as a
+    whole is left out by `Ruleset.version` itself)."""
+    for rule in [*data["sql"]["extra_roles"], *data["sql"]["bant_rules"]]:
+        if rule.get("kind") is None:
+            rule.pop("kind", None)
+    if data["groups"] == Groups().model_dump(mode="json"):
+        del data["groups"]
+    if data["hierarchy"] != Hierarchy().model_dump(mode="json") and data["hierarchy"]["subsidiary_engagement"] == "none":
+        del data["hierarchy"]["subsidiary_engagement"]
 
 
 class Sla(_Model):
@@ -279,6 +308,7 @@ class Ruleset(_Model):
     sql: Sql = Sql()
     sla: Sla = Sla()
     hierarchy: Hierarchy = Hierarchy()
+    groups: Groups = Groups()
     transitions: Transitions
 
     _version: str | None = PrivateAttr(default=None)
@@ -291,6 +321,7 @@ class Ruleset(_Model):
         # __getattr__ is slow on hot paths; always a dict once the model is built
         if private["_version"] is None:
             data = self.model_dump(mode="json")
+            _without_group_defaults(data)
             # Without BANT requirements (the default) the hash is the one a ruleset had before BANT
             # existed: upgrading changes no ruleset's version.
             if not data["sql"]["bant"] and not data["sql"]["bant_rules"]:

@@ -63,7 +63,16 @@ class ContactSnapshot:
     reports_to: str | None = None
     roles: tuple[RoleAssignment, ...] = ()
     stats: tuple[ActivityStat, ...] = ()
-    account_id: str | None = None  # set on a parent account's contact (AccountSnapshot.inherited)
+    account_id: str | None = None  # set on a parent's or subsidiary's contact (AccountSnapshot.inherited, .rolled_up)
+    account_name: str | None = None  # that account's name (issue 15: readiness says where a contact sits)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupInfo:
+    """A buying group of the account (issue 15): one per initiative, opportunity or product line."""
+
+    name: str
+    kind: str | None = None  # product line / initiative type: `[[sql.extra_roles]] kind` rules match it
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +106,11 @@ class AccountSnapshot:
     # Contacts of the parent accounts holding a role of `hierarchy.parent_roles` (only read when the
     # ruleset has some): they may cover those roles here, never add engagement.
     inherited: tuple[ContactSnapshot, ...] = ()
+    # The account's buying groups beyond `default` (issue 15); groups named only by roles count too.
+    groups: tuple[GroupInfo, ...] = ()
+    # Contacts of the subsidiaries below (only read with `hierarchy.subsidiary_engagement = "roll_up"`):
+    # their engagement counts towards this account's MQA, each person once.
+    rolled_up: tuple[ContactSnapshot, ...] = ()
 
 
 def decay_weight(at: float, as_of: float, half_life_days: float) -> float:

@@ -129,6 +129,31 @@ function contactsTable(readiness, center, rs, rerender) {
     }), { id: "contacts" });
 }
 
+// Issue 15: every buying group's SQL gate (only when the account has more than the default group),
+// and the other accounts' contacts of the hierarchy that took part (only when there are some).
+function groupsPanel(readiness) {
+  if (!readiness.groups) return null;
+  return h("section", { class: "panel", "aria-labelledby": "groups-h", id: "groups" },
+    h("h2", { id: "groups-h" }, "Buying groups", readiness.qualified_group ? ` — SQL through ${readiness.qualified_group}` : ""),
+    table(["Group", "Kind", "Required", "Missing", "Failing", "SQL gate"], readiness.groups.map((g) => h("tr", { "data-group": g.name },
+      h("td", null, h("b", null, g.name), g.name === readiness.group ? h("div", { class: "muted" }, "shown above") : null),
+      h("td", null, g.kind || "—"), h("td", null, g.required.join(", ")),
+      h("td", null, g.missing.map((r) => h("span", { class: "chip missing" }, r))),
+      h("td", null, g.sql.checks.filter((c) => !c.passed).map((c) => c.name).join(", ")),
+      h("td", { class: g.passed ? "pass" : "fail" }, g.passed ? "✔ pass" : "✘ fail")))));
+}
+
+function hierarchyPanel(readiness) {
+  if (!readiness.hierarchy) return null;
+  return h("section", { class: "panel", "aria-labelledby": "hier-h", id: "hierarchy" },
+    h("h2", { id: "hier-h" }, "From the account hierarchy"),
+    table(["Contact", "Sits at", "How", { label: "Engagement", num: true }], readiness.hierarchy.map((c) => h("tr", null,
+      h("td", null, c.name || c.contact_id), h("td", null, h("a", { href: `#/account/${encodeURIComponent(c.account_id)}` },
+        c.account_name || c.account_id), ` (${c.relation})`),
+      h("td", null, c.counted ? "engagement counts here" : `covers ${c.covers.join(", ")}`),
+      h("td", { class: "num" }, fmt(c.engagement))))));
+}
+
 export async function renderAccount(accountId, params) {
   const asOfDay = params.get("as_of") || "";
   let asOf = null;
@@ -187,6 +212,7 @@ export async function renderAccount(accountId, params) {
     asOf ? h("p", { class: "muted" }, "Actions act on the account now, not as of the replayed date.") : null,
     actionsPanel(account, rs, rerender),
     checks("MQA", readiness.mqa, "mqa-checks"), checks("SQL", readiness.sql, "sql-checks"),
+    groupsPanel(readiness), hierarchyPanel(readiness),
     h("h2", null, "Buying center"),
     mapBox, mapStatus, h("div", { class: "legend" },
       h("span", null, "green: engaged"), h("span", null, "grey: not engaged"), h("span", null, "thick green border: covers a role"),

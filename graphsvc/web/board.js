@@ -8,7 +8,7 @@ export const STAGES = ["target", "engaged", "mqa", "sql", "accepted", "opportuni
 const SEGMENTS = ["enterprise", "mid_market", "smb"];
 const INDUSTRIES = ["industrial_automation", "semiconductors", "microelectronics", "test_and_measurement", "software"];
 const SORTS = { mqa_score: "MQA score", fit: "Fit", stage_since: "Days in stage", engagement: "Engagement", name: "Name" };
-const FIELDS = ["q", "stage", "segment", "industry", "owner", "missing_role", "sort", "limit"];
+const FIELDS = ["q", "stage", "segment", "industry", "owner", "missing_role", "sort", "limit", "group_by"];
 
 // Cursors of the pages before this one, per filter set, so "Previous" works without the API
 // paging backwards.
@@ -29,6 +29,13 @@ function sla(item) {
   if (item.sla.state === "breached") return h("span", { class: "chip missing", title: `due ${date(item.sla.due_at)}` }, "SLA breached");
   const hours = Math.max(0, (due - Date.now()) / 3.6e6);
   return h("span", { class: "chip warn", title: `due ${date(item.sla.due_at)}` }, `act within ${fmt(hours, 0)} h`);
+}
+
+// Issue 15, `group_by=parent`: the accounts below this one (indented by level) with their stages.
+function subsidiaries(a) {
+  if (a.parent_id) return h("div", { class: "muted" }, "part of ", h("a", { href: `#/account/${encodeURIComponent(a.parent_id)}` }, a.parent_id));
+  return (a.subsidiaries || []).map((s) => h("div", null, "↳ ".repeat(s.level),
+    h("a", { href: `#/account/${encodeURIComponent(s.id)}` }, s.name || s.id), " ", stageChip(s.stage)));
 }
 
 export async function renderBoard(_arg, params) {
@@ -54,6 +61,7 @@ export async function renderBoard(_arg, params) {
   select("missing_role", "Missing role", rs ? rs.roles.vocabulary : [], filters.missing_role),
   select("sort", "Sort by", Object.entries(SORTS), filters.sort, null),
   select("limit", "Per page", ["25", "50", "100", "250", "500"], filters.limit, null),
+  select("group_by", "Hierarchy", [["parent", "with subsidiaries"]], filters.group_by, "flat"),
   h("button", { class: "primary", type: "submit" }, "Apply"),
   h("button", { type: "button", onclick: () => go("board") }, "Clear"));
   for (const el of form.querySelectorAll("select")) el.addEventListener("change", () => form.requestSubmit());
@@ -62,6 +70,7 @@ export async function renderBoard(_arg, params) {
   mount(h("h1", null, "ABM board"), form, status);
 
   const page = await api("/v1/accounts", { params: { ...filters, cursor } });
+  const grouped = filters.group_by === "parent";
   const rows = page.items.map((a) => h("tr", { "data-account": a.id },
     h("td", null, h("a", { href: `#/account/${encodeURIComponent(a.id)}` }, a.name || a.id),
       h("div", { class: "muted" }, a.domain || "")),
@@ -70,9 +79,11 @@ export async function renderBoard(_arg, params) {
     h("td", { class: "num" }, fmt(a.fit, 0)), h("td", { class: "num" }, fmt(a.mqa_score)),
     h("td", { class: "num" }, fmt(a.days_in_stage)),
     h("td", null, (a.missing_roles || []).map((r) => h("span", { class: "chip missing" }, r))),
-    h("td", null, sla(a))));
+    h("td", null, sla(a)),
+    grouped ? h("td", { class: "subsidiaries" }, subsidiaries(a)) : null));
   const grid = table(["Account", "Stage", "Segment", "Industry", "Owner", { label: "Fit", num: true },
-    { label: "MQA score", num: true }, { label: "Days in stage", num: true }, "Missing roles", "SLA"], rows,
+    { label: "MQA score", num: true }, { label: "Days in stage", num: true }, "Missing roles", "SLA",
+    ...(grouped ? ["Subsidiaries"] : [])], rows,
   { id: "board", "aria-describedby": "board-status" });
   const pageNo = back.cursors.length + 1;
   status.textContent = page.items.length

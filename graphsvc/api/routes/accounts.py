@@ -12,7 +12,7 @@ from graphsvc.auth.policy import Access
 from graphsvc.errors import InvalidInput, NotFound
 from graphsvc.events.sla import sla_view
 from graphsvc.lab import service as lab
-from graphsvc.qualification.board import board_page
+from graphsvc.qualification.board import board_page, with_subsidiaries
 from graphsvc.qualification.registry import active_ruleset
 from graphsvc.rules import sla_status
 from graphsvc.store import records
@@ -52,7 +52,10 @@ def _text_filter(value: str | None) -> str | None:
             "act under the active ruleset (`[sla]`), when that time is up (`due_at`), its reminder time and state "
             "(on_time, due_soon, breached; business hours per the ruleset); null for other stages. `prediction` per "
             "account: the probability of being won and its top factor from the rules lab's score model; null with "
-            "`prediction_note` saying why when there is none.")
+            "`prediction_note` saying why when there is none. `group_by=parent` adds to every row its `parent_id`, its "
+            "`subsidiaries` (every account below it, level 1 = direct, with stage and MQA score) and "
+            "`subsidiary_stages` (count per stage): a parent with its subsidiaries' stages. Without it the rows are "
+            "as they were.")
 def board(
     store: Store,
     state: State,
@@ -69,6 +72,8 @@ def board(
     sort: Literal["mqa_score", "engagement", "fit", "stage_since", "name"] = "mqa_score",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: str | None = None,
+    group_by: Annotated[Literal["parent"] | None, Query(
+        description="`parent`: every row also lists its subsidiaries with their stages, and its parent.")] = None,
 ) -> dict[str, Any]:
     skip = _skip(cursor)
     search = _text_filter(q.strip().lower() if q else None)
@@ -81,6 +86,8 @@ def board(
     predictions, note = lab.board_predictions(store, qualifier.ruleset, [item["id"] for item in items], now)
     for item in items:
         item["prediction"] = predictions.get(item["id"])
+    if group_by == "parent":
+        items = with_subsidiaries(store, items)
     return {"items": items, "next_cursor": _cursor(skip + limit) if more else None, "prediction_note": note}
 
 

@@ -26,8 +26,9 @@ def get_contact(contact_id: str, store: Store) -> dict[str, Any]:
 
 
 @router.put("/contacts/{contact_id}/roles", summary="Sales confirms or removes a contact's buying roles",
-            description="Confirmed roles count towards buying-center coverage at once; the contact's account is "
-            "requalified in the same request and `stage_changes` says if its stage moved.",
+            description="Confirmed roles count towards buying-center coverage at once, in the buying group each names "
+            "(`buying_group`; a contact can hold different roles in several groups, each group has its own SQL gate: "
+            "see `POST /v1/accounts/{id}/groups`); the contact's account is requalified in the same request and `stage_changes` says if its stage moved.",
             responses={404: {"description": "Unknown contact"}, 422: {"description": "Unknown role, or no account"}})
 def put_roles(contact_id: str, body: RolesIn, ingest: Ingest, state: State, now: Now) -> dict[str, Any]:
     account_id = ingest.change_roles(contact_id, body, now)

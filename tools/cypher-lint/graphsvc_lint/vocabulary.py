@@ -78,6 +78,9 @@ PROPERTY_KEYS = (
     "hash", "roles", "label",
     # Alias / Merge / Erasure / ErasureKey (issue 15); StageChange.merged_from: moved by an account merge
     "key", "merged", "merged_from", "survivor", "email_hash", "salt", "erased_at",
+    # BuyingGroup.created_by (made through the API) and StageChange.group (the group a rules change
+    # went by): buying groups per initiative (issue 15); BuyingGroup.kind reuses "kind"
+    "created_by", "group",
     # BuyingGroup: BANT as sales recorded it, parallel lists in B-A-N-T order (qualification/bant_set)
     "bant_met", "bant_by", "bant_at", "bant_notes",
     # Opportunity (its stage is the CRM's stage name)
