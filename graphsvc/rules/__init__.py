@@ -30,6 +30,7 @@ from .loading import (
 from .result import Qualification, to_jsonable
 from .roles import infer_roles
 from .ruleset import Ruleset, normalize_key
+from .routing import RouteAccount, RouteDecision, decide
 from .sla import SLA_STAGES, SlaStatus, due_at, sla_status
 from .snapshot import (
     SECONDS_PER_DAY,
@@ -67,4 +68,5 @@ __all__ = [
     "default_ruleset_text", "domain_disqualifier", "email_domain", "email_hash", "evaluate", "infer_roles", "is_competitor_domain",
     "is_disqualified_domain", "is_free_or_student_domain", "load_ruleset", "normalize_key", "ruleset_errors", "ruleset_from_data",
     "summarize", "to_jsonable", "SLA_STAGES", "SlaStatus", "due_at", "sla_status",
+    "RouteAccount", "RouteDecision", "decide",
 ]
