@@ -29,8 +29,8 @@ from .loading import (
 )
 from .result import Qualification, to_jsonable
 from .roles import infer_roles
-from .ruleset import Ruleset, normalize_key
 from .routing import RouteAccount, RouteDecision, decide
+from .ruleset import Ruleset, normalize_key
 from .sla import SLA_STAGES, SlaStatus, due_at, sla_status
 from .snapshot import (
     SECONDS_PER_DAY,

@@ -14,8 +14,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .ruleset import Ruleset
 from .routing import routing_errors
+from .ruleset import Ruleset
 from .vocabulary import AUTOMATIC_STAGES, ROLE_SOURCES
 
 
