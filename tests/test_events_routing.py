@@ -234,3 +234,26 @@ def test_two_workers_never_hand_out_the_same_turn(client, store):
     assert sorted(owner(client, a) for a in aids) == ["anna", "anna", "ben", "ben", "cem", "cem"]
     ids = [e["id"] for e in feed(client, limit=1000)["events"]]
     assert ids == list(range(1, len(ids) + 1))
+
+
+def test_slack_text_of_an_owner_assignment():
+    from graphsvc.events.formats import slack_text
+
+    routed = {"type": "owner_assigned", "account_id": "de1", "actor": "rules@x",
+              "data": {"source": "routing", "rule": "dach", "team": "dach", "to": "anna"}}
+    assert slack_text(routed, "Acme Motion") == "Acme Motion is now owned by anna: routing rule dach (team dach)"
+    person = {"type": "owner_assigned", "account_id": "de1", "actor": "lead",
+              "data": {"source": "person", "to": "kim", "reason": "knows them"}}
+    assert slack_text(person, None) == "de1 is now owned by kim: assigned by lead (knows them)"
+
+
+def test_keep_current_owner_false_routes_again_at_sql(client):
+    """Without keep_current_owner each trigger stage routes again: MQA then SQL take two round-robin turns."""
+    use_routing(client, keep=False)
+    from test_events_outbox import make_sql  # acme: DE, mid_market -> dach at MQA
+
+    make_sql(client)
+    assert client.get("/v1/accounts/acme").json()["stage"] == "sql"
+    routed = [(e["data"]["from"], e["data"]["to"], e["data"]["stage"]) for e in
+              feed(client, types="owner_assigned")["events"]]
+    assert routed == [(None, "anna", "mqa"), ("anna", "ben", "sql")]
