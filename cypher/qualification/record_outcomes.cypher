@@ -55,13 +55,16 @@ WITH written, changed, nodes, rr, t,
      known + reduce(acc = [], x IN rr | CASE WHEN x IN known OR x IN acc THEN acc ELSE acc + [x] END) AS teams
 WITH written, changed, nodes, rr, t, teams,
      [k IN range(0, size(teams) - 1) | coalesce(t.turns[k], 0)] AS turns
+// Each routed row's pick: 0 for a single candidate; for a team, (its turn + the row's rank among the
+// batch's rows of that team) modulo the team size. Per team, not per row pair: linear in the batch.
 WITH written, changed, nodes, rr, t, teams, turns,
-     [i IN range(0, size(changed) - 1) WHERE changed[i].route IS NOT NULL |
-       {i: i, pick: CASE WHEN changed[i].route.team IS NULL THEN 0 ELSE
-         (turns[head([k IN range(0, size(teams) - 1) WHERE teams[k] = changed[i].route.team])]
-          + size([j IN range(0, i - 1) WHERE changed[j].route IS NOT NULL
-                                          AND changed[j].route.team = changed[i].route.team]))
-         % size(changed[i].route.members) END}] AS picks
+     [i IN range(0, size(changed) - 1) WHERE changed[i].route IS NOT NULL AND changed[i].route.team IS NULL |
+       {i: i, pick: 0}]
+     + reduce(acc = [], k IN range(0, size(teams) - 1) |
+         acc + head([rows IN [[i IN range(0, size(changed) - 1)
+                               WHERE changed[i].route IS NOT NULL AND changed[i].route.team = teams[k]]] |
+                     [r IN range(0, size(rows) - 1) |
+                       {i: rows[r], pick: (turns[k] + r) % size(changed[rows[r]].route.members)}]])) AS picks
 FOREACH (x IN CASE WHEN size(rr) > 0 THEN [t] ELSE [] END |
   SET x.teams = teams,
       x.turns = [k IN range(0, size(teams) - 1) | turns[k] + size([y IN rr WHERE y = teams[k]])])
@@ -71,8 +74,8 @@ WITH written, changed, nodes,
         payload: changed[p.i].route.payloads[p.pick]}] AS assigned
 FOREACH (c IN assigned |
   FOREACH (n IN [nodes[c.i]] | SET n.owner = c.to))
-WITH written, changed, assigned,
-     [i IN range(0, size(changed) - 1) | coalesce(head([c IN assigned WHERE c.i = i | c.to]), changed[i].owner)] AS owners
+// The stage_changed events carry the owner as this statement leaves it (the routed one, if any).
+WITH written, changed, assigned, [n IN nodes | n.owner] AS owners
 MERGE (q:EventSeq {id: 'events'})
 ON CREATE SET q.seq = 0
 FOREACH (_ IN CASE WHEN size(changed) > 0 THEN [1] ELSE [] END | SET q.lock_ = true REMOVE q.lock_)
