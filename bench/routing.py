@@ -4,6 +4,7 @@
 For each engine, on a fresh database: N accounts are created (stage target), then moved to MQA by
 `record_outcomes` in pages of PAGE rows, once per variant, each on its own N accounts:
 
+* `warmup`: as `none`, first and not reported;
 * `none`: no route (today's default ruleset),
 * `owner`: every row routed to a rule's owner,
 * `round_robin`: every row routed to a three-member round-robin team (the turn node locked and
@@ -31,7 +32,7 @@ VARIANTS = ("none", "owner", "round_robin")
 
 
 def route(variant: str, i: int) -> dict | None:
-    if variant == "none":
+    if variant in ("none", "warmup"):
         return None
     members = ["anna"] if variant == "owner" else ["anna", "ben", "cem"]
     payloads = [json.dumps({"to": m, "rule": "bench", "source": "routing"}) for m in members]
@@ -50,7 +51,7 @@ def run(engine: Engine, accounts: int, variants: list[str]) -> dict[str, float]:
     store, out = opened.store, {}
     try:
         now = time.time()
-        for variant in variants:
+        for variant in ["warmup", *variants]:  # warmup: the same work, not measured (a cold JVM, caches)
             ids = [f"{variant}-{i:07d}" for i in range(accounts)]
             for start in range(0, accounts, 5_000):
                 store.write("ingest/upsert_accounts", rows=[{"id": a, "props": {"name": a}} for a in ids[start:start + 5_000]], parents=[],
@@ -61,6 +62,8 @@ def run(engine: Engine, accounts: int, variants: list[str]) -> dict[str, float]:
                                                                    enumerate(ids[start:start + PAGE], start)],
                             now=now, actor="rules@bench", ruleset="bench")
             seconds = time.perf_counter() - started
+            if variant == "warmup":
+                continue
             out[variant] = accounts / seconds
             note(f"  {engine.name} {variant}: {accounts} accounts in {seconds:.2f} s")
         return out
