@@ -33,5 +33,5 @@ WITH a, c, types, counts, lasts, weights, roles, m.id AS reports_to
 WITH a, collect(CASE WHEN c IS NULL THEN NULL
                 ELSE {contact: c {.id, .email, .first_name, .last_name, .title, .seniority, .department, .status},
                       reports_to: reports_to, roles: roles, stats: [types, counts, lasts, weights]} END) AS contacts
-RETURN a {.id, .name, .domain, .industry, .employees, .annual_revenue, .country, .segment, .stage,
+RETURN a {.id, .name, .domain, .industry, .employees, .annual_revenue, .country, .segment, .owner, .stage,
           .stage_since, .qualified_at, .requalify_pending} AS account, contacts

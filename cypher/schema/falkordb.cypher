@@ -23,3 +23,6 @@ CREATE INDEX FOR (x:Alias) ON (x.key);
 CREATE INDEX FOR (x:Merge) ON (x.survivor);
 CREATE INDEX FOR (x:Erasure) ON (x.email_hash);
 CREATE INDEX FOR (o:Opportunity) ON (o.id);
+CREATE INDEX FOR (t:RoutingTurns) ON (t.id);
+CREATE INDEX FOR (e:Event) ON (e.account);
+CREATE INDEX FOR (a:Account) ON (a.owner);

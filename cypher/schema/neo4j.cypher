@@ -22,3 +22,6 @@ CREATE INDEX contact_email IF NOT EXISTS FOR (c:Contact) ON (c.email);
 CREATE CONSTRAINT alias_key IF NOT EXISTS FOR (x:Alias) REQUIRE x.key IS UNIQUE;
 CREATE INDEX merge_survivor IF NOT EXISTS FOR (x:Merge) ON (x.survivor);
 CREATE INDEX erasure_email_hash IF NOT EXISTS FOR (x:Erasure) ON (x.email_hash);
+CREATE CONSTRAINT routing_turns_id IF NOT EXISTS FOR (t:RoutingTurns) REQUIRE t.id IS UNIQUE;
+CREATE INDEX event_account IF NOT EXISTS FOR (e:Event) ON (e.account);
+CREATE INDEX account_owner IF NOT EXISTS FOR (a:Account) ON (a.owner);

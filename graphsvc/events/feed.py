@@ -23,7 +23,7 @@ EVENT_TYPES: dict[str, str] = {
     "stage_changed": "An account's stage changed (by the rules engine or a person's transition).",
     "roles_changed": "Sales confirmed or removed buying roles of a contact of the account.",
     "sla_reminder": "An SQL (or MQA) is close to its SLA due time and sales has not acted yet.",
-    "owner_assigned": "A person assigned the account's owner.",
+    "owner_assigned": "A person (PUT /v1/accounts/{id}/owner) or a [routing] rule assigned the account's owner.",
     "sla_breached": "An SQL (or MQA) passed its SLA due time without sales accepting, rejecting or recycling it.",
 }
 
@@ -43,7 +43,8 @@ class Event(BaseModel):
         "missing_roles, scores, checks (gate, name, passed, value, threshold), group (the buying group shown) "
         "and qualified_group (the one whose SQL gate passed, or null); for a person's action: action and reason; change_id is the StageChange in the account's history. roles_changed: contact_id, "
         "confirmed, removal_requested and removed (the roles really removed). sla_reminder, sla_breached: stage, "
-        "hours, entered_at, due_at, reminder_at, state. owner_assigned: from, to, reason, source.")
+        "hours, entered_at, due_at, reminder_at, state. owner_assigned: from, to, reason, source (person or "
+        "routing); routing adds rule (the [routing] rule that decided), team, strategy, stage and ruleset.")
 
 
 class EventPage(BaseModel):

@@ -35,6 +35,12 @@ def slack_text(event: dict[str, Any], account_name: str | None) -> str:
                  f"-{', '.join(data.get('removed') or [])}" if data.get("removed") else ""]
         return f"{name}: buying roles of contact {data.get('contact_id')} changed by {event.get('actor')} " \
                f"({' '.join(p for p in parts if p)})"
+    if event["type"] == "owner_assigned":  # "Acme Motion is now owned by anna: routing rule dach (team dach)"
+        if data.get("source") == "routing":
+            why = f"routing rule {data.get('rule')}" + (f" (team {data['team']})" if data.get("team") else "")
+        else:
+            why = f"assigned by {event.get('actor')}" + (f" ({data['reason']})" if data.get("reason") else "")
+        return f"{name} is now owned by {data.get('to')}: {why}"
     return f"{name}: {event['type']}"
 
 

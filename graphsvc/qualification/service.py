@@ -18,6 +18,7 @@ import orjson
 
 from graphsvc.errors import Conflict, InvalidInput, NotFound
 from graphsvc.qualification.bant import attach_bant, requires_bant
+from graphsvc.qualification.routing import routes
 from graphsvc.qualification.snapshots import account_snapshot, join_current
 from graphsvc.rules import (
     INITIAL_STAGE,
@@ -162,10 +163,10 @@ class QualificationService:
                  read, time.monotonic() - started, "" if built else "; another half-life was set meanwhile")
         return {"rebuilt": True, "contacts": done, "activities": read, "built": built}
 
-    def _evaluate_rows(self, rows: list[dict[str, Any]], now: float) -> list[tuple[Qualification, str | None]]:
-        """Each account's outcome with the `requalify_pending` mark its snapshot saw."""
-        return [(evaluate(account_snapshot(r), self.ruleset, now), r["account"].get("requalify_pending"))
-                for r in rows]
+    def _evaluate_rows(self, rows: list[dict[str, Any]], now: float) -> list[tuple[Qualification, dict[str, Any]]]:
+        """Each account's outcome with the snapshot's account properties (its `requalify_pending`
+        mark, owner, country ... for routing)."""
+        return [(evaluate(account_snapshot(r), self.ruleset, now), r["account"]) for r in rows]
 
     def snapshot(self, account_id: str, as_of: float, now: float | None = None) -> AccountSnapshot:
         found = self.snapshots([account_id], as_of, now)
@@ -225,19 +226,20 @@ class QualificationService:
     def _page(self, after: str) -> list[str]:
         return [r["id"] for r in self.store.read("qualification/account_ids", after=after, limit=PAGE)]
 
-    def _record(self, results: list[tuple[Qualification, str | None]], now: float) -> list[dict[str, Any]]:
+    def _record(self, results: list[tuple[Qualification, dict[str, Any]]], now: float) -> list[dict[str, Any]]:
         if not results:
             return []
+        routed = routes(self.store, self.ruleset, results)  # issue 12: owner routing, written with the stage
         rows = [
             {
                 "id": q.account_id, "from": q.previous_stage, "stage": q.stage, "changed": q.changed,
                 "reason": q.reason, "fit": q.scores.fit, "engagement": q.scores.engagement,
                 "mqa_score": q.scores.mqa_score, "qualified_at": q.qualified_at,
-                "missing_roles": list(q.buying_center.missing), "change_id": change_id(), "pending": pending,
-                "group": q.group,
-                "event": stage_event(q) if q.changed else None,
+                "missing_roles": list(q.buying_center.missing), "change_id": change_id(),
+                "pending": account.get("requalify_pending"), "group": q.group,
+                "event": stage_event(q) if q.changed else None, "route": route,
             }
-            for q, pending in results
+            for (q, account), route in zip(results, routed, strict=True)
         ]
         out = self.store.write("qualification/record_outcomes", rows=rows, now=now, actor=self.actor, ruleset=self.ruleset.version)
         changed = [c for c in (out[0]["changed"] if out else []) if c]

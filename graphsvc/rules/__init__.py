@@ -30,6 +30,7 @@ from .loading import (
 )
 from .result import Qualification, to_jsonable
 from .roles import crm_role, infer_roles
+from .routing import RouteAccount, RouteDecision, decide
 from .ruleset import Ruleset, normalize_key
 from .sla import SLA_STAGES, SlaStatus, due_at, sla_status
 from .snapshot import (
@@ -70,4 +71,5 @@ __all__ = [
     "is_disqualified_domain", "is_free_or_student_domain", "load_ruleset", "normalize_key", "ruleset_errors", "ruleset_from_data",
     "summarize", "to_jsonable", "SLA_STAGES", "SlaStatus", "due_at", "sla_status",
     "GroupInfo",  # issue 15: a buying group of an account snapshot
+    "RouteAccount", "RouteDecision", "decide",
 ]

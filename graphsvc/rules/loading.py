@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .routing import routing_errors
 from .ruleset import CRM_ROLES, Ruleset, crm_role_key
 from .vocabulary import AUTOMATIC_STAGES, ROLE_SOURCES
 
@@ -114,6 +115,7 @@ def semantic_errors(rs: Ruleset) -> list[dict[str, str]]:
             err(f"transitions.accept_from[{i}]", f"{s!r} is not an automatic stage ({', '.join(sorted(stage_names))})")
     if not rs.transitions.reject_reasons:
         err("transitions.reject_reasons", "at least one reject reason is required")
+    errs.extend(routing_errors(rs))  # issue 12: [routing]
     return errs
 
 

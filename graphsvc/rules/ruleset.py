@@ -288,6 +288,40 @@ class Sla(_Model):
     business_days: Annotated[list[Annotated[int, Field(ge=1, le=7)]], Field(min_length=1)] = [1, 2, 3, 4, 5]
 
 
+
+class RoutingTeam(_Model):
+    """Issue 12: a team of owners; `round_robin` takes turns (the turn kept in the graph),
+    `least_loaded` picks the member owning the fewest open (MQA/SQL) accounts, ties in list order."""
+
+    name: str
+    members: Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]
+    strategy: Literal["round_robin", "least_loaded"] = "round_robin"
+
+
+class RoutingRule(_Model):
+    """Matches when every condition given holds (each list: any of its values); no condition: every
+    account. Assigns `owner`, or a member of `team`."""
+
+    name: str
+    countries: list[str] = []  # ISO codes or names, case-insensitive
+    regions: list[str] = []  # names of account_fit.regions (the region the account's country is in)
+    segments: list[str] = []
+    industries: list[str] = []  # the account's industry or its account_fit.industries group name
+    accounts: list[str] = []  # named accounts: ids ...
+    domains: list[str] = []  # ... or domains (a subdomain matches too)
+    owner: str | None = None
+    team: str | None = None
+
+
+class Routing(_Model):
+    """Owner routing when an account reaches one of `stages` (off by default: no rules)."""
+
+    stages: list[Literal["mqa", "sql"]] = ["mqa", "sql"]
+    keep_current_owner: bool = True
+    rules: list[RoutingRule] = []
+    teams: list[RoutingTeam] = []
+
+
 class Transitions(_Model):
     accept_from: list[str] = ["sql"]
     reject_reasons: list[str]
@@ -310,6 +344,7 @@ class Ruleset(_Model):
     hierarchy: Hierarchy = Hierarchy()
     groups: Groups = Groups()
     transitions: Transitions
+    routing: Routing = Routing()
 
     _version: str | None = PrivateAttr(default=None)
     _compiled: Any = PrivateAttr(default=None)
@@ -331,6 +366,8 @@ class Ruleset(_Model):
             # The default CRM role table leaves a ruleset's version as it was before the table existed.
             if {crm_role_key(k): v for k, v in data["roles"]["crm_map"].items()} == CRM_ROLES:
                 del data["roles"]["crm_map"]
+            if data["routing"] == Routing().model_dump(mode="json"):
+                del data["routing"]  # no routing (the default): the version it had before routing existed
             canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
             private["_version"] = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
         version: str = private["_version"]

@@ -167,7 +167,8 @@ export async function renderAccount(accountId, params) {
     api(`${path}/buying-center`, { params: { as_of: asOf } }), api(`${path}/history`)]);
   const rerender = () => renderAccount(accountId, params);
   const asOfTime = asOf ? new Date(asOf) : new Date();
-  const shownHistory = history.filter((c) => new Date(c.at) <= asOfTime);
+  // the history mixes stage changes and owner changes (issue 12): the stage's "since" is the last stage change
+  const shownHistory = history.filter((c) => c.type !== "owner_changed" && new Date(c.at) <= asOfTime);
   const since = shownHistory.length ? shownHistory[shownHistory.length - 1].at : account.stage_since;
 
   const picker = h("input", { type: "date", id: "as-of", value: asOfDay, max: new Date().toISOString().slice(0, 10),
@@ -203,10 +204,16 @@ export async function renderAccount(accountId, params) {
     h("section", null, h("h2", null, "Top activities"), table(["Activity", "Contact", "Last", { label: "Points", num: true }],
       readiness.top_activities.map((a) => h("tr", null, h("td", null, `${a.type} ×${a.count}`), h("td", null, a.contact_id),
         h("td", null, date(a.at)), h("td", { class: "num" }, fmt(a.points)))))));
-  const timeline = h("section", { "aria-labelledby": "history-h" }, h("h2", { id: "history-h" }, "Stage history"),
-    history.length ? h("ol", { class: "timeline", id: "history" }, history.slice().reverse().map((c) => h("li", null,
-      h("b", null, date(c.at)), " ", stageChip(c.from), " → ", stageChip(c.to), ` by ${c.actor}`,
-      c.reason ? h("div", { class: "muted" }, c.reason) : null))) : h("p", { class: "muted" }, "No stage changes yet."));
+  const entry = (c) => c.type === "owner_changed"
+    ? h("li", { "data-type": "owner_changed" }, h("b", null, date(c.at)), ` owner ${c.from_owner || "none"} → `,
+      h("b", null, c.to_owner || "none"), c.source === "routing" ? ` by routing rule ${c.rule}${c.team ? ` (team ${c.team}, ${c.strategy})` : ""}`
+        : ` by ${c.actor}`, c.reason ? h("div", { class: "muted" }, c.reason) : null)
+    : h("li", { "data-type": "stage_changed" }, h("b", null, date(c.at)), " ", stageChip(c.from), " → ", stageChip(c.to),
+      ` by ${c.actor}`, c.group && c.group !== "default" ? ` (buying group ${c.group})` : "",
+      c.reason ? h("div", { class: "muted" }, c.reason) : null);
+  const timeline = h("section", { "aria-labelledby": "history-h" }, h("h2", { id: "history-h" }, "Stage and owner history"),
+    history.length ? h("ol", { class: "timeline", id: "history" }, history.slice().reverse().map(entry))
+      : h("p", { class: "muted" }, "No stage changes yet."));
 
   mount(header, scores, next,
     asOf ? h("p", { class: "muted" }, "Actions act on the account now, not as of the replayed date.") : null,

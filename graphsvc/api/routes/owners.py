@@ -24,8 +24,11 @@ class OwnerIn(BaseModel):
 
 @router.put("/{account_id}/owner", summary="Assign the account's owner (recorded as an owner_assigned event)",
             description="Sets the owner and writes an `owner_assigned` event (from, to, reason, actor) in the same "
-            "transaction; the account's events (`GET /v1/events?account_id=`) are its owner history. Assigning the "
-            "current owner changes nothing and writes no event (`changed: false`).",
+            "transaction; the change, with the actor, is listed in `GET /v1/accounts/{id}/history` (`owner_changed`) and "
+            "in the account's events (`GET /v1/events?account_id=`). Assigning the current owner changes nothing and "
+            "writes no event (`changed: false`). Owners are also assigned automatically by the ruleset's [routing] "
+            "when an account reaches MQA or SQL (docs/events.md, Routing); an account with an owner keeps it unless "
+            "`keep_current_owner = false`.",
             responses={404: {"description": "Unknown account"},
                        409: {"description": "The owner changed while this was applied; nothing changed"}})
 def put_owner(account_id: str, body: OwnerIn, store: Store, now: Now) -> dict[str, Any]:

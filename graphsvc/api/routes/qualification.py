@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from graphsvc.api.deps import Now, Qualifier
 from graphsvc.api.routes.inputs import NoNulParams
 from graphsvc.auth.policy import Access
+from graphsvc.events.owners import history_with_owners, owner_changes
 from graphsvc.events.sla import sla_view
 from graphsvc.ingest.models import Actor, IsoTime, Reason
 from graphsvc.lab import service as lab
@@ -68,9 +69,13 @@ def buying_center(account_id: str, q: Qualifier, now: Now, as_of: AsOf = None) -
     return _json(iso_times(buying_center_view(result, snap, q.ruleset)))
 
 
-@router.get("/{account_id}/history", responses=_404, summary="Every stage change: from, to, at, actor, reason")
+@router.get("/{account_id}/history", responses=_404, summary="Every stage change and owner change, oldest first",
+            description="Each entry has `type`. `stage_changed`: id, from, to, at, actor (`rules@<version>` or the "
+            "user), action, reason, ruleset. `owner_changed` (issue 12): id, event_id (its owner_assigned event), at, "
+            "actor, from_owner, to_owner, source (`person`: PUT /v1/accounts/{id}/owner, with the actor and reason; "
+            "`routing`: the ruleset's [routing], with the `rule` that decided and its team and strategy).")
 def history(account_id: str, q: Qualifier) -> list[dict[str, Any]]:
-    rows = q.history(account_id)
+    rows = history_with_owners(q.history(account_id), owner_changes(q.store, account_id))
     if not rows:
         q.snapshot(account_id, 0.0)  # 404 for an unknown account; a known one may have no changes yet
     return [{**r, "at": iso(r["at"])} for r in rows]

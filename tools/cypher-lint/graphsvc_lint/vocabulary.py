@@ -18,6 +18,7 @@ LABELS = (
     "EngagementIndex",  # one node: the half-life the contacts' engagement aggregates are kept for
     "Event",  # the outbox: written in the same statement as the change it describes
     "EventSeq",  # one node: the counter Event.seq comes from
+    "RoutingTurns",  # one node: the round-robin turn of each routing team (issue 12)
     "Webhook",  # a receiver of events (its secret is not in the graph)
     "Delivery",  # one event to one webhook: the delivery log and retry state
     "Alias",  # a merged record's id or email, pointing at its survivor (issue 15)
@@ -71,6 +72,8 @@ PROPERTY_KEYS = (
     "version", "toml", "active", "activated_at",
     # Event (the outbox) and EventSeq (its counter)
     "seq", "payload", "account", "change", "removed",
+    # RoutingTurns: team names and their next turn, parallel lists (qualification/record_outcomes)
+    "teams", "turns",
     # Webhook and Delivery
     "url", "types", "format", "max_attempts", "cursor", "webhook", "attempts", "next_at", "last_status",
     "last_error", "last_attempt_at", "delivered_at",
