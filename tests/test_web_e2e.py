@@ -156,6 +156,25 @@ def test_an_account_with_two_buying_groups_shows_each_groups_gate(page, service,
     expect(page.locator('#groups tr[data-group="inline monitoring"]')).to_contain_text("decision_maker")
 
 
+def test_an_owner_change_is_in_the_accounts_timeline_and_leaves_the_stage_date_alone(page, service, errors):
+    """Issue 12: the history mixes owner changes with stage changes; the page shows both, and the
+    stage's "since" still comes from the last stage change."""
+    import httpx
+
+    sign_in(page, service, "sales", "#/account/acc-brenner")
+    since = page.locator("#stage-line").inner_text()
+    r = httpx.put(f"{service.base_url}/v1/accounts/acc-brenner/owner", timeout=30,
+                  headers={"Authorization": f"Bearer {service.keys['sales']}"},
+                  json={"owner": "dana.rep", "actor": "e2e manager", "reason": "territory change"})
+    assert r.status_code == 200, r.text
+    page.reload()
+    owner = page.locator('#history li[data-type="owner_changed"]').first
+    expect(owner).to_contain_text("dana.rep")
+    expect(owner).to_contain_text("by e2e manager")
+    expect(owner).to_contain_text("territory change")
+    expect(page.locator("#stage-line")).to_have_text(since)
+
+
 def test_reject_with_a_reason_then_an_action_that_no_longer_fits_shows_the_409(page, service, errors):
     sign_in(page, service, "sales", "#/account/acc-castellan")
     expect(page.locator("#stage")).to_have_text("sql")
