@@ -195,7 +195,7 @@ def _contact_weights(rng: Random, contacts: list[dict]) -> list[float]:
 # An evaluation episode is a window of dense engagement with intent. Every `evaluating` account has
 # one (recent, or stalled months ago); other accounts had one in the past with this probability.
 EPISODE_P = {"dormant": 0.35, "cold": 0.2, "aware": 0.4, "engaged": 0.55, "evaluating": 1.0}
-EPISODE_DRAWS_PER_CONTACT = 2.5  # extra web draws per contact inside a past episode
+EPISODE_SHARE = 0.3  # of a past episode account's activity budget, web engagement inside the episode
 EPISODE_MIX = (("page", 20), ("capability", 14), ("download", 11), ("pricing", 6), ("form", 3.5))
 DM_ENGAGED_P = 0.55  # a decision maker (one exists) engages during the episode
 # P(opportunity opened after the episode) and P(won | opened), logistic in coverage (a decision
@@ -284,12 +284,11 @@ def _intents(acc: _Account, contacts: list[dict], weights: list[float],
     return out, 0, 0, None
 
 
-def _episode_draws(acc: _Account, n: int, window: tuple[int, int]) -> list[tuple]:
+def _episode_draws(acc: _Account, draws: int, window: tuple[int, int]) -> list[tuple]:
     """Extra web engagement inside a past episode: (t, type, asset, campaign, channel) rows."""
     rng = acc.rng
     focus, p_focus = acc.focus, acc.p_focus
     acc.focus, acc.p_focus = window, 0.75
-    draws = int(n * EPISODE_DRAWS_PER_CONTACT * rng.lognormvariate(-0.08, 0.4) + rng.random())
     kinds = rng.choices([k for k, _ in EPISODE_MIX], weights=[w for _, w in EPISODE_MIX], k=draws)
     rows = [row for kind in kinds for row in acc.draw(kind)]
     acc.focus, acc.p_focus = focus, p_focus
@@ -331,6 +330,9 @@ def make_history(rng: Random, cal: Calendar, *, id_prefix: str, industry: str, t
     n = len(contacts)
     budget = n * activities_per_contact * STATE_BUDGET[state] * rng.lognormvariate(-0.08, 0.4)
     draws = int(budget / ROWS_PER_DRAW[state] + rng.random())
+    window = _episode_window(acc)
+    episode_draws = int(draws * EPISODE_SHARE) if window is not None and state != "evaluating" else 0
+    draws -= episode_draws
     kinds, cum = MIX[state]
     who = rng.choices(range(n), weights=weights, k=draws) if draws else []
     what = rng.choices(kinds, cum_weights=cum, k=draws)
@@ -338,9 +340,8 @@ def make_history(rng: Random, cal: Calendar, *, id_prefix: str, industry: str, t
     for k, kind in zip(who, what):
         for t, typ, asset, campaign, channel in acc.draw(kind):
             rows.append((t, k, typ, asset, campaign, channel))
-    window = _episode_window(acc)
-    if window is not None and state != "evaluating":
-        extra = _episode_draws(acc, n, window)
+    if episode_draws:
+        extra = _episode_draws(acc, episode_draws, window)
         for k, (t, typ, asset, campaign, channel) in zip(rng.choices(range(n), weights=weights, k=len(extra)), extra):
             rows.append((t, k, typ, asset, campaign, channel))
     intents, coverage, intent, with_whom = _intents(acc, contacts, weights, window)
