@@ -18,14 +18,6 @@ HISTORY_DAYS = 364  # 52 weekly steps up to now
 STEP_DAYS = 7
 
 
-def load_opportunities(state: AppState, rows: list[dict[str, Any]], now: float) -> int:
-    """The CRM opportunities (the CRM's open date is kept for the replay, not on the node)."""
-    from graphsvc.imports.opportunities import OpportunityIn, write
-
-    parsed = [OpportunityIn.model_validate({k: v for k, v in r.items() if k != "created_at"}) for r in rows]
-    return write(state.store, parsed, now).created if parsed else 0
-
-
 def replay_history(state: AppState, opportunities: list[dict[str, Any]], now: float,
                    progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
     from graphsvc.lab.history import replay_into
@@ -42,7 +34,9 @@ def load_demo_into(state: AppState, progress: Progress | None = None, *, history
     rows = load_demo(datetime.fromtimestamp(now, tz=UTC))
     opportunities = rows.pop("opportunities", [])
     report = load(IngestService(state.store, ingest_rules_from(active_ruleset(state))), rows, now, progress=progress)
-    report.rows["opportunities"] = load_opportunities(state, opportunities, now)
+    from graphsvc.lab.history import write_opportunities
+
+    report.rows["opportunities"] = write_opportunities(state.store, opportunities, now)
     if history:
         started = time.monotonic()
         out = replay_history(state, opportunities, now,

@@ -137,6 +137,28 @@ class HistoryReplay:
                        st.changes)
 
 
+OPPORTUNITY_PROPS = ("name", "stage", "is_won", "is_closed", "amount", "currency", "source")
+
+
+def write_opportunities(store: GraphStore, rows: list[dict[str, Any]], now: float) -> int:
+    """Store CRM opportunity rows (the seeds' `opportunities`) with the CRM import's statement
+    (`imports/upsert_opportunities`: by id, linked to account and contact; close date as epoch
+    seconds). The open date (`created_at`) is the replay's, not kept on the node. Returns how many
+    were new."""
+    import uuid
+
+    params = []
+    for r in rows:
+        props = {k: r[k] for k in OPPORTUNITY_PROPS if r.get(k) is not None}
+        if r.get("close_date"):
+            props["close_date"] = _epoch(r["close_date"])
+        params.append({"id": str(r["id"]), "account_id": str(r["account_id"]), "contact_id": r.get("contact_id"),
+                       "props": props})
+    if not params:
+        return 0
+    return int(store.write("imports/upsert_opportunities", rows=params, now=now, batch=uuid.uuid4().hex)[0]["created"])
+
+
 def replay_into(store: GraphStore, ruleset: Ruleset, opportunities: Iterable[dict[str, Any]], *, start: float,
                 end: float, step_s: float, now: float,
                 progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
@@ -168,4 +190,4 @@ def replay_into(store: GraphStore, ruleset: Ruleset, opportunities: Iterable[dic
     return {"steps": len(at), "accounts": accounts, "changes": changes}
 
 
-__all__ = ["CrmEvent", "HistoryReplay", "crm_events", "replay_into"]
+__all__ = ["CrmEvent", "HistoryReplay", "crm_events", "replay_into", "write_opportunities"]
