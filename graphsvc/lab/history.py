@@ -7,8 +7,9 @@ each account is evaluated from its history at that moment (activities as they ha
 roles as they were known, through the same history read as `?as_of=`), starting from the stage the
 replay gave it at the previous step, and every stage change is kept at the step's date (actor
 `rules@<version>`, no action, like a requalification). The CRM's opportunities are people's
-transitions at their CRM dates (actor `import`): when one opens, an SQL is accepted and the account
-moves to `opportunity` (any other stage moves there directly: sales found it without the rules);
+transitions at their CRM dates (actor `import`): an SQL whose opportunity opens later is accepted a
+day after it arose; when the opportunity opens an accepted account (or an SQL, accepted then) moves
+to `opportunity` (any other stage moves there directly: sales found it without the rules);
 when it closes, the account moves to `won` or `lost`. The engine never overrides those stages.
 Everything is written at the end in batches (`cypher/lab/replay_write.cypher`: the changes, the
 stage each account ended with, and an outbox event per change, in one statement per batch).
@@ -28,6 +29,7 @@ from graphsvc.store.graph_store import GraphStore
 
 ACTOR_CRM = "import"
 WRITE_BATCH = 200  # accounts per write
+ACCEPT_AFTER_S = 86_400.0  # an SQL that led to an opportunity was accepted by sales a day after it arose
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,17 @@ class HistoryReplay:
             if q.changed:
                 self._change(snap.id, st, q.stage, at, actor=f"rules@{self.ruleset.version}", action=None,
                              reason=q.reason, event=json.loads(stage_event(q)))
+                self._accept_if_it_led_somewhere(snap.id, st, at)
+
+    def _accept_if_it_led_somewhere(self, account: str, st: _State, at: float) -> None:
+        """An SQL whose opportunity opens later was accepted by sales a day after it arose."""
+        evs = self.events.get(account)
+        if st.stage != "sql" or not evs or evs[0].kind != "open":
+            return
+        when = min(at + ACCEPT_AFTER_S, evs[0].at - 60)
+        if when > at:
+            self._change(account, st, "accepted", when, actor=ACTOR_CRM, action="accept",
+                         reason=f"accepted; opportunity {evs[0].deal} opened later in the CRM")
 
     def finish(self, now: float) -> None:
         """The CRM events after the last step, up to `now`."""
