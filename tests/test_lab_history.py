@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from datetime import UTC, datetime
 
 from conftest import NOW
 
-from graphsvc.demo import load_demo_into
+from graphsvc.demo import load_demo_into, replay_history
+from graphsvc.ingest.service import IngestService, ingest_rules_from
 from graphsvc.lab import service
-from graphsvc.lab.history import CrmEvent, HistoryReplay, crm_events
+from graphsvc.lab.history import CrmEvent, HistoryReplay, crm_events, write_opportunities
 from graphsvc.lab.outcomes import recorded_timed
+from graphsvc.loader import load
 from graphsvc.qualification.registry import active_ruleset
 from graphsvc.rules import AccountSnapshot, default_ruleset
 from graphsvc.state import AppState
@@ -66,20 +69,52 @@ def test_replay_turns_crm_events_into_peoples_transitions():
         ("sql", "accepted", "accept"), ("accepted", "opportunity", "open_opportunity")]
 
 
-# -- the demo, replayed, on both engines ------------------------------------------------------------
-def test_the_demo_has_dated_history_over_months_wins_losses_and_a_backtest(store, settings, clock):
+# -- a generated world and the demo, replayed, on both engines -------------------------------------
+def _history(store, now: float) -> list[dict]:
+    ids = [r["id"] for r in store.read("qualification/account_ids", after="", limit=1000)]
+    changes = [h for a in ids for h in store.read("qualification/history", id=a)]
+    assert all(h["at"] <= now for h in changes)
+    return changes
+
+
+def _months(changes: list[dict], now: float) -> set[int]:
+    return {int((now - h["at"]) // (30 * DAY)) for h in changes}
+
+
+def test_a_generated_world_replayed_has_months_of_history_wins_and_losses(store, settings, clock):
+    """80 generated accounts (no scenario accounts: the same rows whatever scenarios the seeds have),
+    loaded and replayed as `serve --demo` does."""
+    state = AppState(settings=settings, store=store, clock=clock)
+    now = clock()
+    ds = generate(accounts=80, seed=5, as_of=datetime.fromtimestamp(now, UTC), scenarios=False)
+    rows = {k: list(ds.rows(k)) for k in ("accounts", "contacts", "leads", "activities")}
+    load(IngestService(store, ingest_rules_from(active_ruleset(state))), rows, now)
+    opportunities = list(ds.opportunities)
+    assert write_opportunities(store, opportunities, now) == len(opportunities)
+    out = replay_history(state, opportunities, now)
+    assert out["steps"] == 53 and out["changes"] > 0
+    changes = _history(store, now)
+    assert len(_months(changes, now)) >= 6, sorted(_months(changes, now))
+    assert {"mqa", "sql", "accepted", "opportunity", "won", "lost"} <= {h["to"] for h in changes}
+    outcomes = recorded_timed(store)
+    assert {o.won for o in outcomes.values()} == {True, False}
+    assert len(outcomes) == sum(o["is_closed"] for o in opportunities)
+    (result,) = service.backtest(store, [active_ruleset(state)], outcomes, start=now - 364 * DAY, end=now,
+                                 step_s=7 * DAY, horizon_s=120 * DAY, now=now)
+    for key in ("sql_precision", "sql_recall", "base_rate", "mqa_to_sql", "lift"):
+        assert isinstance(result[key], float) and not math.isnan(result[key]), (key, result)
+
+
+def test_the_demo_has_dated_history_over_months_and_a_backtest(store, settings, clock):
     state = AppState(settings=settings, store=store, clock=clock)
     report = load_demo_into(state)
     assert report.rows["opportunities"] > 0 and report.stage_changes > 0
     now = clock()
-    ids = [r["id"] for r in store.read("qualification/account_ids", after="", limit=1000)]
-    changes = [h for a in ids for h in store.read("qualification/history", id=a)]
-    months = {int((now - h["at"]) // (30 * DAY)) for h in changes}
-    assert len(months) >= 6, sorted(months)  # stage changes spread over at least six months
-    assert {"mqa", "opportunity", "won", "lost"} <= {h["to"] for h in changes}
-    assert all(h["at"] <= now for h in changes)
+    changes = _history(store, now)
+    assert len(_months(changes, now)) >= 6, sorted(_months(changes, now))  # spread over at least six months
+    assert {"mqa", "opportunity", "won"} <= {h["to"] for h in changes}
     outcomes = recorded_timed(store)
-    assert {o.won for o in outcomes.values()} == {True, False}
+    assert any(o.won for o in outcomes.values())
     (result,) = service.backtest(store, [active_ruleset(state)], outcomes, start=now - 364 * DAY, end=now,
                                  step_s=14 * DAY, horizon_s=120 * DAY, now=now)
     for key in ("sql_precision", "sql_recall", "base_rate", "mqa_to_sql"):
