@@ -12,6 +12,7 @@ nothing. Prints seconds, accounts/s and the ratio simulation / requalification.
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -44,7 +45,9 @@ def measure(engine: Engine) -> dict[str, float]:
             note(f"  {engine.name} requalification #{run}: {result['accounts']:,} accounts, {out[f'requalify{run}']:.1f} s")
         out["accounts"] = result["accounts"]
         started = time.perf_counter()
-        sim = Simulator(store, active, load_ruleset(CANDIDATE)).run(time.time(), time.time(), max_moves=0)
+        at = time.time()  # as_of == now: a simulation of now, as POST /v1/rules/simulate does (an as_of even a
+        # microsecond before now is a past as_of, replayed from every activity's history)
+        sim = Simulator(store, active, load_ruleset(CANDIDATE)).run(at, at, max_moves=0)
         out["simulate"] = time.perf_counter() - started
         out["moves"] = sim.moves_total
         note(f"  {engine.name} simulation: {sim.accounts:,} accounts, {sim.moves_total:,} would move, "
@@ -73,7 +76,9 @@ def main() -> None:
     for name in [e for e in ENGINES if e in args.engine]:
         with Engine(name, data_dir / name, args.neo4j_heap, args.neo4j_page_cache) as engine:
             load_dataset(engine, dataset)
+            note(f"  load average before measuring {name}: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
             r = measure(engine)
+            note(f"  load average after measuring {name}: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
         rows.append([name, f"{r['accounts']:,.0f}", f"{r['requalify2']:.1f}", f"{r['accounts'] / r['requalify2']:,.0f}",
                      f"{r['simulate']:.1f}", f"{r['accounts'] / r['simulate']:,.0f}",
                      f"{r['simulate'] / r['requalify2']:.2f}", f"{r['moves']:,.0f}"])

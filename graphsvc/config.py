@@ -57,6 +57,9 @@ class Settings(BaseSettings):
         description="API keys (hashed), JSON; default <data_dir>/api_keys.json. No file: open on loopback only.",
     )
 
+    score_horizon_days: float = Field(default=90.0, gt=0, description="The predictive score's horizon: "
+                                      "`graphsvc rules fit-score` fits the probability of being won within this "
+                                      "many days (rules lab, issue 13).")
     sla_interval_s: float = Field(default=60.0, ge=0, description="How often SLA due times are checked for "
                                   "reminder and breach events; 0 = not in this process.")
     webhook_poll_s: float = Field(default=1.0, ge=0, description="How often the webhook delivery worker looks for "

@@ -1,4 +1,5 @@
-"""Activities of one generated account over the six months before the anchor.
+"""Activities of one generated account over the year before the anchor, and the opportunity (won,
+lost or open) its evaluation episode led to, if any.
 
 Each account is in one of five states that set how much it does and when:
 
@@ -6,9 +7,13 @@ Each account is in one of five states that set how much it does and when:
 * ``cold``: mostly newsletter opens and the odd page view, spread evenly;
 * ``aware``: some content and webinars;
 * ``engaged``: more content, capability and pricing pages, picking up in the last two months;
-* ``evaluating``: an evaluation window (recent, or ~4 months ago and stalled) with dense
+* ``evaluating``: an evaluation window (recent, or 3 to 10 months ago and stalled) with dense
   engagement, decision makers looking at pricing, and intent late in the window: demo and spec,
   meetings, and rarely a quote request.
+
+Other accounts may have had such an episode in the past (`EPISODE_P`). After an episode a hidden
+process (`OPEN_LOGIT`, `WIN_LOGIT`) decides whether an opportunity opens and whether it is won,
+from buying-center coverage (a decision maker known and engaged in the episode) and intent.
 
 Web activity bunches in the days after webinars and trade shows; e-mail opens follow sends by
 hours; registrations precede webinars. Every time is <= the anchor.
@@ -16,6 +21,7 @@ hours; registrations precede webinars. Every time is <= the anchor.
 
 from __future__ import annotations
 
+import math
 from random import Random
 
 from .campaigns import Calendar
@@ -86,8 +92,8 @@ class _Account:
             self.focus = (self.as_of - WINDOW_DAYS * DAY, self.as_of - DORMANT_BEFORE_DAYS * DAY)
             self.p_focus = 1.0
         elif state == "evaluating":
-            if rng.random() < 0.3:  # an evaluation that stalled a few months ago
-                lo = self.as_of - rng.randint(100, 160) * DAY
+            if rng.random() < 0.3:  # an evaluation that stalled months ago
+                lo = self.as_of - rng.randint(100, WINDOW_DAYS - 60) * DAY
                 self.focus = (lo, lo + rng.randint(25, 50) * DAY)
             else:
                 self.focus = (self.as_of - rng.randint(20, 75) * DAY, self.as_of)
@@ -185,9 +191,43 @@ def _contact_weights(rng: Random, contacts: list[dict]) -> list[float]:
     return weights
 
 
-def _intents(acc: _Account, contacts: list[dict], weights: list[float]) -> list[tuple]:
+# -- the hidden buying process (seeds/README.md, "History and outcomes") -------------------------
+# An evaluation episode is a window of dense engagement with intent. Every `evaluating` account has
+# one (recent, or stalled months ago); other accounts had one in the past with this probability.
+EPISODE_P = {"dormant": 0.35, "cold": 0.2, "aware": 0.4, "engaged": 0.55, "evaluating": 1.0}
+EPISODE_SHARE = 0.3  # of a past episode account's activity budget, web engagement inside the episode
+EPISODE_MIX = (("page", 20), ("capability", 14), ("download", 11), ("pricing", 6), ("form", 3.5))
+DM_ENGAGED_P = 0.55  # a decision maker (one exists) engages during the episode
+# P(opportunity opened after the episode) and P(won | opened), logistic in coverage (a decision
+# maker known and engaged: 0/1) and intent (intent activities in the episode, capped at 4).
+OPEN_LOGIT = (-2.0, 1.5, 0.7)  # intercept, coverage, per intent activity
+WIN_LOGIT = (-1.5, 2.0, 0.3)
+OPEN_AFTER_DAYS = (1, 14)  # the opportunity opens this long after the episode ends
+CLOSE_AFTER_DAYS = (20, 80)  # and is won or lost this long after it opened
+INTENT_CAP = 4
+
+
+def _logistic(b: tuple[float, float, float], coverage: int, intent: int) -> float:
+    return 1.0 / (1.0 + math.exp(-(b[0] + b[1] * coverage + b[2] * min(intent, INTENT_CAP))))
+
+
+def _episode_window(acc: _Account) -> tuple[int, int] | None:
+    rng, as_of = acc.rng, acc.as_of
+    if acc.state == "evaluating":
+        return acc.focus
+    if rng.random() >= EPISODE_P[acc.state]:
+        return None
+    span = rng.randint(25, 55) * DAY
+    newest = DORMANT_BEFORE_DAYS + 55 if acc.state == "dormant" else 120
+    lo = as_of - rng.randint(newest, WINDOW_DAYS - 30) * DAY
+    return lo, lo + span
+
+
+def _intents(acc: _Account, contacts: list[dict], weights: list[float],
+             window: tuple[int, int] | None) -> tuple[list[tuple], int, int, int | None]:
     """(contact position, t, type, asset, campaign, channel) rows: intent and decision-maker
-    engagement, by account state."""
+    engagement, by account state and evaluation episode; with the episode's coverage (0/1), its
+    intent count and the opportunity's contact."""
     rng, as_of, cat = acc.rng, acc.as_of, acc.catalog
     by_weight = sorted(range(len(contacts)), key=lambda k: -weights[k])
     engineers = [k for k in by_weight if contacts[k]["department"] in TECH
@@ -203,13 +243,15 @@ def _intents(acc: _Account, contacts: list[dict], weights: list[float]) -> list[
         out.append((k, acc.day_between(max(lo, as_of - WINDOW_DAYS * DAY), min(hi, as_of)), kind, asset,
                     campaign, channel))
 
-    if acc.state == "evaluating":
-        lo, hi = acc.focus
+    coverage, intent = 0, 0
+    if window is not None:
+        lo, hi = window
         span = hi - lo
+        coverage = int(bool(dms) and rng.random() < DM_ENGAGED_P)
         if rng.random() < 0.6:
             add(rng.choice(engineers[:3]), lo, lo + span // 4, "demo_request", rng.choice(cat["capability"]))
         for _ in range(rng.choice((1, 1, 2, 3))):
-            who = dms[0] if dms and rng.random() < 0.5 else champion
+            who = dms[0] if coverage and rng.random() < 0.5 else champion
             add(who, lo + span // 5, hi, "meeting_booked", channel="sales")
         if rng.random() < 0.55:
             for _ in range(rng.choice((1, 1, 2))):
@@ -219,7 +261,8 @@ def _intents(acc: _Account, contacts: list[dict], weights: list[float]) -> list[
             add(who, max(lo, hi - 21 * DAY), hi, "quote_request", cat["pricing"][0])
         if rng.random() < 0.3:
             add(rng.choice(engineers[:3]), lo, hi, "contact_sales", "contact-form")
-        if dms and rng.random() < 0.7:
+        intent = len(out)
+        if coverage:
             dm = dms[0]
             for _ in range(rng.choice((1, 2))):
                 add(dm, lo, hi, "pricing_page_view", cat["pricing"][0])
@@ -227,7 +270,8 @@ def _intents(acc: _Account, contacts: list[dict], weights: list[float]) -> list[
                 add(dm, lo, hi, "content_download", rng.choice(cat["content"]))
             if rng.random() < 0.4:
                 add(dm, lo, hi, "capability_page_view", rng.choice(cat["capability"]))
-    elif acc.state == "engaged":
+        return out, coverage, intent, dms[0] if coverage else champion
+    if acc.state == "engaged":
         recent = as_of - 90 * DAY
         if rng.random() < 0.15:
             add(rng.choice(engineers[:3]), recent, as_of, "contact_sales", "contact-form")
@@ -237,17 +281,58 @@ def _intents(acc: _Account, contacts: list[dict], weights: list[float]) -> list[
             add(dms[0] if dms else champion, recent, as_of, "meeting_booked", channel="sales")
     elif acc.state != "dormant" and rng.random() < (0.03 if acc.state == "aware" else 0.01):
         add(champion, as_of - WINDOW_DAYS * DAY, as_of, "contact_sales", "contact-form")
-    return out
+    return out, 0, 0, None
+
+
+def _episode_draws(acc: _Account, draws: int, window: tuple[int, int]) -> list[tuple]:
+    """Extra web engagement inside a past episode: (t, type, asset, campaign, channel) rows."""
+    rng = acc.rng
+    focus, p_focus = acc.focus, acc.p_focus
+    acc.focus, acc.p_focus = window, 0.75
+    kinds = rng.choices([k for k, _ in EPISODE_MIX], weights=[w for _, w in EPISODE_MIX], k=draws)
+    rows = [row for kind in kinds for row in acc.draw(kind)]
+    acc.focus, acc.p_focus = focus, p_focus
+    return rows
+
+
+def _opportunity(acc: _Account, id_prefix: str, contact_id: str, window: tuple[int, int], coverage: int,
+                 intent: int) -> dict | None:
+    """The hidden process's outcome of an episode: no opportunity, an open one, or one won or lost."""
+    rng, as_of = acc.rng, acc.as_of
+    opens = rng.random() < _logistic(OPEN_LOGIT, coverage, intent)
+    wins = rng.random() < _logistic(WIN_LOGIT, coverage, intent)
+    opened = acc.at_work(day_start(window[1]) + rng.randint(*OPEN_AFTER_DAYS) * DAY)
+    closed = acc.at_work(day_start(opened) + rng.randint(*CLOSE_AFTER_DAYS) * DAY)
+    amount = int(round(rng.lognormvariate(10.8, 0.6), -2))
+    if not opens or opened >= as_of or opened <= window[1]:
+        return None
+    done = closed < as_of and closed > opened
+    return {"id": f"opp{id_prefix[3:]}-01", "account_id": None, "contact_id": contact_id,
+            "name": f"{acc.industry.replace('_', ' ')} evaluation",
+            "stage": ("Closed Won" if wins else "Closed Lost") if done else "Negotiation",
+            "is_won": wins if done else False, "is_closed": done, "amount": float(amount), "currency": "EUR",
+            "created_at": iso(opened), "close_date": iso(closed) if done else None, "source": "seeds"}
 
 
 def make_activities(rng: Random, cal: Calendar, *, id_prefix: str, industry: str, tz: int, state: str,
                     contacts: list[dict], activities_per_contact: float) -> list[dict]:
     """Activity rows of one account, in time order, ids `<id_prefix>-00001`..."""
+    return make_history(rng, cal, id_prefix=id_prefix, industry=industry, tz=tz, state=state, contacts=contacts,
+                        activities_per_contact=activities_per_contact)[0]
+
+
+def make_history(rng: Random, cal: Calendar, *, id_prefix: str, industry: str, tz: int, state: str,
+                 contacts: list[dict], activities_per_contact: float) -> tuple[list[dict], list[dict]]:
+    """Activity rows of one account in time order (ids `<id_prefix>-00001`...) and the opportunities
+    its evaluation episode led to (none or one; `account_id` left for the caller to fill)."""
     acc = _Account(rng, cal, industry, tz, state)
     weights = _contact_weights(rng, contacts)
     n = len(contacts)
     budget = n * activities_per_contact * STATE_BUDGET[state] * rng.lognormvariate(-0.08, 0.4)
     draws = int(budget / ROWS_PER_DRAW[state] + rng.random())
+    window = _episode_window(acc)
+    episode_draws = int(draws * EPISODE_SHARE) if window is not None and state != "evaluating" else 0
+    draws -= episode_draws
     kinds, cum = MIX[state]
     who = rng.choices(range(n), weights=weights, k=draws) if draws else []
     what = rng.choices(kinds, cum_weights=cum, k=draws)
@@ -255,8 +340,18 @@ def make_activities(rng: Random, cal: Calendar, *, id_prefix: str, industry: str
     for k, kind in zip(who, what):
         for t, typ, asset, campaign, channel in acc.draw(kind):
             rows.append((t, k, typ, asset, campaign, channel))
-    for k, t, typ, asset, campaign, channel in _intents(acc, contacts, weights):
+    if episode_draws:
+        extra = _episode_draws(acc, episode_draws, window)
+        for k, (t, typ, asset, campaign, channel) in zip(rng.choices(range(n), weights=weights, k=len(extra)), extra):
+            rows.append((t, k, typ, asset, campaign, channel))
+    intents, coverage, intent, with_whom = _intents(acc, contacts, weights, window)
+    for k, t, typ, asset, campaign, channel in intents:
         rows.append((t, k, typ, asset, campaign, channel))
+    opportunities = []
+    if window is not None and with_whom is not None:
+        opp = _opportunity(acc, id_prefix, contacts[with_whom]["id"], window, coverage, intent)
+        if opp is not None:
+            opportunities.append(opp)
 
     # Dead addresses and opt-outs: a hard bounce ends all e-mail (and the person has likely left),
     # an unsubscribe ends e-mail from then on.
@@ -297,4 +392,4 @@ def make_activities(rng: Random, cal: Calendar, *, id_prefix: str, industry: str
             "campaign": campaign,
             "channel": channel,
         })
-    return out
+    return out, opportunities

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 DAY = 86_400
 HOUR = 3_600
-WINDOW_DAYS = 182  # ~6 months of activity before the anchor
+WINDOW_DAYS = 365  # a year of activity (and outcomes) before the anchor
 
 DEFAULT_AS_OF = datetime(2026, 11, 1, tzinfo=UTC)
 

@@ -21,7 +21,7 @@ DEMO_ACCOUNTS = 40
 DEMO_SEED = 7
 DEMO_AS_OF = DEFAULT_AS_OF
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
-TIME_FIELDS = {"leads": ("created_at",), "activities": ("at",)}
+TIME_FIELDS = {"leads": ("created_at",), "activities": ("at",), "opportunities": ("created_at", "close_date")}
 
 
 def demo_dataset() -> Dataset:
@@ -40,7 +40,7 @@ def manifest_for(ds: Dataset, counts: dict[str, int]) -> dict:
         "leads_per_account": ds.leads_per_account,
         "counts": {k: counts[k] for k in KINDS},
         "files": {k: f"{k}.jsonl" for k in KINDS},
-        "load_order": list(("accounts", "contacts", "leads", "activities")),
+        "load_order": list(("accounts", "contacts", "leads", "activities", "opportunities")),
         "scenarios": {name: _describe(acc_id) for name, acc_id in SCENARIO_ACCOUNTS.items()},
     }
 
@@ -89,6 +89,9 @@ def load_demo(now: datetime | None = None) -> dict[str, list[dict]]:
     shift = to_epoch(now) - _epoch(manifest["as_of"])
     out: dict[str, list[dict]] = {}
     for kind in KINDS:
+        if kind not in manifest["files"]:  # files written before the kind existed
+            out[kind] = []
+            continue
         rows = _read_jsonl(manifest["files"][kind])
         for row in rows:
             for f in TIME_FIELDS.get(kind, ()):

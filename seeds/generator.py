@@ -24,7 +24,7 @@ from itertools import islice
 from random import Random
 from typing import NamedTuple
 
-from .activities import STATES, make_activities
+from .activities import STATES, make_history
 from .campaigns import Calendar
 from .catalog import asset_catalog
 from .clock import DEFAULT_AS_OF, to_epoch
@@ -43,6 +43,9 @@ CONTACT_KEYS = ("id", "email", "account_id", "first_name", "last_name", "title",
                 "reports_to", "roles")
 LEAD_KEYS = ("id", "email", "company", "title", "source", "created_at")
 ACTIVITY_KEYS = ("id", "contact_id", "type", "at", "asset", "campaign", "channel")
+OPPORTUNITY_KEYS = ("id", "account_id", "contact_id", "name", "stage", "is_won", "is_closed", "amount", "currency",
+                    "created_at", "close_date", "source")
+KINDS += ("opportunities",)  # issue 13: the CRM's opportunities from the hidden buying process, last
 
 SEGMENTS = (("enterprise", 20), ("mid_market", 45), ("smb", 35))
 # Contacts per account relative to contacts_per_account (weighted mean 1).
@@ -85,6 +88,7 @@ class AccountBundle(NamedTuple):
     account: dict
     contacts: list[dict]
     activities: list[dict]
+    opportunities: tuple[dict, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -142,6 +146,11 @@ class Dataset:
     def leads(self) -> Iterator[dict]:
         return self._leads()
 
+    @property
+    def opportunities(self) -> Iterator[dict]:
+        """CRM opportunities (won, lost, open) the hidden buying process gave the accounts."""
+        return (o for b in self.bundles() for o in b.opportunities)
+
     def rows(self, kind: str) -> Iterator[dict]:
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
@@ -178,10 +187,12 @@ class Dataset:
         core = self._core(i)
         contacts = self._contacts(i, core)
         rng = Random(f"graphsvc-seeds:{self.seed}:activities:{i}")
-        activities = make_activities(rng, self.calendar, id_prefix=f"act-{i:06d}", industry=core.row["industry"],
-                                     tz=core.tz, state=core.state, contacts=contacts,
-                                     activities_per_contact=self.activities_per_contact)
-        return AccountBundle(core.row, contacts, activities)
+        activities, opportunities = make_history(
+            rng, self.calendar, id_prefix=f"act-{i:06d}", industry=core.row["industry"], tz=core.tz,
+            state=core.state, contacts=contacts, activities_per_contact=self.activities_per_contact)
+        for o in opportunities:
+            o["account_id"] = core.row["id"]
+        return AccountBundle(core.row, contacts, activities, tuple(opportunities))
 
     def bundles(self, start: int = 0, stop: int | None = None) -> Iterator[AccountBundle]:
         stop = self.n_accounts if stop is None else min(stop, self.n_accounts)
@@ -295,7 +306,7 @@ def generate(accounts: int, seed: int = 7, as_of: datetime | None = None, contac
              scenarios: bool = True) -> Dataset:
     """A deterministic dataset of `accounts` accounts (~contacts_per_account contacts each, ~
     activities_per_contact activities per contact, ~leads_per_account leads per account), over the
-    six months up to `as_of` (default 2026-11-01T00:00:00Z; must be timezone-aware). The first four
+    year up to `as_of` (default 2026-11-01T00:00:00Z; must be timezone-aware). The first four
     accounts are the hand-written scenarios of seeds/scenarios.py unless `scenarios=False`."""
     if accounts < 0:
         raise ValueError("accounts must be >= 0")
@@ -307,5 +318,6 @@ def generate(accounts: int, seed: int = 7, as_of: datetime | None = None, contac
                    float(leads_per_account), bool(scenarios))
 
 
-__all__ = ["ACCOUNT_KEYS", "ACTIVITY_KEYS", "CONTACT_KEYS", "KINDS", "LEAD_KEYS", "AccountBundle", "Dataset",
+__all__ = ["ACCOUNT_KEYS", "ACTIVITY_KEYS", "CONTACT_KEYS", "KINDS", "LEAD_KEYS", "OPPORTUNITY_KEYS", "AccountBundle",
+           "Dataset",
            "batched", "generate", "segment_of"]

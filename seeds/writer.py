@@ -1,4 +1,4 @@
-"""Write a dataset as four JSONL files (accounts, contacts, leads, activities), optionally with
+"""Write a dataset as five JSONL files (accounts, contacts, leads, activities, opportunities), optionally with
 several worker processes. The bytes do not depend on the number of workers."""
 
 from __future__ import annotations
@@ -25,13 +25,14 @@ def dumps(row: dict) -> str:
     return json.dumps(row, ensure_ascii=False, separators=(",", ":"))
 
 
-def _render_accounts(ds: Dataset, start: int, stop: int) -> tuple[str, str, str, int, int]:
-    acc, con, act = [], [], []
+def _render_accounts(ds: Dataset, start: int, stop: int) -> tuple[str, str, str, int, int, str, int]:
+    acc, con, act, opp = [], [], [], []
     for b in ds.bundles(start, stop):
         acc.append(dumps(b.account) + "\n")
         con.extend(dumps(c) + "\n" for c in b.contacts)
         act.extend(dumps(a) + "\n" for a in b.activities)
-    return "".join(acc), "".join(con), "".join(act), len(con), len(act)
+        opp.extend(dumps(o) + "\n" for o in b.opportunities)
+    return "".join(acc), "".join(con), "".join(act), len(con), len(act), "".join(opp), len(opp)
 
 
 def _render_leads(ds: Dataset, start: int, stop: int) -> str:
@@ -108,10 +109,12 @@ def write_dataset(ds: Dataset, out: str | os.PathLike, *, jobs: int = 1, progres
             _init(ds)
             results = lambda ts: map(_job, ts)  # noqa: E731
         try:
-            for (_, start, stop), (acc, con, act, n_con, n_act) in zip(tasks, results(tasks)):
+            for (_, start, stop), (acc, con, act, n_con, n_act, opp, n_opp) in zip(tasks, results(tasks)):
                 files["accounts"].write(acc)
                 files["contacts"].write(con)
                 files["activities"].write(act)
+                files["opportunities"].write(opp)
+                counts["opportunities"] += n_opp
                 counts["accounts"] += stop - start
                 counts["contacts"] += n_con
                 counts["activities"] += n_act
@@ -135,6 +138,7 @@ def write_dataset(ds: Dataset, out: str | os.PathLike, *, jobs: int = 1, progres
     for k in KINDS:
         os.replace(tmp[k], paths[k])
     bar.done(f"seeds: wrote {counts['accounts']:,} accounts, {counts['contacts']:,} contacts, "
-             f"{counts['leads']:,} leads, {counts['activities']:,} activities to {out} "
+             f"{counts['leads']:,} leads, {counts['activities']:,} activities, "
+             f"{counts['opportunities']:,} opportunities to {out} "
              f"in {time.monotonic() - bar.t0:.1f}s")
     return counts

@@ -325,37 +325,54 @@ def backtest_command(file: str, against: str | None, start: str, end: str, step:
 
 @rules.command("fit-score")
 @click.option("--outcomes", "outcomes_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              default=None, help="CSV with account_id,outcome (won/lost or 1/0). Default: the won and lost "
-              "transitions recorded in the graph.")
+              default=None, help="CSV with account_id,outcome[,at] (won/lost or 1/0; at: ISO-8601). Default: the won "
+              "and lost transitions recorded in the graph, with their dates.")
 @click.option("--min-outcomes", default=50, show_default=True, type=click.IntRange(1),
               help="Fewer won and lost accounts than this: no score (readiness says so instead of guessing).")
+@click.option("--horizon", default=None, help="Fit the probability of being won within this (e.g. 90d). "
+              "Default: GRAPHSVC_SCORE_HORIZON_DAYS (90).")
+@click.option("--every", default="30d", show_default=True, help="Sample the history every this often.")
 @format_option
 @data_dir_option
-def fit_score_command(outcomes_file: Path | None, min_outcomes: int, fmt: str, data_dir: Path | None) -> None:
-    """Fit the predictive score (probability of being won, with top factors) that readiness and the
-    board show, on every account with a won or lost outcome, and keep it in the graph.
+def fit_score_command(outcomes_file: Path | None, min_outcomes: int, horizon: str | None, every: str, fmt: str,
+                      data_dir: Path | None) -> None:
+    """Fit the predictive score (probability of being won within the horizon, with top factors) that
+    readiness and the board show, and keep it in the graph.
 
-    Refit when outcomes accumulate. With fewer than --min-outcomes outcomes the kept model is empty and
-    readiness answers why there is no score. Example: graphsvc rules fit-score --min-outcomes 100
+    Training examples are (account, as_of) pairs every --every over the recorded history, labelled
+    "won within --horizon after as_of" (outcomes with dates: the recorded transitions, or a CSV with
+    an `at` column); a CSV without dates fits won vs lost among the closed accounts instead. Refit
+    when outcomes accumulate. With fewer than --min-outcomes won or lost accounts the kept model is
+    empty and readiness answers why there is no score. Example: graphsvc rules fit-score --horizon 90d
     """
+    from graphsvc.config import Settings
     from graphsvc.lab import outcomes, service
     from graphsvc.qualification.registry import active_ruleset_for
 
+    horizon_s = _duration(horizon, "--horizon") if horizon else Settings().score_horizon_days * 86400.0
+    step_s = _duration(every, "--every")
     try:
-        given = outcomes.parse_csv(outcomes_file.read_text(encoding="utf-8")) if outcomes_file else None
+        text = outcomes_file.read_text(encoding="utf-8") if outcomes_file else None
+        given: dict[str, Any] | None = None
+        if text is not None:
+            has_at = "at" in [f.strip().lower() for f in text.lstrip("\ufeff").splitlines()[0].split(",")] if text.strip() else False
+            given = dict(outcomes.parse_timed_csv(text)) if has_at else dict(outcomes.parse_csv(text))
     except (GraphsvcError, UnicodeDecodeError) as exc:
         _fail(getattr(exc, "message", str(exc)), getattr(exc, "details", None))
         return
     with _opened(data_dir) as (store, stages):
-        found = given if given is not None else outcomes.recorded(store)
-        model = service.fit_score(store, active_ruleset_for(store), found, now=time.time(),
-                                  min_outcomes=min_outcomes, progress=stages)
-    out = {"outcomes": model.outcomes, "won": model.won, "min_outcomes": model.min_outcomes, "ready": model.ready}
+        found = given if given is not None else outcomes.recorded_timed(store)
+        model = service.fit_score(store, active_ruleset_for(store), found, now=time.time(), min_outcomes=min_outcomes,
+                                  horizon_s=horizon_s, step_s=step_s, progress=stages)
+    out = {"outcomes": model.outcomes, "won": model.won, "min_outcomes": model.min_outcomes, "ready": model.ready,
+           "horizon_days": model.horizon_days, "examples": model.examples, "positives": model.positives}
     if fmt == "json":
         click.echo(json.dumps(out, indent=2))
     elif model.ready:
-        click.echo(f"score model fitted on {model.outcomes:,} outcomes ({model.won:,} won); readiness and the board "
-                   "show it now")
+        within = (f", {model.examples:,} (account, date) examples, won within {model.horizon_days:g} days"
+                  if model.horizon_days else "")
+        click.echo(f"score model fitted on {model.outcomes:,} outcomes ({model.won:,} won){within}; readiness and "
+                   "the board show it now")
     else:
         click.echo(f"only {model.outcomes:,} outcomes ({model.won:,} won), fewer than {min_outcomes:,} or one kind "
                    "only: no score; readiness says so")

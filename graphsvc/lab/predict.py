@@ -1,5 +1,8 @@
-"""The predictive score: beside the rule-based stage, the probability that an account is won, with its
-top factors in words, from a model fitted on the recorded outcomes.
+"""The predictive score: beside the rule-based stage, the probability that an account is won within
+the horizon (`horizon_days`), with its top factors in words, from a model fitted on the recorded
+outcomes. Training examples are (account, as_of) pairs over the history (`horizon.py`), labelled
+"won within the horizon after as_of"; outcomes without dates (a CSV without `at`) fall back to
+"won vs lost among closed accounts".
 
 The model is the lab's unconstrained one (`calibrate.py`): an L2 logistic regression on the columns
 of `features.py` with log counts (any sign, no rounding), fitted on every account with a won or lost
@@ -37,6 +40,9 @@ class ScoreModel:
     coef: list[float]
     intercept: float
     means: list[float]
+    horizon_days: float | None = None  # the label: won within this many days (None: won vs lost)
+    examples: int = 0  # (account, as_of) training pairs when horizon_days is set
+    positives: int = 0  # of those, won within the horizon
 
     @property
     def ready(self) -> bool:
@@ -56,22 +62,28 @@ def _x(design: Design, rows: list[Row]) -> np.ndarray:
     return x
 
 
-def fit(rows: list[Row], *, fitted_at: float, min_outcomes: int, c: float = 1.0) -> ScoreModel:
-    """The model, or (cold start: fewer than `min_outcomes` outcomes, or only one kind) an empty one
-    that records how many outcomes there were."""
+def fit(rows: list[Row], *, fitted_at: float, min_outcomes: int, c: float = 1.0,
+        outcomes: tuple[int, int] | None = None, horizon_days: float | None = None) -> ScoreModel:
+    """The model, or (cold start: fewer than `min_outcomes` outcomes, or only one kind of label) an
+    empty one that records how many outcomes there were. Rows are accounts labelled won / lost, or,
+    with `horizon_days`, (account, as_of) pairs labelled "won within the horizon after as_of"; then
+    `outcomes` is (accounts with an outcome, of those won), which the cold start counts."""
     # scikit-learn only here: readiness (predict) runs in every API process and needs numpy alone.
     from sklearn.linear_model import LogisticRegression
 
     y = outcomes_of(rows)
-    won = int(y.sum())
-    if len(rows) < min_outcomes or won in (0, len(rows)):
-        return ScoreModel(len(rows), won, min_outcomes, fitted_at, [], [], [], [], 0.0, [])
+    positives = int(y.sum())
+    n_outcomes, won = outcomes if outcomes is not None else (len(rows), positives)
+    extra = {"horizon_days": horizon_days, "examples": len(rows) if horizon_days else 0,
+             "positives": positives if horizon_days else 0}
+    if n_outcomes < min_outcomes or positives in (0, len(rows)):
+        return ScoreModel(n_outcomes, won, min_outcomes, fitted_at, [], [], [], [], 0.0, [], **extra)
     design = Design.of(rows)
     x = _x(design, rows)
     model = LogisticRegression(C=c, max_iter=5000).fit(x, y)
-    return ScoreModel(len(rows), won, min_outcomes, fitted_at, list(design.types), list(design.seniority),
+    return ScoreModel(n_outcomes, won, min_outcomes, fitted_at, list(design.types), list(design.seniority),
                       list(design.department), [float(v) for v in model.coef_[0]], float(model.intercept_[0]),
-                      [float(v) for v in x.mean(axis=0)])
+                      [float(v) for v in x.mean(axis=0)], **extra)
 
 
 def _name(model: ScoreModel, j: int) -> str:
@@ -86,11 +98,12 @@ def _name(model: ScoreModel, j: int) -> str:
 def predict(model: ScoreModel | None, snap: AccountSnapshot, ruleset: Ruleset) -> dict[str, Any]:
     """{probability, factors, outcomes, fitted_at, message}; probability None on a cold start."""
     if model is None:
-        return {"probability": None, "factors": [], "outcomes": 0, "fitted_at": None,
+        return {"probability": None, "factors": [], "outcomes": 0, "fitted_at": None, "horizon_days": None,
                 "message": "No score model has been fitted yet: `graphsvc rules fit-score` fits one from the "
                            "recorded won and lost accounts."}
     if not model.ready:
         return {"probability": None, "factors": [], "outcomes": model.outcomes, "fitted_at": model.fitted_at,
+                "horizon_days": model.horizon_days,
                 "message": f"Not enough outcomes to score: {model.outcomes} won or lost account(s) ({model.won} won) "
                            f"were recorded; a score needs at least {model.min_outcomes} and both kinds."}
     design = Design(tuple(model.types), tuple(model.seniority), tuple(model.department))
@@ -111,5 +124,5 @@ def predict(model: ScoreModel | None, snap: AccountSnapshot, ruleset: Ruleset) -
                         "text": f"{level} {_name(model, int(j))} than the average account {way} the odds "
                                 f"x{math.exp(abs(effect)):.1f}"})
     return {"probability": round(1 / (1 + math.exp(-logit)), 4), "factors": factors, "outcomes": model.outcomes,
-            "fitted_at": model.fitted_at, "message": None}
+            "fitted_at": model.fitted_at, "horizon_days": model.horizon_days, "message": None}
 

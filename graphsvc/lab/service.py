@@ -3,7 +3,7 @@ calibrate one from outcomes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from graphsvc.errors import InvalidInput
@@ -110,14 +110,27 @@ def read_snapshots(store: GraphStore, rs: Ruleset, ids: list[str], *, as_of: flo
     return snaps
 
 
-def fit_score(store: GraphStore, rs: Ruleset, outcomes: dict[str, int], *, now: float, min_outcomes: int,
+def fit_score(store: GraphStore, rs: Ruleset, outcomes: Mapping[str, int] | Mapping[str, Outcome], *, now: float,
+              min_outcomes: int, horizon_s: float | None = None, step_s: float = 30 * 86400.0,
               progress: Callable[[str, int, int], None] | None = None) -> ScoreModel:
-    """Fit the predictive score on every account with an outcome (engagement now) and keep it in the
-    graph; with too few outcomes the kept model is a cold-start record (see predict.py)."""
+    """Fit the predictive score and keep it in the graph. Dated outcomes (`Outcome`) and a horizon:
+    on (account, as_of) pairs over the history labelled "won within the horizon" (horizon.py);
+    undated ones (account -> 1/0): on the won and lost accounts, engagement now. With too few
+    outcomes the kept model is a cold-start record (see predict.py)."""
+    from graphsvc.lab import horizon
     from graphsvc.lab.features import row_of
 
-    snaps = read_snapshots(store, rs, sorted(outcomes), as_of=now, now=now, progress=progress)
-    model = predict.fit([row_of(s, outcomes[s.id], rs) for s in snaps], fitted_at=now, min_outcomes=min_outcomes)
+    dated = {a: o for a, o in outcomes.items() if isinstance(o, Outcome)}
+    if horizon_s is not None and dated and len(dated) == len(outcomes):
+        read_snapshots(store, rs, sorted(dated), as_of=now, now=now)  # a 422 for ids not in the graph
+        rows = horizon.examples(store, rs, dated, now=now, horizon_s=horizon_s, step_s=step_s, progress=progress)
+        won = sum(o.won for o in dated.values())
+        model = predict.fit(rows, fitted_at=now, min_outcomes=min_outcomes, outcomes=(len(dated), won),
+                            horizon_days=round(horizon_s / 86400.0, 3))
+    else:
+        flat = {a: int(o.won) if isinstance(o, Outcome) else int(o) for a, o in outcomes.items()}
+        snaps = read_snapshots(store, rs, sorted(flat), as_of=now, now=now, progress=progress)
+        model = predict.fit([row_of(s, flat[s.id], rs) for s in snaps], fitted_at=now, min_outcomes=min_outcomes)
     store.write("lab/score_model_set", json=model.to_json(), fitted_at=now, outcomes=model.outcomes)
     return model
 

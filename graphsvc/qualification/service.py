@@ -32,7 +32,7 @@ from graphsvc.rules import (
 )
 from graphsvc.store.graph_store import GraphStore
 
-__all__ = ["PAGE", "QualificationService"]
+__all__ = ["PAGE", "QualificationService", "change_id", "stage_event"]
 
 log = logging.getLogger("graphsvc.requalify")
 
