@@ -22,6 +22,7 @@ from dataclasses import replace
 from .bant import bant_checks
 from .buying_center import buying_center
 from .contacts import ContactEval, evaluate_contact
+from .decay import next_change
 from .domains import domain_disqualifier
 from .fit import account_fit
 from .next_action import next_action
@@ -150,6 +151,16 @@ def _next_bar(stage: str, mqa: Gate, sql: Gate) -> str:
     return ""
 
 
+def hold_ref(snapshot: AccountSnapshot, as_of: float) -> float | None:
+    """The last moment the stage's bar is known to have passed: the later of qualified_at,
+    stage_since and (issue 10) qualified_until, the time until which the last evaluation found it
+    passing with nothing due to change (no later than as_of). The hold counts from it."""
+    until = snapshot.qualified_until
+    refs = [t for t in (snapshot.qualified_at, snapshot.stage_since, None if until is None else min(until, as_of))
+            if t is not None]
+    return max(refs) if refs else None
+
+
 def _decide_stage(
     snapshot: AccountSnapshot, computed: str, basis: str, mqa: Gate, sql: Gate, active: list[ContactEval],
     dq: str | None, ruleset: Ruleset, as_of: float,
@@ -160,9 +171,9 @@ def _decide_stage(
         if _RANK[computed] >= _RANK[previous]:  # up (or the same) at once
             verdict = f"Promoted {previous} -> {computed}" if computed != previous else f"Stays {computed}"
             return computed, False, as_of, f"{verdict}: {basis}." + _next_bar(computed, mqa, sql)
-        refs = [t for t in (snapshot.qualified_at, snapshot.stage_since) if t is not None]
+        ref = hold_ref(snapshot, as_of)
         hold = ruleset.stages.hold_days * SECONDS_PER_DAY
-        failing_for = as_of - max(refs) if refs else None
+        failing_for = as_of - ref if ref is not None else None
         now_failing = _failing(sql) if previous == "sql" else (_failing(mqa) if previous == "mqa" else basis)
         # The hold absorbs decay; a disqualifying domain is configuration, not decay: no hold.
         if failing_for is not None and failing_for < hold and not dq:
@@ -243,6 +254,10 @@ def evaluate(snapshot: AccountSnapshot, ruleset: Ruleset, as_of: float) -> Quali
     stage, held, qualified_at, reason = _decide_stage(snapshot, computed, basis, mqa, sql, active, dq, ruleset, as_of)
 
     changed = stage != previous
+    requalify_at = next_change(
+        snapshot, stage=stage, computed=computed, held=held, hold_ref=hold_ref(snapshot, as_of), active=active,
+        bc=bc, disqualified_domain=dq is not None, ruleset=ruleset, as_of=as_of,
+    )
     action = next_action(
         stage, changed=changed, stage_since=snapshot.stage_since, account_disqualifier=dq,
         mqa=mqa, sql=sql, buying_center=bc, evals=evals, ruleset=ruleset, as_of=as_of,
@@ -278,4 +293,5 @@ def evaluate(snapshot: AccountSnapshot, ruleset: Ruleset, as_of: float) -> Quali
         top_activities=_top_activities(active, ruleset),
         ruleset_version=ruleset.version,
         as_of=as_of,
+        requalify_at=requalify_at,
     )
