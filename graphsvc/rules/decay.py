@@ -144,7 +144,11 @@ def _role_times(bc: BuyingCenter, ruleset: Ruleset, as_of: float) -> list[float 
         lasts = [c.last_engaged_at for c in bc.covered.get(role, ()) if c.last_engaged_at is not None]
         if lasts:
             last = max(lasts)
-            out.append(first_failing_second(lambda t, last=last: t - last <= window, as_of, last + window))
+
+            def in_window(t: float, last: float = last) -> bool:
+                return t - last <= window
+
+            out.append(first_failing_second(in_window, as_of, last + window))
     return out
 
 

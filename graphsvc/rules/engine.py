@@ -177,7 +177,11 @@ def _decide_stage(
         now_failing = _failing(sql) if previous == "sql" else (_failing(mqa) if previous == "mqa" else basis)
         # The hold absorbs decay; a disqualifying domain is configuration, not decay: no hold.
         if failing_for is not None and failing_for < hold and not dq:
-            return previous, True, snapshot.qualified_at, (
+            # qualified_at keeps the last moment the bar is known to have passed, qualified_until
+            # folded in (issue 10), so the next evaluation measures the hold from the same point.
+            until = snapshot.qualified_until
+            kept = snapshot.qualified_at if until is None else max(snapshot.qualified_at or until, min(until, as_of))
+            return previous, True, kept, (
                 f"Held at {previous}: failing now ({now_failing}) for {_days(failing_for):g} of the"
                 f" {ruleset.stages.hold_days:g} hold days; drops to {computed} in {_days(hold - failing_for):g}"
                 " days unless it qualifies again."

@@ -40,7 +40,7 @@ def contact(row: dict[str, Any]) -> dict[str, Any]:
     return props
 
 
-_EPOCH_KEYS = TIME_FIELDS | {"as_of", "last_engaged_at", "due_at", "last_at"}
+_EPOCH_KEYS = TIME_FIELDS | {"as_of", "last_engaged_at", "due_at", "last_at", "requalify_at", "qualified_until"}
 
 
 def iso_times(value: Any) -> Any:
