@@ -8,7 +8,7 @@ from typing import Any
 __all__ = ["account", "contact", "iso", "iso_times"]
 
 # Properties that hold epoch seconds and are spoken as ISO-8601 by the API.
-TIME_FIELDS = frozenset({"at", "created_at", "updated_at", "stage_since", "qualified_at"})
+TIME_FIELDS = frozenset({"at", "created_at", "updated_at", "stage_since", "qualified_at", "requalify_at", "qualified_until"})
 
 
 def iso(ts: float | None) -> str | None:
@@ -40,7 +40,7 @@ def contact(row: dict[str, Any]) -> dict[str, Any]:
     return props
 
 
-_EPOCH_KEYS = TIME_FIELDS | {"as_of", "last_engaged_at", "due_at", "last_at", "requalify_at", "qualified_until"}
+_EPOCH_KEYS = TIME_FIELDS | {"as_of", "last_engaged_at", "due_at", "last_at"}
 
 
 def iso_times(value: Any) -> Any:
