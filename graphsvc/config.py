@@ -40,6 +40,10 @@ class Settings(BaseSettings):
         "come: a score crossing a bar, a window expiring, a hold ending), or every account with "
         "requalify_full_pass; 0 = off."
     )
+    embedded_ready_timeout_s: float = Field(
+        default=120.0, gt=0, description="How long the embedded FalkorDB may take to load its append-only file at "
+        "start before the service gives up (a large graph on a busy machine can need more)."
+    )
     requalify_full_pass: bool = Field(
         default=False, description="The periodic requalification requalifies every account (the behaviour before "
         "issue 10) instead of only those whose requalify_at has come. `graphsvc requalify --all` does one such pass."
