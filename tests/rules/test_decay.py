@@ -244,6 +244,10 @@ def test_qualified_until_is_where_the_hold_counts_from():
     kept = dataclasses.replace(base, qualified_until=NOW - 2 * DAY)
     q = evaluate(kept, RS, NOW)
     assert q.stage == "mqa" and q.held and q.requalify_at == NOW + 12 * DAY
+    # the held outcome keeps that moment as qualified_at: the next evaluation counts from it too
+    assert q.qualified_at == NOW - 2 * DAY and q.qualified_until is None
+    again = evaluate(dataclasses.replace(base, qualified_at=q.qualified_at), RS, NOW + DAY)
+    assert again.held and again.requalify_at == NOW + 12 * DAY
     # a qualified_until still ahead (an ingest requalifies before it): counted as now
     ahead = dataclasses.replace(base, qualified_until=NOW + 5 * DAY)
     q = evaluate(ahead, RS, NOW)
