@@ -15,7 +15,9 @@ new activity, and new activity requalifies the account anyway).
 
 Checks that do not decide the stage (a contact's MQL flag, an MQA sub-check of an account whose
 stage does not rest on the MQA gate) are not scheduled: their change is shown at the next
-evaluation, whatever triggers it. Required roles are: they are stored with the outcome.
+evaluation, whatever triggers it; nor, while a stage is held, anything but the hold's end (the
+stage stays until then whatever fades). Required roles are: they are stored with the outcome.
+Cost: ~0.1 ms per evaluation (a few dozen calls of cheap predicates per account).
 """
 
 from __future__ import annotations
