@@ -141,6 +141,14 @@ def requalify(engine: Engine) -> dict[str, float]:
             out[f"engine_cpu{run}"] = 1000 * (cpu_s(pid) - engine0) / max(1, result["accounts"])
             note(f"  {engine.name} full requalification #{run}: {result['accounts']:,} accounts, "
                  f"{result['changed']:,} changed stage, {out[f'requalify{run}']:.1f} s")
+        # Issue 10: what the periodic decay pass would requalify, instead of every account: the
+        # accounts whose requalify_at falls within the next hour / day / week (read through the index).
+        now = time.time()
+        for label, ahead in (("hour", 3600.0), ("day", 86400.0), ("week", 7 * 86400.0)):
+            started = time.perf_counter()
+            out[f"due_{label}"] = len(service.due_accounts(now + ahead, limit=10**9))
+            out[f"due_{label}_read_ms"] = 1000 * (time.perf_counter() - started)
+        note(f"  {engine.name} due within an hour / day / week: {out['due_hour']:,} / {out['due_day']:,} / {out['due_week']:,}")
         out["bench_rss"] = rss_mib([os.getpid()])
         return out
     finally:
@@ -252,7 +260,11 @@ def report(results: dict[str, dict], engines: list[str], args) -> None:
              row("requalification #2, CPU ms per account: bench process", get("client_cpu2"), ".3f"),
              row("requalification #2, CPU ms per account: engine", get("engine_cpu2"), ".3f"),
              row("bench process RSS after requalification, MiB", get("bench_rss"), ",.0f"),
-             row("accounts that changed stage in #1", get("changed1"), ",", compare=False)]
+             row("accounts that changed stage in #1", get("changed1"), ",", compare=False),
+             row("accounts the decay pass would requalify within an hour", get("due_hour"), ",", compare=False),
+             row("... within a day", get("due_day"), ",", compare=False),
+             row("... within a week", get("due_week"), ",", compare=False),
+             row("reading a week's due accounts (index), ms", get("due_week_read_ms"), ".1f")]
     for w in args.workers:
         for what in ("readiness", "board"):
             lat = {e: results[e][f"latency{w}"][what] for e in engines}

@@ -162,7 +162,8 @@ def _serve_workers(
         # file (0600, owner only), so it is never in an environment variable or on a command line.
         os.environ["GRAPHSVC_STORE"] = opened.server.url
         os.environ["GRAPHSVC_STORE_PASSWORD_FILE"] = str(opened.server.password_file)
-    requalifier = Requalifier(state, settings.requalify_interval_s, settings.requalify_pending_interval_s).start()
+    requalifier = Requalifier(state, settings.requalify_interval_s, settings.requalify_pending_interval_s,
+                              settings.requalify_full_pass).start()
     deliveries = DeliveryWorker(state).start()
     sla = SlaTimer(state, lambda: active_ruleset_for(state.store), settings.sla_interval_s).start()
     try:
@@ -235,14 +236,24 @@ def _check_keys_for(host: str, settings: Settings) -> None:
 
 
 @main.command()
+@click.option("--all/--due", "all_", default=True, show_default=True,
+              help="Every account (a full pass), or only those whose decay is due (requalify_at has come).")
 @data_dir_option
-def requalify(data_dir: Path | None) -> None:
-    """Requalify every account now under the active ruleset (shows progress).
+def requalify(all_: bool, data_dir: Path | None) -> None:
+    """Requalify every account now under the active ruleset (shows progress), or with --due only
+    the accounts whose requalify_at has come (what the periodic requalifier does).
 
-    Stage changes are recorded with actor rules@<version>, as on ingest.
+    Stage changes are recorded with actor rules@<version>, as on ingest. After upgrading to a
+    version that keeps requalify_at (issue 10), run one full pass so every account has one.
     """
     with _open_store(data_dir) as opened:
-        outcome = _requalify_all(opened.store)
+        if all_:
+            outcome = _requalify_all(opened.store)
+        else:
+            from graphsvc.qualification.registry import active_ruleset_for
+            from graphsvc.qualification.service import QualificationService
+
+            outcome = QualificationService(opened.store, active_ruleset_for(opened.store)).requalify_due(time.time())
         click.echo(f"requalified {outcome['accounts']:,} accounts: {outcome['changed']:,} changed stage")
 
 

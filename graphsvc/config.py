@@ -36,7 +36,17 @@ class Settings(BaseSettings):
     neo4j_database: str | None = None
     max_batch: int = Field(default=10_000, description="Rows per ingest batch before 413.")
     requalify_interval_s: float = Field(
-        default=3600.0, ge=0, description="Requalify every account this often, so decay can lower stages; 0 = off."
+        default=60.0, ge=0, description="This often, requalify the accounts whose decay is due (their requalify_at has "
+        "come: a score crossing a bar, a window expiring, a hold ending), or every account with "
+        "requalify_full_pass; 0 = off."
+    )
+    embedded_ready_timeout_s: float = Field(
+        default=120.0, gt=0, description="How long the embedded FalkorDB may take to load its append-only file at "
+        "start before the service gives up (a large graph on a busy machine can need more)."
+    )
+    requalify_full_pass: bool = Field(
+        default=False, description="The periodic requalification requalifies every account (the behaviour before "
+        "issue 10) instead of only those whose requalify_at has come. `graphsvc requalify --all` does one such pass."
     )
     requalify_pending_interval_s: float = Field(
         default=5.0, ge=0, description="Requalify accounts whose requalification a failure left pending (marked "

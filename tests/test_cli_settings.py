@@ -57,3 +57,12 @@ def test_an_external_engine_that_is_not_there_is_a_one_line_error_and_exit_1(tmp
     r = _graphsvc(args, tmp_path, GRAPHSVC_STORE=f"falkordb://127.0.0.1:{port}")
     assert r.returncode == 1, (r.returncode, r.stderr)
     assert len(r.stderr.splitlines()) == 1 and "is not answering" in r.stderr and "Traceback" not in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("flag", ["--all", "--due"])
+def test_requalify_all_or_only_the_due_accounts(tmp_path, flag):
+    """Issue 10: `requalify --due` does what the periodic decay pass does; `--all` (the default) a
+    full pass. On an empty embedded store both requalify nothing and exit 0."""
+    r = _graphsvc(["requalify", flag], tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "requalified 0 accounts: 0 changed stage" in r.stdout, r.stdout

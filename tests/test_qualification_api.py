@@ -3,6 +3,8 @@ buying-center answers, transitions, history, the board, roles and rules."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from conftest import NOW, iso
 
 DAY = 86400.0
@@ -160,7 +162,14 @@ def test_mqa_is_held_then_lost_as_engagement_decays(client, clock):
     body = client.get("/v1/accounts/acme/readiness").json()
     assert not body["mqa"]["passed"]
     assert body["stage"] == "mqa" and body["held"] is True  # ...but 50 < 60 days of hold
-    clock.advance(11 * DAY)
+    # The hold counts from when the bar stopped passing (issue 10: the outcome stored at ingest
+    # says until when it passes, qualified_until), not from the last evaluation: 60 days after that.
+    ingest_day = datetime.fromisoformat(client.get("/v1/accounts/acme").json()["qualified_until"]).timestamp()
+    hold_end = datetime.fromisoformat(body["requalify_at"]).timestamp()
+    assert hold_end == ingest_day + 60 * DAY
+    clock.now = hold_end - 1
+    assert client.get("/v1/accounts/acme/readiness").json()["held"] is True
+    clock.now = hold_end
     body = client.get("/v1/accounts/acme/readiness").json()
     assert body["stage"] == "engaged" and body["held"] is False
 

@@ -5,6 +5,8 @@
 // two requalifications running at once cannot both move it. The `requalify_pending` mark is cleared
 // only if it is still the one the evaluated snapshot saw (`pending`): a write that came after the
 // snapshot leaves its mark for its own requalification.
+// Issue 10: `requalify_at` (when decay can next change the outcome; null: never) and `qualified_until`
+// (requalify_at when the stage's bar passes now) are written with the outcome, in this statement.
 // Outbox: every stage actually changed gets its Event (type stage_changed) in this same statement, so
 // there is no change without its event and no event without its change. Event `seq` comes from the
 // one EventSeq counter, locked (SET lock_) before it is read: on Neo4j a second writer waits for this
@@ -18,7 +20,7 @@
 // members, picked by the team's turn, kept on the one RoutingTurns node (teams and turns as two
 // parallel lists), locked before it is read like EventSeq, so two workers never hand out one turn;
 // several accounts of one team in a batch take consecutive turns.
-// @param rows LIST<MAP> {id, from, stage, changed, reason, fit, engagement, mqa_score, qualified_at, missing_roles, change_id, pending, group (the buying group the answer shows: the one that qualified, issue 15), event (the event's JSON payload), route (null or {from, team, members, payloads})}
+// @param rows LIST<MAP> {id, from, stage, changed, reason, fit, engagement, mqa_score, qualified_at, requalify_at, qualified_until, missing_roles, change_id, pending, group (the buying group the answer shows: the one that qualified, issue 15), event (the event's JSON payload), route (null or {from, team, members, payloads})}
 // @param now FLOAT epoch seconds of the write
 // @param actor STRING who decided: rules@<version>
 // @param ruleset STRING the ruleset version
@@ -28,7 +30,8 @@
 UNWIND $rows AS row
 MATCH (a:Account {id: row.id})
 SET a.fit = row.fit, a.engagement = row.engagement, a.mqa_score = row.mqa_score,
-    a.qualified_at = row.qualified_at, a.missing_roles = row.missing_roles, a.ruleset = $ruleset,
+    a.qualified_at = row.qualified_at, a.requalify_at = row.requalify_at, a.qualified_until = row.qualified_until,
+    a.missing_roles = row.missing_roles, a.ruleset = $ruleset,
     a.requalify_pending = CASE WHEN a.requalify_pending = row.pending THEN null ELSE a.requalify_pending END
 WITH a, row, (row.changed AND a.stage = row.from) AS moves
 WITH a, row, moves,

@@ -5,6 +5,8 @@ CREATE INDEX FOR (a:Account) ON (a.domain);
 CREATE INDEX FOR (a:Account) ON (a.stage);
 // qualification/pending_accounts reads only the marked accounts through it (a range on the mark).
 CREATE INDEX FOR (a:Account) ON (a.requalify_pending);
+// Issue 10: qualification/due_accounts reads the accounts whose decay is due through it.
+CREATE INDEX FOR (a:Account) ON (a.requalify_at);
 CREATE INDEX FOR (c:Contact) ON (c.id);
 CREATE INDEX FOR (c:Contact) ON (c.email);
 CREATE INDEX FOR (l:Lead) ON (l.id);

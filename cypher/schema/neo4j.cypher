@@ -17,6 +17,8 @@ CREATE INDEX account_domain IF NOT EXISTS FOR (a:Account) ON (a.domain);
 CREATE INDEX account_stage IF NOT EXISTS FOR (a:Account) ON (a.stage);
 // qualification/pending_accounts reads only the marked accounts through it (a range on the mark).
 CREATE INDEX account_requalify_pending IF NOT EXISTS FOR (a:Account) ON (a.requalify_pending);
+// Issue 10: qualification/due_accounts reads the accounts whose decay is due through it.
+CREATE INDEX account_requalify_at IF NOT EXISTS FOR (a:Account) ON (a.requalify_at);
 CREATE INDEX contact_email IF NOT EXISTS FOR (c:Contact) ON (c.email);
 // Issue 15: merged ids and emails (aliases), merge records by survivor, erased emails by hash.
 CREATE CONSTRAINT alias_key IF NOT EXISTS FOR (x:Alias) REQUIRE x.key IS UNIQUE;

@@ -86,7 +86,8 @@ def create_app(
         if on_start:
             on_start(state)
         app.state.requalifier = Requalifier(state, settings.requalify_interval_s,
-                                            settings.requalify_pending_interval_s).start()
+                                            settings.requalify_pending_interval_s,
+                                            settings.requalify_full_pass).start()
         # Webhook deliveries: a thread of its own, lanes per webhook (GRAPHSVC_WEBHOOK_POLL_S=0: none here)
         app.state.webhooks = DeliveryWorker(state).start()
         app.state.sla = SlaTimer(state, lambda: active_ruleset(state), settings.sla_interval_s).start()

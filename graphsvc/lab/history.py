@@ -24,7 +24,7 @@ from datetime import datetime
 from typing import Any
 
 from graphsvc.lab.backtest import as_known, steps
-from graphsvc.rules import INITIAL_STAGE, AccountSnapshot, Ruleset, evaluate
+from graphsvc.rules import FINAL_STAGES, INITIAL_STAGE, AccountSnapshot, Ruleset, evaluate
 from graphsvc.store.graph_store import GraphStore
 
 ACTOR_CRM = "import"
@@ -97,7 +97,7 @@ class HistoryReplay:
 
     def _crm(self, account: str, st: _State, ev: CrmEvent) -> None:
         if ev.kind == "open":
-            if st.stage in ("opportunity", "won", "lost"):
+            if st.stage == "opportunity" or st.stage in FINAL_STAGES:  # already past the opening
                 return
             if st.stage == "sql":
                 self._change(account, st, "accepted", ev.at - 60, actor=ACTOR_CRM, action="accept",

@@ -9,7 +9,11 @@ from typing import Any
 from graphsvc.store import records
 from graphsvc.store.graph_store import GraphStore
 
-__all__ = ["board_page", "with_subsidiaries"]
+__all__ = ["ASCENDING", "DESCENDING", "board_page", "with_subsidiaries"]
+
+# The sorts: stored properties, highest first / lowest first (what a missing value counts as).
+DESCENDING = ("mqa_score", "engagement", "fit")
+ASCENDING: dict[str, float | None] = {"stage_since": 0.0, "name": None}
 
 
 def board_page(store: GraphStore, now: float, *, stage: str | None = None, segment: str | None = None,
@@ -20,8 +24,14 @@ def board_page(store: GraphStore, now: float, *, stage: str | None = None, segme
     """One page of the board (`limit` rows after `skip`), and whether more follow. `q` searches the
     name and the domain (lower case, substring); a None filter means any; `sla_of(stage,
     stage_since)` gives each row its SLA state when the caller knows the SLA."""
-    rows = store.read("qualification/board", stage=stage, segment=segment, industry=industry, owner=owner,
-                      missing_role=missing_role, q=q, min_score=min_score, sort=sort, skip=skip, limit=limit + 1)
+    filters = {"stage": stage, "segment": segment, "industry": industry, "owner": owner, "missing_role": missing_role,
+               "q": q, "min_score": min_score, "skip": skip, "limit": limit + 1}
+    if sort in DESCENDING:
+        rows = store.read("qualification/board", sort=sort, **filters)
+    elif sort in ASCENDING:
+        rows = store.read("qualification/board_ascending", sort=sort, missing=ASCENDING[sort], **filters)
+    else:
+        raise ValueError(f"unknown board sort {sort!r}")
     items = []
     for r in rows[:limit]:
         since = r.get("stage_since")

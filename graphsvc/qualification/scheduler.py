@@ -2,8 +2,10 @@
 requalification that a failure interrupted must still happen.
 
 Ingest requalifies the accounts it touches; an account nobody touches would keep an MQA forever
-while its engagement fades. A daemon thread therefore requalifies every account every
-`requalify_interval_s` (0 turns it off). Every write that implies a requalification also marks the
+while its engagement fades. Each outcome is written with `requalify_at`, the first second at which
+time alone can change it (rules/decay.py); a daemon thread requalifies, every
+`requalify_interval_s` (0 turns it off), the accounts whose requalify_at has come, through an index
+(issue 10), or every account when `full_pass` is set (`requalify_full_pass`). Every write that implies a requalification also marks the
 accounts `requalify_pending` in its own statement; the same thread drains those marks once at
 start and every `requalify_pending_interval_s`, so a crash between a write and its requalification
 leaves no stale stage behind. Running it on several workers or replicas is safe, only wasteful:
@@ -27,16 +29,21 @@ log = logging.getLogger("graphsvc.requalify")
 
 
 class Requalifier(Background):
-    def __init__(self, state: AppState, interval_s: float, pending_interval_s: float = 0.0) -> None:
+    def __init__(self, state: AppState, interval_s: float, pending_interval_s: float = 0.0,
+                 full_pass: bool = False) -> None:
         super().__init__("requalifier", enabled=interval_s > 0 or pending_interval_s > 0)
         self.state = state
+        self.full_pass = full_pass
         self.interval_s = interval_s
         self.pending_interval_s = pending_interval_s
 
     def run_once(self) -> dict[str, Any]:
         now = self.state.clock()
-        out = QualificationService(self.state.store, active_ruleset(self.state)).requalify_all(now)
-        log.info("periodic requalification: %s accounts, %s changed stage", out["accounts"], out["changed"])
+        service = QualificationService(self.state.store, active_ruleset(self.state))
+        out = service.requalify_all(now) if self.full_pass else service.requalify_due(now)
+        if out["accounts"] or self.full_pass:
+            log.info("periodic requalification (%s): %s accounts, %s changed stage",
+                     "every account" if self.full_pass else "decay due", out["accounts"], out["changed"])
         return out
 
     def run_pending(self) -> dict[str, Any]:

@@ -196,6 +196,23 @@ class QualificationService:
             done, after = done + len(page), page[-1]
         return {"accounts": done, "changed": len(changes), "changes": changes}
 
+    def due_accounts(self, now: float, limit: int = PAGE) -> list[str]:
+        """Accounts whose `requalify_at` is at or before `now` (issue 10), at most `limit`."""
+        return [r["id"] for r in self.store.read("qualification/due_accounts", now=now, limit=limit)]
+
+    def requalify_due(self, now: float) -> dict[str, Any]:
+        """Requalify only the accounts whose evaluation decay can have changed by `now` (their
+        `requalify_at` has come), a page at a time: the periodic pass that replaces requalifying
+        every account. Each requalification moves the account's requalify_at past `now` (the
+        engine's `next_change` is always later than the evaluation), so the loop ends; an account
+        seen twice (a concurrent writer put its time back) is not requalified again in this pass."""
+        done: set[str] = set()
+        changes: list[dict[str, Any]] = []
+        while page := [i for i in self.due_accounts(now) if i not in done]:
+            changes.extend(self.requalify(page, now))
+            done.update(page)
+        return {"accounts": len(done), "changed": len(changes), "changes": changes[:KEEP_CHANGES]}
+
     def requalify_all(self, now: float, progress: Progress | None = None,
                       keep_changes: int = KEEP_CHANGES) -> dict[str, Any]:
         """Every account, a page at a time. The next page's snapshots are read while this page is
@@ -235,6 +252,7 @@ class QualificationService:
                 "id": q.account_id, "from": q.previous_stage, "stage": q.stage, "changed": q.changed,
                 "reason": q.reason, "fit": q.scores.fit, "engagement": q.scores.engagement,
                 "mqa_score": q.scores.mqa_score, "qualified_at": q.qualified_at,
+                "requalify_at": q.requalify_at, "qualified_until": q.qualified_until,
                 "missing_roles": list(q.buying_center.missing), "change_id": change_id(),
                 "pending": account.get("requalify_pending"), "group": q.group,
                 "event": stage_event(q) if q.changed else None, "route": route,
@@ -260,7 +278,7 @@ class QualificationService:
             stage = then[-1]["to"] if then else INITIAL_STAGE
             since = then[-1]["at"] if then else None
             qualified = snap.qualified_at if snap.qualified_at is not None and snap.qualified_at <= as_of else None
-            snap = replace(snap, stage=stage, stage_since=since, qualified_at=qualified)
+            snap = replace(snap, stage=stage, stage_since=since, qualified_at=qualified, qualified_until=None)
         return evaluate(snap, self.ruleset, as_of), stored, snap
 
     def history(self, account_id: str) -> list[dict[str, Any]]:

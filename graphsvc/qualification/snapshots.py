@@ -76,7 +76,7 @@ def account_snapshot(row: dict[str, Any]) -> AccountSnapshot:
         id=a["id"], name=a.get("name"), domain=a.get("domain"), industry=a.get("industry"),
         employees=a.get("employees"), annual_revenue=a.get("annual_revenue"), country=a.get("country"),
         segment=a.get("segment"), stage=a.get("stage") or INITIAL_STAGE, stage_since=a.get("stage_since"),
-        qualified_at=a.get("qualified_at"), contacts=tuple(contacts),
+        qualified_at=a.get("qualified_at"), qualified_until=a.get("qualified_until"), contacts=tuple(contacts),
         inherited=tuple(_contact(c) for c in sorted(row.get("inherited") or [],
                                                       key=lambda c: (c["account_id"], c["contact"]["id"]))),
         groups=_groups(row.get("contacts") or []),

@@ -29,6 +29,7 @@ class ContactEval:
     latest_intent: tuple[str, float] | None  # (type, at) of the newest intent signal
     roles: dict[str, EffectiveRole]
     engaged_in_window: bool  # last_engaged_at within sql.role_engagement_days of as_of
+    raw: float = 0.0  # decayed points before rounding and the floor at 0 (0 when disqualified): decay.py
 
     @property
     def disqualified(self) -> bool:
@@ -94,4 +95,5 @@ def evaluate_contact(contact: ContactSnapshot, ruleset: Ruleset, as_of: float) -
         latest_intent=latest_intent,
         roles=effective_roles(contact, ruleset),
         engaged_in_window=reason is None and last_engaged is not None and as_of - last_engaged <= window,
+        raw=raw if reason is None else 0.0,
     )

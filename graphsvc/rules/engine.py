@@ -22,6 +22,7 @@ from dataclasses import replace
 from .bant import bant_checks
 from .buying_center import buying_center
 from .contacts import ContactEval, evaluate_contact
+from .decay import next_change
 from .domains import domain_disqualifier
 from .fit import account_fit
 from .groups import chosen, group_result, group_views, hierarchy_contacts, rolled_up, where
@@ -160,6 +161,16 @@ def _next_bar(stage: str, mqa: Gate, sql: Gate) -> str:
     return ""
 
 
+def hold_ref(snapshot: AccountSnapshot, as_of: float) -> float | None:
+    """The last moment the stage's bar is known to have passed: the later of qualified_at,
+    stage_since and (issue 10) qualified_until, the time until which the last evaluation found it
+    passing with nothing due to change (no later than as_of). The hold counts from it."""
+    until = snapshot.qualified_until
+    refs = [t for t in (snapshot.qualified_at, snapshot.stage_since, None if until is None else min(until, as_of))
+            if t is not None]
+    return max(refs) if refs else None
+
+
 def _decide_stage(
     snapshot: AccountSnapshot, computed: str, basis: str, mqa: Gate, sql: Gate, active: list[ContactEval],
     dq: str | None, ruleset: Ruleset, as_of: float,
@@ -170,13 +181,17 @@ def _decide_stage(
         if _RANK[computed] >= _RANK[previous]:  # up (or the same) at once
             verdict = f"Promoted {previous} -> {computed}" if computed != previous else f"Stays {computed}"
             return computed, False, as_of, f"{verdict}: {basis}." + _next_bar(computed, mqa, sql)
-        refs = [t for t in (snapshot.qualified_at, snapshot.stage_since) if t is not None]
+        ref = hold_ref(snapshot, as_of)
         hold = ruleset.stages.hold_days * SECONDS_PER_DAY
-        failing_for = as_of - max(refs) if refs else None
+        failing_for = as_of - ref if ref is not None else None
         now_failing = _failing(sql) if previous == "sql" else (_failing(mqa) if previous == "mqa" else basis)
         # The hold absorbs decay; a disqualifying domain is configuration, not decay: no hold.
         if failing_for is not None and failing_for < hold and not dq:
-            return previous, True, snapshot.qualified_at, (
+            # qualified_at keeps the last moment the bar is known to have passed, qualified_until
+            # folded in (issue 10), so the next evaluation measures the hold from the same point.
+            until = snapshot.qualified_until
+            kept = snapshot.qualified_at if until is None else max(snapshot.qualified_at or until, min(until, as_of))
+            return previous, True, kept, (
                 f"Held at {previous}: failing now ({now_failing}) for {_days(failing_for):g} of the"
                 f" {ruleset.stages.hold_days:g} hold days; drops to {computed} in {_days(hold - failing_for):g}"
                 " days unless it qualifies again."
@@ -238,7 +253,8 @@ def evaluate(snapshot: AccountSnapshot, ruleset: Ruleset, as_of: float) -> Quali
     mqa = _mqa_gate(snapshot, counted, fit, fit_detail, dq, mqa_score, ruleset)
     inherited = _inherited(snapshot, ruleset, as_of)
     gates = []
-    for view in group_views(snapshot, evals, ruleset):
+    views = group_views(snapshot, evals, ruleset)
+    for view in views:
         g_bc = buying_center(snapshot, view.evals + inherited, ruleset, view.info.kind)
         g_sql = _sql_gate(mqa, view.intent_from, g_bc, ruleset, as_of, snapshot, view.info.name, view.info.kind)
         gates.append((g_bc, group_result(view, g_bc, g_sql)))
@@ -262,6 +278,12 @@ def evaluate(snapshot: AccountSnapshot, ruleset: Ruleset, as_of: float) -> Quali
     stage, held, qualified_at, reason = _decide_stage(snapshot, computed, basis, mqa, sql, active, dq, ruleset, as_of)
 
     changed = stage != previous
+    requalify_at = next_change(
+        # the contacts the MQA counts (subsidiaries' too under roll_up), and the intent of the group shown
+        snapshot, stage=stage, computed=computed, held=held, hold_ref=hold_ref(snapshot, as_of), active=counted,
+        intent_from=list(views[pick].intent_from), bc=bc, disqualified_domain=dq is not None, ruleset=ruleset,
+        as_of=as_of,
+    )
     action = next_action(
         stage, changed=changed, stage_since=snapshot.stage_since, account_disqualifier=dq,
         mqa=mqa, sql=sql, buying_center=bc, evals=evals, ruleset=ruleset, as_of=as_of,
@@ -301,4 +323,5 @@ def evaluate(snapshot: AccountSnapshot, ruleset: Ruleset, as_of: float) -> Quali
         group=shown.name,
         qualified_group=shown.name if shown.passed else None,
         hierarchy=hierarchy_contacts(rolled, bc, inherited),
+        requalify_at=requalify_at,
     )

@@ -11,6 +11,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from .vocabulary import AUTOMATIC_STAGES
+
 _SCALARS = (str, int, float, bool, type(None))
 _FIELDS: dict[type, tuple[str, ...]] = {}  # field names per dataclass: fields() is slow per call
 
@@ -194,6 +196,15 @@ class Qualification:
     group: str = "default"
     qualified_group: str | None = None
     hierarchy: tuple[HierarchyContact, ...] = ()
+    # Issue 10: the first whole epoch second at which, with no new data, evaluating again can give
+    # another outcome (decay below a bar, a window expiring, a hold running out); None: never.
+    requalify_at: float | None = None
+
+    @property
+    def qualified_until(self) -> float | None:
+        """What the store keeps as Account.qualified_until: requalify_at when the stage's bar passes
+        now (an automatic stage, not held), else None."""
+        return self.requalify_at if not self.held and self.stage in AUTOMATIC_STAGES else None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = to_jsonable(self)

@@ -101,6 +101,9 @@ class AccountSnapshot:
     stage_since: float | None = None  # epoch seconds of the last stage change
     stage_actor: str | None = None  # "rules@<version>" or a user
     qualified_at: float | None = None  # last evaluation at which the current stage's bar passed
+    # Issue 10: the last evaluation found the stage's bar passing and nothing changing before this
+    # time (its requalify_at): the bar is known to have passed until then, the hold counts from it.
+    qualified_until: float | None = None
     contacts: tuple[ContactSnapshot, ...] = field(default_factory=tuple)
     bant: tuple[BantEntry, ...] = ()  # only read when the ruleset requires BANT
     # Contacts of the parent accounts holding a role of `hierarchy.parent_roles` (only read when the

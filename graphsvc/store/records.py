@@ -8,7 +8,7 @@ from typing import Any
 __all__ = ["account", "contact", "iso", "iso_times"]
 
 # Properties that hold epoch seconds and are spoken as ISO-8601 by the API.
-TIME_FIELDS = frozenset({"at", "created_at", "updated_at", "stage_since", "qualified_at"})
+TIME_FIELDS = frozenset({"at", "created_at", "updated_at", "stage_since", "qualified_at", "requalify_at", "qualified_until"})
 
 
 def iso(ts: float | None) -> str | None:

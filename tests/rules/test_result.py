@@ -22,6 +22,7 @@ def test_json_shape():
     assert set(d) == {
         "account_id", "stage", "previous_stage", "changed", "reason", "held", "qualified_at", "scores", "mqa", "sql",
         "contacts", "buying_center", "next_action", "top_contacts", "top_activities", "ruleset_version", "as_of",
+        "requalify_at",
     }
     assert set(d["scores"]) == {"fit", "engagement", "mqa_score"}
     for gate in ("mqa", "sql"):

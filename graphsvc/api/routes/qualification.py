@@ -45,7 +45,9 @@ def _as_of(as_of: datetime | None, now: float) -> float:
             "contributing contacts and activities, the buying-center summary, the next action with why, and `sla` "
             "(SQL and MQA): the stage's SLA, due and reminder times and state (on_time, due_soon, breached); "
             "`prediction`: the probability of being won from the rules lab's score model with its top factors in "
-            "words, or (null probability) why there is none yet. Read-only: nothing is written.")
+            "words, or (null probability) why there is none yet; `requalify_at`: when time alone (decay below a bar, "
+            "an intent or role window expiring, a hold ending) next changes this outcome, null if never (the periodic "
+            "requalifier requalifies the account then). Read-only: nothing is written.")
 def readiness(account_id: str, q: Qualifier, now: Now, as_of: AsOf = None) -> Response:
     at = _as_of(as_of, now)
     result, stored, snap = q.evaluate_at(account_id, at, now)

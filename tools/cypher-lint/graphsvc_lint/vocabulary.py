@@ -52,6 +52,8 @@ PROPERTY_KEYS = (
     "owner", "stage", "stage_since", "fit", "engagement", "mqa_score", "qualified_at",
     "updated_at", "created_at", "missing_roles", "ruleset",
     "requalify_pending",  # token of the write whose requalification has not run yet
+    "requalify_at",  # issue 10: when decay can next change the account's outcome (epoch s; null: never)
+    "qualified_until",  # issue 10: requalify_at of an outcome whose stage's bar passes: the hold's reference
     "sla_reminded", "sla_breached",  # the stage_since an SLA reminder / breach event was written for
     "lock_",  # set and removed at once: takes a Neo4j write lock before a read-then-write
     # Contact
