@@ -79,3 +79,21 @@ def test_replay_enters_sql_only_once_the_decision_maker_was_known():
     # the quote is on day 45, but the decision maker was only imported on day 50
     assert sql_at == 50 * D
     assert replay.state["acme"].stage == "sql"
+
+
+def test_a_role_recorded_at_the_steps_own_moment_is_known_even_when_its_time_reads_a_hair_late():
+    """FalkorDB hands back an epoch float with 15 significant digits: a role stored at the step's very
+    moment (the demo's roles, recorded at load time and replayed at "now") can read ~10 us late. It is
+    known at that step on both engines; a role a second later is not."""
+    from graphsvc.lab.backtest import as_known
+
+    now = 1_796_101_442.48947012
+    role = RoleAssignment("champion", "sales", 1.0, "default", at=float(f"{now:.15g}") + 1e-5)
+    later = RoleAssignment("decision_maker", "sales", 1.0, "default", at=now + 1.0)
+    snap = snapshot_at(0.0)
+    c = snap.contacts[0]
+    snap = AccountSnapshot(**{**{f: getattr(snap, f) for f in snap.__slots__},
+                              "contacts": (ContactSnapshot(**{**{f: getattr(c, f) for f in c.__slots__},
+                                                              "roles": (role, later)}),) + snap.contacts[1:]})
+    known = as_known(snap, now).contacts[0].roles
+    assert [r.role for r in known] == ["champion"]

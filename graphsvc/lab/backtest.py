@@ -54,9 +54,16 @@ def steps(start: float, end: float, step_s: float) -> list[float]:
     return out
 
 
+# How much later than `at` a role's time may read and still count as known at `at`: FalkorDB hands
+# floats back with 15 significant digits (~10 us for an epoch second of today), so a role recorded at
+# the very moment of a step (the demo's roles at load time, replayed at "now") could read a hair late
+# and vanish from that step on one engine only. A millisecond is far below any step.
+KNOWN_SLACK_S = 0.001
+
+
 def as_known(snap: AccountSnapshot, at: float) -> AccountSnapshot:
     """The snapshot without the buying roles assigned after `at` (a role with no time counts)."""
-    contacts = tuple(replace(c, roles=tuple(r for r in c.roles if r.at is None or r.at <= at))
+    contacts = tuple(replace(c, roles=tuple(r for r in c.roles if r.at is None or r.at <= at + KNOWN_SLACK_S))
                      for c in snap.contacts)
     return replace(snap, contacts=contacts)
 
