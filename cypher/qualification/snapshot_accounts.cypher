@@ -13,5 +13,5 @@ MATCH (a:Account {id: account_id})
 // The index read after the account, so the query starts from the account id index.
 OPTIONAL MATCH (ix:EngagementIndex {id: 'engagement'})
 RETURN a {.id, .name, .domain, .industry, .employees, .annual_revenue, .country, .segment, .owner, .stage,
-          .stage_since, .qualified_at, .qualified_until, .requalify_pending} AS account,
+          .stage_since, .qualified_at, .qualified_until, .ruleset, .requalify_pending} AS account,
        coalesce(ix.built = true AND ix.half_life_s = $half_life_s, false) AS ready

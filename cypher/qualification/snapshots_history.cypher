@@ -34,4 +34,4 @@ WITH a, collect(CASE WHEN c IS NULL THEN NULL
                 ELSE {contact: c {.id, .email, .first_name, .last_name, .title, .seniority, .department, .status},
                       reports_to: reports_to, roles: roles, stats: [types, counts, lasts, weights]} END) AS contacts
 RETURN a {.id, .name, .domain, .industry, .employees, .annual_revenue, .country, .segment, .owner, .stage,
-          .stage_since, .qualified_at, .qualified_until, .requalify_pending} AS account, contacts
+          .stage_since, .qualified_at, .qualified_until, .ruleset, .requalify_pending} AS account, contacts

@@ -161,11 +161,17 @@ def _next_bar(stage: str, mqa: Gate, sql: Gate) -> str:
     return ""
 
 
-def hold_ref(snapshot: AccountSnapshot, as_of: float) -> float | None:
+def known_until(snapshot: AccountSnapshot, ruleset: Ruleset) -> float | None:
+    """qualified_until, if the ruleset that found the bar passing until then is this one (or unknown)."""
+    same = snapshot.qualified_by is None or snapshot.qualified_by == ruleset.version
+    return snapshot.qualified_until if same else None
+
+
+def hold_ref(snapshot: AccountSnapshot, as_of: float, ruleset: Ruleset) -> float | None:
     """The last moment the stage's bar is known to have passed: the later of qualified_at,
-    stage_since and (issue 10) qualified_until, the time until which the last evaluation found it
-    passing with nothing due to change (no later than as_of). The hold counts from it."""
-    until = snapshot.qualified_until
+    stage_since and (issue 10) qualified_until, the time until which the last evaluation (under this
+    ruleset) found it passing with nothing due to change (no later than as_of). The hold counts from it."""
+    until = known_until(snapshot, ruleset)
     refs = [t for t in (snapshot.qualified_at, snapshot.stage_since, None if until is None else min(until, as_of))
             if t is not None]
     return max(refs) if refs else None
@@ -181,7 +187,7 @@ def _decide_stage(
         if _RANK[computed] >= _RANK[previous]:  # up (or the same) at once
             verdict = f"Promoted {previous} -> {computed}" if computed != previous else f"Stays {computed}"
             return computed, False, as_of, f"{verdict}: {basis}." + _next_bar(computed, mqa, sql)
-        ref = hold_ref(snapshot, as_of)
+        ref = hold_ref(snapshot, as_of, ruleset)
         hold = ruleset.stages.hold_days * SECONDS_PER_DAY
         failing_for = as_of - ref if ref is not None else None
         now_failing = _failing(sql) if previous == "sql" else (_failing(mqa) if previous == "mqa" else basis)
@@ -189,7 +195,7 @@ def _decide_stage(
         if failing_for is not None and failing_for < hold and not dq:
             # qualified_at keeps the last moment the bar is known to have passed, qualified_until
             # folded in (issue 10), so the next evaluation measures the hold from the same point.
-            until = snapshot.qualified_until
+            until = known_until(snapshot, ruleset)
             kept = snapshot.qualified_at if until is None else max(snapshot.qualified_at or until, min(until, as_of))
             return previous, True, kept, (
                 f"Held at {previous}: failing now ({now_failing}) for {_days(failing_for):g} of the"
@@ -280,7 +286,7 @@ def evaluate(snapshot: AccountSnapshot, ruleset: Ruleset, as_of: float) -> Quali
     changed = stage != previous
     requalify_at = next_change(
         # the contacts the MQA counts (subsidiaries' too under roll_up), and the intent of the group shown
-        snapshot, stage=stage, computed=computed, held=held, hold_ref=hold_ref(snapshot, as_of), active=counted,
+        snapshot, stage=stage, computed=computed, held=held, hold_ref=hold_ref(snapshot, as_of, ruleset), active=counted,
         intent_from=list(views[pick].intent_from), bc=bc, disqualified_domain=dq is not None, ruleset=ruleset,
         as_of=as_of,
     )

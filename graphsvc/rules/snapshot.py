@@ -104,6 +104,9 @@ class AccountSnapshot:
     # Issue 10: the last evaluation found the stage's bar passing and nothing changing before this
     # time (its requalify_at): the bar is known to have passed until then, the hold counts from it.
     qualified_until: float | None = None
+    # The ruleset version whose evaluation wrote qualified_until: another ruleset (a candidate being
+    # simulated, or just activated) cannot use its "known to pass until", only the evaluations' times.
+    qualified_by: str | None = None
     contacts: tuple[ContactSnapshot, ...] = field(default_factory=tuple)
     bant: tuple[BantEntry, ...] = ()  # only read when the ruleset requires BANT
     # Contacts of the parent accounts holding a role of `hierarchy.parent_roles` (only read when the

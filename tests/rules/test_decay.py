@@ -255,6 +255,19 @@ def test_qualified_until_is_where_the_hold_counts_from():
     assert q.held and q.requalify_at == NOW + 14 * DAY
 
 
+def test_only_the_ruleset_that_found_the_bar_passing_may_count_the_hold_from_qualified_until():
+    """A candidate being simulated, or a ruleset just activated, did not find the bar passing until
+    qualified_until: it counts the hold from the evaluations' own times, as before issue 10, so a
+    stricter candidate demotes as soon as the hold since the last evaluation is over."""
+    people = (engaged("e1", 5.0),)
+    base = account(*people, stage="mqa", stage_since=NOW - 50 * DAY, qualified_at=NOW - 40 * DAY)
+    mine = dataclasses.replace(base, qualified_until=NOW - 2 * DAY, qualified_by=RS.version)
+    assert evaluate(mine, RS, NOW).held
+    other = dataclasses.replace(mine, qualified_by="0123456789ab")
+    q = evaluate(other, RS, NOW)
+    assert q.stage == "engaged" and not q.held
+
+
 def test_qualified_until_is_the_requalify_at_of_a_passing_stage():
     snap = account(engaged("e1", 40.0), engaged("e2", 40.0), engaged("e3", 40.0))
     q = evaluate(snap, RS, NOW)
