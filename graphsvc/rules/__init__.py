@@ -31,7 +31,8 @@ from .loading import (
 from .result import Qualification, to_jsonable
 from .roles import crm_role, infer_roles
 from .routing import RouteAccount, RouteDecision, decide
-from .ruleset import Ruleset, normalize_key
+from .ruleset import Ruleset
+from .ruleset_fields import normalize_key
 from .sla import SLA_STAGES, SlaStatus, due_at, sla_status
 from .snapshot import (
     SECONDS_PER_DAY,

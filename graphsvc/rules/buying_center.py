@@ -17,7 +17,8 @@ from dataclasses import replace
 
 from .contacts import ContactEval
 from .result import BuyingCenter, Candidate, Coverage
-from .ruleset import BantRule, ExtraRoles, Ruleset, normalize_key
+from .ruleset import BantRule, ExtraRoles, Ruleset
+from .ruleset_fields import normalize_key
 from .snapshot import AccountSnapshot
 
 MAX_CANDIDATES = 10

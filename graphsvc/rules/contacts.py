@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from .domains import domain_disqualifier
 from .fit import contact_fit
 from .roles import EffectiveRole, effective_roles
-from .ruleset import Ruleset, normalize_key
+from .ruleset import Ruleset
+from .ruleset_fields import normalize_key
 from .snapshot import SECONDS_PER_DAY, ContactSnapshot
 
 

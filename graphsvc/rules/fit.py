@@ -6,7 +6,8 @@ the checks can say where the number came from.
 
 from __future__ import annotations
 
-from .ruleset import CACHE_LIMIT, Band, Ruleset, fold, normalize_key, normalize_title
+from .ruleset import CACHE_LIMIT, Band, Ruleset
+from .ruleset_fields import fold, normalize_key, normalize_title
 from .snapshot import AccountSnapshot, ContactSnapshot
 
 

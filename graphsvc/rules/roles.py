@@ -16,7 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .fit import normalize_seniority
-from .ruleset import CACHE_LIMIT, Ruleset, crm_role_key, normalize_title
+from .ruleset import CACHE_LIMIT, Ruleset, crm_role_key
+from .ruleset_fields import normalize_title
 from .snapshot import ContactSnapshot
 from .vocabulary import ROLE_SOURCES
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .ruleset import Routing, RoutingRule, RoutingTeam, Ruleset, fold, normalize_key
+from .ruleset import Routing, RoutingRule, RoutingTeam, Ruleset
+from .ruleset_fields import fold, normalize_key
 
 __all__ = ["RouteAccount", "RouteDecision", "decide", "least_loaded", "match_rule", "round_robin",
            "routing_errors", "triggers"]
