@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 the operation failed (message on stderr), 2 bad usage (
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -38,14 +39,16 @@ def _settings(data_dir: Path | None, *, store: bool = False) -> Settings:
     return settings
 
 
-def _requalify_all(store) -> dict:
+def _requalify_all(store, processes: int = 1) -> dict:
+    from graphsvc.qualification.parallel import requalify_all
     from graphsvc.qualification.registry import active_ruleset_for
     from graphsvc.qualification.service import QualificationService
 
     progress = LoadProgress()  # a bar on a terminal, a line every few seconds in a log
     started = time.monotonic()
-    outcome = QualificationService(store, active_ruleset_for(store)).requalify_all(
-        time.time(), progress=lambda done, changed: progress("requalify", done, time.monotonic() - started)
+    outcome = requalify_all(
+        QualificationService(store, active_ruleset_for(store)), time.time(), processes=processes,
+        progress=lambda done, changed: progress("requalify", done, time.monotonic() - started),
     )
     progress.close()
     return outcome
@@ -218,7 +221,7 @@ def seed(accounts: int, seed_: int, as_of: str | None, batch_size: int, data_dir
         report = load(ingest, data, time.time(), batch_size=batch_size, progress=progress)
         progress.close()
         click.echo(f"loaded {report.rows} in {report.seconds:.1f} s")
-        outcome = _requalify_all(opened.store)
+        outcome = _requalify_all(opened.store, os.cpu_count() or 1)
         click.echo(f"requalified {outcome['accounts']:,} accounts: {outcome['changed']:,} changed stage")
 
 
@@ -238,8 +241,11 @@ def _check_keys_for(host: str, settings: Settings) -> None:
 @main.command()
 @click.option("--all/--due", "all_", default=True, show_default=True,
               help="Every account (a full pass), or only those whose decay is due (requalify_at has come).")
+@click.option("--processes", default=None, type=click.IntRange(1, 64), metavar="N",
+              help="Worker processes for a full pass (default: the machine's cores). The pass is "
+                   "Python-bound: one process keeps one core busy. 1: in this process.")
 @data_dir_option
-def requalify(all_: bool, data_dir: Path | None) -> None:
+def requalify(all_: bool, processes: int | None, data_dir: Path | None) -> None:
     """Requalify every account now under the active ruleset (shows progress), or with --due only
     the accounts whose requalify_at has come (what the periodic requalifier does).
 
@@ -248,7 +254,7 @@ def requalify(all_: bool, data_dir: Path | None) -> None:
     """
     with _open_store(data_dir) as opened:
         if all_:
-            outcome = _requalify_all(opened.store)
+            outcome = _requalify_all(opened.store, processes or os.cpu_count() or 1)
         else:
             from graphsvc.qualification.registry import active_ruleset_for
             from graphsvc.qualification.service import QualificationService

@@ -32,7 +32,7 @@ from graphsvc.rules import (
 )
 from graphsvc.store.graph_store import GraphStore
 
-__all__ = ["PAGE", "QualificationService", "change_id", "stage_event"]
+__all__ = ["KEEP_CHANGES", "PAGE", "QualificationService", "change_id", "stage_event"]
 
 log = logging.getLogger("graphsvc.requalify")
 
@@ -221,15 +221,16 @@ class QualificationService:
         first pass or the half-life changed: activating a ruleset requalifies with it first).
         Memory is bounded by the page, not the dataset: `changed` counts every stage change, and
         `changes` keeps only the first `keep_changes` of them (a first pass over 100k accounts
-        changes most of them)."""
+        changes most of them).
+        `qualification.parallel.requalify_all` spreads the pages over worker processes."""
         self.ensure_engagement()
         done, changed, changes = 0, 0, list[dict[str, Any]]()
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshots") as pool:
-            page = self._page("")
+            page = self.page_ids("")
             pending = pool.submit(self._snapshot_rows, page, now) if page else None
             while pending is not None:
                 rows = pending.result()
-                next_page = self._page(page[-1])
+                next_page = self.page_ids(page[-1])
                 pending = pool.submit(self._snapshot_rows, next_page, now) if next_page else None
                 recorded = self._record(self._evaluate_rows(rows, now), now)
                 changed += len(recorded)
@@ -240,7 +241,8 @@ class QualificationService:
                     progress(done, changed)
         return {"accounts": done, "changed": changed, "changes": changes}
 
-    def _page(self, after: str) -> list[str]:
+    def page_ids(self, after: str) -> list[str]:
+        """The next page of account ids after `after`, in id order (what a full pass walks)."""
         return [r["id"] for r in self.store.read("qualification/account_ids", after=after, limit=PAGE)]
 
     def _record(self, results: list[tuple[Qualification, dict[str, Any]]], now: float) -> list[dict[str, Any]]:

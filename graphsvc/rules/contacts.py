@@ -38,8 +38,8 @@ class ContactEval:
 
     @property
     def name(self) -> str | None:
-        parts = [p for p in (self.contact.first_name, self.contact.last_name) if p]
-        return " ".join(parts) or None
+        first, last = self.contact.first_name, self.contact.last_name
+        return f"{first} {last}" if first and last else (first or last or None)
 
 
 def contact_disqualifier(contact: ContactSnapshot, ruleset: Ruleset) -> str | None:

@@ -116,14 +116,18 @@ def _engagement_times(raws: list[float], ruleset: Ruleset, as_of: float, compute
 
             def score(t: float) -> bool:
                 x = f(t)
-                return round(sum(min(round(r * x, 2), cap) for r in raws), 2) >= bar
+                return round(sum([min(round(r * x, 2), cap) for r in raws]), 2) >= bar
 
             guess = as_of + h * -math.log2(_capped_guess(raws, cap, max(bar - 0.005, bar / 2)))
             out.append(first_failing_second(score, as_of, guess))
     elif computed == "engaged":
         bar = ruleset.stages.engaged_min_engagement
-        out.append(first_failing_second(lambda t: round(sum(round(r * f(t), 2) for r in raws), 2) >= bar,
-                                        as_of, _decay_guess(as_of, h, sum(raws), bar - 0.005)))
+
+        def engaged(t: float) -> bool:
+            x = f(t)  # once per call, not once per contact
+            return round(sum([round(r * x, 2) for r in raws]), 2) >= bar
+
+        out.append(first_failing_second(engaged, as_of, _decay_guess(as_of, h, sum(raws), bar - 0.005)))
     return out
 
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 
+@lru_cache(maxsize=65_536)  # pure, and called per contact per evaluation with few distinct values
 def normalize_key(value: str | None) -> str:
     """Lower case, accents stripped, runs of anything but letters/digits -> "_" ("R&D" -> "r_d")."""
     if not value:
@@ -18,12 +20,14 @@ def normalize_key(value: str | None) -> str:
     return re.sub(r"[^a-z0-9]+", "_", fold(value)).strip("_")
 
 
+@lru_cache(maxsize=65_536)  # pure, and called per contact per evaluation with few distinct values
 def fold(value: str) -> str:
     """Case-fold and strip accents: "Prüfingenieur" -> "prufingenieur", "Opérations" -> "operations"."""
     decomposed = unicodedata.normalize("NFKD", value.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=65_536)  # pure, and called per contact per evaluation with few distinct values
 def normalize_title(title: str | None) -> str:
     """The form title patterns are written against: folded, punctuation -> single spaces ("&" kept)."""
     if not title:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,6 +62,12 @@ class Executor(ABC):
 
     #: Which schema file applies: "falkordb" or "neo4j".
     dialect: str
+
+    @abstractmethod
+    def twin(self) -> Callable[[], Executor]:
+        """A picklable recipe that opens another executor on the same database with its own
+        connections: how worker processes of a full requalification reach the engine
+        (`graphsvc.qualification.parallel`)."""
 
     @abstractmethod
     def read(self, query: str, params: dict[str, Any]) -> Rows:

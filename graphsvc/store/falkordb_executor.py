@@ -7,7 +7,8 @@ Redis MULTI/EXEC are NOT an option: FalkorDB 4.16 aborts replaying such a block 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any, Literal
 from urllib.parse import urlparse
 
@@ -41,6 +42,7 @@ class FalkorDBExecutor(Executor):
     def __init__(self, host: str, port: int, graph: str = "graphsvc", *, password: str | None = None,
                  socket_timeout_s: float = 60.0) -> None:
         self.host, self.port, self.graph_name = host, port, graph
+        self._twin = partial(FalkorDBExecutor, host, port, graph, password=password, socket_timeout_s=socket_timeout_s)
         with _mapped_errors():  # the client connects at once: an engine that is not there is a 503
             self._db = FalkorDB(
                 host=host,
@@ -60,6 +62,9 @@ class FalkorDBExecutor(Executor):
         return cls(u.hostname or "127.0.0.1", u.port or 6379, graph, password=u.password)
 
     # -- the Executor interface -------------------------------------------------------------
+    def twin(self) -> Callable[[], Executor]:
+        return self._twin
+
     def read(self, query: str, params: dict[str, Any]) -> Rows:
         return self._run("GRAPH.RO_QUERY", query, params)
 

@@ -10,7 +10,8 @@ Failures are told apart by their GQL/Neo4j status codes, never by message text.
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any, Literal
 
 import neo4j
@@ -54,6 +55,8 @@ class Neo4jExecutor(Executor):
     def __init__(self, uri: str, user: str, password: str, database: str | None = None, *,
                  connection_timeout_s: float = 5.0, retry_time_s: float = 10.0) -> None:
         self.uri, self.database = uri, database
+        self._twin = partial(Neo4jExecutor, uri, user, password, database, connection_timeout_s=connection_timeout_s,
+                             retry_time_s=retry_time_s)
         self._driver = GraphDatabase.driver(
             uri,
             auth=(user, password),
@@ -64,6 +67,9 @@ class Neo4jExecutor(Executor):
             # Portability notices (e.g. deprecations) are the linter's job, not a log line per query.
             notifications_min_severity="OFF",
         )
+
+    def twin(self) -> Callable[[], Executor]:
+        return self._twin
 
     def read(self, query: str, params: dict[str, Any]) -> Rows:
         with _mapped_errors():

@@ -1,0 +1,108 @@
+"""A full requalification spread over worker processes (issue 10).
+
+A full pass is Python-bound: reading a page's snapshots, decoding them, evaluating each account
+and building the outcome write cost ~1.3 ms of one core per account, the engine ~0.15 ms
+(docs/benchmarks.md, "Scale"). One process therefore uses one core whatever the machine has. Here
+the parent pages the account ids (a cheap index read) and hands each page to a pool of processes;
+each worker opens its own connections to the same database (`Executor.twin`) and requalifies its
+page exactly as `QualificationService.requalify` does (snapshot read, pure engine, one outcome
+write). Pages are disjoint and each outcome write is one transaction, so the result is the one a
+single process gives; a page that fails fails the pass (its error is raised here), leaving the pages
+already written written: outcomes are idempotent, and the accounts not reached keep their
+`requalify_pending` marks or their old outcome until the next pass.
+
+Memory stays bounded: at most `2 * processes` pages are in flight, and only the first
+`keep_changes` stage changes are kept (all are counted).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from itertools import chain, islice
+from typing import Any
+
+from graphsvc.errors import GraphsvcError
+from graphsvc.qualification.service import KEEP_CHANGES, QualificationService
+from graphsvc.rules import Ruleset
+from graphsvc.store.executor import Executor
+from graphsvc.store.graph_store import GraphStore
+
+__all__ = ["requalify_all"]
+
+Progress = Callable[[int, int], None]  # accounts done, changed so far
+
+_recipe: tuple[Callable[[], Executor], Ruleset] | None = None  # set in each worker process by _start
+_worker: QualificationService | None = None  # opened by the worker's first page
+
+
+def _start(recipe: Callable[[], Executor], ruleset: Ruleset) -> None:
+    global _recipe
+    _recipe = (recipe, ruleset)
+
+
+def _requalify_page(ids: list[str], now: float) -> tuple[int, list[dict[str, Any]]]:
+    # Opened here, not in the initializer: an error opening the engine (a 503) then travels back
+    # to the caller as itself; a failing initializer only breaks the pool.
+    global _worker
+    if _worker is None:
+        assert _recipe is not None, "worker process not started"
+        _worker = QualificationService(GraphStore(_recipe[0]()), _recipe[1])
+    return len(ids), _worker.requalify(ids, now)
+
+
+def requalify_all(
+    service: QualificationService, now: float, *, processes: int = 1, progress: Progress | None = None,
+    keep_changes: int = KEEP_CHANGES,
+) -> dict[str, Any]:
+    """`service.requalify_all`'s answer, computed by `processes` worker processes (spawned: no
+    engine connection or lock of this process is inherited); in this process when `processes` is 1
+    or every account fits in one page."""
+    if processes <= 1:
+        return service.requalify_all(now, progress, keep_changes)
+    pages = _pages(service)
+    first = list(islice(pages, 2))
+    if len(first) < 2:  # one page: starting processes (~1 s each) would cost more than it saves
+        return service.requalify_all(now, progress, keep_changes)
+    pages = chain(first, pages)
+    service.ensure_engagement()
+    done, changed, changes = 0, 0, list[dict[str, Any]]()
+    in_flight: deque[Future[tuple[int, list[dict[str, Any]]]]] = deque()
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=processes, mp_context=context, initializer=_start,
+                             initargs=(service.store.executor.twin(), service.ruleset)) as pool:
+        try:
+            for page in pages:
+                in_flight.append(pool.submit(_requalify_page, page, now))
+                while len(in_flight) >= 2 * processes:
+                    done, changed = _collect(in_flight.popleft(), done, changed, changes, keep_changes, progress)
+            while in_flight:
+                done, changed = _collect(in_flight.popleft(), done, changed, changes, keep_changes, progress)
+        except BrokenProcessPool as exc:
+            raise GraphsvcError(f"a worker process of the full requalification died ({exc}); the pages "
+                                "written so far stay written: run the pass again") from exc
+        except BaseException:
+            for f in in_flight:
+                f.cancel()
+            raise
+    return {"accounts": done, "changed": changed, "changes": changes}
+
+
+def _pages(service: QualificationService) -> Iterator[list[str]]:
+    after = ""
+    while page := service.page_ids(after):
+        yield page
+        after = page[-1]
+
+
+def _collect(future: Future[tuple[int, list[dict[str, Any]]]], done: int, changed: int,
+             changes: list[dict[str, Any]], keep: int, progress: Progress | None) -> tuple[int, int]:
+    n, recorded = future.result()
+    changes.extend(recorded[:max(0, keep - len(changes))])
+    done, changed = done + n, changed + len(recorded)
+    if progress:
+        progress(done, changed)
+    return done, changed

@@ -1,0 +1,82 @@
+"""Issue 10: a full requalification spread over worker processes (`qualification/parallel.py`)
+records, for every account, the outcome the pure engine gives for its snapshot, counts every stage
+change, keeps only `keep_changes` of them, reports progress page by page, and hands an engine
+error back as itself. Both engines; real worker processes (spawned) on the test's database."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+import pytest
+
+from graphsvc.errors import StoreUnavailable
+from graphsvc.ingest.service import IngestService, ingest_rules_from
+from graphsvc.loader import load
+from graphsvc.qualification import service as service_module
+from graphsvc.qualification.parallel import requalify_all
+from graphsvc.qualification.registry import active_ruleset_for
+from graphsvc.qualification.service import QualificationService
+from graphsvc.rules import evaluate
+from seeds.generator import KINDS, generate
+
+ACCOUNTS = 36
+
+
+def _loaded(store, monkeypatch) -> tuple[QualificationService, float]:
+    monkeypatch.setattr(service_module, "PAGE", 5)  # several pages for two processes, from few accounts
+    now = float(int(time.time()))
+    ds = generate(accounts=ACCOUNTS, seed=13, as_of=datetime.fromtimestamp(now - 60, UTC))
+    rules = ingest_rules_from(active_ruleset_for(store))
+    load(IngestService(store, rules), {k: list(getattr(ds, k)) for k in KINDS}, now, batch_size=2_000)
+    return QualificationService(store, active_ruleset_for(store)), now
+
+
+def _stored(store) -> dict[str, dict]:
+    out = {}
+    after = ""
+    while page := [r["id"] for r in store.read("qualification/account_ids", after=after, limit=100)]:
+        for i in page:
+            out[i] = store.account(i)["account"]
+        after = page[-1]
+    return out
+
+
+def test_processes_record_what_the_engine_decides_for_every_account(store, monkeypatch):
+    service, now = _loaded(store, monkeypatch)
+    ids = sorted(_stored(store))
+    assert len(ids) >= ACCOUNTS
+    expected = {s.id: evaluate(s, service.ruleset, now) for s in service.snapshots(ids, now)}
+    moving = {i for i, q in expected.items() if q.changed}
+    assert len(moving) > 5, "the generated accounts leave `target` on their first pass"
+
+    seen: list[tuple[int, int]] = []
+    out = requalify_all(service, now, progress=lambda done, changed: seen.append((done, changed)),
+                        keep_changes=5, processes=2)
+
+    assert out["accounts"] == len(ids)
+    assert out["changed"] == len(moving)
+    assert len(out["changes"]) == 5 and {c["account_id"] for c in out["changes"]} <= moving
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen) and seen[-1] == (len(ids), len(moving))
+    assert len(seen) == -(-len(ids) // 5)  # one report per page
+    stored = _stored(store)
+    for i, q in expected.items():
+        a = stored[i]
+        assert (a["stage"], a["mqa_score"], a["engagement"]) == (q.stage, q.scores.mqa_score, q.scores.engagement), i
+        assert (a.get("requalify_at") is None) == (q.requalify_at is None), i
+        if q.requalify_at is not None:
+            assert abs(a["requalify_at"] - q.requalify_at) < 1e-3, i  # FalkorDB: 15 significant digits
+    # What one process decides at the same moment: nothing more to change.
+    again = service.requalify_all(now)
+    assert (again["accounts"], again["changed"]) == (len(ids), 0)
+
+
+def _unreachable():
+    raise StoreUnavailable("the graph engine is not reachable from the worker")
+
+
+def test_an_engine_error_in_a_worker_fails_the_pass_as_itself(store, monkeypatch):
+    service, now = _loaded(store, monkeypatch)
+    monkeypatch.setattr(type(store.executor), "twin", lambda self: _unreachable)
+    with pytest.raises(StoreUnavailable, match="not reachable from the worker"):
+        requalify_all(service, now, processes=2)
