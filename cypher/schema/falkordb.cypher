@@ -7,6 +7,8 @@ CREATE INDEX FOR (a:Account) ON (a.stage);
 CREATE INDEX FOR (a:Account) ON (a.requalify_pending);
 // Issue 10: qualification/due_accounts reads the accounts whose decay is due through it.
 CREATE INDEX FOR (a:Account) ON (a.requalify_at);
+// Issue 10: the board's first pages by MQA score read from a floor through it (board_top_score).
+CREATE INDEX FOR (a:Account) ON (a.mqa_score);
 CREATE INDEX FOR (c:Contact) ON (c.id);
 CREATE INDEX FOR (c:Contact) ON (c.email);
 CREATE INDEX FOR (l:Lead) ON (l.id);

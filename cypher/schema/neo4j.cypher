@@ -19,6 +19,8 @@ CREATE INDEX account_stage IF NOT EXISTS FOR (a:Account) ON (a.stage);
 CREATE INDEX account_requalify_pending IF NOT EXISTS FOR (a:Account) ON (a.requalify_pending);
 // Issue 10: qualification/due_accounts reads the accounts whose decay is due through it.
 CREATE INDEX account_requalify_at IF NOT EXISTS FOR (a:Account) ON (a.requalify_at);
+// Issue 10: the board's first pages by MQA score read from a floor through it (board_top_score).
+CREATE INDEX account_mqa_score IF NOT EXISTS FOR (a:Account) ON (a.mqa_score);
 CREATE INDEX contact_email IF NOT EXISTS FOR (c:Contact) ON (c.email);
 // Issue 15: merged ids and emails (aliases), merge records by survivor, erased emails by hash.
 CREATE CONSTRAINT alias_key IF NOT EXISTS FOR (x:Alias) REQUIRE x.key IS UNIQUE;
