@@ -220,6 +220,11 @@ def readiness_latency(engine: Engine, clients: int, requests: int, seed: int, wo
         board = [f"/v1/accounts?sort={rng.choice(BOARD_SORTS)}" + (f"&stage={s}" if (s := rng.choice(BOARD_STAGES)) else "")
                  for _ in range(requests // 4)]
         out["board"] = _load(engine.name, "board", server.url, clients, board)
+        # The board's default order alone (MQA score: what the API and the web board open with), which
+        # reads from the floor the previous answer left (qualification/board.py, ScoreFloors).
+        by_score = ["/v1/accounts?sort=mqa_score" + (f"&stage={s}" if (s := rng.choice(BOARD_STAGES)) else "")
+                    for _ in range(requests // 4)]
+        out["board by MQA score"] = _load(engine.name, "board by MQA score", server.url, clients, by_score)
         if shutil.which("wrk"):
             out["readiness"] |= _wrk(server.url, ids, clients)
         out["service_rss"] = rss_mib(process_tree(server.proc.pid))
@@ -282,7 +287,9 @@ def report(results: dict[str, dict], engines: list[str], args) -> None:
              row("... within a week", get("due_week"), ",", compare=False),
              row("reading a week's due accounts (index), ms", get("due_week_read_ms"), ".1f")]
     for w in args.workers:
-        for what in ("readiness", "board"):
+        for what in ("readiness", "board", "board by MQA score"):
+            if any(what not in results[e][f"latency{w}"] for e in engines):
+                continue
             lat = {e: results[e][f"latency{w}"][what] for e in engines}
             for key in ("p50", "p90", "p99", "max", "server p50", "server p90", "server p99"):
                 lines.append(row(f"{what} {key}, ms ({w} worker(s))", {e: lat[e][key] for e in engines}, ".1f"))
