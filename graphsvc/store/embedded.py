@@ -264,10 +264,7 @@ class EmbeddedFalkorDB:
             # multiply with two traversals running at once (seen in bench/ingest.py, 2 workers).
             # Queries still run in parallel on the module's thread pool.
             "OMP_THREAD_COUNT", "1",
-            # One query may not take more than this much of the machine's memory: an analyst's
-            # `RETURN range(1, 10000000)` took 710 MB in the engine. Our own largest statements (a
-            # 10,000-row batch, a page of 500 snapshots) need a few MB. Past it: 400 result_too_large.
-            "QUERY_MEM_CAPACITY", str(QUERY_MEM_CAPACITY),
+            # QUERY_MEM_CAPACITY is set once the log is replayed (_wait_ready), not here.
         ]
 
     def _spawn(self) -> None:
@@ -303,6 +300,13 @@ class EmbeddedFalkorDB:
                     )
                 try:
                     if client.ping():
+                        # One query may not take more than this much of the machine's memory: an
+                        # analyst's `RETURN range(1, 10000000)` took 710 MB in the engine; our own
+                        # statements need a few MB. Past it: 400 result_too_large. Set only now: a
+                        # limit given at start-up also applies to replaying the append-only file,
+                        # where a refused write is lost for good (seen with a 10M-activity graph:
+                        # one acknowledged ingest statement refused on replay).
+                        client.execute_command("GRAPH.CONFIG", "SET", "QUERY_MEM_CAPACITY", str(QUERY_MEM_CAPACITY))
                         return
                 except redis.BusyLoadingError:
                     pass  # replaying the AOF
