@@ -85,25 +85,20 @@ def run_raw(engine: Engine, data: dict[str, list[dict]], batch: int) -> tuple[di
             opened.close()
 
 
-def run_api(engine: Engine, data: dict[str, list[dict]], batch: int, clients: int, workers: int,
-            requalify: str = "now") -> tuple[dict[str, float], dict[str, dict]]:
+def run_api(engine: Engine, data: dict[str, list[dict]], batch: int, clients: int,
+            workers: int) -> tuple[dict[str, float], dict[str, dict]]:
     """Seconds and CPU seconds per kind, `clients` batches in flight at once (kinds stay in order:
-    contacts only after accounts). With `requalify="later"` contacts and activities are sent with
-    `?requalify=later` and a kind's time runs until no account is left pending
-    (`GET /v1/requalification/pending` says 0), i.e. it includes the requalification the writes
-    imply; that wait alone is also kept, as `drain <kind>`."""
+    contacts only after accounts)."""
     with engine:
         server = engine.serve(workers)
         meter = CpuMeter(engine, server=server)
         out, cpu = {}, {}
-        query = "?requalify=later" if requalify == "later" else ""
         try:
             with httpx.Client(base_url=server.url, timeout=600, limits=httpx.Limits(max_connections=clients)) as client:
 
                 def send(kind: str, chunk: list[dict]) -> int:
                     body = orjson.dumps({kind: chunk})
-                    r = client.post(f"/v1/{kind}{query if kind in ('contacts', 'activities') else ''}", content=body,
-                                    headers={"Content-Type": "application/json"})
+                    r = client.post(f"/v1/{kind}", content=body, headers={"Content-Type": "application/json"})
                     if r.status_code != 200:
                         raise SystemExit(f"{kind}: HTTP {r.status_code}: {r.text[:2000]}")
                     return len(chunk)
@@ -121,16 +116,6 @@ def run_api(engine: Engine, data: dict[str, list[dict]], batch: int, clients: in
                             for n in pool.map(lambda c, k=kind: send(k, c), chunks[i:i + width]):
                                 done += n
                             progress(f"{engine.name} api x{clients} {kind}", done, len(rows), started)
-                        if query:
-                            drained = time.perf_counter()
-                            while True:
-                                p = client.get("/v1/requalification/pending")
-                                if p.status_code != 200:
-                                    raise SystemExit(f"pending: HTTP {p.status_code}: {p.text[:2000]}")
-                                if not p.json()["accounts"]:
-                                    break
-                                time.sleep(0.02)
-                            out[f"drain {kind}"] = time.perf_counter() - drained
                         out[kind] = time.perf_counter() - started
                         cpu[kind] = meter.since(before, meter.read())
         finally:
@@ -143,7 +128,7 @@ def rate(rows: int, seconds: float, with_time: bool) -> str:
 
 
 def report(data: dict[str, list[dict]], engines: list[str], raw: dict, api: dict, clients: int,
-           workers: int, batch: int, requalify: str = "now") -> None:
+           workers: int, batch: int) -> None:
     """One table per API concurrency: rows/s per engine and side, api/raw, FalkorDB/Neo4j."""
     both = len(engines) == 2
     header = ["kind", "rows"]
@@ -165,14 +150,8 @@ def report(data: dict[str, list[dict]], engines: list[str], raw: dict, api: dict
             (fr, fa), (nr, na) = secs["falkordb"], secs["neo4j"]
             line += [ratio(nr, fr), ratio(na, fa)]  # rates: falkordb rows/s over neo4j rows/s
         lines.append(line)
-    how = ("requalified in each request" if requalify == "now" else
-           "`?requalify=later`, each kind timed until no account is left pending")
-    table(f"Ingest, rows/s: API ({workers} worker(s), {clients} batch(es) in flight, {how}) vs raw (one UNWIND per "
+    table(f"Ingest, rows/s: API ({workers} worker(s), {clients} batch(es) in flight) vs raw (one UNWIND per "
           f"batch, sequential); batch {batch:,}", header, lines)
-    drains = {e: {k: api[e][f"drain {k}"] for k in KINDS if f"drain {k}" in api[e]} for e in engines}
-    if any(drains.values()):
-        say("\nof which waiting for the pending requalifications after the last batch, s: "
-            + "; ".join(f"{e} " + ", ".join(f"{k} {v:.2f}" for k, v in d.items()) for e, d in drains.items()))
 
 
 def cpu_report(data: dict[str, list[dict]], engines: list[str], sides: dict[str, dict]) -> None:
@@ -205,9 +184,6 @@ def main() -> None:
     ap.add_argument("--clients", type=int, nargs="+", default=[1, 2],
                     help="API runs with this many batches in flight (default: 1 and 2)")
     ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes of the API server")
-    ap.add_argument("--requalify", nargs="+", choices=("now", "later"), default=["now"],
-                    help="API runs requalifying in each request (now, the default) and/or with ?requalify=later, "
-                         "timed until the pending requalifications are drained")
     ap.add_argument("--neo4j-heap", default="2g")
     ap.add_argument("--neo4j-page-cache", default="1g")
     ap.add_argument("--workdir", type=Path, default=None,
@@ -225,20 +201,17 @@ def main() -> None:
             raise SystemExit(f"{home} exists: every side needs a fresh, empty database (use a new --workdir)")
         return Engine(name, home, args.neo4j_heap, args.neo4j_page_cache)
 
-    runs = [(c, q) for c in args.clients for q in args.requalify]
-    raw, apis = {}, {r: {} for r in runs}
-    raw_cpu, api_cpu = {}, {r: {} for r in runs}
+    raw, apis = {}, {c: {} for c in args.clients}
+    raw_cpu, api_cpu = {}, {c: {} for c in args.clients}
     for name in engines:
         raw[name], raw_cpu[name] = run_raw(engine("raw", name), data, args.batch)
-        for c, q in runs:
-            side = f"api-{c}" if q == "now" else f"api-{c}-later"
-            apis[c, q][name], api_cpu[c, q][name] = run_api(engine(side, name), data, args.batch, c, args.workers, q)
+        for c in args.clients:
+            apis[c][name], api_cpu[c][name] = run_api(engine(f"api-{c}", name), data, args.batch, c, args.workers)
 
     say(f"{args.accounts:,} accounts: " + ", ".join(f"{len(v):,} {k}" for k, v in data.items()))
-    for c, q in runs:
-        report(data, engines, raw, apis[c, q], c, args.workers, args.batch, q)
-    cpu_report(data, engines, {"raw": (raw, raw_cpu),
-                               **{f"api x{c} {q}": (apis[c, q], api_cpu[c, q]) for c, q in runs}})
+    for c in args.clients:
+        report(data, engines, raw, apis[c], c, args.workers, args.batch)
+    cpu_report(data, engines, {"raw": (raw, raw_cpu), **{f"api x{c}": (apis[c], api_cpu[c]) for c in args.clients}})
     if len(engines) == 2:
         say("\nfalkordb/neo4j: FalkorDB's rows/s over Neo4j's (above 1: FalkorDB faster)")
     note(f"\ndata in {workdir}")

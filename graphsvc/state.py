@@ -19,6 +19,3 @@ class AppState:
     settings: Settings
     store: GraphStore
     clock: Clock = field(default=time.time)
-    # Asks this process's drain of pending requalifications to run now; returns False (or is None)
-    # when no drain runs here. Set by the API's lifespan (the Requalifier's `wake_pending`).
-    wake_pending: Callable[[], bool] | None = None

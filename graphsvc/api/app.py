@@ -88,7 +88,6 @@ def create_app(
         app.state.requalifier = Requalifier(state, settings.requalify_interval_s,
                                             settings.requalify_pending_interval_s,
                                             settings.requalify_full_pass).start()
-        state.wake_pending = app.state.requalifier.wake_pending  # `?requalify=later` ingest hands its work over
         # Webhook deliveries: a thread of its own, lanes per webhook (GRAPHSVC_WEBHOOK_POLL_S=0: none here)
         app.state.webhooks = DeliveryWorker(state).start()
         app.state.sla = SlaTimer(state, lambda: active_ruleset(state), settings.sla_interval_s).start()

@@ -21,7 +21,7 @@ __all__ = [
     "INT64_MAX", "INT64_MIN", "Id", "IdRef", "AccountBatch", "AccountIn", "ActivityBatch", "ActivityIn", "ActivityResult", "ContactBatch", "ContactIn",
     "ContactUpsertResult", "IsoTime", "LeadBatch", "LeadIn", "LeadMatch", "LeadResult", "RoleIn", "RolesIn",
     "StageChangeOut", "Text", "UpsertResult", "Actor", "AccountName", "Reason", "RecordId", "CypherText", "NonNegative", "Days",
-    "Fraction", "PendingRequalifications", "Requalification", "RequalifyWhen",
+    "Fraction",
 ]
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
@@ -131,18 +131,6 @@ def _email(value: str) -> str:
     return storable_text(value)
 
 
-# When the requalification an ingest batch implies runs (a query parameter of POST contacts and activities).
-RequalifyWhen = Annotated[Literal["now", "later"], Field(
-    description="`now` (default): the touched accounts are requalified in this request and `stage_changes` lists "
-    "the stage changes. `later`: the batch is acknowledged once written (the touched accounts are marked pending in "
-    "the same transaction, so their requalification is as durable as the write) and this process's drain of pending "
-    "requalifications runs at once, in the background; `stage_changes` is then empty and `requalification` is "
-    "`pending`, the changes arrive as stage-change events, and `GET /v1/requalification/pending` says when none is "
-    "left. Without a drain in the answering process (`GRAPHSVC_REQUALIFY_PENDING_INTERVAL_S=0`, or a "
-    "`serve --workers N` worker, whose drain is the parent's, on its interval) the batch is requalified now.")]
-Requalification = Literal["done", "pending"]
-_REQUALIFICATION = ("`done`: the touched accounts were requalified in this request; `pending`: deferred to the "
-                    "drain (`?requalify=later`).")
 EmailStr = Annotated[str, Field(max_length=320, json_schema_extra={"format": "email"}), AfterValidator(_email)]
 
 
@@ -278,7 +266,6 @@ class ContactUpsertResult(UpsertResult):
     unmatched: list[str] = Field(default_factory=list, description="Contacts with no account_id whose email domain matched no account.")
     accounts_touched: list[str] = Field(default_factory=list, description="Accounts requalified: those of contacts given roles or updated (and their former accounts).")
     stage_changes: list[StageChangeOut] = Field(default_factory=list, description="Accounts whose stage changed when requalified.")
-    requalification: Requalification = Field(default="done", description=_REQUALIFICATION)
     previously_erased: list[str] = Field(default_factory=list, description="Rows (ids) whose email belonged to a "
                                          "person erased on request (GDPR Art. 17): stored as new data; check the "
                                          "person agreed again.")
@@ -306,9 +293,3 @@ class ActivityResult(BaseModel):
     duplicate: int = Field(description="Rows whose id was already recorded (left unchanged).")
     accounts_touched: list[str] = Field(description="Accounts of the contacts with new activities.")
     stage_changes: list[StageChangeOut] = Field(default_factory=list, description="Accounts whose stage changed when requalified.")
-    requalification: Requalification = Field(default="done", description=_REQUALIFICATION)
-
-
-class PendingRequalifications(BaseModel):
-    accounts: int = Field(description="Accounts a write marked for requalification that no requalification has "
-                                      "cleared yet (0: every implied requalification is done).")

@@ -73,10 +73,6 @@ class IngestRepository:
         row = self.store.write("ingest/engagement_from_start", half_life_s=half_life_s)
         return bool(row and row[0]["started"])
 
-    def pending_requalifications(self) -> int:
-        row = self.store.read_one("ingest/pending_requalifications")
-        return int(row["accounts"]) if row else 0
-
     # -- lookups ----------------------------------------------------------------------------------
     def existing_ids(self, accounts: Sequence[str] = (), contacts: Sequence[str] = ()) -> tuple[set[str], set[str]]:
         row = self.store.read_one("read/existing_ids", accounts=sorted(set(accounts)), contacts=sorted(set(contacts)))

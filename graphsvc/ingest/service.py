@@ -281,10 +281,6 @@ class IngestService:
         out = self.repo.create_activities(resolved, batch=uuid.uuid4().hex, now=now)
         return m.ActivityResult(new=out["new"], duplicate=out["duplicate"], accounts_touched=out["accounts"])
 
-    def pending_requalifications(self) -> int:
-        """Accounts still marked for a requalification a write implied (0: none left)."""
-        return self.repo.pending_requalifications()
-
     def change_roles(self, contact_id: str, body: m.RolesIn, now: float) -> str | None:
         """Sales confirms (source sales, confidence 1) and removes buying roles of one contact, in one
         transaction; the contact's account (the caller requalifies it), or None."""

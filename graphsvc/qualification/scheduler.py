@@ -15,7 +15,6 @@ outcomes are idempotent and a stage moves only from the stage the engine evaluat
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from typing import Any
 
@@ -37,21 +36,6 @@ class Requalifier(Background):
         self.full_pass = full_pass
         self.interval_s = interval_s
         self.pending_interval_s = pending_interval_s
-        self._wake = threading.Event()
-
-    def wake_pending(self) -> bool:
-        """Drain the pending requalifications now rather than at the next interval (a write that
-        deferred its requalification: `?requalify=later`). False when no drain runs in this process
-        (`requalify_pending_interval_s` 0, or the thread is not running): the caller requalifies itself."""
-        if self.pending_interval_s <= 0 or not self._thread.is_alive():
-            return False
-        self._wake.set()
-        return True
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()  # the loop waits on this event, and sees _stop when it wakes
-        super().stop()
 
     def run_once(self) -> dict[str, Any]:
         now = self.state.clock()
@@ -76,11 +60,7 @@ class Requalifier(Background):
         every = {self.run_once: self.interval_s, self.run_pending: self.pending_interval_s}
         while True:
             job = min((j for j in due if due[j] is not None), key=lambda j: due[j])  # type: ignore[arg-type,return-value]
-            woken = self._wake.wait(max(0.0, due[job] - time.monotonic()))  # type: ignore[operator]
-            if self._stop.is_set():
+            if self._stop.wait(max(0.0, due[job] - time.monotonic())):  # type: ignore[operator]
                 return
-            if woken:  # a write deferred its requalification to this drain: now
-                self._wake.clear()
-                job = self.run_pending
             self.guarded("periodic requalification", job)
             due[job] = time.monotonic() + every[job]

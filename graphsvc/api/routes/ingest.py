@@ -7,7 +7,6 @@ from graphsvc.api.routes.inputs import NoNulParams
 from graphsvc.auth.policy import Access
 from graphsvc.ingest import models as m
 from graphsvc.qualification.registry import requalify_touched
-from graphsvc.state import AppState
 
 router = APIRouter(prefix="/v1", tags=["ingest"], dependencies=[NoNulParams])
 # POST accounts, contacts, leads, activities.
@@ -25,14 +24,6 @@ def _changes(changes: list[dict]) -> list[m.StageChangeOut]:
     return [m.StageChangeOut.model_validate(c) for c in changes]
 
 
-def _requalify(state: AppState, accounts: list[str], now: float, when: str) -> tuple[list[m.StageChangeOut], m.Requalification]:
-    """The requalification a write implies: in this request, or (`later`) handed to this process's
-    drain of the pending marks the write made in its own statement."""
-    if accounts and when == "later" and state.wake_pending is not None and state.wake_pending():
-        return [], "pending"
-    return _changes(requalify_touched(state, accounts, now)), "done"
-
-
 @router.post("/accounts", response_model=m.UpsertResult, responses=_ERRORS, dependencies=[batch_limit("accounts")],
              summary="Upsert a batch of accounts (idempotent by id)")
 def post_accounts(batch: m.AccountBatch, ingest: Ingest, now: Now) -> m.UpsertResult:
@@ -41,11 +32,10 @@ def post_accounts(batch: m.AccountBatch, ingest: Ingest, now: Now) -> m.UpsertRe
 
 @router.post("/contacts", response_model=m.ContactUpsertResult, responses=_ERRORS, dependencies=[batch_limit("contacts")],
              summary="Upsert a batch of contacts; without account_id they are matched by email domain")
-def post_contacts(batch: m.ContactBatch, ingest: Ingest, state: State, now: Now,
-                  requalify: m.RequalifyWhen = "now") -> m.ContactUpsertResult:
+def post_contacts(batch: m.ContactBatch, ingest: Ingest, state: State, now: Now) -> m.ContactUpsertResult:
     result = ingest.contacts(batch.contacts, now)
     # New contacts and roles change buying-center coverage: requalify their accounts too.
-    result.stage_changes, result.requalification = _requalify(state, result.accounts_touched, now, requalify)
+    result.stage_changes = _changes(requalify_touched(state, result.accounts_touched, now))
     return result
 
 
@@ -63,19 +53,8 @@ def post_leads(batch: m.LeadBatch, ingest: Ingest, now: Now) -> m.LeadResult:
              summary="Record a batch of activities (idempotent by id) and requalify the accounts they touch",
              description="Rows whose id was already recorded are counted as duplicates and change nothing. The "
              "accounts of contacts with new activities are requalified in the same request; `stage_changes` "
-             "lists those whose stage changed. With `?requalify=later` they are requalified right after, in the "
-             "background (see the parameter).")
-def post_activities(batch: m.ActivityBatch, ingest: Ingest, state: State, now: Now,
-                    requalify: m.RequalifyWhen = "now") -> m.ActivityResult:
+             "lists those whose stage changed.")
+def post_activities(batch: m.ActivityBatch, ingest: Ingest, state: State, now: Now) -> m.ActivityResult:
     result = ingest.activities(batch.activities, now)
-    result.stage_changes, result.requalification = _requalify(state, result.accounts_touched, now, requalify)
+    result.stage_changes = _changes(requalify_touched(state, result.accounts_touched, now))
     return result
-
-
-@router.get("/requalification/pending", response_model=m.PendingRequalifications, responses={503: _ERRORS[503]},
-            summary="How many accounts still wait for the requalification a write implied",
-            description="Every ingest write marks the accounts it touches in its own transaction; a requalification "
-            "clears the mark. 0: every implied requalification is done (after `?requalify=later` batches, poll this "
-            "to know when their stage changes are all made).")
-def get_pending_requalifications(ingest: Ingest) -> m.PendingRequalifications:
-    return m.PendingRequalifications(accounts=ingest.pending_requalifications())
