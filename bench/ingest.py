@@ -17,7 +17,12 @@ Neo4j 5.26 from tools/neo4j, which fsyncs its transaction log on every commit):
     python bench/ingest.py --accounts 500 --batch 2000               # a quick look
 
 Prints rows/s for each engine, side and kind, the ratio api / raw per engine and the ratio
-FalkorDB / Neo4j per side (Markdown tables on stdout; progress on stderr).
+FalkorDB / Neo4j per side, then CPU seconds per engine, side and kind of the bench process
+(client), the API server's processes (service) and the engine (the embedded FalkorDB, or Neo4j's
+JVM) next to the wall time, since on a shared machine wall time alone says little (Markdown tables
+on stdout; progress on stderr). The API side starts on an empty graph, so `graphsvc serve` keeps the
+engagement aggregates from the first activity (ingest/engagement_from_start) and each batch's
+requalification reads them, as a production service started empty does.
 """
 
 from __future__ import annotations
