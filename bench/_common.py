@@ -117,6 +117,69 @@ class Server:
         self.log.close()
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process, all its threads (0 when it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+def descendants(pid: int) -> list[tuple[int, str]]:
+    """(pid, command name) of every process below `pid`."""
+    parent: dict[int, list[tuple[int, str]]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    text = f.read()
+            except OSError:
+                continue
+            name = text[text.index("(") + 1:text.rindex(")")]
+            parent.setdefault(int(text.rsplit(")", 1)[1].split()[1]), []).append((int(entry), name))
+    out, todo = [], [pid]
+    while todo:
+        for child in parent.get(todo.pop(), []):
+            out.append(child)
+            todo.append(child[0])
+    return out
+
+
+class CpuMeter:
+    """CPU seconds of the bench process ("client"), of the service's processes ("service": a
+    `graphsvc serve` child and its workers) and of the engine ("engine": the embedded FalkorDB,
+    wherever it runs, or Neo4j's JVM), so a shared machine's wall time can be told from work."""
+
+    def __init__(self, engine: Engine, server: Server | None = None, opened: OpenStore | None = None) -> None:
+        self.engine, self.server, self.opened = engine, server, opened
+
+    def _pids(self) -> dict[str, list[int]]:
+        engine: list[int] = []
+        service: list[int] = []
+        if self.engine.neo4j is not None and self.engine.neo4j.process is not None:
+            engine.append(self.engine.neo4j.process.pid)
+        if self.opened is not None and self.opened.server is not None and self.opened.server.pid:
+            engine.append(self.opened.server.pid)
+        if self.server is not None:
+            service.append(self.server.proc.pid)
+            for pid, name in descendants(self.server.proc.pid):
+                (engine if "redis" in name or "falkor" in name else service).append(pid)
+        return {"engine": engine, "service": service}
+
+    def read(self) -> dict[str, float]:
+        pids = self._pids()
+        return {"client": time.process_time(), **{k: sum(map(cpu_seconds, v)) for k, v in pids.items()}}
+
+    @staticmethod
+    def since(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+        return {k: after[k] - before.get(k, 0.0) for k in after}
+
+
 def generate_dataset(accounts: int, seed: int) -> dict[str, list[dict]]:
     """The seeds generator's dataset, once per invocation, so every engine gets the same rows."""
     from seeds.generator import generate

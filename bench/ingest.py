@@ -17,7 +17,12 @@ Neo4j 5.26 from tools/neo4j, which fsyncs its transaction log on every commit):
     python bench/ingest.py --accounts 500 --batch 2000               # a quick look
 
 Prints rows/s for each engine, side and kind, the ratio api / raw per engine and the ratio
-FalkorDB / Neo4j per side (Markdown tables on stdout; progress on stderr).
+FalkorDB / Neo4j per side, then CPU seconds per engine, side and kind of the bench process
+(client), the API server's processes (service) and the engine (the embedded FalkorDB, or Neo4j's
+JVM) next to the wall time, since on a shared machine wall time alone says little (Markdown tables
+on stdout; progress on stderr). The API side starts on an empty graph, so `graphsvc serve` keeps the
+engagement aggregates from the first activity (ingest/engagement_from_start) and each batch's
+requalification reads them, as a production service started empty does.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from pathlib import Path
 
 import httpx
 import orjson
-from _common import ENGINES, KINDS, Engine, generate_dataset, note, progress, ratio, say, table
+from _common import ENGINES, KINDS, CpuMeter, Engine, generate_dataset, note, progress, ratio, say, table
 
 from graphsvc.store import queries
 
@@ -60,16 +65,18 @@ def batches(rows: list, size: int):
         yield rows[i:i + size]
 
 
-def run_raw(engine: Engine, data: dict[str, list[dict]], batch: int) -> dict[str, float]:
-    """Seconds per kind, one UNWIND statement per batch through the engine's executor."""
+def run_raw(engine: Engine, data: dict[str, list[dict]], batch: int) -> tuple[dict[str, float], dict[str, dict]]:
+    """Seconds and CPU seconds per kind, one UNWIND statement per batch through the engine's executor."""
     with engine:
         opened = engine.open()
         try:
             executor = opened.store.executor
-            out = {}
+            meter = CpuMeter(engine, opened=opened)
+            out, cpu = {}, {}
             for kind in KINDS:
                 stored = raw_rows(kind, data[kind])
                 text = queries.get(f"bench/raw_{kind}").text
+                before = meter.read()
                 started = time.perf_counter()
                 done = 0
                 for chunk in batches(stored, batch):
@@ -77,17 +84,20 @@ def run_raw(engine: Engine, data: dict[str, list[dict]], batch: int) -> dict[str
                     done += len(chunk)
                     progress(f"{engine.name} raw {kind}", done, len(stored), started)
                 out[kind] = time.perf_counter() - started
-            return out
+                cpu[kind] = meter.since(before, meter.read())
+            return out, cpu
         finally:
             opened.close()
 
 
-def run_api(engine: Engine, data: dict[str, list[dict]], batch: int, clients: int, workers: int) -> dict[str, float]:
-    """Seconds per kind, `clients` batches in flight at once (kinds stay in order: contacts only
-    after accounts)."""
+def run_api(engine: Engine, data: dict[str, list[dict]], batch: int, clients: int,
+            workers: int) -> tuple[dict[str, float], dict[str, dict]]:
+    """Seconds and CPU seconds per kind, `clients` batches in flight at once (kinds stay in order:
+    contacts only after accounts)."""
     with engine:
         server = engine.serve(workers)
-        out = {}
+        meter = CpuMeter(engine, server=server)
+        out, cpu = {}, {}
         try:
             with httpx.Client(base_url=server.url, timeout=600, limits=httpx.Limits(max_connections=clients)) as client:
 
@@ -101,6 +111,7 @@ def run_api(engine: Engine, data: dict[str, list[dict]], batch: int, clients: in
                 with ThreadPoolExecutor(max_workers=clients) as pool:
                     for kind in KINDS:
                         rows = data[kind]
+                        before = meter.read()
                         started = time.perf_counter()
                         done = 0
                         # contacts name managers from earlier batches: send those in order, one at a time
@@ -111,9 +122,10 @@ def run_api(engine: Engine, data: dict[str, list[dict]], batch: int, clients: in
                                 done += n
                             progress(f"{engine.name} api x{clients} {kind}", done, len(rows), started)
                         out[kind] = time.perf_counter() - started
+                        cpu[kind] = meter.since(before, meter.read())
         finally:
             server.stop()
-        return out
+        return out, cpu
 
 
 def rate(rows: int, seconds: float, with_time: bool) -> str:
@@ -132,7 +144,8 @@ def report(data: dict[str, list[dict]], engines: list[str], raw: dict, api: dict
     lines = []
     for kind in (*KINDS, "all"):
         n = sum(len(v) for v in data.values()) if kind == "all" else len(data[kind])
-        secs = {e: (sum(raw[e].values()), sum(api[e].values())) if kind == "all" else (raw[e][kind], api[e][kind])
+        secs = {e: (sum(raw[e][k] for k in KINDS), sum(api[e][k] for k in KINDS)) if kind == "all"
+                else (raw[e][kind], api[e][kind])
                 for e in engines}
         line = [f"**{kind}**" if kind == "all" else kind, f"{n:,}"]
         for e in engines:
@@ -144,6 +157,26 @@ def report(data: dict[str, list[dict]], engines: list[str], raw: dict, api: dict
         lines.append(line)
     table(f"Ingest, rows/s: API ({workers} worker(s), {clients} batch(es) in flight) vs raw (one UNWIND per "
           f"batch, sequential); batch {batch:,}", header, lines)
+
+
+def cpu_report(data: dict[str, list[dict]], engines: list[str], sides: dict[str, dict]) -> None:
+    """CPU seconds per engine, side and kind: the bench process (client), the API server's
+    processes (service) and the engine, next to the wall time."""
+    header = ["engine", "side", *[f"{k} wall / client / service / engine" for k in (*KINDS, "all")]]
+    lines = []
+    for e in engines:
+        for side, (secs, cpu) in sides.items():
+            if e not in secs:
+                continue
+            cells = []
+            for kind in (*KINDS, "all"):
+                wall = sum(secs[e][k] for k in KINDS) if kind == "all" else secs[e][kind]
+                c = ({k: sum(cpu[e][x][k] for x in KINDS) for k in cpu[e][KINDS[0]]} if kind == "all"
+                     else cpu[e][kind])
+                cells.append(f"{wall:.1f} / {c['client']:.1f} / " + (f"{c['service']:.1f}" if side != "raw" else "–")
+                             + f" / {c['engine']:.1f}")
+            lines.append([e, side, *cells])
+    table("CPU seconds (wall / client / service / engine)", header, lines)
 
 
 def main() -> None:
@@ -174,14 +207,16 @@ def main() -> None:
         return Engine(name, home, args.neo4j_heap, args.neo4j_page_cache)
 
     raw, apis = {}, {c: {} for c in args.clients}
+    raw_cpu, api_cpu = {}, {c: {} for c in args.clients}
     for name in engines:
-        raw[name] = run_raw(engine("raw", name), data, args.batch)
+        raw[name], raw_cpu[name] = run_raw(engine("raw", name), data, args.batch)
         for c in args.clients:
-            apis[c][name] = run_api(engine(f"api-{c}", name), data, args.batch, c, args.workers)
+            apis[c][name], api_cpu[c][name] = run_api(engine(f"api-{c}", name), data, args.batch, c, args.workers)
 
     say(f"{args.accounts:,} accounts: " + ", ".join(f"{len(v):,} {k}" for k, v in data.items()))
     for c in args.clients:
         report(data, engines, raw, apis[c], c, args.workers, args.batch)
+    cpu_report(data, engines, {"raw": (raw, raw_cpu), **{f"api x{c}": (apis[c], api_cpu[c]) for c in args.clients}})
     if len(engines) == 2:
         say("\nfalkordb/neo4j: FalkorDB's rows/s over Neo4j's (above 1: FalkorDB faster)")
     note(f"\ndata in {workdir}")

@@ -128,6 +128,7 @@ def serve(host: str, port: int, data_dir: Path | None, demo: bool, workers: int,
     except GraphsvcError as exc:
         _fail(exc.message)
     try:
+        _engagement_from_start(opened.store)
         if workers == 1:
             app = create_app(settings, store=opened.store, on_start=_load_demo_if_empty if demo else None)
             uvicorn.run(app, host=host, port=port, log_level="info", access_log=access_log)
@@ -176,6 +177,19 @@ def _serve_workers(
         sla.stop()
         deliveries.stop()
         requalifier.stop()
+
+
+def _engagement_from_start(store) -> None:
+    """An empty graph keeps engagement aggregates from its first activity (ingest/engagement_from_start):
+    before any request, so no activity can be written between the check and the index."""
+    from graphsvc.ingest.repository import IngestRepository
+    from graphsvc.qualification.registry import active_ruleset_for
+    from graphsvc.qualification.service import QualificationService
+
+    half_life_s = QualificationService(store, active_ruleset_for(store)).half_life_s
+    if IngestRepository(store).engagement_from_start(half_life_s):
+        logging.getLogger("graphsvc").info("empty graph: engagement aggregates kept from the first activity "
+                                           "(half-life %.0f s)", half_life_s)
 
 
 def _load_demo_if_empty(state) -> None:

@@ -65,6 +65,14 @@ class IngestRepository:
                                batch=_token(), events=events, actor=actor)
         return int(out[0]["events"]) if out else 0
 
+    def engagement_from_start(self, half_life_s: float) -> bool:
+        """On a graph with no contact and no engagement index, create the index built for
+        `half_life_s`, so activities keep their contacts' aggregates from the first one and the
+        requalification each activity batch implies reads them instead of replaying history.
+        True when it was created."""
+        row = self.store.write("ingest/engagement_from_start", half_life_s=half_life_s)
+        return bool(row and row[0]["started"])
+
     # -- lookups ----------------------------------------------------------------------------------
     def existing_ids(self, accounts: Sequence[str] = (), contacts: Sequence[str] = ()) -> tuple[set[str], set[str]]:
         row = self.store.read_one("read/existing_ids", accounts=sorted(set(accounts)), contacts=sorted(set(contacts)))
