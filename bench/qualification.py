@@ -161,10 +161,7 @@ def requalify(engine: Engine, processes: int = 1) -> dict[str, float]:
             out[f"due_{label}_read_ms"] = 1000 * (time.perf_counter() - started)
         note(f"  {engine.name} due within an hour / day / week: {out['due_hour']:,} / {out['due_day']:,} / {out['due_week']:,}")
         out["bench_rss"] = rss_mib([os.getpid()])
-        if processes > 1:  # the largest peak of the pass's worker processes (exited, so waited for)
-            import resource
-
-            out["worker_rss"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        out["worker_rss"] = result.get("worker_peak_rss_mib")  # the pass's largest worker, when it had workers
         return out
     finally:
         opened.close()

@@ -55,6 +55,7 @@ def test_processes_record_what_the_engine_decides_for_every_account(store, monke
                         keep_changes=5, processes=2)
 
     assert out["accounts"] == len(ids)
+    assert 10 < out["worker_peak_rss_mib"] < 2_000  # each worker holds a page, not the dataset
     assert out["changed"] == len(moving)
     assert len(out["changes"]) == 5 and {c["account_id"] for c in out["changes"]} <= moving
     assert [d for d, _ in seen] == sorted(d for d, _ in seen) and seen[-1] == (len(ids), len(moving))

@@ -12,12 +12,14 @@ already written written: outcomes are idempotent, and the accounts not reached k
 `requalify_pending` marks or their old outcome until the next pass.
 
 Memory stays bounded: at most `2 * processes` pages are in flight, and only the first
-`keep_changes` stage changes are kept (all are counted).
+`keep_changes` stage changes are kept (all are counted); the answer's `worker_peak_rss_mib` is the
+largest worker's peak resident memory.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import resource
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -44,14 +46,15 @@ def _start(recipe: Callable[[], Executor], ruleset: Ruleset) -> None:
     _recipe = (recipe, ruleset)
 
 
-def _requalify_page(ids: list[str], now: float) -> tuple[int, list[dict[str, Any]]]:
+def _requalify_page(ids: list[str], now: float) -> tuple[int, list[dict[str, Any]], float]:
     # Opened here, not in the initializer: an error opening the engine (a 503) then travels back
     # to the caller as itself; a failing initializer only breaks the pool.
     global _worker
     if _worker is None:
         assert _recipe is not None, "worker process not started"
         _worker = QualificationService(GraphStore(_recipe[0]()), _recipe[1])
-    return len(ids), _worker.requalify(ids, now)
+    changes = _worker.requalify(ids, now)
+    return len(ids), changes, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB -> MiB
 
 
 def requalify_all(
@@ -69,8 +72,8 @@ def requalify_all(
         return service.requalify_all(now, progress, keep_changes)
     pages = chain(first, pages)
     service.ensure_engagement()
-    done, changed, changes = 0, 0, list[dict[str, Any]]()
-    in_flight: deque[Future[tuple[int, list[dict[str, Any]]]]] = deque()
+    done, changed, changes, peak = 0, 0, list[dict[str, Any]](), [0.0]
+    in_flight: deque[Future[tuple[int, list[dict[str, Any]], float]]] = deque()
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=processes, mp_context=context, initializer=_start,
                              initargs=(service.store.executor.twin(), service.ruleset)) as pool:
@@ -78,9 +81,9 @@ def requalify_all(
             for page in pages:
                 in_flight.append(pool.submit(_requalify_page, page, now))
                 while len(in_flight) >= 2 * processes:
-                    done, changed = _collect(in_flight.popleft(), done, changed, changes, keep_changes, progress)
+                    done, changed = _collect(in_flight.popleft(), done, changed, changes, keep_changes, progress, peak)
             while in_flight:
-                done, changed = _collect(in_flight.popleft(), done, changed, changes, keep_changes, progress)
+                done, changed = _collect(in_flight.popleft(), done, changed, changes, keep_changes, progress, peak)
         except BrokenProcessPool as exc:
             raise GraphsvcError(f"a worker process of the full requalification died ({exc}); the pages "
                                 "written so far stay written: run the pass again") from exc
@@ -88,7 +91,7 @@ def requalify_all(
             for f in in_flight:
                 f.cancel()
             raise
-    return {"accounts": done, "changed": changed, "changes": changes}
+    return {"accounts": done, "changed": changed, "changes": changes, "worker_peak_rss_mib": peak[0]}
 
 
 def _pages(service: QualificationService) -> Iterator[list[str]]:
@@ -98,9 +101,10 @@ def _pages(service: QualificationService) -> Iterator[list[str]]:
         after = page[-1]
 
 
-def _collect(future: Future[tuple[int, list[dict[str, Any]]]], done: int, changed: int,
-             changes: list[dict[str, Any]], keep: int, progress: Progress | None) -> tuple[int, int]:
-    n, recorded = future.result()
+def _collect(future: Future[tuple[int, list[dict[str, Any]], float]], done: int, changed: int,
+             changes: list[dict[str, Any]], keep: int, progress: Progress | None, peak: list[float]) -> tuple[int, int]:
+    n, recorded, rss = future.result()
+    peak[0] = max(peak[0], rss)
     changes.extend(recorded[:max(0, keep - len(changes))])
     done, changed = done + n, changed + len(recorded)
     if progress:
