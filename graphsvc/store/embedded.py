@@ -306,7 +306,8 @@ class EmbeddedFalkorDB:
                         # limit given at start-up also applies to replaying the append-only file,
                         # where a refused write is lost for good (seen with a 10M-activity graph:
                         # one acknowledged ingest statement refused on replay).
-                        client.execute_command("GRAPH.CONFIG", "SET", "QUERY_MEM_CAPACITY", str(QUERY_MEM_CAPACITY))
+                        client.execute_command(  # type: ignore[no-untyped-call]  # redis-py leaves it untyped
+                            "GRAPH.CONFIG", "SET", "QUERY_MEM_CAPACITY", str(QUERY_MEM_CAPACITY))
                         return
                 except redis.BusyLoadingError:
                     pass  # replaying the AOF
