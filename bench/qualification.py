@@ -37,7 +37,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-from _common import ENGINES, KINDS, Engine, note, ratio, say, table
+from _common import ENGINES, KINDS, Engine, cpu_seconds, descendants, note, ratio, say, table
 
 from graphsvc.ingest.service import IngestService, ingest_rules_from
 from graphsvc.loader import load
@@ -65,12 +65,9 @@ def load_dataset(engine: Engine, dataset) -> float | None:
 
 
 def cpu_s(pid: int | None) -> float:
-    """CPU seconds (user + system, all threads) a process has used so far; 0 when unknown. On a
-    shared 2-core machine wall time measures the neighbours too: CPU time per account does not."""
-    if pid is None:
-        return 0.0
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """CPU seconds a process has used so far (0 when unknown). On a shared 2-core machine wall
+    time measures the neighbours too: CPU time per account does not."""
+    return cpu_seconds(pid) if pid is not None else 0.0
 
 
 def client_cpu_s() -> float:
@@ -97,19 +94,7 @@ def rss_mib(pids: list[int]) -> float:
 
 def process_tree(pid: int) -> list[int]:
     """`pid` and its descendants (the API's uvicorn workers)."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        todo += children.get(p, [])
-    return out
+    return [pid, *(p for p, _ in descendants(pid))]
 
 
 def engine_pid(engine: Engine, opened) -> int | None:

@@ -24,6 +24,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
 from itertools import chain, islice
 from typing import Any
 
@@ -36,6 +37,7 @@ from graphsvc.store.graph_store import GraphStore
 __all__ = ["requalify_all"]
 
 Progress = Callable[[int, int], None]  # accounts done, changed so far
+_PageResult = tuple[int, list[dict[str, Any]], float]  # accounts, their stage changes, the worker's peak RSS (MiB)
 
 _recipe: tuple[Callable[[], Executor], Ruleset] | None = None  # set in each worker process by _start
 _worker: QualificationService | None = None  # opened by the worker's first page
@@ -46,7 +48,7 @@ def _start(recipe: Callable[[], Executor], ruleset: Ruleset) -> None:
     _recipe = (recipe, ruleset)
 
 
-def _requalify_page(ids: list[str], now: float) -> tuple[int, list[dict[str, Any]], float]:
+def _requalify_page(ids: list[str], now: float) -> _PageResult:
     # Opened here, not in the initializer: an error opening the engine (a 503) then travels back
     # to the caller as itself; a failing initializer only breaks the pool.
     global _worker
@@ -72,8 +74,8 @@ def requalify_all(
         return service.requalify_all(now, progress, keep_changes)
     pages = chain(first, pages)
     service.ensure_engagement()
-    done, changed, changes, peak = 0, 0, list[dict[str, Any]](), [0.0]
-    in_flight: deque[Future[tuple[int, list[dict[str, Any]], float]]] = deque()
+    tally = _Tally(keep_changes, progress)
+    in_flight: deque[Future[_PageResult]] = deque()
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=processes, mp_context=context, initializer=_start,
                              initargs=(service.store.executor.twin(), service.ruleset)) as pool:
@@ -81,9 +83,9 @@ def requalify_all(
             for page in pages:
                 in_flight.append(pool.submit(_requalify_page, page, now))
                 while len(in_flight) >= 2 * processes:
-                    done, changed = _collect(in_flight.popleft(), done, changed, changes, keep_changes, progress, peak)
+                    tally.add(in_flight.popleft().result())
             while in_flight:
-                done, changed = _collect(in_flight.popleft(), done, changed, changes, keep_changes, progress, peak)
+                tally.add(in_flight.popleft().result())
         except BrokenProcessPool as exc:
             raise GraphsvcError(f"a worker process of the full requalification died ({exc}); the pages "
                                 "written so far stay written: run the pass again") from exc
@@ -91,7 +93,8 @@ def requalify_all(
             for f in in_flight:
                 f.cancel()
             raise
-    return {"accounts": done, "changed": changed, "changes": changes, "worker_peak_rss_mib": peak[0]}
+    return {"accounts": tally.done, "changed": tally.changed, "changes": tally.changes,
+            "worker_peak_rss_mib": tally.peak_rss_mib}
 
 
 def _pages(service: QualificationService) -> Iterator[list[str]]:
@@ -101,12 +104,21 @@ def _pages(service: QualificationService) -> Iterator[list[str]]:
         after = page[-1]
 
 
-def _collect(future: Future[tuple[int, list[dict[str, Any]], float]], done: int, changed: int,
-             changes: list[dict[str, Any]], keep: int, progress: Progress | None, peak: list[float]) -> tuple[int, int]:
-    n, recorded, rss = future.result()
-    peak[0] = max(peak[0], rss)
-    changes.extend(recorded[:max(0, keep - len(changes))])
-    done, changed = done + n, changed + len(recorded)
-    if progress:
-        progress(done, changed)
-    return done, changed
+@dataclass
+class _Tally:
+    """What the finished pages add up to, in the order they were handed out."""
+
+    keep: int
+    progress: Progress | None
+    done: int = 0
+    changed: int = 0
+    peak_rss_mib: float = 0.0
+    changes: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, page: _PageResult) -> None:
+        n, recorded, rss = page
+        self.changes.extend(recorded[:max(0, self.keep - len(self.changes))])
+        self.done, self.changed = self.done + n, self.changed + len(recorded)
+        self.peak_rss_mib = max(self.peak_rss_mib, rss)
+        if self.progress:
+            self.progress(self.done, self.changed)
