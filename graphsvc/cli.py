@@ -180,16 +180,15 @@ def _serve_workers(
 
 
 def _engagement_from_start(store) -> None:
-    """An empty graph keeps engagement aggregates from its first activity (ingest/engagement_from_start):
-    before any request, so no activity can be written between the check and the index."""
-    from graphsvc.ingest.repository import IngestRepository
+    """An empty graph keeps engagement aggregates from its first activity: before any request, so no
+    activity can be written between the check and the index."""
+    from graphsvc.ingest.service import IngestService, ingest_rules_from
     from graphsvc.qualification.registry import active_ruleset_for
-    from graphsvc.qualification.service import QualificationService
 
-    half_life_s = QualificationService(store, active_ruleset_for(store)).half_life_s
-    if IngestRepository(store).engagement_from_start(half_life_s):
+    ingest = IngestService(store, ingest_rules_from(active_ruleset_for(store)))
+    if ingest.engagement_from_start():
         logging.getLogger("graphsvc").info("empty graph: engagement aggregates kept from the first activity "
-                                           "(half-life %.0f s)", half_life_s)
+                                           "(half-life %.0f s)", ingest.rules.half_life_s)
 
 
 def _load_demo_if_empty(state) -> None:

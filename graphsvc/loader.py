@@ -76,8 +76,10 @@ def load(
     progress: Progress | None = None,
     on_activities: Callable[[list[str], float], int] | None = None,
 ) -> LoadReport:
-    """Ingest `data` kind by kind (accounts, contacts, leads, activities)."""
+    """Ingest `data` kind by kind (accounts, contacts, leads, activities). Into an empty graph, the
+    engagement aggregates are kept from the first activity (`IngestService.engagement_from_start`)."""
     start = time.monotonic()
+    ingest.engagement_from_start()
     counts: dict[str, int] = {}
     changes = 0
     for kind in KINDS:

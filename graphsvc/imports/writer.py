@@ -39,6 +39,8 @@ class Writer:
 
     def run(self, plans: list[Plan]) -> None:
         by_index = {p.index: p for p in plans}
+        if self.write:  # into an empty graph: engagement kept from the first activity (no replay later)
+            self.ingest.engagement_from_start()
         for kind in KINDS:
             batch: list[Row] = []
             for plan in (p for p in plans if p.part.kind == kind and not p.failed):

@@ -17,7 +17,7 @@ from graphsvc.errors import InvalidInput, NotFound
 from graphsvc.ingest import models as m
 from graphsvc.ingest.domains import match_domains, normalise_domain
 from graphsvc.ingest.repository import IngestRepository
-from graphsvc.rules import Ruleset, email_domain, is_disqualified_domain
+from graphsvc.rules import SECONDS_PER_DAY, Ruleset, email_domain, is_disqualified_domain
 from graphsvc.store.graph_store import GraphStore
 
 __all__ = ["FUTURE_SKEW_S", "IngestService", "group_id", "ingest_rules_from"]
@@ -32,6 +32,9 @@ class IngestRules:
     activity_types: frozenset[str]
     roles: frozenset[str]
     never_match: Callable[[str], bool]
+    # The half-life the engagement aggregates are kept for on a graph that starts empty
+    # (IngestService.engagement_from_start); None: leave them to the first full requalification.
+    half_life_s: float | None = None
 
 
 def ingest_rules_from(rs: Ruleset) -> IngestRules:
@@ -41,6 +44,7 @@ def ingest_rules_from(rs: Ruleset) -> IngestRules:
         roles=frozenset(rs.roles.vocabulary),
         # Free-mail, student and competitor domains never match an account.
         never_match=lambda domain: is_disqualified_domain(domain, rs),
+        half_life_s=float(rs.activities.half_life_days * SECONDS_PER_DAY),
     )
 
 
@@ -88,6 +92,16 @@ class IngestService:
         self.store = store
         self.repo = IngestRepository(store)
         self.rules = rules
+
+    def engagement_from_start(self) -> bool:
+        """On a graph with no contact yet, keep the engagement aggregates from the first activity
+        (ingest/engagement_from_start), so neither the requalification each activity batch implies
+        nor the first full pass replays history. Run by every bulk writer (`serve` at start, the
+        loader behind `seed` and the demo, file imports) before it writes: sequentially, so no
+        activity can land between the check and the index. True when the index was created."""
+        if self.rules.half_life_s is None:
+            return False
+        return self.repo.engagement_from_start(self.rules.half_life_s)
 
     def _follow_aliases(self, rows: Sequence[Any], kind: str, fields: tuple[str, ...]) -> list[Any]:
         """Rows whose `fields` name a merged record, rewritten to name its survivor (issue 15: ingest
