@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlparse
@@ -47,6 +48,11 @@ class Settings(BaseSettings):
     requalify_full_pass: bool = Field(
         default=False, description="The periodic requalification requalifies every account (the behaviour before "
         "issue 10) instead of only those whose requalify_at has come. `graphsvc requalify --all` does one such pass."
+    )
+    requalify_processes: int = Field(
+        default_factory=lambda: os.cpu_count() or 1, ge=1, description="Worker processes of a requalification of "
+        "every account (a ruleset's activation, the periodic pass with requalify_full_pass): the pass is Python-bound, "
+        "so one per core (the default) divides its time; 1 = in the API process."
     )
     requalify_pending_interval_s: float = Field(
         default=5.0, ge=0, description="Requalify accounts whose requalification a failure left pending (marked "

@@ -145,9 +145,11 @@ def clock() -> FakeClock:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     # requalify_interval_s=0, requalify_pending_interval_s=0: tests drive the periodic requalifier by
-    # hand (run_once, run_pending); and the webhook delivery worker and the SLA timer (run_once)
+    # hand (run_once, run_pending); and the webhook delivery worker and the SLA timer (run_once).
+    # requalify_processes=1: passes over every account stay in this process, where tests patch the
+    # store to inject failures (test_requalify_processes sets 2 to run the worker processes).
     return Settings(data_dir=tmp_path / "data", store="falkordb://unused:0", requalify_interval_s=0,
-                    requalify_pending_interval_s=0, webhook_poll_s=0, sla_interval_s=0)
+                    requalify_pending_interval_s=0, webhook_poll_s=0, sla_interval_s=0, requalify_processes=1)
 
 
 @pytest.fixture

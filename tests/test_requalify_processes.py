@@ -81,3 +81,46 @@ def test_an_engine_error_in_a_worker_fails_the_pass_as_itself(store, monkeypatch
     monkeypatch.setattr(type(store.executor), "twin", lambda self: _unreachable)
     with pytest.raises(StoreUnavailable, match="not reachable from the worker"):
         requalify_all(service, now, processes=2)
+
+
+# -- a ruleset's activation through the API, over worker processes (requalify_processes) ------------
+
+def test_a_ruleset_is_applied_over_worker_processes(client, settings, monkeypatch):
+    from test_hardening_rules_and_cypher import DEMANDING, engaged_accounts, put_rules, stages
+
+    from graphsvc.qualification import parallel
+
+    engaged_accounts(client, 5)
+    monkeypatch.setattr(service_module, "PAGE", 2)  # three pages
+    settings.requalify_processes = 2
+    passes: list[dict] = []
+
+    def spy(*args, **kwargs):
+        out = parallel_requalify_all(*args, **kwargs)
+        passes.append({"processes": kwargs["processes"], **out})
+        return out
+
+    parallel_requalify_all = parallel.requalify_all
+    monkeypatch.setattr(parallel, "requalify_all", spy)
+    r = put_rules(client, DEMANDING)
+    assert r.status_code == 200, r.text
+    assert (r.json()["accounts"], r.json()["changed"]) == (5, 5)
+    assert [p["processes"] for p in passes] == [2]
+    assert "worker_peak_rss_mib" in passes[0]  # only worker processes report it: the pages ran there
+    assert {s for s, _ in stages(client).values()} == {"target"}
+    assert client.get("/v1/rules").json()["version"] == r.json()["version"]
+
+
+def test_a_worker_that_cannot_reach_the_engine_leaves_the_ruleset_unchanged(client, store, settings, monkeypatch):
+    from test_hardening_input import assert_error
+    from test_hardening_rules_and_cypher import DEMANDING, engaged_accounts, put_rules, stages
+
+    before = engaged_accounts(client, 5)
+    version = client.get("/v1/rules").json()["version"]
+    monkeypatch.setattr(service_module, "PAGE", 2)
+    settings.requalify_processes = 2
+    monkeypatch.setattr(type(store.executor), "twin", lambda self: _unreachable)
+    body = assert_error(put_rules(client, DEMANDING), 503, "store_unavailable")
+    assert "NOT activated" in body["message"] and body["details"]["activated"] is False
+    assert client.get("/v1/rules").json()["version"] == version
+    assert stages(client) == before

@@ -76,14 +76,17 @@ def _stored(text: str) -> Ruleset:
                          "PUT /v1/rules a valid one to replace it") from exc
 
 
-def activate(store: GraphStore, text: str, *, actor: str, now: float) -> tuple[Ruleset, dict[str, Any]]:
-    """Validate, apply to every account, and make it the active ruleset: all or nothing.
+def activate(store: GraphStore, text: str, *, actor: str, now: float, processes: int = 1
+             ) -> tuple[Ruleset, dict[str, Any]]:
+    """Validate, apply to every account (over `processes` worker processes: qualification.parallel),
+    and make it the active ruleset: all or nothing.
 
     Invalid: RulesetError listing every problem, nothing written. Valid: every account is
     requalified with it first and it becomes active last, in one statement; if anything fails
     before that statement took effect, the previous ruleset stays active, the accounts already
     requalified with the new one are requalified back, and the error raised says all of that.
     Returns the ruleset and the requalification's result."""
+    from graphsvc.qualification.parallel import requalify_all
     from graphsvc.qualification.service import QualificationService
 
     rs = load_ruleset(text)
@@ -94,13 +97,13 @@ def activate(store: GraphStore, text: str, *, actor: str, now: float) -> tuple[R
         done = accounts
 
     try:
-        result = QualificationService(store, rs).requalify_all(now, progress)
+        result = requalify_all(QualificationService(store, rs), now, processes=processes, progress=progress)
         applied = True
         store.write("qualification/activate_ruleset", version=rs.version, toml=text, at=now, actor=actor)
     except Exception as exc:  # noqa: BLE001 - whatever failed, the answer must say what is active
         # The engine may have committed the activation and lost only its answer: then it is done.
         if not (applied and _read_active_version(store, default=False) == rs.version):
-            raise _not_activated(store, rs, exc, done, applied, now) from exc
+            raise _not_activated(store, rs, exc, done, applied, now, processes) from exc
         log.warning("ruleset %s: the engine committed its activation but answered %r", rs.version, exc)
     with _lock:
         _cache[rs.version] = rs
@@ -117,10 +120,11 @@ def _read_active_version(store: GraphStore, default: Any = None) -> Any:
     return row["version"] if row else None
 
 
-def _not_activated(store: GraphStore, rs: Ruleset, exc: Exception, done: int, applied: bool, now: float
-                   ) -> GraphsvcError:
+def _not_activated(store: GraphStore, rs: Ruleset, exc: Exception, done: int, applied: bool, now: float,
+                   processes: int = 1) -> GraphsvcError:
     """The error for a failed activation: the cause's kind (a 503 stays a 503), and the truth about
     which ruleset is active and what became of the accounts already requalified with the new one."""
+    from graphsvc.qualification.parallel import requalify_all
     from graphsvc.qualification.service import QualificationService
 
     kind = type(exc) if isinstance(exc, GraphsvcError) else StoreError
@@ -140,7 +144,7 @@ def _not_activated(store: GraphStore, rs: Ruleset, exc: Exception, done: int, ap
     if done and active_version != rs.version:
         said += f" {done} account(s) had been requalified with {rs.version} before the failure"
         try:
-            QualificationService(store, active_ruleset_for(store)).requalify_all(now)
+            requalify_all(QualificationService(store, active_ruleset_for(store)), now, processes=processes)
             restored = True
             said += "; they were requalified back with the active ruleset."
         except Exception as again:  # noqa: BLE001 - the engine is still failing: say what that means

@@ -19,6 +19,7 @@ import time
 from typing import Any
 
 from graphsvc.background import Background
+from graphsvc.qualification.parallel import requalify_all
 from graphsvc.qualification.registry import active_ruleset
 from graphsvc.qualification.service import QualificationService
 from graphsvc.state import AppState
@@ -40,7 +41,10 @@ class Requalifier(Background):
     def run_once(self) -> dict[str, Any]:
         now = self.state.clock()
         service = QualificationService(self.state.store, active_ruleset(self.state))
-        out = service.requalify_all(now) if self.full_pass else service.requalify_due(now)
+        if self.full_pass:
+            out = requalify_all(service, now, processes=self.state.settings.requalify_processes)
+        else:
+            out = service.requalify_due(now)
         if out["accounts"] or self.full_pass:
             log.info("periodic requalification (%s): %s accounts, %s changed stage",
                      "every account" if self.full_pass else "decay due", out["accounts"], out["changed"])

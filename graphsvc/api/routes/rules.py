@@ -66,7 +66,8 @@ def put_rules(
     if dry_run:
         return lab.simulate(state.store, toml, as_of=now, now=now)
     try:
-        rs, result = registry.activate(state.store, toml, actor=actor, now=now)
+        rs, result = registry.activate(state.store, toml, actor=actor, now=now,
+                                       processes=state.settings.requalify_processes)
     except RulesetError as exc:
         raise InvalidInput("the ruleset is invalid; the active ruleset is unchanged", details=exc.errors) from exc
     return {"version": rs.version, "accounts": result["accounts"], "changed": result["changed"],
