@@ -164,15 +164,16 @@ def _client(url: str, paths: list[str]) -> tuple[list[float], list[float], int]:
     return latencies, server_ms, errors
 
 
-def _wrk(url: str, ids: list[str], clients: int, seconds: int = 20) -> dict[str, str]:
+def _wrk(url: str, paths: list[str], clients: int, seconds: int = 20) -> dict[str, str]:
     """The same load from wrk (C, 2 threads): a Python load generator on a 2-core machine takes
-    CPU from the server it measures; wrk takes far less. Random account per request."""
-    script = Path(tempfile.mkdtemp()) / "readiness.lua"
+    CPU from the server it measures; wrk takes far less. Each request takes a random path of
+    `paths` (closed loop: `clients` connections, each sends its next request when answered)."""
+    script = Path(tempfile.mkdtemp()) / "paths.lua"
     script.write_text(
-        "local ids = {" + ",".join(f'"{i}"' for i in ids) + "}\n"
+        "local paths = {" + ",".join(f'"{p}"' for p in paths) + "}\n"
         "math.randomseed(7)\n"
         "request = function()\n"
-        '  return wrk.format("GET", "/v1/accounts/" .. ids[math.random(#ids)] .. "/readiness")\n'
+        '  return wrk.format("GET", paths[math.random(#paths)])\n'
         "end\n"
     )
     out = subprocess.run(["wrk", f"-t{min(2, clients)}", f"-c{clients}", f"-d{seconds}s", "--latency", "-s", str(script), url],
@@ -208,7 +209,9 @@ def readiness_latency(engine: Engine, clients: int, requests: int, seed: int, wo
                     for _ in range(requests // 4)]
         out["board by MQA score"] = _load(engine.name, "board by MQA score", server.url, clients, by_score)
         if shutil.which("wrk"):
-            out["readiness"] |= _wrk(server.url, ids, clients)
+            out["readiness"] |= _wrk(server.url, [f"/v1/accounts/{i}/readiness" for i in ids], clients)
+            out["board"] |= _wrk(server.url, board, clients)
+            out["board by MQA score"] |= _wrk(server.url, by_score, clients)
         out["service_rss"] = rss_mib(process_tree(server.proc.pid))
         return out
     finally:
@@ -279,7 +282,7 @@ def report(results: dict[str, dict], engines: list[str], args) -> None:
             lines.append(row(f"{what} errors ({w} worker(s))", {e: lat[e]["errors"] for e in engines}, ",", False))
             for key in ("wrk p50 / p90 / p99", "wrk req/s", "wrk non-2xx"):
                 if key in lat[engines[0]]:
-                    lines.append([f"{key} ({w} worker(s))", *(lat[e][key] for e in engines), *([""] if both else [])])
+                    lines.append([f"{what} {key} ({w} worker(s))", *(lat[e][key] for e in engines), *([""] if both else [])])
         lines.append(row(f"service RSS after the load, MiB ({w} worker(s), all processes)",
                          {e: results[e][f"latency{w}"]["service_rss"] for e in engines}, ",.0f"))
     accounts = results[engines[0]].get("accounts", 0)
