@@ -12,7 +12,8 @@ first on the server's PYTHONPATH). The sides alternate (before, after, before, a
 times), each on a fresh server; every side runs the five sorts one after the other, each as --requests
 first pages, unfiltered or filtered by stage like bench/qualification.py's board. Per sort: latency as
 the client sees it and as the server reports it (Server-Timing), p50 / p90 / p99, and the load
-average when the sort's run ended.
+average when the sort's run ended. With --statements N, first the statements alone (full read vs
+read from the floor, in this process, one at a time, same ids checked).
 
     cd bench && python board.py --accounts 10000 --engine falkordb neo4j --before 210c506 --rounds 2
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import statistics
 import subprocess
 import tempfile
 import time
@@ -71,6 +73,47 @@ def load(engine: Engine, accounts: int, seed: int) -> None:
         opened.close()
 
 
+def statements(engine: Engine, repeat: int, seed: int) -> list[list[str]]:
+    """The statements alone, in this process, one at a time: per sort with a floor statement, the
+    full read and the read from the floor its answer leaves, alternating in random order over first
+    pages (unfiltered or by stage), checking both give the same ids. Statement time, ms, of `repeat`
+    pages after six untimed ones (the engine plans a statement on its first run)."""
+    from graphsvc.qualification import board
+
+    rng = random.Random(seed)
+    opened = engine.open()
+    out = []
+    try:
+        store = opened.store
+        for sort, (statement, floor_of) in board._FLOORED.items():
+            times: dict[str, list[float]] = {"full": [], "floor": []}
+            warm = 6
+            for _ in range(repeat + warm):
+                filters = {"stage": rng.choice(BOARD_STAGES), "segment": None, "industry": None, "owner": None,
+                           "missing_role": None, "q": None, "min_score": None, "skip": 0, "limit": 51}
+                full = board._full(store, sort, filters)
+                floor = floor_of(full[-1]) if len(full) == 51 else None
+                if floor is None:
+                    continue
+                reads = [("full", None), ("floor", floor)]
+                rng.shuffle(reads)
+                got = {}
+                for label, x in reads:
+                    started = time.perf_counter()
+                    rows = board._full(store, sort, filters) if label == "full" else store.read(statement, floor=x, **filters)
+                    times[label].append(1000 * (time.perf_counter() - started))
+                    got[label] = [r["id"] for r in rows]
+                assert got["full"] == got["floor"], (sort, filters)
+            if warm:  # the first pages planned the statements: time the rest
+                times = {k: v[warm:] for k, v in times.items()}
+            for label, xs in times.items():
+                q = statistics.quantiles(xs, n=100)
+                out.append([sort, label, f"{q[49]:.1f} / {q[89]:.1f} / {q[98]:.1f}", f"{os.getloadavg()[0]:.1f}"])
+    finally:
+        opened.close()
+    return out
+
+
 def unpack(revision: str) -> Path:
     """The code of `revision`, unpacked (graphsvc/ and cypher/ only: what the server runs)."""
     out = Path(tempfile.mkdtemp(prefix="graphsvc-board-before-"))
@@ -107,12 +150,14 @@ def main() -> None:
     ap.add_argument("--engine", nargs="+", choices=ENGINES, default=list(ENGINES))
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--before", default=None, help="git revision of the 'before' side (none: after only)")
-    ap.add_argument("--rounds", type=int, default=2, help="before/after pairs, alternating")
+    ap.add_argument("--rounds", type=int, default=2, help="before/after pairs, alternating (0: the statements alone only)")
     ap.add_argument("--sorts", nargs="+", choices=BOARD_SORTS, default=list(BOARD_SORTS))
     ap.add_argument("--requests", type=int, default=400, help="first pages per sort and side")
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--data-dir", type=Path, default=None)
+    ap.add_argument("--statements", type=int, default=0,
+                    help="also time the full and the floor statements alone, in-process, this many first pages per sort")
     args = ap.parse_args()
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="graphsvc-board-"))
     note(f"data: {data_dir}")
@@ -121,11 +166,18 @@ def main() -> None:
     for name in [e for e in ENGINES if e in args.engine]:
         with Engine(name, data_dir / name) as engine:
             load(engine, args.accounts, args.seed)
+            if args.statements:
+                table(f"{name}, {args.accounts:,} accounts: board statements alone, one at a time, "
+                      f"{args.statements} first pages per sort", ["sort", "statement", "p50 / p90 / p99, ms",
+                                                                   "load avg (1 min)"],
+                      statements(engine, args.statements, args.seed))
             runs: list[tuple[str, int, dict]] = []
             for r in range(args.rounds):
                 for label, path in sides:
                     runs.append((label, r + 1, side(engine, label, path, args.sorts, args.requests, args.clients,
                                                     args.seed + r, args.workers)))
+        if not runs:
+            continue
         rows = []
         for sort in args.sorts:
             for label, r, res in runs:
