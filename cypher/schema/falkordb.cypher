@@ -9,6 +9,12 @@ CREATE INDEX FOR (a:Account) ON (a.requalify_pending);
 CREATE INDEX FOR (a:Account) ON (a.requalify_at);
 // Issue 10: the board's first pages by MQA score read from a floor through it (board_top_score).
 CREATE INDEX FOR (a:Account) ON (a.mqa_score);
+// Issue 10: the board by engagement / fit reads from a floor through these (board_top_engagement,
+// board_top_fit). No index on Account.name here, unlike neo4j.cypher: FalkorDB's range index ignores
+// an upper bound on a string (FalkorDB issue #2239: `a.name <= $x` through it returns every name) and
+// never finds an empty string (#282/#294), so board_first_name filters a label scan on this engine.
+CREATE INDEX FOR (a:Account) ON (a.engagement);
+CREATE INDEX FOR (a:Account) ON (a.fit);
 CREATE INDEX FOR (c:Contact) ON (c.id);
 CREATE INDEX FOR (c:Contact) ON (c.email);
 CREATE INDEX FOR (l:Lead) ON (l.id);

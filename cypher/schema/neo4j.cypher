@@ -21,6 +21,11 @@ CREATE INDEX account_requalify_pending IF NOT EXISTS FOR (a:Account) ON (a.requa
 CREATE INDEX account_requalify_at IF NOT EXISTS FOR (a:Account) ON (a.requalify_at);
 // Issue 10: the board's first pages by MQA score read from a floor through it (board_top_score).
 CREATE INDEX account_mqa_score IF NOT EXISTS FOR (a:Account) ON (a.mqa_score);
+// Issue 10: the board by engagement, fit and name reads from a floor through these (board_top_engagement,
+// board_top_fit, board_first_name; falkordb.cypher says why FalkorDB has no name index).
+CREATE INDEX account_engagement IF NOT EXISTS FOR (a:Account) ON (a.engagement);
+CREATE INDEX account_fit IF NOT EXISTS FOR (a:Account) ON (a.fit);
+CREATE INDEX account_name IF NOT EXISTS FOR (a:Account) ON (a.name);
 CREATE INDEX contact_email IF NOT EXISTS FOR (c:Contact) ON (c.email);
 // Issue 15: merged ids and emails (aliases), merge records by survivor, erased emails by hash.
 CREATE CONSTRAINT alias_key IF NOT EXISTS FOR (x:Alias) REQUIRE x.key IS UNIQUE;

@@ -11,35 +11,36 @@ from typing import Any
 from graphsvc.store import records
 from graphsvc.store.graph_store import GraphStore
 
-__all__ = ["ASCENDING", "DESCENDING", "ScoreFloors", "board_page", "with_subsidiaries"]
+__all__ = ["ASCENDING", "DESCENDING", "BoardFloors", "ScoreFloors", "board_page", "with_subsidiaries"]
 
 # The sorts: stored properties, highest first / lowest first (what a missing value counts as).
 DESCENDING = ("mqa_score", "engagement", "fit")
 ASCENDING: dict[str, float | None] = {"stage_since": 0.0, "name": None}
 
 
-class ScoreFloors:
-    """Where the last answer to each board query by MQA score ended: its last row's score, per
-    store and filters (at most `size`, least recently used dropped). A hint only: the next read of
-    the same query starts at that floor through the score index (`board_top_score`) and falls back
-    to the full read when the floor leaves too few rows, so a stale floor costs a read, never a
+class BoardFloors:
+    """Where the last answer to each board query ended, per store, sort and filters (at most `size`,
+    least recently used dropped): the bound its sort's floor statement reads up to (`_FLOORED`). A
+    hint only: the next read of the same query starts at that floor through a range index and falls
+    back to the full read when the floor leaves too few rows, so a stale floor costs a read, never a
     wrong row. Shared by the threads of one API process (a lock; a miss costs one full read)."""
 
     def __init__(self, size: int = 1_024) -> None:
         self.size = size
-        self._floors: OrderedDict[tuple[Any, ...], float] = OrderedDict()
+        self._floors: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[Any, ...]) -> float | None:
+    def get(self, key: tuple[Any, ...]) -> Any:
         with self._lock:
             floor = self._floors.get(key)
             if floor is not None:
                 self._floors.move_to_end(key)
             return floor
 
-    def put(self, key: tuple[Any, ...], floor: float | None) -> None:
+    def put(self, key: tuple[Any, ...], floor: Any) -> None:
+        """Keep `floor` for `key`; None forgets it (the page reached values no floor can bound)."""
         with self._lock:
-            if floor is None or floor <= 0:  # a page reaching score 0 needs every account: no floor helps
+            if floor is None:
                 self._floors.pop(key, None)
                 return
             self._floors[key] = floor
@@ -48,7 +49,37 @@ class ScoreFloors:
                 self._floors.popitem(last=False)
 
 
-FLOORS = ScoreFloors()  # this process's: see ScoreFloors
+ScoreFloors = BoardFloors  # its name when only the MQA score had a floor
+
+FLOORS = BoardFloors()  # this process's: see BoardFloors
+
+
+def _score_floor(column: str) -> Callable[[dict[str, Any]], Any]:
+    """Highest first: the last row's value, when above 0 (a missing value counts as 0 and is in no
+    index, so a page reaching 0 needs every account: no floor)."""
+    def floor(row: dict[str, Any]) -> Any:
+        value = row.get(column)
+        return value if isinstance(value, int | float) and value > 0 else None
+    return floor
+
+
+def _name_floor(row: dict[str, Any]) -> Any:
+    """By name (no name last): the last row's name, when it has one (a page reaching the accounts with
+    no name needs every account: no floor)."""
+    return row.get("name") if isinstance(row.get("name"), str) else None
+
+
+# Per sort: the statement that reads up to a floor through a range index, and the floor a full
+# answer leaves (from its last row). Every account such a statement reads sorts before every account
+# it does not, so a full answer from it ($limit rows) is exactly the full read's. Not by time in
+# stage: a missing stage_since counts as 0 and sorts first, so every page needs every account that
+# has none, and those are in no index (on either engine); that sort is always the full read.
+_FLOORED: dict[str, tuple[str, Callable[[dict[str, Any]], Any]]] = {
+    "mqa_score": ("qualification/board_top_score", _score_floor("mqa_score")),
+    "engagement": ("qualification/board_top_engagement", _score_floor("engagement")),
+    "fit": ("qualification/board_top_fit", _score_floor("fit")),
+    "name": ("qualification/board_first_name", _name_floor),
+}
 
 
 def board_page(store: GraphStore, now: float, *, stage: str | None = None, segment: str | None = None,
@@ -56,21 +87,16 @@ def board_page(store: GraphStore, now: float, *, stage: str | None = None, segme
                q: str | None = None, min_score: float | None = None, sort: str = "mqa_score", skip: int = 0,
                limit: int = 50,
                sla_of: Callable[[str | None, float | None], Any] | None = None,
-               floors: ScoreFloors = FLOORS) -> tuple[list[dict[str, Any]], bool]:
+               floors: BoardFloors = FLOORS) -> tuple[list[dict[str, Any]], bool]:
     """One page of the board (`limit` rows after `skip`), and whether more follow. `q` searches the
     name and the domain (lower case, substring); a None filter means any; `sla_of(stage,
-    stage_since)` gives each row its SLA state when the caller knows the SLA. By MQA score (the
-    default order) the page is read from a floor when an earlier answer left one (`ScoreFloors`)."""
+    stage_since)` gives each row its SLA state when the caller knows the SLA. The page is read from a
+    floor when an earlier answer to the same query left one (`BoardFloors`, `_FLOORED`)."""
+    if sort not in DESCENDING and sort not in ASCENDING:
+        raise ValueError(f"unknown board sort {sort!r}")
     filters = {"stage": stage, "segment": segment, "industry": industry, "owner": owner, "missing_role": missing_role,
                "q": q, "min_score": min_score, "skip": skip, "limit": limit + 1}
-    if sort == "mqa_score":
-        rows = _by_score(store, filters, floors)
-    elif sort in DESCENDING:
-        rows = store.read("qualification/board", sort=sort, **filters)
-    elif sort in ASCENDING:
-        rows = store.read("qualification/board_ascending", sort=sort, missing=ASCENDING[sort], **filters)
-    else:
-        raise ValueError(f"unknown board sort {sort!r}")
+    rows = _from_floor(store, sort, filters, floors)
     items = []
     for r in rows[:limit]:
         since = r.get("stage_since")
@@ -82,19 +108,29 @@ def board_page(store: GraphStore, now: float, *, stage: str | None = None, segme
     return items, len(rows) > limit
 
 
-def _by_score(store: GraphStore, filters: dict[str, Any], floors: ScoreFloors) -> list[dict[str, Any]]:
-    """board.cypher's answer by MQA score: through the score index from the floor the same query
-    left last time when that gives a full answer (`limit` rows: the page and one more); otherwise
-    the full read, which leaves the floor for next time."""
-    key = (id(store), *sorted(filters.items()))
+def _full(store: GraphStore, sort: str, filters: dict[str, Any]) -> list[dict[str, Any]]:
+    """The full read: every account that passes the filters, top-k by the sort."""
+    if sort in DESCENDING:
+        return store.read("qualification/board", sort=sort, **filters)
+    return store.read("qualification/board_ascending", sort=sort, missing=ASCENDING[sort], **filters)
+
+
+def _from_floor(store: GraphStore, sort: str, filters: dict[str, Any], floors: BoardFloors) -> list[dict[str, Any]]:
+    """The full read's answer: through the sort's index from the floor the same query left last time
+    when that gives a full answer (`limit` rows: the page and one more); otherwise the full read,
+    which leaves the floor for next time."""
+    if sort not in _FLOORED:
+        return _full(store, sort, filters)
+    statement, floor_of = _FLOORED[sort]
+    key = (id(store), sort, *sorted(filters.items()))
     floor = floors.get(key)
     if floor is not None:
-        rows = store.read("qualification/board_top_score", floor=floor, **filters)
+        rows = store.read(statement, floor=floor, **filters)
         if len(rows) == filters["limit"]:
-            floors.put(key, rows[-1]["mqa_score"])
+            floors.put(key, floor_of(rows[-1]))
             return rows
-    rows = store.read("qualification/board", sort="mqa_score", **filters)
-    floors.put(key, rows[-1]["mqa_score"] if len(rows) == filters["limit"] else None)
+    rows = _full(store, sort, filters)
+    floors.put(key, floor_of(rows[-1]) if len(rows) == filters["limit"] else None)
     return rows
 
 

@@ -1,0 +1,196 @@
+"""Board benchmark (issue 10): GET /v1/accounts per sort, 8 concurrent clients, before vs after.
+
+Only the Account properties matter to the board, so the dataset is the seeds generator's accounts
+written straight into the graph (cypher/bench/raw_accounts.cypher) with the values a requalification
+leaves: stage, stage_since (set for every account, as ingest sets it on create), fit, engagement and
+MQA score (a few missing: not yet qualified; one decimal, so there are ties). A --data-dir that
+already holds the accounts is reused.
+
+Each side is a `graphsvc serve --workers 2` child on that engine: "after" is this checkout, "before"
+the code of --before (a git revision, unpacked with `git archive` into a temporary directory and put
+first on the server's PYTHONPATH). The sides alternate (before, after, before, after, ... --rounds
+times), each on a fresh server; every side runs the five sorts one after the other, each as --requests
+first pages, unfiltered or filtered by stage like bench/qualification.py's board. Per sort: latency as
+the client sees it and as the server reports it (Server-Timing), p50 / p90 / p99, and the load
+average when the sort's run ended. With --statements N, first the statements alone (full read vs
+read from the floor, in this process, one at a time, same ids checked).
+
+    cd bench && python board.py --accounts 10000 --engine falkordb neo4j --before 210c506 --rounds 2
+
+Markdown tables on stdout, progress on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from _common import ENGINES, REPO, Engine, Server, note, say, table
+from qualification import BOARD_SORTS, BOARD_STAGES, _load
+
+STAGES = (("target", 0.35), ("engaged", 0.3), ("mqa", 0.2), ("sql", 0.1), ("disqualified", 0.05))
+
+
+def account_rows(accounts: int, seed: int, now: float) -> list[dict]:
+    """The generator's accounts with board values (deterministic for `seed`)."""
+    from seeds.generator import generate
+
+    rng = random.Random(seed)
+    ds = generate(accounts=accounts, seed=seed, contacts_per_account=1, activities_per_contact=0, leads_per_account=0)
+    rows = []
+    for a in ds.accounts:
+        props = {k: v for k, v in a.items() if k != "id" and v is not None and not isinstance(v, dict | list)}
+        scored = rng.random() > 0.03
+        props |= {"stage": rng.choices([s for s, _ in STAGES], [w for _, w in STAGES])[0],
+                  "stage_since": now - rng.uniform(0, 365) * 86400}
+        if scored:
+            props |= {"fit": round(rng.uniform(0, 100), 1), "engagement": round(rng.expovariate(1 / 20), 1),
+                      "mqa_score": round(rng.uniform(0, 100), 1)}
+        rows.append({"id": a["id"], "props": props})
+    return rows
+
+
+def load(engine: Engine, accounts: int, seed: int) -> None:
+    opened = engine.open()
+    try:
+        have = opened.store.executor.read("MATCH (a:Account) RETURN count(a) AS n", {})[0]["n"]
+        if have >= accounts:
+            note(f"  {engine.name}: reusing {have:,} accounts")
+            return
+        rows = account_rows(accounts, seed, time.time())
+        started = time.perf_counter()
+        for i in range(0, len(rows), 1_000):
+            opened.store.write("bench/raw_accounts", rows=rows[i:i + 1_000])
+        note(f"  {engine.name}: {len(rows):,} accounts written in {time.perf_counter() - started:.1f} s")
+    finally:
+        opened.close()
+
+
+def statements(engine: Engine, repeat: int, seed: int) -> list[list[str]]:
+    """The statements alone, in this process, one at a time: per sort with a floor statement, the
+    full read and the read from the floor its answer leaves, alternating in random order over first
+    pages (unfiltered or by stage), checking both give the same ids. Statement time, ms, of `repeat`
+    pages after six untimed ones (the engine plans a statement on its first run)."""
+    from graphsvc.qualification import board
+
+    rng = random.Random(seed)
+    opened = engine.open()
+    out = []
+    try:
+        store = opened.store
+        for sort, (statement, floor_of) in board._FLOORED.items():
+            times: dict[str, list[float]] = {"full": [], "floor": []}
+            warm = 6
+            for _ in range(repeat + warm):
+                filters = {"stage": rng.choice(BOARD_STAGES), "segment": None, "industry": None, "owner": None,
+                           "missing_role": None, "q": None, "min_score": None, "skip": 0, "limit": 51}
+                full = board._full(store, sort, filters)
+                floor = floor_of(full[-1]) if len(full) == 51 else None
+                if floor is None:
+                    continue
+                reads = [("full", None), ("floor", floor)]
+                rng.shuffle(reads)
+                got = {}
+                for label, x in reads:
+                    started = time.perf_counter()
+                    rows = board._full(store, sort, filters) if label == "full" else store.read(statement, floor=x, **filters)
+                    times[label].append(1000 * (time.perf_counter() - started))
+                    got[label] = [r["id"] for r in rows]
+                assert got["full"] == got["floor"], (sort, filters)
+            if warm:  # the first pages planned the statements: time the rest
+                times = {k: v[warm:] for k, v in times.items()}
+            for label, xs in times.items():
+                q = statistics.quantiles(xs, n=100)
+                out.append([sort, label, f"{q[49]:.1f} / {q[89]:.1f} / {q[98]:.1f}", f"{os.getloadavg()[0]:.1f}"])
+    finally:
+        opened.close()
+    return out
+
+
+def unpack(revision: str) -> Path:
+    """The code of `revision`, unpacked (graphsvc/ and cypher/ only: what the server runs)."""
+    out = Path(tempfile.mkdtemp(prefix="graphsvc-board-before-"))
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", revision, "graphsvc", "cypher"],
+                             capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(out)], input=archive, check=True)
+    return out
+
+
+def side(engine: Engine, label: str, pythonpath: str | None, sorts: list[str], requests: int, clients: int,
+         seed: int, workers: int) -> dict[str, dict]:
+    env = {"GRAPHSVC_STORE": engine.store_url or ""}
+    if pythonpath:
+        env["PYTHONPATH"] = pythonpath
+    server = Server(engine.home, env, workers)
+    try:
+        with httpx.Client(base_url=server.url, timeout=60) as c:
+            c.get("/v1/accounts", params={"limit": 1}).raise_for_status()
+        out = {}
+        rng = random.Random(seed)
+        for sort in sorts:
+            plan = [f"/v1/accounts?sort={sort}" + (f"&stage={s}" if (s := rng.choice(BOARD_STAGES)) else "")
+                    for _ in range(requests)]
+            out[sort] = _load(engine.name, f"{label} {sort}", server.url, clients, plan)
+            out[sort]["load"] = os.getloadavg()[0]
+        return out
+    finally:
+        server.stop()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--accounts", type=int, default=10_000)
+    ap.add_argument("--engine", nargs="+", choices=ENGINES, default=list(ENGINES))
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--before", default=None, help="git revision of the 'before' side (none: after only)")
+    ap.add_argument("--rounds", type=int, default=2, help="before/after pairs, alternating (0: the statements alone only)")
+    ap.add_argument("--sorts", nargs="+", choices=BOARD_SORTS, default=list(BOARD_SORTS))
+    ap.add_argument("--requests", type=int, default=400, help="first pages per sort and side")
+    ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--data-dir", type=Path, default=None)
+    ap.add_argument("--statements", type=int, default=0,
+                    help="also time the full and the floor statements alone, in-process, this many first pages per sort")
+    args = ap.parse_args()
+    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="graphsvc-board-"))
+    note(f"data: {data_dir}")
+    before = str(unpack(args.before)) if args.before else None
+    sides = [("before", before), ("after", None)] if before else [("after", None)]
+    for name in [e for e in ENGINES if e in args.engine]:
+        with Engine(name, data_dir / name) as engine:
+            load(engine, args.accounts, args.seed)
+            if args.statements:
+                table(f"{name}, {args.accounts:,} accounts: board statements alone, one at a time, "
+                      f"{args.statements} first pages per sort", ["sort", "statement", "p50 / p90 / p99, ms",
+                                                                   "load avg (1 min)"],
+                      statements(engine, args.statements, args.seed))
+            runs: list[tuple[str, int, dict]] = []
+            for r in range(args.rounds):
+                for label, path in sides:
+                    runs.append((label, r + 1, side(engine, label, path, args.sorts, args.requests, args.clients,
+                                                    args.seed + r, args.workers)))
+        if not runs:
+            continue
+        rows = []
+        for sort in args.sorts:
+            for label, r, res in runs:
+                x = res[sort]
+                rows.append([sort, f"{label} #{r}", f"{x['p50']:.1f} / {x['p90']:.1f} / {x['p99']:.1f}",
+                             f"{x['server p50']:.1f} / {x['server p90']:.1f} / {x['server p99']:.1f}",
+                             f"{x['req/s']:.0f}", f"{x['errors']}", f"{x['load']:.1f}"])
+        table(f"{name}, {args.accounts:,} accounts, {args.clients} clients, {args.workers} API workers, "
+              f"{args.requests} first pages per sort and run",
+              ["sort", "side", "client p50 / p90 / p99, ms", "server p50 / p90 / p99, ms", "req/s", "errors",
+               "load avg (1 min)"], rows)
+    say("")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+// The board by name (lowest first; board_ascending.cypher with sort = name) read through the range
+// index on Account.name up to a ceiling: only accounts named at most $floor are read, so a first page
+// costs about its size instead of a pass over every account (issue 10). An account with no name sorts
+// after every named one (both engines put null last in ascending order) and a string compares the same
+// way in the WHERE and in the ORDER BY, so every account read here sorts before every account not
+// read: a full answer ($limit rows) is exactly board_ascending.cypher's first rows. The caller
+// (qualification/board.py) takes $floor from the previous answer's last name and falls back to
+// board_ascending.cypher when fewer than $limit rows come back.
+// @param floor STRING only accounts whose name is at most this
+// @param stage STRING = null only this stage
+// @param segment STRING = null only this segment
+// @param industry STRING = null only this industry
+// @param owner STRING = null only accounts of this owner
+// @param missing_role STRING = null only accounts whose latest qualification misses this role
+// @param q STRING = null only accounts whose lower-cased name or domain contains this
+// @param min_score FLOAT = null only accounts with mqa_score >= this
+// @param skip INTEGER = 0 offset
+// @param limit INTEGER = 50 page size
+// @column id STRING
+// @column name STRING
+// @column domain STRING
+// @column segment STRING
+// @column industry STRING
+// @column stage STRING
+// @column stage_since FLOAT
+// @column fit FLOAT
+// @column engagement FLOAT
+// @column mqa_score FLOAT
+// @column missing_roles LIST<STRING>
+// @column owner STRING
+MATCH (a:Account)
+WHERE a.name <= $floor
+  AND ($stage IS NULL OR a.stage = $stage)
+  AND ($segment IS NULL OR a.segment = $segment)
+  AND ($industry IS NULL OR a.industry = $industry)
+  AND ($owner IS NULL OR a.owner = $owner)
+  AND ($missing_role IS NULL OR $missing_role IN coalesce(a.missing_roles, []))
+  AND ($q IS NULL OR toLower(coalesce(a.name, '')) CONTAINS $q OR toLower(coalesce(a.domain, '')) CONTAINS $q)
+  AND ($min_score IS NULL OR coalesce(a.mqa_score, 0) >= $min_score)
+WITH a
+ORDER BY a.name, a.id
+SKIP $skip
+LIMIT $limit
+RETURN a.id AS id, a.name AS name, a.domain AS domain, a.segment AS segment, a.industry AS industry,
+       a.stage AS stage, a.stage_since AS stage_since, a.fit AS fit, a.engagement AS engagement,
+       a.mqa_score AS mqa_score, coalesce(a.missing_roles, []) AS missing_roles, a.owner AS owner
