@@ -36,7 +36,7 @@ def split_variants(text: str) -> dict[str, str]:
     """ingest/create_activities without its engagement aggregates ("no aggregates": the pending
     marks and the counts stay), and with them computed but not written ("aggregates not written")."""
     body = "\n".join(line for line in text.splitlines() if not line.startswith("//"))
-    start = body.index("WITH ix_h, c, x.type AS type")
+    start = body.index("WITH ix_h, c, row.type AS type")
     write = body.index("FOREACH (_ IN CASE WHEN size(adds) > 0")
     tail = "WITH c, n_new, n_rows\nOPTIONAL MATCH"
     end = body.index(tail)
@@ -46,7 +46,11 @@ def split_variants(text: str) -> dict[str, str]:
 
 
 def params(name: str, chunk: list[dict]) -> dict:
-    return {"rows": chunk} if name == "raw" else {"rows": chunk, "batch": uuid.uuid4().hex, "now": time.time()}
+    """The dataset's ids are unique, so every row is the first of its id (`first`, which the
+    repository sets for ingest/create_activities)."""
+    if name == "raw":
+        return {"rows": chunk}
+    return {"rows": [{**r, "first": True} for r in chunk], "batch": uuid.uuid4().hex, "now": time.time()}
 
 
 def profile(engine: Engine, opened, text: str, p: dict) -> str:
