@@ -47,11 +47,7 @@ def split_variants(text: str) -> dict[str, str]:
 
 
 def params(name: str, chunk: list[dict]) -> dict:
-    """The dataset's ids are unique, so every row is the first of its id (`first`, which the
-    repository sets for ingest/create_activities)."""
-    if name == "raw":
-        return {"rows": chunk}
-    return {"rows": [{**r, "first": True} for r in chunk], "batch": uuid.uuid4().hex, "now": time.time()}
+    return {"rows": chunk} if name == "raw" else {"rows": chunk, "batch": uuid.uuid4().hex, "now": time.time()}
 
 
 def profile(engine: Engine, opened, text: str, p: dict) -> str:

@@ -15,8 +15,9 @@
 // extra store records), and it is the same list shape the snapshot returns. The aggregates are
 // kept only once a full build has created the EngagementIndex (qualification/engagement_rebuild);
 // a contact keeps its own half-life until a rebuild recomputes it from history.
-// Each row carries `first`: whether it is the first row of its id in this batch (the repository
-// sets it). Only a first row of a new id creates relationships and counts in the aggregates, with its
+// A row with `first: false` repeats an id of an earlier row of this batch (the repository marks
+// them; a row without `first` is the first of its id). Only a first row of a new id creates
+// relationships and counts in the aggregates, with its
 // own `type` and `at` (which are what the MERGE stored): a repeated id counts once, without reading
 // the new nodes back or collecting them DISTINCT, and the relationships of a node created by this
 // very row are not looked for before they are created (docs/benchmarks.md, branch ingest4).
@@ -32,21 +33,21 @@ UNWIND $rows AS row
 MATCH (c:Contact {id: row.contact_id})
 MERGE (x:Activity {id: row.id})
 ON CREATE SET x.type = row.type, x.at = row.at, x.channel = row.channel, x.batch = $batch, x.created_at = $now
-WITH ix_h, c, x, row, x.batch = $batch AS is_new
+WITH ix_h, c, x, row, x.batch = $batch AS is_new, coalesce(row.first, true) AS first_row
 // MERGE, not CREATE, for PERFORMED: on Neo4j it locks the contact (LockingMerge) before its
 // aggregates are read below, so concurrent batches on one contact add up (CREATE leaves a dense
 // node unlocked). The new node's ON and PART_OF cannot exist yet: CREATE.
-FOREACH (_ IN CASE WHEN is_new AND row.first THEN [1] ELSE [] END |
+FOREACH (_ IN CASE WHEN is_new AND first_row THEN [1] ELSE [] END |
   MERGE (c)-[:PERFORMED]->(x))
-FOREACH (_ IN CASE WHEN is_new AND row.first AND row.asset IS NOT NULL THEN [1] ELSE [] END |
+FOREACH (_ IN CASE WHEN is_new AND first_row AND row.asset IS NOT NULL THEN [1] ELSE [] END |
   MERGE (s:Asset {id: row.asset})
   CREATE (x)-[:ON]->(s))
-FOREACH (_ IN CASE WHEN is_new AND row.first AND row.campaign IS NOT NULL THEN [1] ELSE [] END |
+FOREACH (_ IN CASE WHEN is_new AND first_row AND row.campaign IS NOT NULL THEN [1] ELSE [] END |
   MERGE (k:Campaign {id: row.campaign})
   CREATE (x)-[:PART_OF]->(k))
 WITH ix_h, c, row.type AS type, sum(CASE WHEN is_new THEN 1 ELSE 0 END) AS n_new, count(*) AS n_rows,
-     collect(CASE WHEN is_new AND row.first THEN row.at END) AS ats,
-     max(CASE WHEN is_new AND row.first THEN row.at END) AS top
+     collect(CASE WHEN is_new AND first_row THEN row.at END) AS ats,
+     max(CASE WHEN is_new AND first_row THEN row.at END) AS top
 WITH ix_h, c, type, n_new, n_rows, ats, top, coalesce(c.eng_half_life, ix_h) AS h
 WITH ix_h, c, h, sum(n_new) AS n_new, sum(n_rows) AS n_rows,
      collect(CASE WHEN size(ats) > 0 AND h IS NOT NULL

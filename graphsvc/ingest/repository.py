@@ -45,13 +45,13 @@ class IngestRepository:
         self.store.write("ingest/upsert_leads", rows=list(leads), contacts=list(new_contacts), now=now, batch=_token())
 
     def create_activities(self, rows: Sequence[dict[str, Any]], batch: str, now: float) -> dict[str, Any]:
-        # `first`: the first row of its id in this batch, the only one of a repeated id the
-        # statement counts in the engagement aggregates (one set lookup per row, here, is cheaper
-        # than the statement telling repeats apart in the engine).
+        # A later row of an id already in this batch gets `first: false`: the statement counts only
+        # the first row of an id in the engagement aggregates (one set lookup per row, here, is
+        # cheaper than telling repeats apart in the engine). Other rows go as they are (no `first`).
         seen: set[str] = set()
-        marked = []
+        marked: list[dict[str, Any]] = []
         for r in rows:
-            marked.append({**r, "first": r["id"] not in seen})
+            marked.append({**r, "first": False} if r["id"] in seen else r)
             seen.add(r["id"])
         result = self.store.write("ingest/create_activities", rows=marked, batch=batch, now=now)
         row = result[0] if result else {"new": 0, "duplicate": 0, "accounts": []}
