@@ -11,6 +11,7 @@ machine disturbs far less than wall time.
     python bench/ingest_statements.py --accounts 1000
     python bench/ingest_statements.py --accounts 1000 --split       # + the statement without its aggregates
     python bench/ingest_statements.py --accounts 1000 --engine neo4j --variant mine=/tmp/mine.cypher --profile
+    python bench/ingest_statements.py --accounts 1000 --batch 5000 --batches 14 --every --variant before=/tmp/old.cypher
 
 A variant is a statement text taking the same parameters as ingest/create_activities (`rows`,
 `batch`, `now`); `--profile` prints the engine's profile of one more batch per statement.
@@ -36,7 +37,7 @@ def split_variants(text: str) -> dict[str, str]:
     """ingest/create_activities without its engagement aggregates ("no aggregates": the pending
     marks and the counts stay), and with them computed but not written ("aggregates not written")."""
     body = "\n".join(line for line in text.splitlines() if not line.startswith("//"))
-    start = body.index("WITH ix_h, c, x.type AS type")
+    start = body.index("WITH ix_h, c, row.type AS type")
     write = body.index("FOREACH (_ IN CASE WHEN size(adds) > 0")
     tail = "WITH c, n_new, n_rows\nOPTIONAL MATCH"
     end = body.index(tail)
@@ -71,7 +72,8 @@ def profile(engine: Engine, opened, text: str, p: dict) -> str:
     return "\n".join(lines)
 
 
-def run(engine: Engine, data: dict[str, list[dict]], texts: dict[str, str], batch: int, show_profile: bool) -> dict:
+def run(engine: Engine, data: dict[str, list[dict]], texts: dict[str, str], batch: int, show_profile: bool,
+        every: bool = False, limit: int | None = None) -> dict:
     with engine:
         opened = engine.open()
         try:
@@ -82,17 +84,24 @@ def run(engine: Engine, data: dict[str, list[dict]], texts: dict[str, str], batc
             QualificationService(opened.store, active_ruleset_for(opened.store)).ensure_engagement()
             names = list(texts)
             rows = raw_rows("activities", data["activities"])
-            chunks = [rows[i:i + batch] for i in range(0, len(rows), batch)]
+            chunks = [rows[i:i + batch] for i in range(0, len(rows), batch)][:limit]
+            warm_up = 2 if every else 0  # --every: the first two rounds warm the engine up, uncounted
             spare = chunks[-len(names):] if show_profile else []
             chunks = chunks[:len(chunks) - len(spare)]
             out = {n: {"rows": 0, "wall": 0.0, "cpu": 0.0} for n in names}
             for i, chunk in enumerate(chunks):
-                name = names[i % len(names)]
-                cpu, wall = cpu_seconds(pid), time.perf_counter()
-                executor.write(texts[name], params(name, chunk))
-                out[name]["wall"] += time.perf_counter() - wall
-                out[name]["cpu"] += cpu_seconds(pid) - cpu
-                out[name]["rows"] += len(chunk)
+                if every:  # each batch to each statement (ids suffixed), in rotating order
+                    turn = [(n, [{**r, "id": f"{r['id']}~{n}"} for r in chunk])
+                            for n in names[i % len(names):] + names[:i % len(names)]]
+                else:
+                    turn = [(names[i % len(names)], chunk)]
+                for name, sent in turn:
+                    cpu, wall = cpu_seconds(pid), time.perf_counter()
+                    executor.write(texts[name], params(name, sent))
+                    if i >= warm_up:
+                        out[name]["wall"] += time.perf_counter() - wall
+                        out[name]["cpu"] += cpu_seconds(pid) - cpu
+                        out[name]["rows"] += len(sent)
             for name, chunk in zip(names, spare):
                 say(f"\n{engine.name}: profile of {name} ({len(chunk):,} rows)\n```\n"
                     f"{profile(engine, opened, texts[name], params(name, chunk))}\n```")
@@ -112,6 +121,11 @@ def main() -> None:
     ap.add_argument("--split", action="store_true",
                     help="also create_activities without its engagement aggregates, and with them computed but not written")
     ap.add_argument("--profile", action="store_true", help="print the engine's profile of one batch per statement")
+    ap.add_argument("--every", action="store_true",
+                    help="send every batch to every statement (ids suffixed per statement, order rotating, the "
+                         "first two rounds uncounted): all statements see the same rows, far less noise than "
+                         "batch i to statement i mod n")
+    ap.add_argument("--batches", type=int, default=None, help="only the first N batches")
     ap.add_argument("--workdir", type=Path, default=None)
     args = ap.parse_args()
     texts = {"create_activities": queries.get("ingest/create_activities").text,
@@ -123,7 +137,7 @@ def main() -> None:
         texts[name] = Path(path).read_text()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="graphsvc-bench-"))
     data = generate_dataset(args.accounts, args.seed)
-    results = {e: run(Engine(e, workdir / e), data, texts, args.batch, args.profile)
+    results = {e: run(Engine(e, workdir / e), data, texts, args.batch, args.profile, args.every, args.batches)
                for e in ENGINES if e in args.engine}
     lines = []
     for e, out in results.items():
@@ -132,7 +146,8 @@ def main() -> None:
             per_row = r["cpu"] / max(r["rows"], 1)
             lines.append([e, name, f"{r['rows']:,}", f"{r['wall']:.2f}", f"{r['cpu']:.2f}",
                           f"{1e6 * per_row:.0f}", f"{per_row / base:.2f}" if base else "–"])
-    table(f"Activity statements, {args.accounts:,} accounts, batches of {args.batch:,} in turn",
+    table(f"Activity statements, {args.accounts:,} accounts, batches of {args.batch:,} "
+          + ("each to every statement" if args.every else "in turn"),
           ["engine", "statement", "rows", "wall s", "engine CPU s", "engine CPU us/row", "vs raw"], lines)
     note(f"\ndata in {workdir}")
 

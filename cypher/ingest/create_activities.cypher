@@ -15,7 +15,13 @@
 // extra store records), and it is the same list shape the snapshot returns. The aggregates are
 // kept only once a full build has created the EngagementIndex (qualification/engagement_rebuild);
 // a contact keeps its own half-life until a rebuild recomputes it from history.
-// @param rows LIST<MAP> {id, contact_id, type, at, channel, asset, campaign}
+// A row with `first: false` repeats an id of an earlier row of this batch (the repository marks
+// them; a row without `first` is the first of its id). Only a first row of a new id creates
+// relationships and counts in the aggregates, with its
+// own `type` and `at` (which are what the MERGE stored): a repeated id counts once, without reading
+// the new nodes back or collecting them DISTINCT, and the relationships of a node created by this
+// very row are not looked for before they are created (docs/benchmarks.md, branch ingest4).
+// @param rows LIST<MAP> {id, contact_id, type, at, channel, asset, campaign, first}
 // @param batch STRING a token unique to this request
 // @param now FLOAT epoch seconds of the write
 // @column new INTEGER activities created by this batch
@@ -27,21 +33,22 @@ UNWIND $rows AS row
 MATCH (c:Contact {id: row.contact_id})
 MERGE (x:Activity {id: row.id})
 ON CREATE SET x.type = row.type, x.at = row.at, x.channel = row.channel, x.batch = $batch, x.created_at = $now
-WITH ix_h, c, x, row, x.batch = $batch AS is_new
-FOREACH (_ IN CASE WHEN is_new THEN [1] ELSE [] END |
+WITH ix_h, c, x, row, x.batch = $batch AS is_new, coalesce(row.first, true) AS first_row
+// MERGE, not CREATE, for PERFORMED: on Neo4j it locks the contact (LockingMerge) before its
+// aggregates are read below, so concurrent batches on one contact add up (CREATE leaves a dense
+// node unlocked). The new node's ON and PART_OF cannot exist yet: CREATE.
+FOREACH (_ IN CASE WHEN is_new AND first_row THEN [1] ELSE [] END |
   MERGE (c)-[:PERFORMED]->(x))
-FOREACH (_ IN CASE WHEN is_new AND row.asset IS NOT NULL THEN [1] ELSE [] END |
+FOREACH (_ IN CASE WHEN is_new AND first_row AND row.asset IS NOT NULL THEN [1] ELSE [] END |
   MERGE (s:Asset {id: row.asset})
-  MERGE (x)-[:ON]->(s))
-FOREACH (_ IN CASE WHEN is_new AND row.campaign IS NOT NULL THEN [1] ELSE [] END |
+  CREATE (x)-[:ON]->(s))
+FOREACH (_ IN CASE WHEN is_new AND first_row AND row.campaign IS NOT NULL THEN [1] ELSE [] END |
   MERGE (k:Campaign {id: row.campaign})
-  MERGE (x)-[:PART_OF]->(k))
-// Per contact and type: the new activities (distinct, so an id twice in one batch counts once).
-WITH ix_h, c, x.type AS type, sum(CASE WHEN is_new THEN 1 ELSE 0 END) AS n_new, count(*) AS n_rows,
-     collect(DISTINCT CASE WHEN is_new THEN x END) AS fresh
-WITH ix_h, c, type, n_new, n_rows, [y IN fresh | y.at] AS ats, coalesce(c.eng_half_life, ix_h) AS h
-WITH ix_h, c, type, n_new, n_rows, ats, h,
-     reduce(m = ats[0], t IN ats | CASE WHEN t > m THEN t ELSE m END) AS top
+  CREATE (x)-[:PART_OF]->(k))
+WITH ix_h, c, row.type AS type, sum(CASE WHEN is_new THEN 1 ELSE 0 END) AS n_new, count(*) AS n_rows,
+     collect(CASE WHEN is_new AND first_row THEN row.at END) AS ats,
+     max(CASE WHEN is_new AND first_row THEN row.at END) AS top
+WITH ix_h, c, type, n_new, n_rows, ats, top, coalesce(c.eng_half_life, ix_h) AS h
 WITH ix_h, c, h, sum(n_new) AS n_new, sum(n_rows) AS n_rows,
      collect(CASE WHEN size(ats) > 0 AND h IS NOT NULL
              THEN {type: type, n: size(ats), top: top, w: reduce(s = 0.0, t IN ats | s + 0.5 ^ ((top - t) / h))} END) AS adds

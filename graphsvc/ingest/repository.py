@@ -45,7 +45,15 @@ class IngestRepository:
         self.store.write("ingest/upsert_leads", rows=list(leads), contacts=list(new_contacts), now=now, batch=_token())
 
     def create_activities(self, rows: Sequence[dict[str, Any]], batch: str, now: float) -> dict[str, Any]:
-        result = self.store.write("ingest/create_activities", rows=list(rows), batch=batch, now=now)
+        # A later row of an id already in this batch gets `first: false`: the statement counts only
+        # the first row of an id in the engagement aggregates (one set lookup per row, here, is
+        # cheaper than telling repeats apart in the engine). Other rows go as they are (no `first`).
+        seen: set[str] = set()
+        marked: list[dict[str, Any]] = []
+        for r in rows:
+            marked.append({**r, "first": False} if r["id"] in seen else r)
+            seen.add(r["id"])
+        result = self.store.write("ingest/create_activities", rows=marked, batch=batch, now=now)
         row = result[0] if result else {"new": 0, "duplicate": 0, "accounts": []}
         return {"new": row["new"] or 0, "duplicate": row["duplicate"] or 0, "accounts": sorted(row["accounts"] or [])}
 
