@@ -3,6 +3,9 @@ calibrate one from outcomes."""
 
 from __future__ import annotations
 
+import threading
+import time
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -132,12 +135,31 @@ def fit_score(store: GraphStore, rs: Ruleset, outcomes: Mapping[str, int] | Mapp
         snaps = read_snapshots(store, rs, sorted(flat), as_of=now, now=now, progress=progress)
         model = predict.fit([row_of(s, flat[s.id], rs) for s in snaps], fitted_at=now, min_outcomes=min_outcomes)
     store.write("lab/score_model_set", json=model.to_json(), fitted_at=now, outcomes=model.outcomes)
+    with _models_lock:
+        _models[store] = (time.monotonic(), model)
     return model
 
 
+# The fitted model, per store, re-read at most once a second (like the active ruleset's version,
+# qualification/registry.py): every readiness answer needs it, and reading and parsing it per request
+# was one of a readiness answer's five engine round trips (docs/benchmarks.md, "Scale"). A fit in
+# this process is seen at once; one in another worker or replica within MODEL_TTL_S.
+MODEL_TTL_S = 1.0
+_models: weakref.WeakKeyDictionary[GraphStore, tuple[float, ScoreModel | None]] = weakref.WeakKeyDictionary()
+_models_lock = threading.Lock()
+
+
 def score_model(store: GraphStore) -> ScoreModel | None:
+    now = time.monotonic()
+    with _models_lock:
+        seen = _models.get(store)
+    if seen is not None and now - seen[0] < MODEL_TTL_S:
+        return seen[1]
     row = store.read_one("lab/score_model")
-    return ScoreModel.from_json(row["json"]) if row else None
+    model = ScoreModel.from_json(row["json"]) if row else None
+    with _models_lock:
+        _models[store] = (now, model)
+    return model
 
 
 def prediction(store: GraphStore, snap: AccountSnapshot, rs: Ruleset) -> dict[str, Any]:
