@@ -3,9 +3,6 @@ calibrate one from outcomes."""
 
 from __future__ import annotations
 
-import threading
-import time
-import weakref
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -17,6 +14,7 @@ from graphsvc.lab.simulate import LANE_TIMEOUT_S, Progress, Simulator
 from graphsvc.qualification.registry import active_ruleset_for
 from graphsvc.rules import AccountSnapshot, Ruleset, RulesetError, default_ruleset, load_ruleset
 from graphsvc.store.graph_store import GraphStore
+from graphsvc.store.per_store import PerStore
 
 MAX_STEPS = 400  # replay moments per backtest: a year in days is 366
 
@@ -135,8 +133,7 @@ def fit_score(store: GraphStore, rs: Ruleset, outcomes: Mapping[str, int] | Mapp
         snaps = read_snapshots(store, rs, sorted(flat), as_of=now, now=now, progress=progress)
         model = predict.fit([row_of(s, flat[s.id], rs) for s in snaps], fitted_at=now, min_outcomes=min_outcomes)
     store.write("lab/score_model_set", json=model.to_json(), fitted_at=now, outcomes=model.outcomes)
-    with _models_lock:
-        _models[store] = (time.monotonic(), model)
+    _models.put(store, model)
     return model
 
 
@@ -145,21 +142,16 @@ def fit_score(store: GraphStore, rs: Ruleset, outcomes: Mapping[str, int] | Mapp
 # was one of a readiness answer's five engine round trips (docs/benchmarks.md, "Scale"). A fit in
 # this process is seen at once; one in another worker or replica within MODEL_TTL_S.
 MODEL_TTL_S = 1.0
-_models: weakref.WeakKeyDictionary[GraphStore, tuple[float, ScoreModel | None]] = weakref.WeakKeyDictionary()
-_models_lock = threading.Lock()
+_models: PerStore[ScoreModel | None] = PerStore(MODEL_TTL_S)
+
+
+def _read_model(store: GraphStore) -> ScoreModel | None:
+    row = store.read_one("lab/score_model")
+    return ScoreModel.from_json(row["json"]) if row else None
 
 
 def score_model(store: GraphStore) -> ScoreModel | None:
-    now = time.monotonic()
-    with _models_lock:
-        seen = _models.get(store)
-    if seen is not None and now - seen[0] < MODEL_TTL_S:
-        return seen[1]
-    row = store.read_one("lab/score_model")
-    model = ScoreModel.from_json(row["json"]) if row else None
-    with _models_lock:
-        _models[store] = (now, model)
-    return model
+    return _models.get(store, _read_model)
 
 
 def prediction(store: GraphStore, snap: AccountSnapshot, rs: Ruleset) -> dict[str, Any]:

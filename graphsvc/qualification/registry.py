@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
-import weakref
 from typing import Any
 
 from graphsvc.errors import GraphsvcError, StoreError
 from graphsvc.rules import Ruleset, RulesetError, default_ruleset, default_ruleset_text, load_ruleset
 from graphsvc.state import AppState
 from graphsvc.store.graph_store import GraphStore
+from graphsvc.store.per_store import PerStore
 
 __all__ = ["activate", "active_ruleset", "active_ruleset_document", "active_ruleset_for", "requalify_touched"]
 
@@ -27,20 +26,16 @@ _lock = threading.Lock()
 # The active version, re-read at most once a second per store: a PUT /v1/rules on another worker
 # reaches this one within a second (on this worker at once, see activate()).
 VERSION_TTL_S = 1.0
-_version: weakref.WeakKeyDictionary[GraphStore, tuple[float, str | None]] = weakref.WeakKeyDictionary()
+_version: PerStore[str | None] = PerStore(VERSION_TTL_S)
+
+
+def _read_version(store: GraphStore) -> str | None:
+    row = store.read_one("qualification/active_ruleset_version")
+    return row["version"] if row else None
 
 
 def _active_version(store: GraphStore) -> str | None:
-    key, now = store, time.monotonic()
-    with _lock:
-        seen = _version.get(key)
-    if seen and now - seen[0] < VERSION_TTL_S:
-        return seen[1]
-    row = store.read_one("qualification/active_ruleset_version")
-    version = row["version"] if row else None
-    with _lock:
-        _version[key] = (now, version)
-    return version
+    return _version.get(store, _read_version)
 
 
 def active_ruleset_for(store: GraphStore) -> Ruleset:
@@ -107,7 +102,7 @@ def activate(store: GraphStore, text: str, *, actor: str, now: float, processes:
         log.warning("ruleset %s: the engine committed its activation but answered %r", rs.version, exc)
     with _lock:
         _cache[rs.version] = rs
-        _version[store] = (time.monotonic(), rs.version)
+    _version.put(store, rs.version)
     return rs, result
 
 

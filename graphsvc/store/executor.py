@@ -7,7 +7,6 @@ that knows *what* to ask lives in `GraphStore` and `cypher/`.
 
 from __future__ import annotations
 
-import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -119,11 +118,7 @@ def normalise(value: Any) -> Any:
     NaN and infinities, which JSON cannot carry, become the strings "NaN", "Infinity", "-Infinity"
     (an analyst's `RETURN 0.0/0.0` is an answer, not a server error)."""
     if isinstance(value, float):
-        if not math.isfinite(value):
-            return _NON_FINITE[repr(value)]
-        if value.is_integer() and abs(value) < 2**53:
-            return int(value)
-        return value
+        return normalise_float(value)
     if isinstance(value, dict):
         return {str(k): normalise(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

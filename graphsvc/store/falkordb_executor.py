@@ -28,7 +28,15 @@ from graphsvc.errors import (
     StoreUnavailable,
     WriteRefused,
 )
-from graphsvc.store.executor import DEFAULT_BYTE_LIMIT, Executor, ReadOnlyResult, ResultBudget, Rows, normalise
+from graphsvc.store.executor import (
+    DEFAULT_BYTE_LIMIT,
+    Executor,
+    ReadOnlyResult,
+    ResultBudget,
+    Rows,
+    normalise,
+    normalise_float,
+)
 
 __all__ = ["FalkorDBExecutor"]
 
@@ -234,11 +242,7 @@ def _compact(cell: list[Any], graph: Any) -> Any:
 
 
 def _double(raw: str) -> Any:
-    """`normalise(float(raw))`, with the common case (finite) inline."""
-    f = float(raw)
-    if f - f == 0.0:  # finite
-        return int(f) if f.is_integer() and -2**53 < f < 2**53 else f
-    return normalise(f)
+    return normalise_float(float(raw))
 
 
 _SCALARS = (str, int, bool, type(None))
