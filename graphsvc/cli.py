@@ -19,6 +19,7 @@ import click
 from graphsvc import __version__
 from graphsvc.config import Settings
 from graphsvc.errors import GraphsvcError
+from graphsvc.gc_tuning import tune_collector
 from graphsvc.identity.commands import merge
 from seeds.progress import LoadProgress
 
@@ -90,6 +91,7 @@ def main() -> None:
     # httpx logs every request at INFO (the CLI's calls to a service, every webhook delivery, with
     # their URLs); our own code logs what matters, once, with secrets redacted
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    tune_collector()  # a CLI process is long-running batch work: see gc_tuning
 
 
 data_dir_option = click.option(

@@ -36,6 +36,7 @@ from graphsvc.auth import api as keys
 from graphsvc.config import Settings
 from graphsvc.events.delivery import DeliveryWorker
 from graphsvc.events.sla import SlaTimer
+from graphsvc.gc_tuning import tune_collector
 from graphsvc.qualification.registry import active_ruleset
 from graphsvc.qualification.scheduler import Requalifier
 from graphsvc.state import AppState, Clock
@@ -112,5 +113,8 @@ def create_app(
 
 
 def app_from_env() -> FastAPI:
-    """App factory for `graphsvc serve --workers N`: settings from the environment."""
-    return create_app(Settings())
+    """App factory for `graphsvc serve --workers N`: settings from the environment. Runs in each
+    worker process, which is ours: the collector is tuned there (gc_tuning)."""
+    app = create_app(Settings())
+    tune_collector()
+    return app

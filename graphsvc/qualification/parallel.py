@@ -29,6 +29,7 @@ from itertools import chain, islice
 from typing import Any
 
 from graphsvc.errors import GraphsvcError
+from graphsvc.gc_tuning import tune_collector
 from graphsvc.qualification.service import KEEP_CHANGES, QualificationService
 from graphsvc.rules import Ruleset
 from graphsvc.store.executor import Executor
@@ -46,6 +47,7 @@ _worker: QualificationService | None = None  # opened by the worker's first page
 def _start(recipe: Callable[[], Executor], ruleset: Ruleset) -> None:
     global _recipe
     _recipe = (recipe, ruleset)
+    tune_collector()  # after the imports and the ruleset: frozen with them (gc_tuning)
 
 
 def _requalify_page(ids: list[str], now: float) -> _PageResult:
