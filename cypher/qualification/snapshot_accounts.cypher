@@ -1,9 +1,9 @@
 // The accounts' own properties for their snapshots at as_of >= now, and whether the engagement
 // aggregates kept on contacts were fully built for this half-life: the first of the three
 // statements the service joins into one snapshot per account (snapshot_accounts, snapshot_contacts,
-// snapshot_roles; see qualification/snapshots.py). Three flat reads instead of one statement with
-// OPTIONAL MATCH fan-outs and nested collects: building, sending and decoding the nested maps cost
-// most of a requalification, not the traversals (measured: docs/benchmarks.md, "Scale").
+// snapshot_roles; see qualification/snapshots.py). Three reads instead of one statement with
+// OPTIONAL MATCH fan-outs and nested collects of maps: building, sending and decoding the nested maps
+// cost most of a requalification, not the traversals (measured: docs/benchmarks.md, "Scale").
 // @param ids LIST<STRING> the accounts
 // @param half_life_s FLOAT the ruleset's decay half-life in seconds
 // @column account MAP the account's properties

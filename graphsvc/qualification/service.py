@@ -121,8 +121,8 @@ class QualificationService:
 
     def snapshots_from_aggregates(self, ids: Sequence[str], as_of: float) -> list[dict[str, Any]]:
         """Snapshot rows from the engagement aggregates kept on contacts, each with `exact`: whether
-        they equal the from-history answer at `as_of` (see `snapshots.join_current`). Three flat
-        reads joined in Python: cheaper than one statement of nested collects."""
+        they equal the from-history answer at `as_of` (see `snapshots.join_current`). Three
+        reads joined in Python: cheaper than one statement of nested collects of maps."""
         ids, h = list(ids), self.half_life_s
         return join_current(self.store.read("qualification/snapshot_accounts", ids=ids, half_life_s=h),
                             self.store.read("qualification/snapshot_contacts", ids=ids),

@@ -2,10 +2,10 @@
 
 Two sources give the same row shape, `{account, contacts: [{contact, reports_to, roles, stats}]}`:
 `qualification/snapshots_history` (one statement replaying every activity, any as_of) and, at
-as_of >= now, the three flat reads joined here by `join_current` (accounts, contacts with their kept
-engagement aggregates and manager, roles). Joining in Python is cheaper than the nested
-`collect`s of one statement: building, sending and decoding nested maps was most of the cost of a
-requalification, not the traversals (docs/benchmarks.md, "Scale").
+as_of >= now, the three reads joined here by `join_current` (accounts; contacts, as one list per
+contact, with their kept engagement aggregates and manager; roles). Joining in Python is cheaper
+than the nested `collect`s of maps of one statement: building, sending and decoding nested maps was
+most of the cost of a requalification, not the traversals (docs/benchmarks.md, "Scale").
 """
 
 from __future__ import annotations
@@ -26,6 +26,9 @@ from graphsvc.rules import (
 __all__ = ["account_snapshot", "join_current"]
 
 PROFILE = ("id", "email", "first_name", "last_name", "title", "seniority", "department", "status")
+# One contact's list in `snapshot_contacts` (its `contacts` column), in this order.
+CONTACT_FIELDS = (*PROFILE, "types", "counts", "lasts", "weights", "half_life_s", "reports_to")
+_TYPES, _COUNTS, _LASTS, _WEIGHTS, _HALF_LIFE, _REPORTS_TO = range(len(PROFILE), len(CONTACT_FIELDS))
 
 
 def join_current(
@@ -36,12 +39,13 @@ def join_current(
     as_of: float,
     half_life_s: float,
 ) -> list[dict[str, Any]]:
-    """Rows of `snapshot_accounts`, `snapshot_contacts`, `snapshot_roles` -> snapshot rows (the
-    history shape) with `exact`: whether the kept aggregates give the from-history answer at
-    `as_of`. They do when the index was fully built for this half-life (`ready`) and every contact's aggregates were kept for it and hold nothing later than
-    `as_of` (ingest accepts activities a few minutes in the future). A contact with no aggregates
-    has had no activity since the build. Each weight, kept at its newest time `last`, is rescaled
-    to `as_of`: W * 0.5 ** ((as_of - last) / half_life_s)."""
+    """Rows of `snapshot_accounts`, `snapshot_contacts` (one row per account, a list per contact in
+    CONTACT_FIELDS order) and `snapshot_roles` -> snapshot rows (the history shape) with `exact`:
+    whether the kept aggregates give the from-history answer at `as_of`. They do when the index was
+    fully built for this half-life (`ready`) and every contact's aggregates were kept for it and
+    hold nothing later than `as_of` (ingest accepts activities a few minutes in the future). A
+    contact with no aggregates has had no activity since the build. Each weight, kept at its newest
+    time `last`, is rescaled to `as_of`: W * 0.5 ** ((as_of - last) / half_life_s)."""
     by_contact_roles: dict[str, list[dict[str, Any]]] = {}
     for r in roles:
         by_contact_roles.setdefault(r["contact_id"], []).append(
@@ -50,20 +54,22 @@ def join_current(
     rows: dict[str, dict[str, Any]] = {}
     for a in accounts:
         rows[a["account"]["id"]] = {"account": a["account"], "contacts": [], "exact": a["ready"]}
-    for c in contacts:
-        row = rows.get(c["account_id"])
+    for group in contacts:
+        row = rows.get(group["account_id"])
         if row is None:  # the account went away between the reads: it is not in this answer
             continue
-        types, lasts, weights = c["types"] or [], c["lasts"] or [], c["weights"] or []
-        if c["types"] is not None and (c["half_life_s"] != half_life_s or any(t > as_of for t in lasts)):
-            row["exact"] = False
-        row["contacts"].append({
-            "contact": {k: c[k] for k in PROFILE},
-            "reports_to": c["reports_to"],
-            "roles": by_contact_roles.get(c["id"], []),
-            "stats": [types, c["counts"] or [], lasts,
-                      [w * 0.5 ** ((as_of - t) / half_life_s) for w, t in zip(weights, lasts)]],
-        })
+        out = row["contacts"]
+        for c in group["contacts"]:
+            types, lasts, weights = c[_TYPES], c[_LASTS] or [], c[_WEIGHTS] or []
+            if types is not None and (c[_HALF_LIFE] != half_life_s or any(t > as_of for t in lasts)):
+                row["exact"] = False
+            out.append({
+                "contact": dict(zip(PROFILE, c)),
+                "reports_to": c[_REPORTS_TO],
+                "roles": by_contact_roles.get(c[0], []),
+                "stats": [types or [], c[_COUNTS] or [], lasts,
+                          [w * 0.5 ** ((as_of - t) / half_life_s) for w, t in zip(weights, lasts)]],
+            })
     return list(rows.values())
 
 
