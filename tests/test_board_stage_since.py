@@ -104,6 +104,20 @@ def test_time_in_stage_with_accounts_lacking_stage_since(store):
     assert counted.names.count(FLOOR) + floor_answers >= 3
 
 
+def test_a_floor_from_a_time_with_microseconds_is_used(store):
+    """Epoch times as the service writes them (time.time(): 16-17 significant digits, which FalkorDB
+    replies with 15 of): the floor a page leaves still holds its last row, so the next read of the
+    same page comes from the floor statement alone."""
+    rng = random.Random(11)
+    _put(store, [{"id": f"u{i:03}", "name": f"U{i}", "stage": "mqa", "segment": "mid",
+                  "since": NOW - rng.uniform(0, 365) * DAY} for i in range(60)])
+    floors, counted = BoardFloors(), Counting(store)
+    for query in ({"limit": 5}, {"limit": 7}, {"limit": 4, "skip": 3}, {"limit": 9}, {"limit": 11}):
+        counted.names.clear()
+        _same(store, floors, counted, **query)
+        assert counted.names == [FULL, FLOOR], (query, counted.names)
+
+
 def _history(store) -> None:
     """Accounts in every case the backfill tells apart (ids say which)."""
     store.executor.write(
