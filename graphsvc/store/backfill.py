@@ -14,7 +14,7 @@ __all__ = ["backfill_stage_since"]
 log = logging.getLogger("graphsvc.store")
 
 
-def backfill_stage_since(store: GraphStore, *, batch: int = 5_000, every_s: float = 5.0) -> tuple[int, int]:
+def backfill_stage_since(store: GraphStore, *, batch: int = 5_000, every_s: float = 2.0) -> tuple[int, int]:
     """Give every account without stage_since its derived one (`qualification/backfill_stage_since`:
     the newest StageChange into its current stage, else its created_at while still in `target`), in
     batches of `batch` accounts in id order; a log line every `every_s` seconds and one at the end.
@@ -24,6 +24,8 @@ def backfill_stage_since(store: GraphStore, *, batch: int = 5_000, every_s: floa
     after, seen, derived = "", 0, 0
     while True:
         row = store.write("qualification/backfill_stage_since", after=after, batch=batch)[0]
+        if row["seen"] and not seen:
+            log.info("stage_since backfill: accounts without stage_since found; deriving it, %s at a time", f"{batch:,}")
         seen += int(row["seen"])
         derived += int(row["derived"])
         if not row["seen"] or row["last"] is None or row["last"] == after:
