@@ -3,8 +3,9 @@
 // accounts that entered their stage at or before $floor are read, so a first page costs about its
 // size instead of a pass over every account (issue 10). The full read counts a missing stage_since
 // as 0, so such an account sorts before every other and is in no index: the statement first looks
-// for one among the accounts that pass the filters (a label scan that stops at the first found)
-// and, if there is any, returns no row, so the caller falls back to the full read. Otherwise every
+// for one (a label scan that stops at the first found; among all accounts, not only those the
+// filters pass: 20-25 % cheaper at 100k on both engines, docs/benchmarks.md) and, if there is any,
+// returns no row, so the caller falls back to the full read. Otherwise every
 // account read here sorts before every account not read (a larger stage_since), and a full answer
 // ($limit rows) is exactly board_ascending.cypher's first rows. Every write that creates an
 // account sets stage_since, and qualification/backfill_stage_since derives it for older data, so
@@ -35,13 +36,6 @@
 // @column owner STRING
 OPTIONAL MATCH (m:Account)
 WHERE m.stage_since IS NULL
-  AND ($stage IS NULL OR m.stage = $stage)
-  AND ($segment IS NULL OR m.segment = $segment)
-  AND ($industry IS NULL OR m.industry = $industry)
-  AND ($owner IS NULL OR m.owner = $owner)
-  AND ($missing_role IS NULL OR $missing_role IN coalesce(m.missing_roles, []))
-  AND ($q IS NULL OR toLower(coalesce(m.name, '')) CONTAINS $q OR toLower(coalesce(m.domain, '')) CONTAINS $q)
-  AND ($min_score IS NULL OR coalesce(m.mqa_score, 0) >= $min_score)
 WITH m
 LIMIT 1
 WITH count(m) AS missing

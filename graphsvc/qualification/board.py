@@ -72,7 +72,7 @@ def _name_floor(row: dict[str, Any]) -> Any:
 def _since_floor(row: dict[str, Any]) -> Any:
     """By time in stage (oldest stage_since first): the last row's stage_since, a ceiling (an account
     with none counts as 0 and sorts first, and is in no index: a page reaching one needs the full read,
-    no floor; board_oldest_stage also falls back whenever one passes the filters). FalkorDB replies
+    no floor; board_oldest_stage also falls back whenever any account has none). FalkorDB replies
     with 15 significant digits of a double, so an epoch time with microseconds comes back up to ~5 µs
     below the stored one and a ceiling of exactly that would leave the last row out (a fallback every
     time): it is raised by 1e-14 of the value. Any ceiling at or above the last row's value gives the
@@ -87,7 +87,7 @@ def _since_floor(row: dict[str, Any]) -> Any:
 # answer leaves (from its last row). Every account such a statement reads sorts before every account
 # it does not, so a full answer from it ($limit rows) is exactly the full read's. By time in stage
 # the floor is a ceiling (stage_since <= floor), and the statement returns nothing while an account
-# without stage_since passes the filters (it would sort first), so the full read answers then.
+# without stage_since exists (it would sort first), so the full read answers then.
 _FLOORED: dict[str, tuple[str, Callable[[dict[str, Any]], Any]]] = {
     "mqa_score": ("qualification/board_top_score", _score_floor("mqa_score")),
     "engagement": ("qualification/board_top_engagement", _score_floor("engagement")),
