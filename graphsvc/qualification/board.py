@@ -73,9 +73,9 @@ def _since_floor(row: dict[str, Any]) -> Any:
     """By time in stage (oldest stage_since first): the last row's stage_since, a ceiling (an account
     with none counts as 0 and sorts first, and is in no index: a page reaching one needs the full read,
     no floor; board_oldest_stage also falls back whenever any account has none). FalkorDB replies
-    with 15 significant digits of a double, so an epoch time with microseconds comes back up to ~5 µs
-    below the stored one and a ceiling of exactly that would leave the last row out (a fallback every
-    time): it is raised by 1e-14 of the value. Any ceiling at or above the last row's value gives the
+    with 15 significant digits of a double, so an epoch time with microseconds may come back up to
+    ~5 µs below the stored one and a ceiling of exactly that would leave the last row out (a fallback
+    each time): it is raised by 1e-14 of the value. Any ceiling at or above the last row's value gives the
     same page (every account read sorts before every one not read)."""
     value = row.get("stage_since")
     if isinstance(value, bool) or not isinstance(value, int | float):
