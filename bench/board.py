@@ -13,7 +13,8 @@ times), each on a fresh server; every side runs the five sorts one after the oth
 first pages, unfiltered or filtered by stage like bench/qualification.py's board. Per sort: latency as
 the client sees it and as the server reports it (Server-Timing), p50 / p90 / p99, and the load
 average when the sort's run ended. With --statements N, first the statements alone (full read vs
-read from the floor, in this process, one at a time, same ids checked).
+read from the floor, in this process, one at a time, same ids checked), for the --sorts that have a
+floor statement (all five since time in stage has one).
 
     cd bench && python board.py --accounts 10000 --engine falkordb neo4j --before 210c506 --rounds 2
 
@@ -73,7 +74,7 @@ def load(engine: Engine, accounts: int, seed: int) -> None:
         opened.close()
 
 
-def statements(engine: Engine, repeat: int, seed: int) -> list[list[str]]:
+def statements(engine: Engine, repeat: int, seed: int, sorts: list[str]) -> list[list[str]]:
     """The statements alone, in this process, one at a time: per sort with a floor statement, the
     full read and the read from the floor its answer leaves, alternating in random order over first
     pages (unfiltered or by stage), checking both give the same ids. Statement time, ms, of `repeat`
@@ -86,6 +87,8 @@ def statements(engine: Engine, repeat: int, seed: int) -> list[list[str]]:
     try:
         store = opened.store
         for sort, (statement, floor_of) in board._FLOORED.items():
+            if sort not in sorts:
+                continue
             times: dict[str, list[float]] = {"full": [], "floor": []}
             warm = 6
             for _ in range(repeat + warm):
@@ -170,7 +173,7 @@ def main() -> None:
                 table(f"{name}, {args.accounts:,} accounts: board statements alone, one at a time, "
                       f"{args.statements} first pages per sort", ["sort", "statement", "p50 / p90 / p99, ms",
                                                                    "load avg (1 min)"],
-                      statements(engine, args.statements, args.seed))
+                      statements(engine, args.statements, args.seed, args.sorts))
             runs: list[tuple[str, int, dict]] = []
             for r in range(args.rounds):
                 for label, path in sides:

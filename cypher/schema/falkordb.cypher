@@ -15,6 +15,9 @@ CREATE INDEX FOR (a:Account) ON (a.mqa_score);
 // never finds an empty string (#282/#294), so board_first_name filters a label scan on this engine.
 CREATE INDEX FOR (a:Account) ON (a.engagement);
 CREATE INDEX FOR (a:Account) ON (a.fit);
+// Issue 10: the board by time in stage reads from a ceiling through it (board_oldest_stage); every
+// write that creates an account sets stage_since (qualification/backfill_stage_since for older data).
+CREATE INDEX FOR (a:Account) ON (a.stage_since);
 CREATE INDEX FOR (c:Contact) ON (c.id);
 CREATE INDEX FOR (c:Contact) ON (c.email);
 CREATE INDEX FOR (l:Lead) ON (l.id);

@@ -26,6 +26,9 @@ CREATE INDEX account_mqa_score IF NOT EXISTS FOR (a:Account) ON (a.mqa_score);
 CREATE INDEX account_engagement IF NOT EXISTS FOR (a:Account) ON (a.engagement);
 CREATE INDEX account_fit IF NOT EXISTS FOR (a:Account) ON (a.fit);
 CREATE INDEX account_name IF NOT EXISTS FOR (a:Account) ON (a.name);
+// Issue 10: the board by time in stage reads from a ceiling through it (board_oldest_stage); every
+// write that creates an account sets stage_since (qualification/backfill_stage_since for older data).
+CREATE INDEX account_stage_since IF NOT EXISTS FOR (a:Account) ON (a.stage_since);
 CREATE INDEX contact_email IF NOT EXISTS FOR (c:Contact) ON (c.email);
 // Issue 15: merged ids and emails (aliases), merge records by survivor, erased emails by hash.
 CREATE CONSTRAINT alias_key IF NOT EXISTS FOR (x:Alias) REQUIRE x.key IS UNIQUE;

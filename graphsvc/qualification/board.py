@@ -69,16 +69,31 @@ def _name_floor(row: dict[str, Any]) -> Any:
     return row.get("name") if isinstance(row.get("name"), str) else None
 
 
+def _since_floor(row: dict[str, Any]) -> Any:
+    """By time in stage (oldest stage_since first): the last row's stage_since, a ceiling (an account
+    with none counts as 0 and sorts first, and is in no index: a page reaching one needs the full read,
+    no floor; board_oldest_stage also falls back whenever any account has none). FalkorDB replies
+    with 15 significant digits of a double, so an epoch time with microseconds may come back up to
+    ~5 µs below the stored one and a ceiling of exactly that would leave the last row out (a fallback
+    each time): it is raised by 1e-14 of the value. Any ceiling at or above the last row's value gives the
+    same page (every account read sorts before every one not read)."""
+    value = row.get("stage_since")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return value + abs(value) * 1e-14
+
+
 # Per sort: the statement that reads up to a floor through a range index, and the floor a full
 # answer leaves (from its last row). Every account such a statement reads sorts before every account
-# it does not, so a full answer from it ($limit rows) is exactly the full read's. Not by time in
-# stage: a missing stage_since counts as 0 and sorts first, so every page needs every account that
-# has none, and those are in no index (on either engine); that sort is always the full read.
+# it does not, so a full answer from it ($limit rows) is exactly the full read's. By time in stage
+# the floor is a ceiling (stage_since <= floor), and the statement returns nothing while an account
+# without stage_since exists (it would sort first), so the full read answers then.
 _FLOORED: dict[str, tuple[str, Callable[[dict[str, Any]], Any]]] = {
     "mqa_score": ("qualification/board_top_score", _score_floor("mqa_score")),
     "engagement": ("qualification/board_top_engagement", _score_floor("engagement")),
     "fit": ("qualification/board_top_fit", _score_floor("fit")),
     "name": ("qualification/board_first_name", _name_floor),
+    "stage_since": ("qualification/board_oldest_stage", _since_floor),
 }
 
 
