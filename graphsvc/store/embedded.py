@@ -40,7 +40,6 @@ log = logging.getLogger("graphsvc.embedded")
 _PR_SET_PDEATHSIG = 1
 QUERY_MEM_CAPACITY = 512 * 1024 * 1024  # bytes one query may use in the engine
 PASSWORD_FILE = "falkordb.password"
-REWRITE_TAIL_BYTES = 64 * 1024 * 1024  # a longer replayed tail is rewritten into the base after start
 _PASSWORD = re.compile(r"[A-Za-z0-9_\-.~+/=]{16,512}")  # one word of redis.conf, no quoting needed
 
 
@@ -117,10 +116,8 @@ def load_password(path: Path) -> str:
 class EmbeddedFalkorDB:
     """Start, watch and stop one FalkorDB server that owns `data_dir`."""
 
-    def __init__(self, data_dir: Path, *, port: int | None = None, ready_timeout_s: float = 120.0,
-                 rewrite_tail_bytes: int = REWRITE_TAIL_BYTES) -> None:
+    def __init__(self, data_dir: Path, *, port: int | None = None, ready_timeout_s: float = 120.0) -> None:
         self.data_dir = Path(data_dir)
-        self.rewrite_tail_bytes = rewrite_tail_bytes
         self.db_dir = self.data_dir / "falkordb"
         self.port = port or 0
         self.ready_timeout_s = ready_timeout_s
@@ -311,7 +308,6 @@ class EmbeddedFalkorDB:
                         # one acknowledged ingest statement refused on replay).
                         client.execute_command(  # type: ignore[no-untyped-call]  # redis-py leaves it untyped
                             "GRAPH.CONFIG", "SET", "QUERY_MEM_CAPACITY", str(QUERY_MEM_CAPACITY))
-                        self._rewrite_replayed_tail(client)
                         return
                 except redis.BusyLoadingError:
                     pass  # replaying the AOF
@@ -324,22 +320,6 @@ class EmbeddedFalkorDB:
             raise StoreUnavailable(f"FalkorDB did not become ready within {self.ready_timeout_s:.0f} s")
         finally:
             client.close()
-
-    def _rewrite_replayed_tail(self, client: redis.Redis) -> None:
-        """Start an AOF rewrite (in the background: the engine answers meanwhile) when this start
-        replayed a long tail of writes after the RDB base. Redis rewrites by itself only once the
-        tail has grown as large as the base, so after a bulk load every start replayed it again:
-        measured at 100k accounts, a 741 MB base loaded in ~50 s, then its 593 MB tail replayed for
-        ~12 minutes, at each start. Rewritten once, the next start loads the base alone."""
-        # From the files: Redis counts its own growth from the size at start, the replayed tail included.
-        tail = sum(p.stat().st_size for p in (self.db_dir / "appendonlydir").glob("*.incr.aof"))
-        if tail > self.rewrite_tail_bytes and not client.info("persistence").get("aof_rewrite_in_progress"):
-            log.info("FalkorDB replayed %.0f MB of writes after its base at start: rewriting the append-only "
-                     "file in the background so the next start loads the base alone", tail / 2**20)
-            try:
-                client.bgrewriteaof()
-            except redis.ResponseError as exc:  # one already scheduled or running: that one will do
-                log.info("AOF rewrite not started: %s", exc)
 
     def _log_tail(self, lines: int = 15) -> str:
         try:
