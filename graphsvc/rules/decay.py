@@ -22,6 +22,7 @@ Cost: ~0.1 ms per evaluation (a few dozen calls of cheap predicates per account)
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Callable, Sequence
 
@@ -82,6 +83,38 @@ def _decay_guess(as_of: float, half_life_s: float, value: float, target: float) 
     return as_of + half_life_s * math.log2(value / target) if value > target else as_of + 1
 
 
+def _stepped_guess(raws: Sequence[float], cap: float, bar: float, factor: float) -> float | None:
+    """The decay factor at which the engine's sum, round(sum(min(round(r * f, 2), cap)), 2), first
+    falls below `bar`, walking the contacts' 0.01 steps outward from `factor` (a continuous-model
+    guess): each contact's rounded score drops by 0.01 when r * f crosses its value - 0.005, so the
+    sum's edge is one of those crossings, found in a handful of steps. Why: the model ignores the
+    rounding, up to 0.005 per contact, i.e. hours of decay; searching from its guess took ~30
+    predicate calls (30-day half-life), from this one about 3. None when the walk is long (a bad
+    guess): the caller keeps its own. Only the search's cost depends on it (first_failing_second is exact)."""
+    vals = [min(round(r * factor, 2), cap) for r in raws]
+    cents, need = round(sum(vals) * 100), math.ceil(bar * 100 - 1e-9)  # holds while cents >= need
+    heap: list[tuple[float, int]] = []
+    if cents >= need:  # later: pop the highest factor at which a score steps down
+        steps, sign, move = cents - need + 1, -1.0, -0.01
+        heap = [(-(v - 0.005) / r, i) for i, (r, v) in enumerate(zip(raws, vals)) if v > 0]
+    else:  # earlier: the lowest factor at which one steps up (a capped score cannot)
+        steps, sign, move = need - cents, 1.0, 0.01
+        heap = [((v + 0.005) / r, i) for i, (r, v) in enumerate(zip(raws, vals)) if v + 0.01 <= cap + 1e-9]
+    if steps > 64:
+        return None
+    heapq.heapify(heap)
+    level = factor
+    for _ in range(steps):
+        if not heap:
+            return None
+        key, i = heapq.heappop(heap)
+        level, vals[i] = sign * key, vals[i] + move
+        v = vals[i]
+        if (v > 0.005) if move < 0 else (v + 0.01 <= cap + 1e-9):
+            heapq.heappush(heap, (sign * (v + move / 2) / raws[i], i))
+    return level
+
+
 def _capped_guess(raws: Sequence[float], cap: float, bar: float) -> float:
     """The factor f at which sum(min(r * f, cap)) falls to `bar` (no rounding): piecewise linear in
     f, solved on the piece where the top j contacts are still capped."""
@@ -118,8 +151,9 @@ def _engagement_times(raws: list[float], ruleset: Ruleset, as_of: float, compute
                 x = f(t)
                 return round(sum([min(round(r * x, 2), cap) for r in raws]), 2) >= bar
 
-            guess = as_of + h * -math.log2(_capped_guess(raws, cap, max(bar - 0.005, bar / 2)))
-            out.append(first_failing_second(score, as_of, guess))
+            x = _capped_guess(raws, cap, max(bar - 0.005, bar / 2))
+            x = _stepped_guess(raws, cap, bar, x) or x
+            out.append(first_failing_second(score, as_of, as_of + h * -math.log2(x)))
     elif computed == "engaged":
         bar = ruleset.stages.engaged_min_engagement
 
@@ -127,7 +161,9 @@ def _engagement_times(raws: list[float], ruleset: Ruleset, as_of: float, compute
             x = f(t)  # once per call, not once per contact
             return round(sum([round(r * x, 2) for r in raws]), 2) >= bar
 
-        out.append(first_failing_second(engaged, as_of, _decay_guess(as_of, h, sum(raws), bar - 0.005)))
+        guess = _decay_guess(as_of, h, sum(raws), bar - 0.005)
+        x = _stepped_guess(raws, math.inf, bar, f(guess))
+        out.append(first_failing_second(engaged, as_of, guess if not x else as_of + h * -math.log2(x)))
     return out
 
 

@@ -16,7 +16,7 @@ import random
 import pytest
 
 from graphsvc.rules import evaluate
-from graphsvc.rules.decay import first_failing_second
+from graphsvc.rules.decay import _capped_guess, _stepped_guess, first_failing_second
 from graphsvc.rules.snapshot import AccountSnapshot, ContactSnapshot, RoleAssignment
 
 from .factory import DAY, NOW, RS, account, engaged, ruleset_with
@@ -301,6 +301,39 @@ def test_chained_requalifications_reach_what_a_full_pass_gives():
         snap = dataclasses.replace(snap, stage=q.stage, qualified_at=q.qualified_at,
                                    stage_since=t if q.changed else snap.stage_since, qualified_until=q.qualified_until)
     assert driven == hourly and driven[0][0] == "sql" and len(driven) >= 2, (driven, hourly)
+
+
+# ------------------------------------------------------------------------------- the stepped guess
+@pytest.mark.parametrize("seed", range(200))
+def test_the_stepped_guess_lands_on_the_edge_of_the_rounded_sum(seed):
+    """The guess walks each contact's 0.01 steps from the continuous model's crossing to the edge of
+    the engine's rounded sum, so the search from it takes a few predicate calls (it took ~30 from
+    the model's own guess) and finds the same second as a search from far away."""
+    rnd = random.Random(seed)
+    half_life = rnd.choice([3.0, 30.0, 90.0]) * DAY
+    raws = [rnd.choice([rnd.uniform(0.01, 1.0), rnd.uniform(1.0, 60.0)]) for _ in range(rnd.randint(1, 12))]
+    cap = rnd.choice([math.inf, 10.0, 25.0])
+    bar = rnd.choice([0.5, 5.0, 12.34, 30.0])
+    if sum(min(round(r, 2), cap) for r in raws) < bar:
+        pytest.skip("fails already at NOW")
+
+    def holds(t: float) -> bool:
+        x = 0.5 ** ((t - NOW) / half_life)
+        return round(sum([min(round(r * x, 2), cap) for r in raws]), 2) >= bar
+
+    calls = []
+
+    def counted(t: float) -> bool:
+        calls.append(t)
+        return holds(t)
+
+    # the continuous crossings the engine starts from (engaged: no cap; the MQA score: capped)
+    model = (bar - 0.005) / sum(raws) if cap == math.inf else _capped_guess(raws, cap, bar - 0.005)
+    x = _stepped_guess(raws, cap, bar, model)
+    assert x is not None
+    got = first_failing_second(counted, NOW, NOW + half_life * -math.log2(x))
+    assert got == first_failing_second(holds, NOW, NOW + 1)  # exact whatever the guess
+    assert len(calls) <= 6, (len(calls), raws, cap, bar)
 
 
 # ------------------------------------------------------------------------------------- property
