@@ -162,8 +162,8 @@ def _engagement_times(raws: list[float], ruleset: Ruleset, as_of: float, compute
             return round(sum([round(r * x, 2) for r in raws]), 2) >= bar
 
         guess = _decay_guess(as_of, h, sum(raws), bar - 0.005)
-        x = _stepped_guess(raws, math.inf, bar, f(guess))
-        out.append(first_failing_second(engaged, as_of, guess if not x else as_of + h * -math.log2(x)))
+        stepped = _stepped_guess(raws, math.inf, bar, f(guess))
+        out.append(first_failing_second(engaged, as_of, as_of + h * -math.log2(stepped) if stepped else guess))
     return out
 
 
