@@ -165,8 +165,9 @@ class QualificationService:
 
     def _evaluate_rows(self, rows: list[dict[str, Any]], now: float) -> list[tuple[Qualification, dict[str, Any]]]:
         """Each account's outcome with the snapshot's account properties (its `requalify_pending`
-        mark, owner, country ... for routing)."""
-        return [(evaluate(account_snapshot(r), self.ruleset, now), r["account"]) for r in rows]
+        mark, owner, country ... for routing). Not explained (`evaluate(explain=False)`): the
+        store keeps the decision, not the per-contact results."""
+        return [(evaluate(account_snapshot(r), self.ruleset, now, explain=False), r["account"]) for r in rows]
 
     def snapshot(self, account_id: str, as_of: float, now: float | None = None) -> AccountSnapshot:
         found = self.snapshots([account_id], as_of, now)

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Collection
-from dataclasses import replace
 
 from .contacts import ContactEval
 from .result import BuyingCenter, Candidate, Coverage
+from .roles import EffectiveRole
 from .ruleset import BantRule, ExtraRoles, Ruleset
 from .ruleset_fields import normalize_key
 from .snapshot import AccountSnapshot
@@ -141,29 +141,28 @@ def buying_center(account: AccountSnapshot, evals: list[ContactEval], ruleset: R
     floor = ruleset.roles.candidate_min_confidence
     candidates: dict[str, tuple[Candidate, ...]] = {}
     for role in missing:
-        found: list[Candidate] = []
+        # Rank first, build only the MAX_CANDIDATES kept (their notes and introduction paths too).
+        found: list[tuple[tuple[bool, bool, float, str], ContactEval, EffectiveRole]] = []
         for e in active:
             held = e.roles.get(role)
             if held is None or (held.source == "inferred" and held.confidence < floor):
                 continue
-            found.append(
-                Candidate(
-                    contact_id=e.contact.id,
-                    name=e.name,
-                    title=e.contact.title,
-                    source=held.source,
-                    confidence=held.confidence,
-                    counts=held.counts,
-                    engaged=e.engaged_in_window,
-                    last_engaged_at=e.last_engaged_at,
-                    intro_path=None,
-                    note=_candidate_note(role, e, held.counts, held.source, held.confidence, ruleset),
-                )
-            )
-        found.sort(key=lambda c: (not c.counts, not c.engaged, -c.confidence, c.contact_id))
-        found = found[:MAX_CANDIDATES]
+            found.append(((not held.counts, not e.engaged_in_window, -held.confidence, e.contact.id), e, held))
+        found.sort(key=lambda f: f[0])
         candidates[role] = tuple(
-            c if c.engaged else replace(c, intro_path=intro_path(c.contact_id, chart, engaged)) for c in found
+            Candidate(
+                contact_id=e.contact.id,
+                name=e.name,
+                title=e.contact.title,
+                source=held.source,
+                confidence=held.confidence,
+                counts=held.counts,
+                engaged=e.engaged_in_window,
+                last_engaged_at=e.last_engaged_at,
+                intro_path=None if e.engaged_in_window else intro_path(e.contact.id, chart, engaged),
+                note=_candidate_note(role, e, held.counts, held.source, held.confidence, ruleset),
+            )
+            for _, e, held in found[:MAX_CANDIDATES]
         )
 
     return BuyingCenter(

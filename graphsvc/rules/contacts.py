@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .domains import domain_disqualifier
-from .fit import contact_fit
+from .fit import contact_fit_score
 from .roles import EffectiveRole, effective_roles
 from .ruleset import Ruleset
 from .ruleset_fields import normalize_key
@@ -78,7 +78,7 @@ def evaluate_contact(contact: ContactSnapshot, ruleset: Ruleset, as_of: float) -
             latest_intent = (s.type, s.last_at)
 
     engagement = round(max(0.0, raw), 2)
-    fit, _parts = contact_fit(contact, ruleset)
+    fit = contact_fit_score(contact, ruleset)
     mql = (
         reason is None
         and engagement >= ruleset.mql.min_engagement

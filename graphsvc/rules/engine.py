@@ -243,8 +243,14 @@ def _inherited(snapshot: AccountSnapshot, ruleset: Ruleset, as_of: float) -> lis
     return out
 
 
-def evaluate(snapshot: AccountSnapshot, ruleset: Ruleset, as_of: float) -> Qualification:
-    """Qualify one account at `as_of` (epoch seconds) under `ruleset`."""
+def evaluate(snapshot: AccountSnapshot, ruleset: Ruleset, as_of: float, *, explain: bool = True) -> Qualification:
+    """Qualify one account at `as_of` (epoch seconds) under `ruleset`.
+
+    `explain=False` is for the store's writes (the full pass, ingest's and the due pass's
+    requalifications), which keep the decision, not the account's page: `contacts`, `top_contacts`
+    and `top_activities` come back empty and `explained` False, a quarter of the engine's time per
+    account (docs/benchmarks.md); every other field is what `explain=True` gives
+    (tests/rules/test_explain.py)."""
     evals = [evaluate_contact(c, ruleset, as_of) for c in snapshot.contacts]
     active = [e for e in evals if not e.disqualified]
     fit, _parts, fit_detail = account_fit(snapshot, ruleset)
@@ -294,19 +300,25 @@ def evaluate(snapshot: AccountSnapshot, ruleset: Ruleset, as_of: float) -> Quali
         stage, changed=changed, stage_since=snapshot.stage_since, account_disqualifier=dq,
         mqa=mqa, sql=sql, buying_center=bc, evals=evals, ruleset=ruleset, as_of=as_of,
     )
-    contacts = tuple(
-        ContactResult(
-            id=e.contact.id, name=e.name, title=e.contact.title, engagement=e.engagement, fit=e.fit, mql=e.mql,
-            disqualified=e.disqualified, disqualified_reason=e.disqualified_reason, last_engaged_at=e.last_engaged_at,
-            roles=tuple(ContactRole(r.role, r.source, r.confidence, r.counts) for r in e.roles.values()),
+    contacts: tuple[ContactResult, ...] = ()
+    top_contacts: tuple[TopContact, ...] = ()
+    top_activities: tuple[TopActivity, ...] = ()
+    if explain:
+        contacts = tuple(
+            ContactResult(
+                id=e.contact.id, name=e.name, title=e.contact.title, engagement=e.engagement, fit=e.fit, mql=e.mql,
+                disqualified=e.disqualified, disqualified_reason=e.disqualified_reason,
+                last_engaged_at=e.last_engaged_at,
+                roles=tuple(ContactRole(r.role, r.source, r.confidence, r.counts) for r in e.roles.values()),
+            )
+            for e in evals
         )
-        for e in evals
-    )
-    ranked = sorted(active, key=lambda e: (-e.engagement, e.contact.id))
-    top_contacts = tuple(
-        TopContact(e.contact.id, e.name, e.contact.title, e.engagement, min(e.engagement, cap))
-        for e in ranked[:TOP_N] if e.engagement > 0
-    )
+        ranked = sorted(active, key=lambda e: (-e.engagement, e.contact.id))
+        top_contacts = tuple(
+            TopContact(e.contact.id, e.name, e.contact.title, e.engagement, min(e.engagement, cap))
+            for e in ranked[:TOP_N] if e.engagement > 0
+        )
+        top_activities = _top_activities(active, ruleset)
     return Qualification(
         account_id=snapshot.id,
         stage=stage,
@@ -322,7 +334,7 @@ def evaluate(snapshot: AccountSnapshot, ruleset: Ruleset, as_of: float) -> Quali
         buying_center=bc,
         next_action=action,
         top_contacts=top_contacts,
-        top_activities=_top_activities(active, ruleset),
+        top_activities=top_activities,
         ruleset_version=ruleset.version,
         as_of=as_of,
         groups=tuple(g for _, g in gates),
@@ -330,4 +342,5 @@ def evaluate(snapshot: AccountSnapshot, ruleset: Ruleset, as_of: float) -> Quali
         qualified_group=shown.name if shown.passed else None,
         hierarchy=hierarchy_contacts(rolled, bc, inherited),
         requalify_at=requalify_at,
+        explained=explain,
     )

@@ -27,6 +27,16 @@ def normalize_department(value: str | None, ruleset: Ruleset) -> str:
 
 def contact_fit(contact: ContactSnapshot, ruleset: Ruleset) -> tuple[float, dict[str, float]]:
     """(fit, parts): seniority + department + matching title patterns, clamped to 0..100."""
+    hit = _cached_fit(contact, ruleset)
+    return hit[0], dict(hit[1])
+
+
+def contact_fit_score(contact: ContactSnapshot, ruleset: Ruleset) -> float:
+    """contact_fit's number alone (no copy of the parts: the engine's per-contact path)."""
+    return _cached_fit(contact, ruleset)[0]
+
+
+def _cached_fit(contact: ContactSnapshot, ruleset: Ruleset) -> tuple[float, dict[str, float]]:
     cache = ruleset.compiled.fit_cache
     key = (contact.title, contact.seniority, contact.department)
     hit = cache.get(key)
@@ -34,7 +44,7 @@ def contact_fit(contact: ContactSnapshot, ruleset: Ruleset) -> tuple[float, dict
         hit = _contact_fit(contact, ruleset)
         if len(cache) < CACHE_LIMIT:
             cache[key] = hit
-    return hit[0], dict(hit[1])
+    return hit
 
 
 def _contact_fit(contact: ContactSnapshot, ruleset: Ruleset) -> tuple[float, dict[str, float]]:

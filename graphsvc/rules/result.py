@@ -199,6 +199,9 @@ class Qualification:
     # Issue 10: the first whole epoch second at which, with no new data, evaluating again can give
     # another outcome (decay below a bar, a window expiring, a hold running out); None: never.
     requalify_at: float | None = None
+    # False: evaluated with explain=False (a store write), so contacts, top_contacts and
+    # top_activities were not built and are empty whatever the account has.
+    explained: bool = True
 
     @property
     def qualified_until(self) -> float | None:
@@ -212,4 +215,6 @@ class Qualification:
             del out["groups"], out["group"], out["qualified_group"]
         if not self.hierarchy:
             del out["hierarchy"]
+        if self.explained:  # the API's answers always are: keep their JSON as it was
+            del out["explained"]
         return out

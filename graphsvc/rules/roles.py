@@ -74,6 +74,8 @@ def effective_roles(contact: ContactSnapshot, ruleset: Ruleset, group: str | Non
     With `group` (issue 15: buying groups per initiative), only the assignments held in that buying
     group count, and roles are inferred from the title for the `default` group alone; whether sales
     classified the contact (no inference then) looks at every group."""
+    if not contact.roles:  # most contacts: their roles are the title's, the same for every such title
+        return _inferred(contact, ruleset) if group in (None, "default") else {}
     held = contact.roles if group is None else tuple(r for r in contact.roles if r.buying_group == group)
     denied = {r.role for r in held if r.source == "sales" and r.confidence <= 0}
     options: dict[str, list[EffectiveRole]] = {}
@@ -94,6 +96,22 @@ def effective_roles(contact: ContactSnapshot, ruleset: Ruleset, group: str | Non
         role: min(opts, key=lambda e: (not e.counts, _SOURCE_RANK.get(e.source, 9), -e.confidence))
         for role, opts in options.items()
     }
+
+
+def _inferred(contact: ContactSnapshot, ruleset: Ruleset) -> dict[str, EffectiveRole]:
+    """effective_roles of a contact with no stored role: what its title and seniority infer (a
+    fresh dict each time: callers may change theirs), memoised per ruleset like infer_roles."""
+    if not ruleset.roles.infer:
+        return {}
+    cache = ruleset.compiled.inferred_cache
+    key = (contact.title or "", contact.seniority or "")
+    hit: dict[str, EffectiveRole] | None = cache.get(key)
+    if hit is None:
+        hit = {role: EffectiveRole(role, "inferred", confidence, source_counts("inferred", confidence, ruleset))
+               for role, confidence in infer_roles(contact.title, contact.seniority, ruleset)}
+        if len(cache) < CACHE_LIMIT:
+            cache[key] = hit
+    return dict(hit)
 
 
 def crm_role(label: str, ruleset: Ruleset) -> tuple[bool, str | None]:

@@ -383,6 +383,8 @@ class Compiled:
         self.role_cache: dict[tuple[str, str], tuple[tuple[str, float], ...]] = {}
         self.fit_cache: dict[tuple[str | None, str | None, str | None], tuple[float, dict[str, float]]] = {}
         self.domain_cache: dict[str, str | None] = {}
+        # roles.effective_roles of a contact with no stored roles: role -> EffectiveRole (roles.py)
+        self.inferred_cache: dict[tuple[str, str], dict[str, Any]] = {}
 
 
 CACHE_LIMIT = 100_000
