@@ -105,20 +105,21 @@ def _groups(contacts: list[dict[str, Any]]) -> tuple[GroupInfo, ...]:
 
 
 def _contact(c: dict[str, Any]) -> ContactSnapshot:
+    # Positional arguments, and no sort of an empty role list: a full pass builds a million of these.
     p = c["contact"]
+    roles = c.get("roles")
+    stats = c.get("stats")
     return ContactSnapshot(
-        id=p["id"], email=p.get("email"), first_name=p.get("first_name"), last_name=p.get("last_name"),
-        title=p.get("title"), seniority=p.get("seniority"), department=p.get("department"),
-        status=p.get("status"), reports_to=c.get("reports_to"), account_id=c.get("account_id"),
-        account_name=c.get("account_name"),
-        roles=tuple(
-            RoleAssignment(role=r["role"], source=r.get("source") or "import",
-                           confidence=float(r["confidence"] if r.get("confidence") is not None else 1.0),
-                           buying_group=r.get("buying_group") or "default", at=r.get("at"))
-            for r in sorted(c.get("roles") or [], key=lambda r: (r["role"], r.get("buying_group") or ""))
-        ),
-        stats=tuple(
-            ActivityStat(type=t, count=int(n), last_at=float(last), decay_weight=float(w))
-            for t, n, last, w in sorted(zip(*(c.get("stats") or [[], [], [], []])))
-        ),
+        p["id"], p.get("email"), p.get("first_name"), p.get("last_name"), p.get("title"), p.get("seniority"),
+        p.get("department"), p.get("status"), c.get("reports_to"),
+        tuple(
+            RoleAssignment(r["role"], r.get("source") or "import",
+                           float(r["confidence"] if r.get("confidence") is not None else 1.0),
+                           r.get("buying_group") or "default", r.get("at"))
+            for r in sorted(roles, key=lambda r: (r["role"], r.get("buying_group") or ""))
+        ) if roles else (),
+        tuple(
+            ActivityStat(t, int(n), float(last), float(w)) for t, n, last, w in sorted(zip(*stats))
+        ) if stats and stats[0] else (),
+        c.get("account_id"), c.get("account_name"),
     )
