@@ -17,7 +17,7 @@ from collections.abc import Collection
 from .contacts import ContactEval
 from .result import BuyingCenter, Candidate, Coverage
 from .roles import EffectiveRole
-from .ruleset import BantRule, ExtraRoles, Ruleset
+from .ruleset import CACHE_LIMIT, BantRule, ExtraRoles, Ruleset
 from .ruleset_fields import normalize_key
 from .snapshot import AccountSnapshot
 
@@ -31,11 +31,20 @@ def required_roles(account: AccountSnapshot, ruleset: Ruleset, kind: str | None 
     A rule's conditions are all optional and all must hold. An account of unknown size matches no
     size condition: we do not ask for an economic buyer on a guess.
     """
-    roles = list(ruleset.sql.required_roles)
-    for rule in ruleset.sql.extra_roles:
-        if rule_matches(rule, account, kind):
-            roles.extend(r for r in rule.roles if r not in roles)
-    return tuple(roles)
+    if not ruleset.sql.extra_roles:
+        return tuple(ruleset.sql.required_roles)
+    cache = ruleset.compiled.required_cache  # a pass asks for the same few segments and sizes
+    key = (account.segment, account.employees, kind)
+    hit = cache.get(key)
+    if hit is None:
+        roles = list(ruleset.sql.required_roles)
+        for rule in ruleset.sql.extra_roles:
+            if rule_matches(rule, account, kind):
+                roles.extend(r for r in rule.roles if r not in roles)
+        hit = tuple(roles)
+        if len(cache) < CACHE_LIMIT:
+            cache[key] = hit
+    return hit
 
 
 def rule_matches(rule: ExtraRoles | BantRule, account: AccountSnapshot, kind: str | None = None) -> bool:
@@ -137,7 +146,14 @@ def buying_center(account: AccountSnapshot, evals: list[ContactEval], ruleset: R
 
     # Who can introduce us: the contacts engaged within the window (one definition of engaged).
     engaged = tuple(sorted(e.contact.id for e in active if e.engaged_in_window))
-    chart = org_chart(active)
+    chart: dict[str, set[str]] | None = None  # built when a candidate needs an introduction path
+
+    def path_to(contact_id: str) -> tuple[str, ...] | None:
+        nonlocal chart
+        if chart is None:
+            chart = org_chart(active)
+        return intro_path(contact_id, chart, engaged)
+
     floor = ruleset.roles.candidate_min_confidence
     candidates: dict[str, tuple[Candidate, ...]] = {}
     for role in missing:
@@ -159,7 +175,7 @@ def buying_center(account: AccountSnapshot, evals: list[ContactEval], ruleset: R
                 counts=held.counts,
                 engaged=e.engaged_in_window,
                 last_engaged_at=e.last_engaged_at,
-                intro_path=None if e.engaged_in_window else intro_path(e.contact.id, chart, engaged),
+                intro_path=None if e.engaged_in_window else path_to(e.contact.id),
                 note=_candidate_note(role, e, held.counts, held.source, held.confidence, ruleset),
             )
             for _, e, held in found[:MAX_CANDIDATES]

@@ -385,6 +385,8 @@ class Compiled:
         self.domain_cache: dict[str, str | None] = {}
         # roles.effective_roles of a contact with no stored roles: role -> EffectiveRole (roles.py)
         self.inferred_cache: dict[tuple[str, str], dict[str, Any]] = {}
+        # buying_center.required_roles: (segment, employees, group kind) -> roles
+        self.required_cache: dict[tuple[str | None, int | None, str | None], tuple[str, ...]] = {}
 
 
 CACHE_LIMIT = 100_000
