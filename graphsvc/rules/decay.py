@@ -17,7 +17,7 @@ Checks that do not decide the stage (a contact's MQL flag, an MQA sub-check of a
 stage does not rest on the MQA gate) are not scheduled: their change is shown at the next
 evaluation, whatever triggers it; nor, while a stage is held, anything but the hold's end (the
 stage stays until then whatever fades). Required roles are: they are stored with the outcome.
-Cost: ~0.1 ms per evaluation (a few dozen calls of cheap predicates per account).
+Cost: a few calls of cheap predicates per check (each search starts at the edge: _stepped_guess).
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def _stepped_guess(raws: Sequence[float], cap: float, bar: float, factor: float)
     guess): each contact's rounded score drops by 0.01 when r * f crosses its value - 0.005, so the
     sum's edge is one of those crossings, found in a handful of steps. Why: the model ignores the
     rounding, up to 0.005 per contact, i.e. hours of decay; searching from its guess took ~30
-    predicate calls (30-day half-life), from this one about 3. None when the walk is long (a bad
+    predicate calls (30-day half-life), from this one 2 (2,000 stored accounts). None when the walk is long (a bad
     guess): the caller keeps its own. Only the search's cost depends on it (first_failing_second is exact)."""
     vals = [min(round(r * factor, 2), cap) for r in raws]
     cents, need = round(sum(vals) * 100), math.ceil(bar * 100 - 1e-9)  # holds while cents >= need
