@@ -248,7 +248,7 @@ def evaluate(snapshot: AccountSnapshot, ruleset: Ruleset, as_of: float, *, expla
 
     `explain=False` is for the store's writes (the full pass, ingest's and the due pass's
     requalifications), which keep the decision, not the account's page: `contacts`, `top_contacts`
-    and `top_activities` come back empty and `explained` False, a quarter of the engine's time per
+    and `top_activities` come back empty and `explained` False, about a fifth of the engine's time per
     account (docs/benchmarks.md); every other field is what `explain=True` gives
     (tests/rules/test_explain.py)."""
     evals = [evaluate_contact(c, ruleset, as_of) for c in snapshot.contacts]
