@@ -191,3 +191,26 @@ def test_queries_during_real_fork_preparation_answer_or_503_and_no_write_is_lost
     stored = [row[0].decode() for row in rows]
     assert sorted(stored) == sorted(acknowledged)  # each acknowledged write once, nothing else
     assert not set(unavailable) & set(stored)  # a 503 write did not run
+
+
+def test_the_api_answers_503_with_retry_after_while_the_engine_is_busy_and_the_write_did_not_happen(server, settings,
+                                                                                                  clock):
+    from fastapi.testclient import TestClient
+
+    from graphsvc.api.app import create_app
+    from graphsvc.store.graph_store import GraphStore
+
+    store = GraphStore(_executor(server, busy_retry_s=0.2))
+    store.apply_schema()
+    with TestClient(create_app(settings, store=store, clock=clock)) as client:
+        holder = _hold(server, 2.5)
+        body = {"accounts": [{"id": "acme", "name": "Acme", "domain": "acme.com"}]}
+        answers = [client.get("/v1/accounts"), client.get("/v1/accounts/acme"), client.post("/v1/accounts", json=body)]
+        holder.join()
+        for r in answers:
+            assert r.status_code == 503, r.text
+            assert r.json()["error"] == "store_unavailable" and r.headers["Retry-After"]
+        assert client.get("/v1/accounts/acme").status_code == 404  # the refused write did nothing
+        assert client.post("/v1/accounts", json=body).status_code == 200  # the client's retry, once it is over
+        assert client.get("/v1/accounts/acme").json()["id"] == "acme"
+    store.close()
