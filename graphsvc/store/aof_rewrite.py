@@ -51,14 +51,17 @@ def rewrite(client: redis.Redis, *, timeout_s: float, wait: bool = True) -> None
     before = int(waiting.call(lambda: client.info("persistence")).get("aof_rewrites", 0))
     while True:
         try:
-            reply = waiting.call(client.bgrewriteaof)
-            log.info("AOF rewrite: %s", reply.decode() if isinstance(reply, bytes) else reply)
+            waiting.call(client.bgrewriteaof)  # redis-py answers True for "started" and "scheduled" alike
             break
         except redis.ResponseError as exc:
             if "already in progress" not in str(exc):
                 raise
             log.info("AOF rewrite: one is already running; waiting for it to finish, then starting ours")
             before = _wait_done(waiting, client, before=None)
+    if waiting.call(lambda: client.info("persistence")).get("aof_rewrite_scheduled"):
+        log.info("AOF rewrite scheduled: it forks once the child running now (e.g. the fork GC) ends")
+    else:
+        log.info("AOF rewrite started")
     if wait:
         _wait_done(waiting, client, before=before)
 
