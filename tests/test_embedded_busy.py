@@ -99,6 +99,14 @@ def test_reads_ping_and_analyst_queries_get_503_not_500_or_400_while_busy(server
     executor.close()
 
 
+def test_an_executor_opened_while_busy_waits_then_connects(server):
+    holder = _hold(server, 0.5)  # the client asks INFO as it connects
+    executor = FalkorDBExecutor("127.0.0.1", server.port, "busy", password=server.password, busy_retry_s=10)
+    holder.join()
+    assert executor.write("MERGE (s:Seed) RETURN count(s) AS n", {}) == [{"n": 1}]
+    executor.close()
+
+
 def test_compact_waits_out_busy(server, caplog):
     client = server.client()
     before = client.info("persistence")["aof_rewrites"]
@@ -108,6 +116,16 @@ def test_compact_waits_out_busy(server, caplog):
     holder.join()
     assert client.info("persistence")["aof_rewrites"] == before + 1
     assert any("answers BUSY" in r.getMessage() for r in caplog.records)
+
+
+def test_compact_past_its_time_while_busy_logs_and_returns(server, caplog):
+    holder = _hold(server, 2.0)
+    started = time.monotonic()
+    with caplog.at_level(logging.INFO, logger="graphsvc.embedded"):
+        server.compact(timeout_s=0.5)  # bounded: open_store goes on, the log says why
+    assert time.monotonic() - started < 1.5
+    holder.join()
+    assert any("still running (or not started: BUSY)" in r.getMessage() for r in caplog.records)
 
 
 def test_compact_during_a_running_rewrite_waits_for_it_then_rewrites_again(server, caplog):

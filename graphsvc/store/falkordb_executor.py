@@ -67,8 +67,9 @@ class FalkorDBExecutor(Executor):
         self.busy_retry_s = busy_retry_s
         self._twin = partial(FalkorDBExecutor, host, port, graph, password=password, socket_timeout_s=socket_timeout_s,
                              busy_retry_s=busy_retry_s)
-        with _mapped_errors():  # the client connects at once: an engine that is not there is a 503
-            self._db = FalkorDB(
+        with _mapped_errors():  # the client connects (and asks INFO) at once: an engine not there is a 503
+            self._db = self._busy_retry(partial(
+                FalkorDB,
                 host=host,
                 port=port,
                 password=password,
@@ -77,7 +78,7 @@ class FalkorDBExecutor(Executor):
                 # than any statement of ours and than the analysts' query timeout.
                 socket_timeout=socket_timeout_s,
                 max_connections=64,
-            )
+            ))
         self._graph = self._db.select_graph(graph)
 
     @classmethod
