@@ -3,13 +3,23 @@
 FalkorDB runs each GRAPH.QUERY atomically and rolls it back on a runtime error, and appends it to
 the AOF as one command: after a crash a write is there whole or not at all. (Graph queries inside
 Redis MULTI/EXEC are NOT an option: FalkorDB 4.16 aborts replaying such a block from the AOF.)
+
+BUSY: before every fork (an append-only-file rewrite, automatic or ours) FalkorDB synchronises each
+graph's matrices on the server's main thread and, once that has taken longer than Redis's
+`busy-reply-threshold` (5 s), lets Redis answer other clients meanwhile: every command without the
+`allow-busy` flag (GRAPH.QUERY, GRAPH.RO_QUERY, PING, INFO) gets `BUSY preparing to fork`. Redis
+refuses such a command before running it (processCommand), so a statement that got BUSY did nothing,
+writes included: it is retried for up to `busy_retry_s`, then answered as 503 (StoreUnavailable).
+The 100k graph's log: 7.7 s of preparation for the first rewrite after a long replay.
 """
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable, Sequence
 from functools import partial
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 from urllib.parse import urlparse
 
 import redis
@@ -38,7 +48,11 @@ from graphsvc.store.executor import (
     normalise_float,
 )
 
-__all__ = ["FalkorDBExecutor"]
+__all__ = ["BUSY_RETRY_S", "FalkorDBExecutor", "is_busy"]
+
+log = logging.getLogger("graphsvc.falkordb")
+T = TypeVar("T")
+BUSY_RETRY_S = 5.0  # how long a statement that got BUSY is retried before it is a 503
 
 _WRITE_REFUSED = ("read-only", "read only", "not allowed in read")
 _UNAVAILABLE = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError, ConnectionError, OSError)
@@ -48,11 +62,14 @@ class FalkorDBExecutor(Executor):
     dialect = "falkordb"
 
     def __init__(self, host: str, port: int, graph: str = "graphsvc", *, password: str | None = None,
-                 socket_timeout_s: float = 60.0) -> None:
+                 socket_timeout_s: float = 60.0, busy_retry_s: float = BUSY_RETRY_S) -> None:
         self.host, self.port, self.graph_name = host, port, graph
-        self._twin = partial(FalkorDBExecutor, host, port, graph, password=password, socket_timeout_s=socket_timeout_s)
-        with _mapped_errors():  # the client connects at once: an engine that is not there is a 503
-            self._db = FalkorDB(
+        self.busy_retry_s = busy_retry_s
+        self._twin = partial(FalkorDBExecutor, host, port, graph, password=password, socket_timeout_s=socket_timeout_s,
+                             busy_retry_s=busy_retry_s)
+        with _mapped_errors():  # the client connects (and asks INFO) at once: an engine not there is a 503
+            self._db = self._busy_retry(partial(
+                FalkorDB,
                 host=host,
                 port=port,
                 password=password,
@@ -61,7 +78,7 @@ class FalkorDBExecutor(Executor):
                 # than any statement of ours and than the analysts' query timeout.
                 socket_timeout=socket_timeout_s,
                 max_connections=64,
-            )
+            ))
         self._graph = self._db.select_graph(graph)
 
     @classmethod
@@ -83,9 +100,10 @@ class FalkorDBExecutor(Executor):
         """Our own statements return maps and scalars (a convention of cypher/), so their compact
         replies are decoded here in one pass: the client's general parser, then a normalising
         pass, cost twice as much and were most of a requalification's client time."""
+        text = params_header(params) + query
         with _mapped_errors():
-            reply = self._db.connection.execute_command(command, self.graph_name, params_header(params) + query,
-                                                        "--compact")
+            reply = self._busy_retry(
+                lambda: self._db.connection.execute_command(command, self.graph_name, text, "--compact"))
             if reply and isinstance(reply[-1], Exception):
                 raise reply[-1]
         if len(reply) < 3:  # statistics only: a write without RETURN
@@ -97,8 +115,9 @@ class FalkorDBExecutor(Executor):
                   byte_limit: int = DEFAULT_BYTE_LIMIT) -> ReadOnlyResult:
         # GRAPH.RO_QUERY: the engine refuses any write, whatever the text looks like.
         try:
+            text = params_header(params) + query
             with _mapped_errors():
-                result = self._graph.ro_query(params_header(params) + query, timeout=max(1, int(timeout_s * 1000)))
+                result = self._busy_retry(lambda: self._graph.ro_query(text, timeout=max(1, int(timeout_s * 1000))))
         except StoreError as exc:
             # FalkorDB gives no error codes: its refusal of a write in RO_QUERY is told by its text.
             if any(marker in exc.message.lower() for marker in _WRITE_REFUSED):
@@ -121,7 +140,7 @@ class FalkorDBExecutor(Executor):
         for statement in statements:
             try:
                 with _mapped_errors():
-                    self._graph.query(statement)
+                    self._busy_retry(partial(self._graph.query, statement))
                 created += 1
             except StoreError as exc:
                 if "already indexed" not in str(exc):
@@ -130,9 +149,35 @@ class FalkorDBExecutor(Executor):
 
     def ping(self) -> dict[str, Any]:
         with _mapped_errors():
-            self._db.connection.ping()
-            info = self._db.connection.info("server")
+            self._busy_retry(self._db.connection.ping)
+            info = self._busy_retry(lambda: self._db.connection.info("server"))
         return {"engine": "falkordb", "version": info.get("redis_version"), "address": f"{self.host}:{self.port}"}
+
+    def _busy_retry(self, call: Callable[[], T]) -> T:
+        """`call()`, again while the engine answers BUSY (the command was refused before it ran), for
+        up to `busy_retry_s`; then the BUSY error goes on (to `_mapped_errors`: a 503)."""
+        deadline = time.monotonic() + self.busy_retry_s
+        delay, tries = 0.02, 0
+        while True:
+            try:
+                result = call()
+            except redis.ResponseError as exc:
+                if not is_busy(exc):
+                    raise
+                tries += 1
+                if time.monotonic() + delay > deadline:
+                    log.warning("FalkorDB still answers BUSY after %d tries in %.1f s (%s): answering 503",
+                                tries, self.busy_retry_s, exc)
+                    raise
+                if tries == 1:
+                    log.info("FalkorDB answered BUSY (%s): nothing was run; retrying for up to %.1f s",
+                             exc, self.busy_retry_s)
+                time.sleep(delay)
+                delay = min(delay * 2, 0.25)
+                continue
+            if tries:
+                log.info("FalkorDB answered after %d BUSY answer(s)", tries)
+            return result
 
     def close(self) -> None:
         try:
@@ -206,6 +251,8 @@ class _mapped_errors:
         if isinstance(exc, redis.ResponseError):
             text = str(exc)
             lowered = text.lower()
+            if is_busy(exc):  # refused before it ran: nothing was done (see the module's docstring)
+                raise StoreUnavailable(f"the graph engine is busy ({text}); nothing was run: retry") from exc
             if "timed out" in lowered or "timeout" in lowered:
                 raise QueryTimeout(f"the query ran past its time limit: {text}") from exc
             if "unique constraint" in lowered or ("already exists" in lowered and "constraint" in lowered):
@@ -214,6 +261,12 @@ class _mapped_errors:
                 raise StoreUnavailable(f"the graph engine is loading its data: {text}") from exc
             raise StoreError(f"FalkorDB refused the statement: {text}") from exc
         return False
+
+
+def is_busy(exc: BaseException) -> bool:
+    """A `BUSY ...` answer: Redis refused the command before running it, because a module (FalkorDB
+    preparing a fork) or a script holds the server. redis-py has no class for it: a ResponseError."""
+    return isinstance(exc, redis.ResponseError) and str(exc).startswith("BUSY")
 
 
 def _rows(result: QueryResult) -> Rows:
