@@ -45,6 +45,11 @@ class Settings(BaseSettings):
         default=120.0, gt=0, description="How long the embedded FalkorDB may take to load its append-only file at "
         "start before the service gives up (a large graph on a busy machine can need more)."
     )
+    embedded_threads: int | None = Field(
+        default=None, ge=1, description="Queries the embedded FalkorDB runs at once (its THREAD_COUNT); unset: one "
+        "per core. 1 avoided a FalkorDB crash (signal 11 in GraphBLAS) seen twice in two full passes over 100k "
+        "accounts with two processes, at the cost of analysts' queries holding up sales reads (docs/benchmarks.md)."
+    )
     requalify_full_pass: bool = Field(
         default=False, description="The periodic requalification requalifies every account (the behaviour before "
         "issue 10) instead of only those whose requalify_at has come. `graphsvc requalify --all` does one such pass."

@@ -71,3 +71,4 @@ def test_a_short_tail_is_left_alone(tmp_path):
         assert incremental_bytes(server.db_dir) >= tail
     finally:
         server.stop()
+

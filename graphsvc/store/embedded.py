@@ -118,8 +118,9 @@ class EmbeddedFalkorDB:
     """Start, watch and stop one FalkorDB server that owns `data_dir`."""
 
     def __init__(self, data_dir: Path, *, port: int | None = None, ready_timeout_s: float = 120.0,
-                 rewrite_tail_bytes: int = REWRITE_TAIL_BYTES) -> None:
+                 rewrite_tail_bytes: int = REWRITE_TAIL_BYTES, threads: int | None = None) -> None:
         self.data_dir = Path(data_dir)
+        self.threads = threads  # FalkorDB's THREAD_COUNT (queries at once); None: its default, one per core
         self.rewrite_tail_bytes = rewrite_tail_bytes
         self.db_dir = self.data_dir / "falkordb"
         self.port = port or 0
@@ -263,6 +264,11 @@ class EmbeddedFalkorDB:
             # multiply with two traversals running at once (seen in bench/ingest.py, 2 workers).
             # Queries still run in parallel on the module's thread pool.
             "OMP_THREAD_COUNT", "1",
+            # Issue 10: at 100k accounts a full pass in two processes crashed FalkorDB twice in two
+            # runs with OMP off (signal 11 in GraphBLAS, two reader threads inside Delta_mxm); with
+            # THREAD_COUNT 1 the same pass ran (docs/benchmarks.md). One thread also makes an
+            # analyst's heavy query hold up sales reads, so it is a setting, not the default.
+            *(["THREAD_COUNT", str(self.threads)] if self.threads else []),
             # QUERY_MEM_CAPACITY is set once the log is replayed (_wait_ready), not here.
         ]
 
