@@ -47,12 +47,15 @@ def test_the_stage_board_equals_the_full_read_while_accounts_move(store, sort):
     assert set(counted.names) <= {STAGED[sort], *FULL}, counted.names
     answered = [a for a, b in zip(counted.names, [*counted.names[1:], None], strict=True)
                 if a == STAGED[sort] and b not in FULL]
-    assert len(answered) >= 30, counted.names  # the stage's statement answered, not only fell back
+    # the stage's statement answered, not only fell back (by time in stage less often: no open bound,
+    # so a query's first read is the full read)
+    assert len(answered) >= (15 if sort == "stage_since" else 30), counted.names
 
 
 def test_the_first_page_of_a_stage_needs_no_full_read(store):
     """With no floor remembered the stage's statement reads from the open bound: a first page is
-    its answer alone; a stage with fewer scored accounts than the page falls back to the full read."""
+    its answer alone; a stage with fewer scored accounts than the page falls back to the full read.
+    By time in stage there is no open bound (board._STAGED says why): the full read answers first."""
     _put(store, [{"id": f"f{i:03}", "name": f"F{i:03}", "stage": "mqa" if i % 3 else "sql", "segment": "mid",
                   "score": float(i % 50), "engagement": float(i), "fit": 1.0 + i, "since": NOW - i}
                  for i in range(90)])
@@ -60,6 +63,9 @@ def test_the_first_page_of_a_stage_needs_no_full_read(store):
     for sort in SORTS:
         counted = Counting(store)
         assert _page(counted, BoardFloors(), sort=sort, stage="mqa", limit=10) == _reference(store, sort, stage="mqa", limit=10)
+        if sort == "stage_since":
+            assert counted.names == ["qualification/board_ascending"], counted.names
+            continue
         assert counted.names == [STAGED[sort]], (sort, counted.names)
         counted.names.clear()
         query = {"stage": "sql", "limit": 40}  # 30 with values, and f-none (no score: it counts as 0)
@@ -79,9 +85,9 @@ def test_time_in_stage_of_a_stage_with_an_account_lacking_stage_since(store):
         query = {"stage": stage, "limit": 5}
         assert _page(counted, floors, sort="stage_since", **query) == _reference(store, "stage_since", **dict(query))
     staged, full = STAGED["stage_since"], "qualification/board_ascending"
-    # mqa: from the open bound (nothing), the full read; engaged: the statement alone; mqa again: from
-    # the floor the full read left, then the open bound (nothing each time), the full read
-    assert counted.names == [staged, full, staged, staged, staged, full, staged], counted.names
+    # no floor yet: the full reads; then mqa from the floor they left (nothing: the full read), and
+    # engaged from its floor alone
+    assert counted.names == [full, full, staged, full, staged], counted.names
     assert _page(store, BoardFloors(), sort="stage_since", stage="mqa", limit=1) == ["zz-none"]
 
 

@@ -13,8 +13,8 @@
 // would count as 0 and sort first, and no index holds it) is among the stage's accounts only (through the
 // stage index: an account of another stage never passes the filter), not every account as in
 // board_oldest_stage.cypher; if there is one, no row comes back and the caller falls back to the full
-// read. Without a remembered ceiling the caller passes an open one, and falls back when fewer than $limit
-// rows come back.
+// read. The caller calls it only with a remembered ceiling (board.py's _STAGED says why not with an open
+// one: on FalkorDB that read the stage twice and took longer than the full read).
 // @param floor FLOAT only accounts whose stage_since is at most this
 // @param stage STRING only this stage (given: board.py reads the stage's board through these statements)
 // @param segment STRING = null only this segment

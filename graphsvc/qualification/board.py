@@ -98,17 +98,20 @@ _FLOORED: dict[str, tuple[str, Callable[[dict[str, Any]], Any]]] = {
 
 # With a stage given (the commonest filter): per sort, the same read from a floor through a statement
 # that seeks the stage (`a.stage = $stage`, which `$stage IS NULL OR a.stage = $stage` cannot), and
-# the open bound it starts from while no floor is remembered: every account with a value is within it,
-# so the proof above holds for any bound (a bound that leaves too few rows costs a fallback, never a
-# wrong row). Neo4j reads these through composite (stage, sort) indexes in the sort's order, so even
-# the open bound costs about a page; FalkorDB reads the stage's accounts within the bound from its one
-# Account index (cypher/schema/*.cypher).
+# the open bound it tries next (no floor remembered, or a stale one) before the full read: every
+# account with a value is within it, so the proof above holds for any bound (a bound that leaves too
+# few rows costs a fallback, never a wrong row). Neo4j reads these through composite (stage, sort)
+# indexes in the sort's order, so even the open bound costs about a page; FalkorDB reads the stage's
+# accounts within the bound from its one Account index, so the open bound costs it about the full
+# read (measured: docs/benchmarks.md, "The board of one stage"). By time in stage no open bound: on
+# FalkorDB it read the stage twice (the look for a missing stage_since, then every account of the
+# stage) and took longer than the full read; the full read answers until a floor is known.
 _STAGED: dict[str, tuple[str, Any]] = {
     "mqa_score": ("qualification/board_stage_top_score", 1e-300),
     "engagement": ("qualification/board_stage_top_engagement", 1e-300),
     "fit": ("qualification/board_stage_top_fit", 1e-300),
     "name": ("qualification/board_stage_first_name", "\U0010ffff"),
-    "stage_since": ("qualification/board_stage_oldest_stage", 1e308),
+    "stage_since": ("qualification/board_stage_oldest_stage", None),
 }
 
 
