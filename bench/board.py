@@ -14,7 +14,10 @@ first pages, unfiltered or filtered by stage like bench/qualification.py's board
 the client sees it and as the server reports it (Server-Timing), p50 / p90 / p99, and the load
 average when the sort's run ended. With --statements N, first the statements alone (full read vs
 read from the floor, in this process, one at a time, same ids checked), for the --sorts that have a
-floor statement (all five since time in stage has one).
+floor statement (all five since time in stage has one), per stage filter; with a stage, also the
+stage's statements (board_stage_*) from the floor and from the open bound. --stage-by-score makes
+new data whose stage follows the MQA score (lowest in target, as a requalification leaves it), the
+case where a stage's first page sits deep in the score index.
 
     cd bench && python board.py --accounts 10000 --engine falkordb neo4j --before 210c506 --rounds 2
 
@@ -39,8 +42,19 @@ from qualification import BOARD_SORTS, BOARD_STAGES, _load
 STAGES = (("target", 0.35), ("engaged", 0.3), ("mqa", 0.2), ("sql", 0.1), ("disqualified", 0.05))
 
 
-def account_rows(accounts: int, seed: int, now: float) -> list[dict]:
-    """The generator's accounts with board values (deterministic for `seed`)."""
+def _stage_by_score(score: float | None, rng: random.Random) -> str:
+    """The stage as a requalification tends to leave it: by MQA score band, lowest in target (the
+    bands keep STAGES' shares; disqualified at any score; no score: target)."""
+    if score is None:
+        return "target"
+    if rng.random() < 0.05:
+        return "disqualified"
+    return "target" if score < 37 else "engaged" if score < 68 else "mqa" if score < 89 else "sql"
+
+
+def account_rows(accounts: int, seed: int, now: float, stage_by_score: bool = False) -> list[dict]:
+    """The generator's accounts with board values (deterministic for `seed`); with `stage_by_score`
+    the stage follows the MQA score (`_stage_by_score`) instead of being drawn apart from it."""
     from seeds.generator import generate
 
     rng = random.Random(seed)
@@ -54,18 +68,20 @@ def account_rows(accounts: int, seed: int, now: float) -> list[dict]:
         if scored:
             props |= {"fit": round(rng.uniform(0, 100), 1), "engagement": round(rng.expovariate(1 / 20), 1),
                       "mqa_score": round(rng.uniform(0, 100), 1)}
+        if stage_by_score:
+            props["stage"] = _stage_by_score(props.get("mqa_score"), rng)
         rows.append({"id": a["id"], "props": props})
     return rows
 
 
-def load(engine: Engine, accounts: int, seed: int) -> None:
+def load(engine: Engine, accounts: int, seed: int, stage_by_score: bool = False) -> None:
     opened = engine.open()
     try:
         have = opened.store.executor.read("MATCH (a:Account) RETURN count(a) AS n", {})[0]["n"]
         if have >= accounts:
             note(f"  {engine.name}: reusing {have:,} accounts")
             return
-        rows = account_rows(accounts, seed, time.time())
+        rows = account_rows(accounts, seed, time.time(), stage_by_score)
         started = time.perf_counter()
         for i in range(0, len(rows), 1_000):
             opened.store.write("bench/raw_accounts", rows=rows[i:i + 1_000])
@@ -75,10 +91,13 @@ def load(engine: Engine, accounts: int, seed: int) -> None:
 
 
 def statements(engine: Engine, repeat: int, seed: int, sorts: list[str]) -> list[list[str]]:
-    """The statements alone, in this process, one at a time: per sort with a floor statement, the
-    full read and the read from the floor its answer leaves, alternating in random order over first
-    pages (unfiltered or by stage), checking both give the same ids. Statement time, ms, of `repeat`
-    pages after six untimed ones (the engine plans a statement on its first run)."""
+    """The statements alone, in this process, one at a time: per sort with a floor statement and per
+    stage filter (none and each of BOARD_STAGES), the full read, the read from the floor its answer
+    leaves through the sort's floor statement (`$stage IS NULL OR ...`: what main did with a stage),
+    and with a stage also through the stage's statement from that floor and from the open bound
+    (`board._STAGED`), alternating in random order over first pages, checking all give the same
+    ids. Statement time, ms, of `repeat` pages per sort and stage after six untimed ones (the engine
+    plans a statement on its first run)."""
     from graphsvc.qualification import board
 
     rng = random.Random(seed)
@@ -89,29 +108,35 @@ def statements(engine: Engine, repeat: int, seed: int, sorts: list[str]) -> list
         for sort, (statement, floor_of) in board._FLOORED.items():
             if sort not in sorts:
                 continue
-            times: dict[str, list[float]] = {"full": [], "floor": []}
-            warm = 6
-            for _ in range(repeat + warm):
-                filters = {"stage": rng.choice(BOARD_STAGES), "segment": None, "industry": None, "owner": None,
+            for stage in dict.fromkeys(BOARD_STAGES):
+                times: dict[str, list[float]] = {}
+                filters = {"stage": stage, "segment": None, "industry": None, "owner": None,
                            "missing_role": None, "q": None, "min_score": None, "skip": 0, "limit": 51}
-                full = board._full(store, sort, filters)
-                floor = floor_of(full[-1]) if len(full) == 51 else None
-                if floor is None:
-                    continue
-                reads = [("full", None), ("floor", floor)]
-                rng.shuffle(reads)
-                got = {}
-                for label, x in reads:
-                    started = time.perf_counter()
-                    rows = board._full(store, sort, filters) if label == "full" else store.read(statement, floor=x, **filters)
-                    times[label].append(1000 * (time.perf_counter() - started))
-                    got[label] = [r["id"] for r in rows]
-                assert got["full"] == got["floor"], (sort, filters)
-            if warm:  # the first pages planned the statements: time the rest
-                times = {k: v[warm:] for k, v in times.items()}
-            for label, xs in times.items():
-                q = statistics.quantiles(xs, n=100)
-                out.append([sort, label, f"{q[49]:.1f} / {q[89]:.1f} / {q[98]:.1f}", f"{os.getloadavg()[0]:.1f}"])
+                warm = 6
+                for _ in range(repeat + warm):
+                    full = board._full(store, sort, filters)
+                    floor = floor_of(full[-1]) if len(full) == 51 else None
+                    if floor is None:
+                        break
+                    reads = [("full", None, None), ("floor", statement, floor)]
+                    if stage is not None:
+                        staged, open_bound = board._STAGED[sort]
+                        reads += [("stage floor", staged, floor), ("stage open", staged, open_bound)]
+                    rng.shuffle(reads)
+                    got = {}
+                    for label, name, x in reads:
+                        started = time.perf_counter()
+                        rows = board._full(store, sort, filters) if name is None else store.read(name, floor=x, **filters)
+                        times.setdefault(label, []).append(1000 * (time.perf_counter() - started))
+                        got[label] = [r["id"] for r in rows]
+                    assert all(ids == got["full"] for ids in got.values()), (sort, filters)
+                for label in ("full", "floor", "stage floor", "stage open"):
+                    xs = times.get(label, [])[warm:]  # the first pages planned the statements: time the rest
+                    if len(xs) < 2:
+                        continue
+                    q = statistics.quantiles(xs, n=100)
+                    out.append([sort, stage or "(any)", label, f"{q[49]:.1f} / {q[89]:.1f} / {q[98]:.1f}",
+                                f"{os.getloadavg()[0]:.1f}"])
     finally:
         opened.close()
     return out
@@ -159,6 +184,8 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--data-dir", type=Path, default=None)
+    ap.add_argument("--stage-by-score", action="store_true",
+                    help="new data: the stage follows the MQA score (lowest in target), as a requalification leaves it")
     ap.add_argument("--statements", type=int, default=0,
                     help="also time the full and the floor statements alone, in-process, this many first pages per sort")
     args = ap.parse_args()
@@ -168,11 +195,11 @@ def main() -> None:
     sides = [("before", before), ("after", None)] if before else [("after", None)]
     for name in [e for e in ENGINES if e in args.engine]:
         with Engine(name, data_dir / name) as engine:
-            load(engine, args.accounts, args.seed)
+            load(engine, args.accounts, args.seed, args.stage_by_score)
             if args.statements:
                 table(f"{name}, {args.accounts:,} accounts: board statements alone, one at a time, "
-                      f"{args.statements} first pages per sort", ["sort", "statement", "p50 / p90 / p99, ms",
-                                                                   "load avg (1 min)"],
+                      f"{args.statements} first pages per sort and stage",
+                      ["sort", "stage", "statement", "p50 / p90 / p99, ms", "load avg (1 min)"],
                       statements(engine, args.statements, args.seed, args.sorts))
             runs: list[tuple[str, int, dict]] = []
             for r in range(args.rounds):

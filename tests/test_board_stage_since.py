@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import logging
 import random
-import re
 
 from conftest import NOW
-from test_board_floor import BASE, Counting, _page, _put, _reference
+from plans import falkordb_plan, leaves, neo4j_plan, records
+from test_board_floor import BASE, STAGED, Counting, _page, _put, _reference
 
 from graphsvc.qualification.board import BoardFloors
-from graphsvc.store import queries
 from graphsvc.store.backfill import backfill_stage_since
-from graphsvc.store.falkordb_executor import params_header
 
 FLOOR = "qualification/board_oldest_stage"
 FULL = "qualification/board_ascending"
@@ -91,7 +89,7 @@ def test_time_in_stage_with_accounts_lacking_stage_since(store):
     for query in ({"limit": 5}, {"limit": 5, "segment": "smb"}, {"limit": 3, "skip": 2}, {"limit": 5, "stage": "target"}):
         _same(store, floors, counted, **query)
     assert _page(store, BoardFloors(), sort=SORT, limit=1) == ["zz-none"]  # first: it counts as 0
-    assert FLOOR in counted.names and set(counted.names) <= {FLOOR, FULL}, counted.names
+    assert FLOOR in counted.names and set(counted.names) <= {FLOOR, STAGED[SORT], FULL}, counted.names
     counted.names.clear()
     _same(store, floors, counted, limit=5, segment="mid")  # the filters leave it out: still the full read
     assert counted.names == [FULL, FLOOR, FULL], counted.names  # a new query: full, floor fell back
@@ -181,28 +179,16 @@ def test_the_floor_statement_reads_through_the_stage_since_index(store):
     without stage_since is the statement's one other scan, a label scan (no index holds them)."""
     _put(store, [{"id": f"p{i:03}", "name": f"N{i}", "stage": "mqa", "segment": "mid", "since": 1e9 + i}
                  for i in range(300)])
-    q = queries.get(FLOOR)
-    bound = q.bind({**BASE, "floor": 1e9 + 19})
-    ex = store.executor
+    params = {**BASE, "floor": 1e9 + 19}
     if store.dialect == "falkordb":
-        plan = ex._db.connection.execute_command("GRAPH.PROFILE", ex.graph_name, params_header(bound) + q.text)
-        lines = [x if isinstance(x, str) else x.decode() for x in plan]
+        lines = falkordb_plan(store, FLOOR, params)
         scans = [line for line in lines if "Scan" in line]
         index = [line for line in scans if "Node By Index Scan | (a:Account)" in line]
-        assert len(index) == 1 and int(re.search(r"Records produced: (\d+)", index[0]).group(1)) == 20, lines
+        assert len(index) == 1 and records(index[0]) == 20, lines
         assert len(scans) == 2 and any("Label Scan | (m:Account)" in line for line in scans), lines
         return
-    with ex._driver.session() as session:
-        plan = session.run("EXPLAIN " + q.text, bound).consume().plan
-    ops = []
-
-    def walk(node) -> None:
-        ops.append((node["operatorType"], str({k: v for k, v in node.items() if k != "children"})))
-        for child in node.get("children", []):
-            walk(child)
-
-    walk(plan)
-    leaves = [(op, details) for op, details in ops if "Scan" in op or "Seek" in op]
-    assert len(leaves) == 2, ops
-    assert any("Index" in op and "stage_since" in details and " a" in details for op, details in leaves), ops
-    assert any(op.startswith("NodeByLabelScan") for op, _ in leaves), ops
+    ops = neo4j_plan(store, FLOOR, params)
+    found = leaves(ops)
+    assert len(found) == 2, ops
+    assert any("Index" in op and "stage_since" in details and " a" in details for op, details in found), ops
+    assert any(op.startswith("NodeByLabelScan") for op, _ in found), ops

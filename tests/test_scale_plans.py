@@ -8,15 +8,12 @@ index on `requalify_pending` (cypher/schema/<dialect>.cypher) must be what finds
 
 from __future__ import annotations
 
-import re
-
 from conftest import NOW
+from plans import assert_index_read
 
 from graphsvc.ingest.repository import IngestRepository
 from graphsvc.qualification.service import QualificationService
 from graphsvc.rules import default_ruleset
-from graphsvc.store import queries
-from graphsvc.store.falkordb_executor import params_header
 
 ACCOUNTS, MARKED = 40, 3
 
@@ -36,34 +33,6 @@ def test_pending_accounts_answers_the_marked_ones_in_pages(store):
     marked = fill(store)
     assert QualificationService(store, default_ruleset()).pending_accounts() == marked
     assert QualificationService(store, default_ruleset()).pending_accounts(after=marked[0], limit=1) == marked[1:2]
-
-
-def assert_index_read(store, statement: str, params: dict, rows: int, index_property: str) -> None:
-    """The statement's only scan is an index read: on FalkorDB an index scan of Account that hands
-    over exactly `rows` records; on Neo4j an index operator on `index_property`."""
-    q = queries.get(statement)
-    bound = q.bind(params)
-    ex = store.executor
-    if store.dialect == "falkordb":
-        plan = ex._db.connection.execute_command("GRAPH.PROFILE", ex.graph_name, params_header(bound) + q.text)
-        lines = [x if isinstance(x, str) else x.decode() for x in plan]
-        scans = [line for line in lines if "Scan" in line]
-        assert len(scans) == 1 and "Node By Index Scan | (a:Account)" in scans[0], lines
-        # the index hands over the wanted accounts only, not every account
-        assert int(re.search(r"Records produced: (\d+)", scans[0]).group(1)) == rows, lines
-        return
-    with ex._driver.session() as session:
-        plan = session.run("EXPLAIN " + q.text, bound).consume().plan
-    ops = []
-
-    def walk(node) -> None:
-        ops.append((node["operatorType"], str({k: v for k, v in node.items() if k != "children"})))
-        for child in node.get("children", []):
-            walk(child)
-
-    walk(plan)
-    leaves = [(op, details) for op, details in ops if "Scan" in op or "Seek" in op]
-    assert len(leaves) == 1 and "Index" in leaves[0][0] and index_property in leaves[0][1], ops
 
 
 def test_pending_accounts_reads_only_marked_accounts_through_the_index(store):

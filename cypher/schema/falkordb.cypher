@@ -18,6 +18,9 @@ CREATE INDEX FOR (a:Account) ON (a.fit);
 // Issue 10: the board by time in stage reads from a ceiling through it (board_oldest_stage); every
 // write that creates an account sets stage_since (qualification/backfill_stage_since for older data).
 CREATE INDEX FOR (a:Account) ON (a.stage_since);
+// The board of one stage (board_stage_* statements) needs no more: FalkorDB has no composite
+// index, and its one Account index answers `a.stage = $stage AND a.mqa_score >= $floor` (or the
+// other sort's) in one scan, handing over only the stage's accounts within the bound.
 CREATE INDEX FOR (c:Contact) ON (c.id);
 CREATE INDEX FOR (c:Contact) ON (c.email);
 CREATE INDEX FOR (l:Lead) ON (l.id);

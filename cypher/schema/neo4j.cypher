@@ -29,6 +29,14 @@ CREATE INDEX account_name IF NOT EXISTS FOR (a:Account) ON (a.name);
 // Issue 10: the board by time in stage reads from a ceiling through it (board_oldest_stage); every
 // write that creates an account sets stage_since (qualification/backfill_stage_since for older data).
 CREATE INDEX account_stage_since IF NOT EXISTS FOR (a:Account) ON (a.stage_since);
+// Issue 10: the board of one stage (the commonest filter) seeks the stage and reads the sort's order
+// from these (board_stage_top_score, _top_engagement, _top_fit, _first_name, _oldest_stage): an
+// account is in one only when it has both values, and the statements read only such accounts.
+CREATE INDEX account_stage_mqa_score IF NOT EXISTS FOR (a:Account) ON (a.stage, a.mqa_score);
+CREATE INDEX account_stage_engagement IF NOT EXISTS FOR (a:Account) ON (a.stage, a.engagement);
+CREATE INDEX account_stage_fit IF NOT EXISTS FOR (a:Account) ON (a.stage, a.fit);
+CREATE INDEX account_stage_name IF NOT EXISTS FOR (a:Account) ON (a.stage, a.name);
+CREATE INDEX account_stage_stage_since IF NOT EXISTS FOR (a:Account) ON (a.stage, a.stage_since);
 CREATE INDEX contact_email IF NOT EXISTS FOR (c:Contact) ON (c.email);
 // Issue 15: merged ids and emails (aliases), merge records by survivor, erased emails by hash.
 CREATE CONSTRAINT alias_key IF NOT EXISTS FOR (x:Alias) REQUIRE x.key IS UNIQUE;

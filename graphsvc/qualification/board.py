@@ -96,6 +96,24 @@ _FLOORED: dict[str, tuple[str, Callable[[dict[str, Any]], Any]]] = {
     "stage_since": ("qualification/board_oldest_stage", _since_floor),
 }
 
+# With a stage given (the commonest filter): per sort, the same read from a floor through a statement
+# that seeks the stage (`a.stage = $stage`, which `$stage IS NULL OR a.stage = $stage` cannot), and
+# the open bound it tries next (no floor remembered, or a stale one) before the full read: every
+# account with a value is within it, so the proof above holds for any bound (a bound that leaves too
+# few rows costs a fallback, never a wrong row). Neo4j reads these through composite (stage, sort)
+# indexes in the sort's order, so even the open bound costs about a page; FalkorDB reads the stage's
+# accounts within the bound from its one Account index, so the open bound costs it about the full
+# read (measured: docs/benchmarks.md, "The board of one stage"). By time in stage no open bound: on
+# FalkorDB it read the stage twice (the look for a missing stage_since, then every account of the
+# stage) and took longer than the full read; the full read answers until a floor is known.
+_STAGED: dict[str, tuple[str, Any]] = {
+    "mqa_score": ("qualification/board_stage_top_score", 1e-300),
+    "engagement": ("qualification/board_stage_top_engagement", 1e-300),
+    "fit": ("qualification/board_stage_top_fit", 1e-300),
+    "name": ("qualification/board_stage_first_name", "\U0010ffff"),
+    "stage_since": ("qualification/board_stage_oldest_stage", None),
+}
+
 
 def board_page(store: GraphStore, now: float, *, stage: str | None = None, segment: str | None = None,
                industry: str | None = None, owner: str | None = None, missing_role: str | None = None,
@@ -106,7 +124,8 @@ def board_page(store: GraphStore, now: float, *, stage: str | None = None, segme
     """One page of the board (`limit` rows after `skip`), and whether more follow. `q` searches the
     name and the domain (lower case, substring); a None filter means any; `sla_of(stage,
     stage_since)` gives each row its SLA state when the caller knows the SLA. The page is read from a
-    floor when an earlier answer to the same query left one (`BoardFloors`, `_FLOORED`)."""
+    floor when an earlier answer to the same query left one (`BoardFloors`, `_FLOORED`), and with a
+    stage given through a statement that seeks it, from an open bound when no floor is known (`_STAGED`)."""
     if sort not in DESCENDING and sort not in ASCENDING:
         raise ValueError(f"unknown board sort {sort!r}")
     filters = {"stage": stage, "segment": segment, "industry": industry, "owner": owner, "missing_role": missing_role,
@@ -132,14 +151,18 @@ def _full(store: GraphStore, sort: str, filters: dict[str, Any]) -> list[dict[st
 
 def _from_floor(store: GraphStore, sort: str, filters: dict[str, Any], floors: BoardFloors) -> list[dict[str, Any]]:
     """The full read's answer: through the sort's index from the floor the same query left last time
-    when that gives a full answer (`limit` rows: the page and one more); otherwise the full read,
-    which leaves the floor for next time."""
+    when that gives a full answer (`limit` rows: the page and one more); with a stage given, through
+    the stage's statement from that floor and then from the open bound (`_STAGED`); otherwise the full
+    read. Each answer leaves the floor for next time."""
     if sort not in _FLOORED:
         return _full(store, sort, filters)
     statement, floor_of = _FLOORED[sort]
     key = (id(store), sort, *sorted(filters.items()))
-    floor = floors.get(key)
-    if floor is not None:
+    bounds = [floors.get(key)]
+    if filters["stage"] is not None and sort in _STAGED:
+        statement, open_bound = _STAGED[sort]
+        bounds.append(open_bound)
+    for floor in dict.fromkeys(b for b in bounds if b is not None):  # each once, in order
         rows = store.read(statement, floor=floor, **filters)
         if len(rows) == filters["limit"]:
             floors.put(key, floor_of(rows[-1]))

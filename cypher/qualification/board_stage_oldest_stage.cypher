@@ -1,0 +1,61 @@
+// The board of one stage by time in stage (oldest stage_since first; board_ascending.cypher with sort =
+// stage_since): board_oldest_stage.cypher with the stage given (qualification/board.py reads a stage's
+// board through this one), from the same ceiling, with the same proof that a full answer ($limit rows) is
+// exactly the full read's first rows (see board_oldest_stage.cypher). The stage is an equality (no `$stage
+// IS NULL OR`), so the engines can seek it: Neo4j through the composite range index
+// (account_stage_stage_since, cypher/schema/neo4j.cypher), whose order the ORDER BY follows (a.stage,
+// a.stage_since: one stage, so the same rows in the same order as by stage_since alone) and the page is a
+// top-k over an ordered seek that stops after about `skip + limit` entries; FalkorDB, which has no
+// composite index, answers both predicates from its one Account index in one scan (the stage's accounts at
+// or below $floor only). Neither then depends on where the stage's accounts sit among all accounts
+// (board_top_score.cypher walks the score index from the top and filters the stage: for the lowest-scoring
+// stage most of the graph; issue 10, docs/benchmarks.md). The look for an account without stage_since (it
+// would count as 0 and sort first, and no index holds it) is among the stage's accounts only (through the
+// stage index: an account of another stage never passes the filter), not every account as in
+// board_oldest_stage.cypher; if there is one, no row comes back and the caller falls back to the full
+// read. The caller calls it only with a remembered ceiling (board.py's _STAGED says why not with an open
+// one: on FalkorDB that read the stage twice and took longer than the full read).
+// @param floor FLOAT only accounts whose stage_since is at most this
+// @param stage STRING only this stage (given: board.py reads the stage's board through these statements)
+// @param segment STRING = null only this segment
+// @param industry STRING = null only this industry
+// @param owner STRING = null only accounts of this owner
+// @param missing_role STRING = null only accounts whose latest qualification misses this role
+// @param q STRING = null only accounts whose lower-cased name or domain contains this
+// @param min_score FLOAT = null only accounts with mqa_score >= this
+// @param skip INTEGER = 0 offset
+// @param limit INTEGER = 50 page size
+// @column id STRING
+// @column name STRING
+// @column domain STRING
+// @column segment STRING
+// @column industry STRING
+// @column stage STRING
+// @column stage_since FLOAT
+// @column fit FLOAT
+// @column engagement FLOAT
+// @column mqa_score FLOAT
+// @column missing_roles LIST<STRING>
+// @column owner STRING
+OPTIONAL MATCH (m:Account)
+WHERE m.stage = $stage AND m.stage_since IS NULL
+WITH m
+LIMIT 1
+WITH count(m) AS missing
+MATCH (a:Account)
+WHERE a.stage = $stage
+  AND a.stage_since <= $floor
+  AND missing = 0
+  AND ($segment IS NULL OR a.segment = $segment)
+  AND ($industry IS NULL OR a.industry = $industry)
+  AND ($owner IS NULL OR a.owner = $owner)
+  AND ($missing_role IS NULL OR $missing_role IN coalesce(a.missing_roles, []))
+  AND ($q IS NULL OR toLower(coalesce(a.name, '')) CONTAINS $q OR toLower(coalesce(a.domain, '')) CONTAINS $q)
+  AND ($min_score IS NULL OR coalesce(a.mqa_score, 0) >= $min_score)
+WITH a
+ORDER BY a.stage, a.stage_since, a.id
+SKIP $skip
+LIMIT $limit
+RETURN a.id AS id, a.name AS name, a.domain AS domain, a.segment AS segment, a.industry AS industry,
+       a.stage AS stage, a.stage_since AS stage_since, a.fit AS fit, a.engagement AS engagement,
+       a.mqa_score AS mqa_score, coalesce(a.missing_roles, []) AS missing_roles, a.owner AS owner
