@@ -199,9 +199,9 @@ def test_duplicates_and_retries_change_nothing(store):
     again = IngestRepository(store).create_activities(batch, batch="b2", now=NOW)
     assert again["new"] == 0 and again["duplicate"] == 5 and first["duplicate"] == 0
     row = QualificationService(store, rs).snapshots_from_aggregates([aid], NOW)[0]
-    stats = next(x["stats"] for x in row["contacts"] if x["contact"]["id"] == contacts[1])
-    assert stats[0] == ["content_download"] and stats[1] == [5] and stats[2] == [NOW]
-    assert math.isclose(stats[3][0], sum(0.5 ** (i / 30) for i in range(5)), rel_tol=1e-12)
+    stats = next(x.stats for x in row["contacts"] if x.id == contacts[1])
+    assert [(s.type, s.count, s.last_at) for s in stats] == [("content_download", 5, NOW)]
+    assert math.isclose(stats[0].decay_weight, sum(0.5 ** (i / 30) for i in range(5)), rel_tol=1e-12)
     assert_same(store, rs, aid, NOW, expect_exact=True)
 
 
@@ -217,9 +217,9 @@ def test_an_id_repeated_in_a_batch_with_other_content_counts_once_as_first_writt
     out = IngestRepository(store).create_activities([first, other, {**first}], batch="r1", now=NOW)
     assert out["new"] == 3 and out["duplicate"] == 0  # rows of new ids, as before: repeats are not "duplicates"
     row = QualificationService(store, rs).snapshots_from_aggregates([aid], NOW)[0]
-    stats = {x["contact"]["id"]: x["stats"] for x in row["contacts"]}
-    assert stats[contacts[1]][:3] == [["content_download"], [1], [NOW - DAY]]
-    assert stats[contacts[0]][0] == []
+    stats = {x.id: [(s.type, s.count, s.last_at) for s in x.stats] for x in row["contacts"]}
+    assert stats[contacts[1]] == [("content_download", 1, NOW - DAY)]
+    assert stats[contacts[0]] == []
     assert_same(store, rs, aid, NOW, expect_exact=True)
 
 
@@ -246,7 +246,7 @@ def test_concurrent_batches_on_the_same_contacts_stay_exact(store, rounds):
         created += len(ids)
         assert_same(store, rs, aid, NOW, expect_exact=True)
     q = QualificationService(store, rs)
-    total = sum(sum(c["stats"][1]) for c in q.snapshots_from_aggregates([aid], NOW)[0]["contacts"])
+    total = sum(s.count for c in q.snapshots_from_aggregates([aid], NOW)[0]["contacts"] for s in c.stats)
     assert total == created
 
 

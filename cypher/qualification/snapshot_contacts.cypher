@@ -8,6 +8,7 @@
 // client and ~30 % less engine CPU on Neo4j, ~10 % more on FalkorDB (docs/benchmarks.md, "Scale").
 // Lists, not maps: a map per contact costs both engines a key per value to build and to send.
 // A contact has at most one manager (ingest/upsert_contacts replaces the line).
+// @plain qualification/snapshots.py turns every number in it into an int or a float itself.
 // @param ids LIST<STRING> the accounts
 // @column account_id STRING
 // @column contacts LIST<LIST> per contact: [id, email, first_name, last_name, title, seniority, department, status, types (activity types with aggregates, null: none kept), counts, lasts (epoch s), weights (decay sums at their newest time), half_life_s, reports_to]

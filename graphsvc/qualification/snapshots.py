@@ -1,9 +1,10 @@
 """A store row -> the rules engine's input: the qualification service builds what it evaluates.
 
-Two sources give the same row shape, `{account, contacts: [{contact, reports_to, roles, stats}]}`:
-`qualification/snapshots_history` (one statement replaying every activity, any as_of) and, at
-as_of >= now, the three reads joined here by `join_current` (accounts; contacts, as one list per
-contact, with their kept engagement aggregates and manager; roles). Joining in Python is cheaper
+Two sources give rows `{account, contacts}` that `account_snapshot` turns into the engine's input:
+`qualification/snapshots_history` (one statement replaying every activity, any as_of; contacts as
+`{contact, reports_to, roles, stats}` maps) and, at as_of >= now, the three reads joined here by
+`join_current` (accounts; contacts, as one list per contact, with their kept engagement aggregates
+and manager; roles), whose contacts are built `ContactSnapshot`s. Joining in Python is cheaper
 than the nested `collect`s of maps of one statement: building, sending and decoding nested maps was
 most of the cost of a requalification, not the traversals (docs/benchmarks.md, "Scale").
 """
@@ -40,36 +41,46 @@ def join_current(
     half_life_s: float,
 ) -> list[dict[str, Any]]:
     """Rows of `snapshot_accounts`, `snapshot_contacts` (one row per account, a list per contact in
-    CONTACT_FIELDS order) and `snapshot_roles` -> snapshot rows (the history shape) with `exact`:
-    whether the kept aggregates give the from-history answer at `as_of`. They do when the index was
-    fully built for this half-life (`ready`) and every contact's aggregates were kept for it and
-    hold nothing later than `as_of` (ingest accepts activities a few minutes in the future). A
-    contact with no aggregates has had no activity since the build. Each weight, kept at its newest
-    time `last`, is rescaled to `as_of`: W * 0.5 ** ((as_of - last) / half_life_s)."""
-    by_contact_roles: dict[str, list[dict[str, Any]]] = {}
+    CONTACT_FIELDS order) and `snapshot_roles` -> snapshot rows with `exact`: whether the kept
+    aggregates give the from-history answer at `as_of`. They do when the index was fully built for
+    this half-life (`ready`) and every contact's aggregates were kept for it and hold nothing later
+    than `as_of` (ingest accepts activities a few minutes in the future). A contact with no
+    aggregates has had no activity since the build. Each weight, kept at its newest time `last`, is
+    rescaled to `as_of`: W * 0.5 ** ((as_of - last) / half_life_s).
+
+    The history shape, but for `contacts`: built `ContactSnapshot`s here (with the buying groups
+    their roles name under `groups`), not `{contact, reports_to, roles, stats}` maps that
+    `account_snapshot` would turn into the same objects: a full pass at 100k accounts builds a
+    million of them, and the maps were a third of the Python that joins and builds."""
+    by_contact: dict[str, list[dict[str, Any]]] = {}
     for r in roles:
-        by_contact_roles.setdefault(r["contact_id"], []).append(
-            {"role": r["role"], "source": r["source"], "confidence": r["confidence"],
-             "buying_group": r["buying_group"], "group_kind": r["group_kind"], "at": r["at"]})
+        by_contact.setdefault(r["contact_id"], []).append(r)
     rows: dict[str, dict[str, Any]] = {}
     for a in accounts:
-        rows[a["account"]["id"]] = {"account": a["account"], "contacts": [], "exact": a["ready"]}
+        rows[a["account"]["id"]] = {"account": a["account"], "contacts": [], "exact": a["ready"], "groups": {}}
     for group in contacts:
         row = rows.get(group["account_id"])
         if row is None:  # the account went away between the reads: it is not in this answer
             continue
-        out = row["contacts"]
+        out, kinds = row["contacts"], row["groups"]
         for c in group["contacts"]:
-            types, lasts, weights = c[_TYPES], c[_LASTS] or [], c[_WEIGHTS] or []
+            types, lasts = c[_TYPES], c[_LASTS] or ()
             if types is not None and (c[_HALF_LIFE] != half_life_s or any(t > as_of for t in lasts)):
                 row["exact"] = False
-            out.append({
-                "contact": dict(zip(PROFILE, c)),
-                "reports_to": c[_REPORTS_TO],
-                "roles": by_contact_roles.get(c[0], []),
-                "stats": [types or [], c[_COUNTS] or [], lasts,
-                          [w * 0.5 ** ((as_of - t) / half_life_s) for w, t in zip(weights, lasts)]],
-            })
+            held = by_contact.get(c[0])
+            if held:
+                for r in held:
+                    name = r["buying_group"] or "default"
+                    if kinds.get(name) is None:
+                        kinds[name] = r["group_kind"]
+            out.append(ContactSnapshot(
+                c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[_REPORTS_TO],
+                _roles(held) if held else (),
+                tuple(ActivityStat(t, int(n), float(last), float(w * 0.5 ** ((as_of - last) / half_life_s)))
+                      for t, n, last, w in sorted(zip(types, c[_COUNTS] or (), lasts, c[_WEIGHTS] or ()))) if types else (),
+            ))
+    for row in rows.values():
+        row["groups"] = tuple(GroupInfo(n, k) for n, k in sorted(row["groups"].items()))
     return list(rows.values())
 
 
@@ -77,7 +88,12 @@ def account_snapshot(row: dict[str, Any]) -> AccountSnapshot:
     """A snapshot row (`join_current` or `snapshots_history`) -> rules AccountSnapshot
     (engagement as per-type stats)."""
     a = row["account"]
-    contacts = [_contact(c) for c in sorted(row.get("contacts") or [], key=lambda c: c["contact"]["id"])]
+    if "groups" in row:  # join_current's: built already
+        contacts = sorted(row["contacts"], key=_by_id)
+        groups = row["groups"]
+    else:
+        contacts = [_contact(c) for c in sorted(row.get("contacts") or [], key=lambda c: c["contact"]["id"])]
+        groups = _groups(row.get("contacts") or [])
     return AccountSnapshot(
         id=a["id"], name=a.get("name"), domain=a.get("domain"), industry=a.get("industry"),
         employees=a.get("employees"), annual_revenue=a.get("annual_revenue"), country=a.get("country"),
@@ -86,7 +102,7 @@ def account_snapshot(row: dict[str, Any]) -> AccountSnapshot:
         qualified_by=a.get("ruleset"), contacts=tuple(contacts),
         inherited=tuple(_contact(c) for c in sorted(row.get("inherited") or [],
                                                       key=lambda c: (c["account_id"], c["contact"]["id"]))),
-        groups=_groups(row.get("contacts") or []),
+        groups=groups,
         rolled_up=tuple(_contact(c) for c in row.get("rolled_up") or ()),
         bant=tuple(BantEntry(group=b["group"], field=b["field"], met=b["met"], by=b["by"] or "", at=float(b["at"]),
                              note=b["note"] or "") for b in row.get("bant") or ()),
@@ -104,6 +120,19 @@ def _groups(contacts: list[dict[str, Any]]) -> tuple[GroupInfo, ...]:
     return tuple(GroupInfo(n, k) for n, k in sorted(kinds.items()))
 
 
+def _by_id(c: ContactSnapshot) -> str:
+    return c.id
+
+
+def _roles(roles: list[dict[str, Any]]) -> tuple[RoleAssignment, ...]:
+    return tuple(
+        RoleAssignment(r["role"], r.get("source") or "import",
+                       float(r["confidence"] if r.get("confidence") is not None else 1.0),
+                       r.get("buying_group") or "default", r.get("at"))
+        for r in sorted(roles, key=lambda r: (r["role"], r.get("buying_group") or ""))
+    )
+
+
 def _contact(c: dict[str, Any]) -> ContactSnapshot:
     # Positional arguments, and no sort of an empty role list: a full pass builds a million of these.
     p = c["contact"]
@@ -112,12 +141,7 @@ def _contact(c: dict[str, Any]) -> ContactSnapshot:
     return ContactSnapshot(
         p["id"], p.get("email"), p.get("first_name"), p.get("last_name"), p.get("title"), p.get("seniority"),
         p.get("department"), p.get("status"), c.get("reports_to"),
-        tuple(
-            RoleAssignment(r["role"], r.get("source") or "import",
-                           float(r["confidence"] if r.get("confidence") is not None else 1.0),
-                           r.get("buying_group") or "default", r.get("at"))
-            for r in sorted(roles, key=lambda r: (r["role"], r.get("buying_group") or ""))
-        ) if roles else (),
+        _roles(roles) if roles else (),
         tuple(
             ActivityStat(t, int(n), float(last), float(w)) for t, n, last, w in sorted(zip(*stats))
         ) if stats and stats[0] else (),

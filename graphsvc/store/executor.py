@@ -69,8 +69,10 @@ class Executor(ABC):
         (`graphsvc.qualification.parallel`)."""
 
     @abstractmethod
-    def read(self, query: str, params: dict[str, Any]) -> Rows:
-        """Run a read statement (routed to a reader where the engine has them)."""
+    def read(self, query: str, params: dict[str, Any], *, plain: bool = False) -> Rows:
+        """Run a read statement (routed to a reader where the engine has them). `plain`: the
+        statement is marked `@plain` (see `graphsvc.store.queries`), so its values may come back as
+        the engine's client decoded them, integral floats included."""
 
     @abstractmethod
     def write(self, query: str, params: dict[str, Any]) -> Rows:

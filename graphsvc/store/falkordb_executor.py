@@ -90,7 +90,8 @@ class FalkorDBExecutor(Executor):
     def twin(self) -> Callable[[], Executor]:
         return self._twin
 
-    def read(self, query: str, params: dict[str, Any]) -> Rows:
+    def read(self, query: str, params: dict[str, Any], *, plain: bool = False) -> Rows:
+        # `plain` changes nothing here: the compact reply is decoded in one pass either way (_compact).
         return self._run("GRAPH.RO_QUERY", query, params)
 
     def write(self, query: str, params: dict[str, Any]) -> Rows:

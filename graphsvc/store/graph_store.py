@@ -31,7 +31,7 @@ class GraphStore:
     # -- plumbing ---------------------------------------------------------------------------------
     def read(self, name: str, **params: Any) -> Rows:
         q = queries.get(name)
-        return self.executor.read(q.text, q.bind(params))
+        return self.executor.read(q.text, q.bind(params), plain=q.plain)
 
     def read_one(self, name: str, **params: Any) -> dict[str, Any] | None:
         rows = self.read(name, **params)

@@ -79,11 +79,13 @@ class Neo4jExecutor(Executor):
     def twin(self) -> Callable[[], Executor]:
         return self._twin
 
-    def read(self, query: str, params: dict[str, Any]) -> Rows:
+    def read(self, query: str, params: dict[str, Any], *, plain: bool = False) -> Rows:
         with _mapped_errors():
             records, _, _ = self._driver.execute_query(
                 query, params or {}, routing_=RoutingControl.READ, database_=self.database
             )
+        if plain:  # strings, numbers, booleans, nulls and lists of them: the driver's values as they are
+            return [dict(zip(r.keys(), r.values())) for r in records]
         return [_record(r) for r in records]
 
     def write(self, query: str, params: dict[str, Any]) -> Rows:

@@ -10,6 +10,12 @@ A file's name relative to `cypher/`, without the suffix, is its query name
 
 `@param` lines are the contract: the store refuses to run a query with parameters it does not
 declare or without the ones it requires, and the Cypher lint is given exactly these names.
+
+`// @plain <why>` marks a hot statement whose columns hold only strings, numbers, booleans, nulls and
+lists of them, read by code that takes an integral float for an int (`float(x)`, arithmetic): an
+executor may return such values as its engine's client decoded them instead of walking each one
+to normalise it (on Neo4j that walk was half of the contacts read's client CPU: docs/benchmarks.md,
+"Scale"). Its `@column` types must say so (STRING, INTEGER, FLOAT, BOOLEAN, LIST<...> of these).
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ __all__ = ["Column", "DEV_ONLY", "Param", "Query", "cypher_dir", "get", "load_al
 
 _PARAM = re.compile(r"^@param\s+(?P<name>\w+)\s+(?P<type>[A-Z<>_]+)(?:\s*=\s*(?P<default>\S+))?\s*(?P<doc>.*)$")
 _COLUMN = re.compile(r"^@column\s+(?P<name>\w+)\s+(?P<type>[A-Z<>_]+)\s*(?P<doc>.*)$")
+_PLAIN_TYPE = re.compile(r"^(?:LIST<)*(?:STRING|INTEGER|FLOAT|BOOLEAN|LIST)>*$")
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,7 @@ class Query:
     params: dict[str, Param] = field(default_factory=dict)
     columns: tuple[Column, ...] = ()
     path: Path | None = None
+    plain: bool = False  # `// @plain`: see the module's docstring
 
     def statements(self) -> list[str]:
         """The statements of a multi-statement file (schema files), split on `;` at line end."""
@@ -79,6 +87,7 @@ def parse(name: str, text: str, path: Path | None = None) -> Query:
     doc_lines: list[str] = []
     params: dict[str, Param] = {}
     columns: list[Column] = []
+    plain = False
     for raw in text.splitlines():
         line = raw.strip()
         if not line:
@@ -97,10 +106,15 @@ def parse(name: str, text: str, path: Path | None = None) -> Query:
             )
         elif m := _COLUMN.match(body):
             columns.append(Column(m["name"], m["type"], m["doc"].strip()))
+        elif (body + " ").startswith("@plain "):  # a reason may follow
+            plain = True
         elif body.startswith("@"):
             raise ValueError(f"{name}: unknown header tag in {body!r}")
         else:
             doc_lines.append(body)
+    if plain and (not columns or any(not _PLAIN_TYPE.match(c.type) for c in columns)):
+        raise ValueError(f"{name}: @plain needs @column lines of STRING, INTEGER, FLOAT, BOOLEAN or LIST types; "
+                         f"got {', '.join(f'{c.name} {c.type}' for c in columns) or 'none'}")
     return Query(
         name=name,
         text=text.strip() + "\n",
@@ -108,6 +122,7 @@ def parse(name: str, text: str, path: Path | None = None) -> Query:
         params=params,
         columns=tuple(columns),
         path=path,
+        plain=plain,
     )
 
 
