@@ -20,7 +20,7 @@
 // members, picked by the team's turn, kept on the one RoutingTurns node (teams and turns as two
 // parallel lists), locked before it is read like EventSeq, so two workers never hand out one turn;
 // several accounts of one team in a batch take consecutive turns.
-// @param rows LIST<MAP> {id, from, stage, changed, reason, fit, engagement, mqa_score, qualified_at, requalify_at, qualified_until, missing_roles, change_id, pending, group (the buying group the answer shows: the one that qualified, issue 15), event (the event's JSON payload), route (null or {from, team, members, payloads})}
+// @param rows LIST<MAP> {id, from, stage, changed, reason (null unless changed, like change_id and group), fit, engagement, mqa_score, qualified_at, requalify_at, qualified_until, missing_roles, change_id, pending, group (the buying group the answer shows: the one that qualified, issue 15), event (the event's JSON payload), route (null or {from, team, members, payloads})}
 // @param now FLOAT epoch seconds of the write
 // @param actor STRING who decided: rules@<version>
 // @param ruleset STRING the ruleset version

@@ -250,14 +250,16 @@ class QualificationService:
         if not results:
             return []
         routed = routes(self.store, self.ruleset, results)  # issue 12: owner routing, written with the stage
+        # What only a stage change writes (its StageChange, event and reason) is sent only with one: a
+        # full pass moves few accounts, and the rest's reasons were most of the parameter's bytes.
         rows = [
             {
                 "id": q.account_id, "from": q.previous_stage, "stage": q.stage, "changed": q.changed,
-                "reason": q.reason, "fit": q.scores.fit, "engagement": q.scores.engagement,
+                "reason": q.reason if q.changed else None, "fit": q.scores.fit, "engagement": q.scores.engagement,
                 "mqa_score": q.scores.mqa_score, "qualified_at": q.qualified_at,
                 "requalify_at": q.requalify_at, "qualified_until": q.qualified_until,
-                "missing_roles": list(q.buying_center.missing), "change_id": change_id(),
-                "pending": account.get("requalify_pending"), "group": q.group,
+                "missing_roles": list(q.buying_center.missing), "change_id": change_id() if q.changed else None,
+                "pending": account.get("requalify_pending"), "group": q.group if q.changed else None,
                 "event": stage_event(q) if q.changed else None, "route": route,
             }
             for (q, account), route in zip(results, routed, strict=True)
