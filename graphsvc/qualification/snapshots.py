@@ -24,12 +24,24 @@ from graphsvc.rules import (
     RoleAssignment,
 )
 
-__all__ = ["account_snapshot", "join_current"]
+__all__ = ["account_snapshot", "join_current", "split_current"]
 
 PROFILE = ("id", "email", "first_name", "last_name", "title", "seniority", "department", "status")
 # One contact's list in `snapshot_contacts` (its `contacts` column), in this order.
 CONTACT_FIELDS = (*PROFILE, "types", "counts", "lasts", "weights", "half_life_s", "reports_to")
 _TYPES, _COUNTS, _LASTS, _WEIGHTS, _HALF_LIFE, _REPORTS_TO = range(len(PROFILE), len(CONTACT_FIELDS))
+_ROLE_COLUMNS = ("role", "source", "confidence", "buying_group", "group_kind", "at")  # snapshot_roles'
+
+
+def split_current(rows: Iterable[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """`snapshot_current`'s rows -> the rows of the three reads it stands for (snapshot_accounts,
+    snapshot_contacts, snapshot_roles), for `join_current`: one join for both ways of reading."""
+    accounts, contacts, roles = [], [], []
+    for r in rows:
+        accounts.append({"account": r["account"], "ready": r["ready"]})
+        contacts.append({"account_id": r["account"]["id"], "contacts": [c[:-1] for c in r["contacts"]]})
+        roles.extend({"contact_id": c[0], **dict(zip(_ROLE_COLUMNS, role))} for c in r["contacts"] for role in c[-1])
+    return accounts, contacts, roles
 
 
 def join_current(
