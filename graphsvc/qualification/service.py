@@ -59,7 +59,10 @@ def stage_event(q: Qualification) -> str:
 
 
 PAGE = 500  # accounts per snapshot query and outcome write in a full requalification
-ONE_STATEMENT = 20  # up to this many accounts, their current snapshots are read in one statement
+# Up to this many accounts, their current snapshots are read in one statement: a readiness answer
+# is one; 20 also takes the small requalifications (an ingest batch touching a few accounts) while
+# a full pass's pages of 500 keep the three reads they were measured with.
+ONE_STATEMENT = 20
 KEEP_CHANGES = 1_000  # stage changes a full requalification returns (it counts them all)
 
 Progress = Callable[[int, int], None]  # accounts done, changed so far
@@ -123,9 +126,10 @@ class QualificationService:
     def snapshots_from_aggregates(self, ids: Sequence[str], as_of: float) -> list[dict[str, Any]]:
         """Snapshot rows from the engagement aggregates kept on contacts, each with `exact`: whether
         they equal the from-history answer at `as_of` (see `snapshots.join_current`). Up to
-        ONE_STATEMENT accounts, one statement (`snapshot_current`: a Neo4j statement's fixed price is
-        most of a readiness answer's engine time); more, three reads joined in Python, cheaper over
-        a page than one statement's per-contact grouping."""
+        ONE_STATEMENT accounts, one statement (`snapshot_current`: a Neo4j statement's fixed price was
+        most of a readiness answer's engine time); more, the three reads joined in Python, whose
+        cost over a full pass's pages is the measured one (the one statement was measured for one
+        account only)."""
         ids, h = list(ids), self.half_life_s
         if len(ids) <= ONE_STATEMENT:
             rows = join_current(*split_current(self.store.read("qualification/snapshot_current", ids=ids, half_life_s=h)),
