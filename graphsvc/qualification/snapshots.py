@@ -36,7 +36,9 @@ _ROLE_COLUMNS = ("role", "source", "confidence", "buying_group", "group_kind", "
 def split_current(rows: Iterable[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     """`snapshot_current`'s rows -> the rows of the three reads it stands for (snapshot_accounts,
     snapshot_contacts, snapshot_roles), for `join_current`: one join for both ways of reading."""
-    accounts, contacts, roles = [], [], []
+    accounts: list[dict[str, Any]] = []
+    contacts: list[dict[str, Any]] = []
+    roles: list[dict[str, Any]] = []
     for r in rows:
         accounts.append({"account": r["account"], "ready": r["ready"]})
         contacts.append({"account_id": r["account"]["id"], "contacts": [c[:-1] for c in r["contacts"]]})
