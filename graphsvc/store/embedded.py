@@ -264,8 +264,8 @@ class EmbeddedFalkorDB:
             # multiply with two traversals running at once (seen in bench/ingest.py, 2 workers).
             # Queries still run in parallel on the module's thread pool.
             "OMP_THREAD_COUNT", "1",
-            # Issue 10: at 100k accounts a full pass in two processes crashed FalkorDB twice in two
-            # runs with OMP off (signal 11 in GraphBLAS, two reader threads inside Delta_mxm); with
+            # Issue 10: at 100k accounts two of six full passes in two processes crashed FalkorDB
+            # with OMP off (signal 11 in GraphBLAS, two reader threads inside Delta_mxm); with
             # THREAD_COUNT 1 the same pass ran (docs/benchmarks.md). One thread also makes an
             # analyst's heavy query hold up sales reads, so it is a setting, not the default.
             *(["THREAD_COUNT", str(self.threads)] if self.threads else []),
