@@ -3,18 +3,20 @@ previous answer to the same query left (`board_top_score`, `board_top_engagement
 `board_first_name`, `board_oldest_stage`, through a range index; FalkorDB has no name index, see its
 schema file) and gives exactly the full read's rows, whatever happened in between: values rising,
 falling below the floor or going missing, ties, missing values, filters, pages, new accounts, stage
-changes. By time in stage a missing stage_since sorts first and is in no index: the floor statement
-finds such an account and the full read answers; the backfill derives it where it can. Both engines;
-the full statements are the reference, run on the same data."""
+changes. A query with no floor remembered (or a stale one) reads from the sort's open bound first. By
+time in stage a missing stage_since sorts first and is in no index: while the look
+(`qualification/accounts_lacking_stage_since`) finds such an account the full read answers; the
+backfill derives it where it can. Both engines; the full statements are the reference, run on the
+same data."""
 
 from __future__ import annotations
 
 import random
 
 import pytest
-from plans import assert_index_read, falkordb_plan
+from plans import assert_index_read, falkordb_plan, neo4j_plan
 
-from graphsvc.qualification.board import ASCENDING, BoardFloors, board_page
+from graphsvc.qualification.board import _OPEN, ASCENDING, BoardFloors, board_page
 
 STAGES = ("target", "engaged", "mqa", "sql")
 SORTS = ("mqa_score", "engagement", "fit", "stage_since", "name")
@@ -53,19 +55,27 @@ def _reference(store, sort: str = "mqa_score", **filters) -> list[str]:
     return [r["id"] for r in rows[:limit - 1]]
 
 
+LOOK = "qualification/accounts_lacking_stage_since"
+
+
 class Counting:
-    """The real store, counting which board statement answered."""
+    """The real store, counting which board statement answered (`names`, with the floor each read from
+    in `floors`) and, apart, how often the look for accounts without stage_since ran (`looks`)."""
 
     def __init__(self, store) -> None:
-        self.store, self.names = store, []
+        self.store, self.names, self.floors, self.looks = store, [], [], 0
 
     def read(self, name: str, **params):
-        self.names.append(name)
+        if name == LOOK:
+            self.looks += 1
+        else:
+            self.names.append(name)
+            self.floors.append(params.get("floor"))
         return self.store.read(name, **params)
 
 
-def _page(store, floors, **filters) -> list[str]:
-    items, _ = board_page(store, 0.0, floors=floors, **filters)
+def _page(store, floors, now: float = 0.0, **filters) -> list[str]:
+    items, _ = board_page(store, now, floors=floors, **filters)
     return [i["id"] for i in items]
 
 
@@ -76,22 +86,31 @@ def test_the_second_read_starts_at_the_floor_and_a_stale_floor_falls_back(store)
     floors, counted = BoardFloors(), Counting(store)
     first = _page(counted, floors, limit=10)
     assert first == _reference(store, limit=10)
-    assert counted.names == ["qualification/board"]
+    assert counted.names == ["qualification/board_top_score"] and counted.floors == [_OPEN["mqa_score"]]
     assert _page(counted, floors, limit=10) == first
     assert counted.names[-1] == "qualification/board_top_score"  # read from the floor this time
+    floor = counted.floors[-1]
+    assert floor == store.read("qualification/board", **{**BASE, "limit": 11})[-1]["mqa_score"]  # the 11th row's
 
     # Every account at or above the floor drops below it: the floor leaves too few rows, the
-    # full read answers (and leaves a lower floor).
+    # open bound answers (and leaves a lower floor).
     _put(store, [{"id": i, "score": 1.0} for i in first])
-    counted.names.clear()
+    counted.names.clear(), counted.floors.clear()
     assert _page(counted, floors, limit=10) == _reference(store, limit=10)
-    assert counted.names == ["qualification/board_top_score", "qualification/board"]
+    assert counted.names == ["qualification/board_top_score"] * 2 and counted.floors == [floor, _OPEN["mqa_score"]]
+
+    # Fewer scored accounts than the page (a missing or zero score is in no floor): the full read.
+    _put(store, [{"id": f"a{i:03}", "score": 0.0 if i % 2 else None} for i in range(115)])
+    counted.names.clear(), counted.floors.clear()
+    assert _page(counted, floors, limit=10) == _reference(store, limit=10)
+    assert counted.names == ["qualification/board_top_score"] * 2 + ["qualification/board"], counted.names
+    assert counted.floors[1:] == [_OPEN["mqa_score"], None]
 
 
 def _value(rng: random.Random, sort: str):
     """A random sort value, with ties and missing ones (names: few distinct, some empty). Time in
-    stage: rarely missing (every write that creates an account sets it; a missing one turns the floor
-    off for every query it passes, test_time_in_stage_with_accounts_lacking_stage_since), and some
+    stage: rarely missing (every write that creates an account sets it; a missing one turns the floors
+    off, test_time_in_stage_with_accounts_lacking_stage_since), and some
     at or below 0, where a missing one counts as 0."""
     if sort == "name":
         return rng.choice([None, "", "Acme", "acme", "Beta", f"N{rng.randint(0, 40):02}", f"Zeta {rng.randint(0, 9)}"])
@@ -112,11 +131,13 @@ def _account(rng: random.Random, i: str) -> dict:
 def test_floors_never_change_an_answer(store, sort):
     """Random values of every sort (with ties and missing ones), filters and pages; between reads,
     random accounts change (or lose) their values, and new accounts arrive. Every answer equals the
-    full read's, and the floor statement answered a fair share of them."""
+    full read's, and the floor statement answered a fair share of them. The look for accounts without
+    stage_since runs before every page here (`look_every_s=0`): what it found is then always true
+    (the service looks at most every 30 s: test_board_stage_since.py)."""
     rng = random.Random(sum(map(ord, sort)))
     ids = [f"acc-{i:03}" for i in range(150)]
     _put(store, [_account(rng, i) for i in ids])
-    floors, counted = BoardFloors(), Counting(store)
+    floors, counted = BoardFloors(look_every_s=0), Counting(store)
     queries = [{"limit": 5}, {"limit": 20}, {"limit": 5, "stage": "mqa"}, {"limit": 10, "segment": "smb"},
                {"limit": 5, "skip": 5}, {"limit": 5, "q": "acc-1"}, {"limit": 5, "min_score": 10.0},
                {"limit": 3}, {"limit": 3, "skip": 60}]
@@ -132,6 +153,9 @@ def test_floors_never_change_an_answer(store, sort):
             new = f"acc-{len(ids):03}"
             ids.append(new)
             _put(store, [_account(rng, new)])
+        if sort == "stage_since" and rng.random() < 0.4:  # as the backfill would: none missing for a while
+            lacking = store.executor.read("MATCH (a:Account) WHERE a.stage_since IS NULL RETURN a.id AS id", {})
+            _put(store, [{"id": r["id"], "since": float(rng.randint(1, 20))} for r in lacking])
     assert set(counted.names) <= {FLOORED[sort], STAGED[sort], *FULL}, counted.names
     floored = counted.names.count(FLOORED[sort]) + counted.names.count(STAGED[sort])
     assert floored >= 20, counted.names  # the floor was used, not only the full read
@@ -180,3 +204,9 @@ def test_floor_statements_read_through_their_index(store, statement, prop, floor
         assert not any("Index Scan" in line for line in lines), lines
         return
     assert_index_read(store, statement, {**BASE, "floor": floor}, rows, prop)
+    if store.dialect == "neo4j":
+        # in the (sort, id) index's order, ties by id too: a Limit that stops after a page and sorts
+        # nothing, so the open bound (board._OPEN: every account with a value) costs a page too
+        ops = neo4j_plan(store, statement, {**BASE, "floor": _OPEN[prop]})
+        assert not any(op.split("@")[0] in ("Sort", "Top", "PartialSort", "PartialTop") for op, _ in ops), ops
+        assert any(op.split("@")[0] == "Limit" for op, _ in ops), ops

@@ -5,7 +5,9 @@
 // the page is cut (ORDER BY ... LIMIT in the WITH: a top-k, not a sort of every account) before
 // anything is projected, so only the page's rows are built and sent: 3-4x cheaper at 100k accounts
 // on FalkorDB (docs/benchmarks.md). Both engines still read every account that passes the filters.
-// `q` matches a lower-case substring of the name or the domain (the caller lower-cases it).
+// `q` matches a lower-case substring of the name or the domain (the caller lower-cases it). Ties go by
+// id from the highest (since 2026-12-01; before, from the lowest): the order Neo4j's (sort, id) indexes
+// give read backwards, so the floor statements' pages need no sort of the tied accounts.
 // @param stage STRING = null only this stage
 // @param segment STRING = null only this segment
 // @param industry STRING = null only this industry
@@ -37,7 +39,7 @@ WHERE ($stage IS NULL OR a.stage = $stage)
   AND ($q IS NULL OR toLower(coalesce(a.name, '')) CONTAINS $q OR toLower(coalesce(a.domain, '')) CONTAINS $q)
   AND ($min_score IS NULL OR coalesce(a.mqa_score, 0) >= $min_score)
 WITH a
-ORDER BY coalesce(a[$sort], 0) DESC, a.id
+ORDER BY coalesce(a[$sort], 0) DESC, a.id DESC
 SKIP $skip
 LIMIT $limit
 RETURN a.id AS id, a.name AS name, a.domain AS domain, a.segment AS segment, a.industry AS industry,

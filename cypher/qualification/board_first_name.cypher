@@ -28,8 +28,13 @@
 // @column mqa_score FLOAT
 // @column missing_roles LIST<STRING>
 // @column owner STRING
+// `a.id IS NOT NULL` is always true: it lets Neo4j seek its (sort, id) index, whose order
+// breaks ties (then by id), so a page is a Limit over
+// the index, not a top-k over every account tied at the bound (issue 10: at 100k, 75k
+// accounts shared one stage_since, 29k one fit).
 MATCH (a:Account)
 WHERE a.name <= $floor
+  AND a.id IS NOT NULL
   AND ($stage IS NULL OR a.stage = $stage)
   AND ($segment IS NULL OR a.segment = $segment)
   AND ($industry IS NULL OR a.industry = $industry)

@@ -2,16 +2,16 @@
 // sort = stage_since) read through the range index on Account.stage_since up to a ceiling: only
 // accounts that entered their stage at or before $floor are read, so a first page costs about its
 // size instead of a pass over every account (issue 10). The full read counts a missing stage_since
-// as 0, so such an account sorts before every other and is in no index: the statement first looks
-// for one (a label scan that stops at the first found; among all accounts, not only those the
-// filters pass: 20-25 % cheaper at 100k on both engines, docs/benchmarks.md) and, if there is any,
-// returns no row, so the caller falls back to the full read. Otherwise every
-// account read here sorts before every account not read (a larger stage_since), and a full answer
-// ($limit rows) is exactly board_ascending.cypher's first rows. Every write that creates an
-// account sets stage_since, and qualification/backfill_stage_since derives it for older data, so
-// the look finds nothing in practice. The caller (qualification/board.py) takes $floor from the
-// previous answer's last stage_since and falls back to board_ascending.cypher when fewer than
-// $limit rows come back.
+// as 0, so such an account would sort before every other and is in no index: the caller
+// (qualification/board.py) calls this only while qualification/accounts_lacking_stage_since, run at
+// most every BoardFloors.look_every_s, found none. Every write that creates an account sets
+// stage_since and the store's start derives it for older data (qualification/backfill_stage_since),
+// so that look finds nothing in practice. Until 2026-12-01 the look was part of this statement: a
+// label scan of every account on each page (124 ms of a 160 ms page on Neo4j at 100k accounts,
+// docs/benchmarks.md). With none missing, every account read here sorts before every account not
+// read (a larger stage_since), and a full answer ($limit rows) is exactly board_ascending.cypher's
+// first rows. The caller takes $floor from the previous answer's last stage_since, or an open bound
+// (every account), and falls back to board_ascending.cypher when fewer than $limit rows come back.
 // @param floor FLOAT only accounts whose stage_since is at most this
 // @param stage STRING = null only this stage
 // @param segment STRING = null only this segment
@@ -34,14 +34,13 @@
 // @column mqa_score FLOAT
 // @column missing_roles LIST<STRING>
 // @column owner STRING
-OPTIONAL MATCH (m:Account)
-WHERE m.stage_since IS NULL
-WITH m
-LIMIT 1
-WITH count(m) AS missing
+// `a.id IS NOT NULL` is always true: it lets Neo4j seek its (sort, id) index, whose order
+// breaks ties (then by id), so a page is a Limit over
+// the index, not a top-k over every account tied at the bound (issue 10: at 100k, 75k
+// accounts shared one stage_since, 29k one fit).
 MATCH (a:Account)
 WHERE a.stage_since <= $floor
-  AND missing = 0
+  AND a.id IS NOT NULL
   AND ($stage IS NULL OR a.stage = $stage)
   AND ($segment IS NULL OR a.segment = $segment)
   AND ($industry IS NULL OR a.industry = $industry)

@@ -31,9 +31,14 @@
 // @column mqa_score FLOAT
 // @column missing_roles LIST<STRING>
 // @column owner STRING
+// `a.id IS NOT NULL` is always true: it lets Neo4j seek its (stage, sort, id) index, whose order
+// breaks ties (then by id), so a page is a Limit over
+// the index, not a top-k over every account tied at the bound (issue 10: at 100k, 75k
+// accounts shared one stage_since, 29k one fit).
 MATCH (a:Account)
 WHERE a.stage = $stage
   AND a.name <= $floor
+  AND a.id IS NOT NULL
   AND ($segment IS NULL OR a.segment = $segment)
   AND ($industry IS NULL OR a.industry = $industry)
   AND ($owner IS NULL OR a.owner = $owner)

@@ -3,18 +3,17 @@
 // board through this one), from the same ceiling, with the same proof that a full answer ($limit rows) is
 // exactly the full read's first rows (see board_oldest_stage.cypher). The stage is an equality (no `$stage
 // IS NULL OR`), so the engines can seek it: Neo4j through the composite range index
-// (account_stage_stage_since, cypher/schema/neo4j.cypher), whose order the ORDER BY follows (a.stage,
-// a.stage_since: one stage, so the same rows in the same order as by stage_since alone) and the page is a
-// top-k over an ordered seek that stops after about `skip + limit` entries; FalkorDB, which has no
+// (account_stage_stage_since_id, cypher/schema/neo4j.cypher), whose order the ORDER BY follows (a.stage,
+// a.stage_since, a.id: one stage, so the same rows in the same order as by stage_since and id alone) and
+// the page is a Limit over an ordered seek that stops after `skip + limit` entries; FalkorDB, which has no
 // composite index, answers both predicates from its one Account index in one scan (the stage's accounts at
 // or below $floor only). Neither then depends on where the stage's accounts sit among all accounts
 // (board_top_score.cypher walks the score index from the top and filters the stage: for the lowest-scoring
-// stage most of the graph; issue 10, docs/benchmarks.md). The look for an account without stage_since (it
-// would count as 0 and sort first, and no index holds it) is among the stage's accounts only (through the
-// stage index: an account of another stage never passes the filter), not every account as in
-// board_oldest_stage.cypher; if there is one, no row comes back and the caller falls back to the full
-// read. The caller calls it only with a remembered ceiling (board.py's _STAGED says why not with an open
-// one: on FalkorDB that read the stage twice and took longer than the full read).
+// stage most of the graph; issue 10, docs/benchmarks.md). An account without stage_since would count as 0
+// and sort first, and no index holds it: as for board_oldest_stage.cypher, the caller calls this only while
+// qualification/accounts_lacking_stage_since found none (the look was part of this statement, among the
+// stage's accounts, until 2026-12-01: most of a page of the largest stage on Neo4j at 100k). The caller
+// tries the ceiling it remembers, then an open one (every account of the stage), then the full read.
 // @param floor FLOAT only accounts whose stage_since is at most this
 // @param stage STRING only this stage (given: board.py reads the stage's board through these statements)
 // @param segment STRING = null only this segment
@@ -37,15 +36,14 @@
 // @column mqa_score FLOAT
 // @column missing_roles LIST<STRING>
 // @column owner STRING
-OPTIONAL MATCH (m:Account)
-WHERE m.stage = $stage AND m.stage_since IS NULL
-WITH m
-LIMIT 1
-WITH count(m) AS missing
+// `a.id IS NOT NULL` is always true: it lets Neo4j seek its (stage, sort, id) index, whose order
+// breaks ties (then by id), so a page is a Limit over
+// the index, not a top-k over every account tied at the bound (issue 10: at 100k, 75k
+// accounts shared one stage_since, 29k one fit).
 MATCH (a:Account)
 WHERE a.stage = $stage
   AND a.stage_since <= $floor
-  AND missing = 0
+  AND a.id IS NOT NULL
   AND ($segment IS NULL OR a.segment = $segment)
   AND ($industry IS NULL OR a.industry = $industry)
   AND ($owner IS NULL OR a.owner = $owner)

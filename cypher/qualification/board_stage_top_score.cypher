@@ -33,9 +33,14 @@
 // @column mqa_score FLOAT
 // @column missing_roles LIST<STRING>
 // @column owner STRING
+// `a.id IS NOT NULL` is always true: it lets Neo4j seek its (stage, sort, id) index, whose order
+// breaks ties (id from the highest too: the index read backwards), so a page is a Limit over
+// the index, not a top-k over every account tied at the bound (issue 10: at 100k, 75k
+// accounts shared one stage_since, 29k one fit).
 MATCH (a:Account)
 WHERE a.stage = $stage
   AND a.mqa_score >= $floor
+  AND a.id IS NOT NULL
   AND ($segment IS NULL OR a.segment = $segment)
   AND ($industry IS NULL OR a.industry = $industry)
   AND ($owner IS NULL OR a.owner = $owner)
@@ -43,7 +48,7 @@ WHERE a.stage = $stage
   AND ($q IS NULL OR toLower(coalesce(a.name, '')) CONTAINS $q OR toLower(coalesce(a.domain, '')) CONTAINS $q)
   AND ($min_score IS NULL OR a.mqa_score >= $min_score)
 WITH a
-ORDER BY a.stage DESC, a.mqa_score DESC, a.id
+ORDER BY a.stage DESC, a.mqa_score DESC, a.id DESC
 SKIP $skip
 LIMIT $limit
 RETURN a.id AS id, a.name AS name, a.domain AS domain, a.segment AS segment, a.industry AS industry,

@@ -19,24 +19,38 @@ CREATE INDEX account_stage IF NOT EXISTS FOR (a:Account) ON (a.stage);
 CREATE INDEX account_requalify_pending IF NOT EXISTS FOR (a:Account) ON (a.requalify_pending);
 // Issue 10: qualification/due_accounts reads the accounts whose decay is due through it.
 CREATE INDEX account_requalify_at IF NOT EXISTS FOR (a:Account) ON (a.requalify_at);
-// Issue 10: the board's first pages by MQA score read from a floor through it (board_top_score).
-CREATE INDEX account_mqa_score IF NOT EXISTS FOR (a:Account) ON (a.mqa_score);
-// Issue 10: the board by engagement, fit and name reads from a floor through these (board_top_engagement,
-// board_top_fit, board_first_name; falkordb.cypher says why FalkorDB has no name index).
-CREATE INDEX account_engagement IF NOT EXISTS FOR (a:Account) ON (a.engagement);
-CREATE INDEX account_fit IF NOT EXISTS FOR (a:Account) ON (a.fit);
-CREATE INDEX account_name IF NOT EXISTS FOR (a:Account) ON (a.name);
-// Issue 10: the board by time in stage reads from a ceiling through it (board_oldest_stage); every
-// write that creates an account sets stage_since (qualification/backfill_stage_since for older data).
-CREATE INDEX account_stage_since IF NOT EXISTS FOR (a:Account) ON (a.stage_since);
+// Issue 10: the board reads a page from a floor (or an open bound) through these, in their order
+// (board_top_score, board_top_engagement, board_top_fit, board_first_name, board_oldest_stage;
+// falkordb.cypher says why FalkorDB has no name index). The id is part of each so that the order
+// breaks ties as the statements sort (by id; from the highest where the sort is highest first, the
+// index read backwards): at 100k accounts 75k shared one stage_since and 29k one fit, and with the
+// sort property alone a page was a top-k over every tied account (188 ms, 22 ms with the id;
+// docs/benchmarks.md, "The board's cold pages and ties"). An account is in one only when it has the
+// value; the statements read only such accounts. Every write that creates an account sets
+// stage_since (qualification/backfill_stage_since for older data).
+DROP INDEX account_mqa_score IF EXISTS;
+DROP INDEX account_engagement IF EXISTS;
+DROP INDEX account_fit IF EXISTS;
+DROP INDEX account_name IF EXISTS;
+DROP INDEX account_stage_since IF EXISTS;
+CREATE INDEX account_mqa_score_id IF NOT EXISTS FOR (a:Account) ON (a.mqa_score, a.id);
+CREATE INDEX account_engagement_id IF NOT EXISTS FOR (a:Account) ON (a.engagement, a.id);
+CREATE INDEX account_fit_id IF NOT EXISTS FOR (a:Account) ON (a.fit, a.id);
+CREATE INDEX account_name_id IF NOT EXISTS FOR (a:Account) ON (a.name, a.id);
+CREATE INDEX account_stage_since_id IF NOT EXISTS FOR (a:Account) ON (a.stage_since, a.id);
 // Issue 10: the board of one stage (the commonest filter) seeks the stage and reads the sort's order
-// from these (board_stage_top_score, _top_engagement, _top_fit, _first_name, _oldest_stage): an
-// account is in one only when it has both values, and the statements read only such accounts.
-CREATE INDEX account_stage_mqa_score IF NOT EXISTS FOR (a:Account) ON (a.stage, a.mqa_score);
-CREATE INDEX account_stage_engagement IF NOT EXISTS FOR (a:Account) ON (a.stage, a.engagement);
-CREATE INDEX account_stage_fit IF NOT EXISTS FOR (a:Account) ON (a.stage, a.fit);
-CREATE INDEX account_stage_name IF NOT EXISTS FOR (a:Account) ON (a.stage, a.name);
-CREATE INDEX account_stage_stage_since IF NOT EXISTS FOR (a:Account) ON (a.stage, a.stage_since);
+// from these (board_stage_top_score, _top_engagement, _top_fit, _first_name, _oldest_stage), with the
+// id for ties as above. They replaced (stage, sort) indexes, dropped here.
+DROP INDEX account_stage_mqa_score IF EXISTS;
+DROP INDEX account_stage_engagement IF EXISTS;
+DROP INDEX account_stage_fit IF EXISTS;
+DROP INDEX account_stage_name IF EXISTS;
+DROP INDEX account_stage_stage_since IF EXISTS;
+CREATE INDEX account_stage_mqa_score_id IF NOT EXISTS FOR (a:Account) ON (a.stage, a.mqa_score, a.id);
+CREATE INDEX account_stage_engagement_id IF NOT EXISTS FOR (a:Account) ON (a.stage, a.engagement, a.id);
+CREATE INDEX account_stage_fit_id IF NOT EXISTS FOR (a:Account) ON (a.stage, a.fit, a.id);
+CREATE INDEX account_stage_name_id IF NOT EXISTS FOR (a:Account) ON (a.stage, a.name, a.id);
+CREATE INDEX account_stage_stage_since_id IF NOT EXISTS FOR (a:Account) ON (a.stage, a.stage_since, a.id);
 CREATE INDEX contact_email IF NOT EXISTS FOR (c:Contact) ON (c.email);
 // Issue 15: merged ids and emails (aliases), merge records by survivor, erased emails by hash.
 CREATE CONSTRAINT alias_key IF NOT EXISTS FOR (x:Alias) REQUIRE x.key IS UNIQUE;

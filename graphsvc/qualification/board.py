@@ -3,6 +3,7 @@ recorded them, filtered, sorted and paged."""
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -25,9 +26,11 @@ class BoardFloors:
     back to the full read when the floor leaves too few rows, so a stale floor costs a read, never a
     wrong row. Shared by the threads of one API process (a lock; a miss costs one full read)."""
 
-    def __init__(self, size: int = 1_024) -> None:
+    def __init__(self, size: int = 1_024, *, look_every_s: float = 30.0) -> None:
         self.size = size
+        self.look_every_s = look_every_s
         self._floors: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._looks: dict[int, tuple[float, bool]] = {}
         self._lock = threading.Lock()
 
     def get(self, key: tuple[Any, ...]) -> Any:
@@ -47,6 +50,22 @@ class BoardFloors:
             self._floors.move_to_end(key)
             while len(self._floors) > self.size:
                 self._floors.popitem(last=False)
+
+    def none_lacking_stage_since(self, store: GraphStore, now: float) -> bool:
+        """Whether no account of `store` lacks stage_since, as `qualification/accounts_lacking_stage_since`
+        last said, looked up again when `now` is `look_every_s` or more from that look (a label scan:
+        once in a while, not per page). The time-in-stage statements read from a ceiling only while
+        this holds (see board_oldest_stage.cypher): only a write from outside the service makes such an
+        account, and one is left out of their pages for at most `look_every_s`."""
+        key = id(store)
+        with self._lock:
+            looked = self._looks.get(key)
+        if looked is not None and abs(now - looked[0]) < self.look_every_s:
+            return looked[1]
+        none = int(store.read("qualification/accounts_lacking_stage_since")[0]["missing"]) == 0
+        with self._lock:
+            self._looks[key] = (now, none)
+        return none
 
 
 ScoreFloors = BoardFloors  # its name when only the MQA score had a floor
@@ -86,8 +105,8 @@ def _since_floor(row: dict[str, Any]) -> Any:
 # Per sort: the statement that reads up to a floor through a range index, and the floor a full
 # answer leaves (from its last row). Every account such a statement reads sorts before every account
 # it does not, so a full answer from it ($limit rows) is exactly the full read's. By time in stage
-# the floor is a ceiling (stage_since <= floor), and the statement returns nothing while an account
-# without stage_since exists (it would sort first), so the full read answers then.
+# the floor is a ceiling (stage_since <= floor), and these statements answer only while no account
+# lacks stage_since (it would sort first and is in no index: BoardFloors.none_lacking_stage_since).
 _FLOORED: dict[str, tuple[str, Callable[[dict[str, Any]], Any]]] = {
     "mqa_score": ("qualification/board_top_score", _score_floor("mqa_score")),
     "engagement": ("qualification/board_top_engagement", _score_floor("engagement")),
@@ -96,22 +115,27 @@ _FLOORED: dict[str, tuple[str, Callable[[dict[str, Any]], Any]]] = {
     "stage_since": ("qualification/board_oldest_stage", _since_floor),
 }
 
-# With a stage given (the commonest filter): per sort, the same read from a floor through a statement
-# that seeks the stage (`a.stage = $stage`, which `$stage IS NULL OR a.stage = $stage` cannot), and
-# the open bound it tries next (no floor remembered, or a stale one) before the full read: every
-# account with a value is within it, so the proof above holds for any bound (a bound that leaves too
-# few rows costs a fallback, never a wrong row). Neo4j reads these through composite (stage, sort)
-# indexes in the sort's order, so even the open bound costs about a page; FalkorDB reads the stage's
-# accounts within the bound from its one Account index, so the open bound costs it about the full
-# read (measured: docs/benchmarks.md, "The board of one stage"). By time in stage no open bound: on
-# FalkorDB it read the stage twice (the look for a missing stage_since, then every account of the
-# stage) and took longer than the full read; the full read answers until a floor is known.
+# Per sort: the open bound tried when no floor is remembered, or a stale one, before the full read:
+# every account with a value is within it, so the proof above holds for any bound (a bound that leaves
+# too few rows costs a fallback, never a wrong row). Neo4j reads the floor statements in the sort
+# index's order and stops after about a page, so even the open bound costs about a page (the full read
+# costs a pass: 0.3-1 s at 100k accounts, a cold query's price before the open bound; docs/benchmarks.md,
+# "The board's cold pages"). FalkorDB hands over every account within the bound from its index and
+# sorts them, so the open bound costs it about the full read.
+_OPEN: dict[str, Any] = {"mqa_score": 1e-300, "engagement": 1e-300, "fit": 1e-300, "name": "\U0010ffff",
+                         "stage_since": sys.float_info.max}
+
+# With a stage given (the commonest filter): per sort, the same read from a floor (or the open bound)
+# through a statement that seeks the stage (`a.stage = $stage`, which `$stage IS NULL OR a.stage =
+# $stage` cannot). Neo4j reads these through composite (stage, sort) indexes in the sort's order;
+# FalkorDB reads the stage's accounts within the bound from its one Account index (measured:
+# docs/benchmarks.md, "The board of one stage").
 _STAGED: dict[str, tuple[str, Any]] = {
-    "mqa_score": ("qualification/board_stage_top_score", 1e-300),
-    "engagement": ("qualification/board_stage_top_engagement", 1e-300),
-    "fit": ("qualification/board_stage_top_fit", 1e-300),
-    "name": ("qualification/board_stage_first_name", "\U0010ffff"),
-    "stage_since": ("qualification/board_stage_oldest_stage", None),
+    "mqa_score": ("qualification/board_stage_top_score", _OPEN["mqa_score"]),
+    "engagement": ("qualification/board_stage_top_engagement", _OPEN["engagement"]),
+    "fit": ("qualification/board_stage_top_fit", _OPEN["fit"]),
+    "name": ("qualification/board_stage_first_name", _OPEN["name"]),
+    "stage_since": ("qualification/board_stage_oldest_stage", _OPEN["stage_since"]),
 }
 
 
@@ -124,13 +148,13 @@ def board_page(store: GraphStore, now: float, *, stage: str | None = None, segme
     """One page of the board (`limit` rows after `skip`), and whether more follow. `q` searches the
     name and the domain (lower case, substring); a None filter means any; `sla_of(stage,
     stage_since)` gives each row its SLA state when the caller knows the SLA. The page is read from a
-    floor when an earlier answer to the same query left one (`BoardFloors`, `_FLOORED`), and with a
-    stage given through a statement that seeks it, from an open bound when no floor is known (`_STAGED`)."""
+    floor when an earlier answer to the same query left one (`BoardFloors`, `_FLOORED`), else from an
+    open bound (`_OPEN`), with a stage given through a statement that seeks it (`_STAGED`)."""
     if sort not in DESCENDING and sort not in ASCENDING:
         raise ValueError(f"unknown board sort {sort!r}")
     filters = {"stage": stage, "segment": segment, "industry": industry, "owner": owner, "missing_role": missing_role,
                "q": q, "min_score": min_score, "skip": skip, "limit": limit + 1}
-    rows = _from_floor(store, sort, filters, floors)
+    rows = _from_floor(store, sort, filters, floors, now)
     items = []
     for r in rows[:limit]:
         since = r.get("stage_since")
@@ -149,20 +173,19 @@ def _full(store: GraphStore, sort: str, filters: dict[str, Any]) -> list[dict[st
     return store.read("qualification/board_ascending", sort=sort, missing=ASCENDING[sort], **filters)
 
 
-def _from_floor(store: GraphStore, sort: str, filters: dict[str, Any], floors: BoardFloors) -> list[dict[str, Any]]:
-    """The full read's answer: through the sort's index from the floor the same query left last time
-    when that gives a full answer (`limit` rows: the page and one more); with a stage given, through
-    the stage's statement from that floor and then from the open bound (`_STAGED`); otherwise the full
-    read. Each answer leaves the floor for next time."""
-    if sort not in _FLOORED:
+def _from_floor(store: GraphStore, sort: str, filters: dict[str, Any], floors: BoardFloors,
+                now: float) -> list[dict[str, Any]]:
+    """The full read's answer: through the sort's index from the floor the same query left last time,
+    then from the open bound (`_OPEN`), each when it gives a full answer (`limit` rows: the page and one
+    more); with a stage given, through the stage's statement (`_STAGED`); otherwise the full read.
+    Each answer leaves the floor for next time."""
+    if sort not in _FLOORED or (sort == "stage_since" and not floors.none_lacking_stage_since(store, now)):
         return _full(store, sort, filters)
     statement, floor_of = _FLOORED[sort]
+    if filters["stage"] is not None:
+        statement = _STAGED[sort][0]
     key = (id(store), sort, *sorted(filters.items()))
-    bounds = [floors.get(key)]
-    if filters["stage"] is not None and sort in _STAGED:
-        statement, open_bound = _STAGED[sort]
-        bounds.append(open_bound)
-    for floor in dict.fromkeys(b for b in bounds if b is not None):  # each once, in order
+    for floor in dict.fromkeys(b for b in (floors.get(key), _OPEN[sort]) if b is not None):  # each once, in order
         rows = store.read(statement, floor=floor, **filters)
         if len(rows) == filters["limit"]:
             floors.put(key, floor_of(rows[-1]))
