@@ -226,9 +226,14 @@ def _load(engine: str, label: str, url: str, clients: int, plan: list[str]) -> d
     """`plan` (GET paths) over `clients` closed-loop client processes: latency as the client sees
     it and as the server reports it (Server-Timing), requests/s. One process per client: a thread
     per client would add the load generator's own GIL waits to every latency."""
-    with httpx.Client(base_url=url, timeout=60) as c:  # warm-up
-        for path in plan[:clients]:
-            c.get(path)
+    # Warm-up, not timed: each distinct path of the plan (up to 64), four times, each on a new
+    # connection (the API workers share the listening socket, so a kept-alive connection would stay
+    # with one worker). A freshly started Neo4j compiles a statement on its first use (0.2-0.8 s at
+    # 100k for a board statement) and a worker remembers a board query's floor from its first
+    # answer: start-up costs a running service pays once, which made the mixed board's p99 in a
+    # 500-request run (25 distinct paths, 2 workers) a measure of the start, not of the service.
+    for path in [*dict.fromkeys(plan)][:64] * 4:
+        httpx.get(url + path, timeout=60)
     note(f"  {engine} {label}: {len(plan):,} requests, {clients} clients ...")
     started = time.perf_counter()
     with multiprocessing.Pool(clients) as pool:
