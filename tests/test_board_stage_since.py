@@ -14,7 +14,7 @@ import random
 
 from conftest import NOW
 from plans import falkordb_plan, leaves, neo4j_plan, records
-from test_board_floor import BASE, STAGED, Counting, _page, _put, _reference
+from test_board_floor import BASE, Counting, _page, _put, _reference
 
 from graphsvc.qualification.board import _OPEN, BoardFloors
 from graphsvc.store.backfill import backfill_stage_since
