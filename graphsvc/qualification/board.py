@@ -23,8 +23,9 @@ class BoardFloors:
     """Where the last answer to each board query ended, per store, sort and filters (at most `size`,
     least recently used dropped): the bound its sort's floor statement reads up to (`_FLOORED`). A
     hint only: the next read of the same query starts at that floor through a range index and falls
-    back to the full read when the floor leaves too few rows, so a stale floor costs a read, never a
-    wrong row. Shared by the threads of one API process (a lock; a miss costs one full read)."""
+    back to the open bound, then the full read, when the floor leaves too few rows, so a stale floor
+    costs a read, never a wrong row. Also what the look for accounts without stage_since last found,
+    per store (`none_lacking_stage_since`). Shared by the threads of one API process (a lock)."""
 
     def __init__(self, size: int = 1_024, *, look_every_s: float = 30.0) -> None:
         self.size = size
@@ -120,14 +121,14 @@ _FLOORED: dict[str, tuple[str, Callable[[dict[str, Any]], Any]]] = {
 # too few rows costs a fallback, never a wrong row). Neo4j reads the floor statements in the sort
 # index's order and stops after about a page, so even the open bound costs about a page (the full read
 # costs a pass: 0.3-1 s at 100k accounts, a cold query's price before the open bound; docs/benchmarks.md,
-# "The board's cold pages"). FalkorDB hands over every account within the bound from its index and
-# sorts them, so the open bound costs it about the full read.
+# "The board's cold pages and ties"). FalkorDB hands over every account within the bound from its
+# index and sorts them, so the open bound costs it about the full read.
 _OPEN: dict[str, Any] = {"mqa_score": 1e-300, "engagement": 1e-300, "fit": 1e-300, "name": "\U0010ffff",
                          "stage_since": sys.float_info.max}
 
 # With a stage given (the commonest filter): per sort, the same read from a floor (or the open bound)
 # through a statement that seeks the stage (`a.stage = $stage`, which `$stage IS NULL OR a.stage =
-# $stage` cannot). Neo4j reads these through composite (stage, sort) indexes in the sort's order;
+# $stage` cannot). Neo4j reads these through composite (stage, sort, id) indexes in the sort's order;
 # FalkorDB reads the stage's accounts within the bound from its one Account index (measured:
 # docs/benchmarks.md, "The board of one stage").
 _STAGED: dict[str, tuple[str, Any]] = {
