@@ -14,6 +14,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from conftest import NOW
 from plans import assert_index_read, falkordb_plan, neo4j_plan
 
 from graphsvc.qualification.board import _OPEN, ASCENDING, BoardFloors, board_page
@@ -159,6 +160,24 @@ def test_floors_never_change_an_answer(store, sort):
     assert set(counted.names) <= {FLOORED[sort], STAGED[sort], *FULL}, counted.names
     floored = counted.names.count(FLOORED[sort]) + counted.names.count(STAGED[sort])
     assert floored >= 20, counted.names  # the floor was used, not only the full read
+
+
+@pytest.mark.parametrize("stage", [None, "mqa"])
+def test_ties_go_by_id_from_the_highest_under_a_score_sort_and_from_the_lowest_otherwise(store, stage):
+    """Every sort with all accounts tied: under a score (highest first) the ids from the highest, by
+    time in stage and name from the lowest; the same from the open bound, from a floor and in the
+    full read, with and without a stage (the order Neo4j's (sort, id) indexes give)."""
+    ids = [f"t{i:02}" for i in range(12)]
+    _put(store, [{"id": i, "name": "Same", "stage": "mqa", "segment": "mid", "score": 50.0, "engagement": 7.0,
+                  "fit": 93, "since": NOW} for i in ids])
+    for sort in SORTS:
+        expected = sorted(ids, reverse=sort not in ASCENDING)[:5]
+        floors = BoardFloors()
+        for _ in range(2):  # from the open bound, then from the floor it left
+            assert _page(store, floors, sort=sort, stage=stage, limit=5) == expected, sort
+        assert _reference(store, sort, stage=stage, limit=5) == expected, sort
+        assert _page(store, floors, sort=sort, stage=stage, limit=5, skip=5) == \
+            sorted(ids, reverse=sort not in ASCENDING)[5:10], sort
 
 
 def test_floors_forget_the_least_recently_used():

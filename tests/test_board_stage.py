@@ -4,7 +4,8 @@ stage (`board_stage_top_score`, `_top_engagement`, `_top_fit`, `_first_name`, `_
 open bound. Every answer equals the full read's (`board`, `board_ascending`) for every sort, stage,
 page and other filter, also after writes that move accounts between stages and scores; the plans read
 the stage through an index on both engines (Neo4j: the composite (stage, sort, id) index, in the
-sort's order with ties by id, so a page costs its size; FalkorDB: its one Account index, both predicates in one scan)."""
+sort's order with ties by id, so a page costs its size; FalkorDB: its one Account index, both
+predicates in one scan)."""
 
 from __future__ import annotations
 
@@ -126,8 +127,9 @@ def _fill_for_plans(store) -> None:
 def test_the_stage_statements_seek_the_stage_through_an_index(store, sort, prop, floor, within):
     """The engines' own plans, stage mqa. Neo4j: the accounts come from a seek of the composite
     (stage, sort, id) index and no operator sorts (the page is a Limit over the index's order, which
-    breaks ties by id as the statement does). FalkorDB: the accounts come from one index scan handing over the stage's accounts
-    within the bound only (by name, which FalkorDB does not index, the stage's accounts)."""
+    breaks ties by id as the statement does). FalkorDB: the accounts come from one index scan handing
+    over the stage's accounts within the bound only (by name, which FalkorDB does not index, the
+    stage's accounts)."""
     _fill_for_plans(store)
     params = {**BASE, "stage": "mqa", "floor": floor}
     statement = STAGED[sort]
