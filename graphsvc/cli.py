@@ -161,6 +161,8 @@ def _serve_workers(
     os.environ["GRAPHSVC_DATA_DIR"] = str(settings.data_dir)  # API keys live there
     os.environ["GRAPHSVC_REQUALIFY_INTERVAL_S"] = "0"  # only this process requalifies periodically
     os.environ["GRAPHSVC_REQUALIFY_PENDING_INTERVAL_S"] = "0"  # and drains pending requalifications
+    # what the workers tell clients of that drain (requalify=later, GET /v1/requalification)
+    os.environ["GRAPHSVC_REQUALIFY_PENDING_ELSEWHERE_S"] = str(settings.requalify_pending_interval_s)
     os.environ["GRAPHSVC_WEBHOOK_POLL_S"] = "0"  # and delivers webhooks
     os.environ["GRAPHSVC_SLA_INTERVAL_S"] = "0"  # and writes SLA reminders and breaches
     if opened.server:

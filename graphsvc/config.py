@@ -63,6 +63,10 @@ class Settings(BaseSettings):
         default=5.0, ge=0, description="Requalify accounts whose requalification a failure left pending (marked "
         "in the same statement as the write) this often, and once at start; 0 = off (a client's retry still drains)."
     )
+    requalify_pending_elsewhere_s: float = Field(
+        default=0.0, ge=0, description="Set by `graphsvc serve --workers N` for its worker processes (their own "
+        "interval is 0): how often the serving process drains pending requalifications. Not for setting by hand."
+    )
     query_timeout_s: float = Field(default=10.0, gt=0, description="Ad-hoc and library Cypher timeout, the wait "
                                    "for a place in the analysts' lane included.")
     analyst_concurrency: int = Field(default=1, ge=1, description="Analysts' queries (ad-hoc, library, reports) "
@@ -94,6 +98,12 @@ class Settings(BaseSettings):
     webhook_backoff_cap_s: float = Field(default=3600.0, gt=0, description="Longest delay between two tries.")
     webhook_secrets_file: Path | None = Field(default=None, description="Webhook signing secrets (JSON, 0600); "
                                               "default <data_dir>/webhook_secrets.json.")
+
+    @property
+    def pending_drain_s(self) -> float:
+        """How often pending requalifications are drained for this service (0: never): by this process,
+        or, in a worker of `serve --workers N`, by the serving process."""
+        return self.requalify_pending_interval_s or self.requalify_pending_elsewhere_s
 
     @cached_property
     def engine(self) -> str:

@@ -292,4 +292,10 @@ class ActivityResult(BaseModel):
     new: int = Field(description="Activities recorded by this batch.")
     duplicate: int = Field(description="Rows whose id was already recorded (left unchanged).")
     accounts_touched: list[str] = Field(description="Accounts of the contacts with new activities.")
-    stage_changes: list[StageChangeOut] = Field(default_factory=list, description="Accounts whose stage changed when requalified.")
+    stage_changes: list[StageChangeOut] = Field(default_factory=list, description="Accounts whose stage changed when "
+                                                "requalified (always empty with `requalify=later`).")
+    requalification: Literal["done", "pending"] = Field(
+        default="done", description="`done`: `accounts_touched` were requalified in this request. `pending` "
+        "(`requalify=later`): they are marked, in the transaction that recorded the activities, and the service's "
+        "pending drain requalifies them within GRAPHSVC_REQUALIFY_PENDING_INTERVAL_S; their stage changes reach "
+        "the events feed and webhooks, and `GET /v1/requalification` counts what is still pending.")

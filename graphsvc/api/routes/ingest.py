@@ -1,15 +1,19 @@
 """Batch ingest endpoints: each batch is validated whole and written as one transaction."""
 
-from fastapi import APIRouter
+from typing import Annotated, Literal
 
-from graphsvc.api.deps import Ingest, Now, State, batch_limit
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from graphsvc.api.deps import Ingest, Now, State, Store, batch_limit
 from graphsvc.api.routes.inputs import NoNulParams
 from graphsvc.auth.policy import Access
+from graphsvc.errors import InvalidInput
 from graphsvc.ingest import models as m
 from graphsvc.qualification.registry import requalify_touched
 
 router = APIRouter(prefix="/v1", tags=["ingest"], dependencies=[NoNulParams])
-# POST accounts, contacts, leads, activities.
+# POST accounts, contacts, leads, activities; GET requalification (what ingest left pending).
 ACCESS = Access({"*": ("ingest",)})  # who may call these routes (graphsvc.auth.policy)
 
 _ERRORS = {
@@ -48,13 +52,46 @@ def post_leads(batch: m.LeadBatch, ingest: Ingest, now: Now) -> m.LeadResult:
     return ingest.leads(batch.leads, now)
 
 
+Requalify = Annotated[Literal["now", "later"], Query(
+    description="`now` (default): requalify the touched accounts in this request and list the stage changes. "
+    "`later`, for bulk loads: only mark them, in the transaction that records the activities, and leave them to "
+    "the service's pending drain (every GRAPHSVC_REQUALIFY_PENDING_INTERVAL_S), which requalifies each marked "
+    "account once however many batches touched it since its last drain. Refused (422) when the drain is off.")]
+
+
 @router.post("/activities", response_model=m.ActivityResult, responses=_ERRORS,
              dependencies=[batch_limit("activities")],
              summary="Record a batch of activities (idempotent by id) and requalify the accounts they touch",
              description="Rows whose id was already recorded are counted as duplicates and change nothing. The "
-             "accounts of contacts with new activities are requalified in the same request; `stage_changes` "
-             "lists those whose stage changed.")
-def post_activities(batch: m.ActivityBatch, ingest: Ingest, state: State, now: Now) -> m.ActivityResult:
+             "accounts of contacts with new activities are requalified in the same request (`requalify=now`); "
+             "`stage_changes` lists those whose stage changed. With `requalify=later` they are marked pending in the "
+             "same transaction and requalified by the pending drain soon after (`requalification: pending`).")
+def post_activities(batch: m.ActivityBatch, ingest: Ingest, state: State, now: Now,
+                    requalify: Requalify = "now") -> m.ActivityResult:
+    if requalify == "later" and not state.settings.pending_drain_s:
+        # Checked before anything is written: with the drain off, nothing would requalify them.
+        raise InvalidInput("requalify=later needs the pending drain, and it is off "
+                           "(GRAPHSVC_REQUALIFY_PENDING_INTERVAL_S=0); nothing was written",
+                           details=[{"row": None, "id": None, "field": "requalify",
+                                     "message": "the pending drain is off: use requalify=now"}])
     result = ingest.activities(batch.activities, now)
-    result.stage_changes = _changes(requalify_touched(state, result.accounts_touched, now))
+    if requalify == "later":
+        result.requalification = "pending"
+    else:
+        result.stage_changes = _changes(requalify_touched(state, result.accounts_touched, now))
     return result
+
+
+class PendingOut(BaseModel):
+    pending: int = Field(description="Accounts marked for requalification that no requalification has cleared yet.")
+    drain_every_s: float | None = Field(description="How often the pending drain runs "
+                                        "(GRAPHSVC_REQUALIFY_PENDING_INTERVAL_S); null: off in this service.")
+
+
+@router.get("/requalification", response_model=PendingOut, responses={503: _ERRORS[503]},
+            summary="How many accounts still wait for the requalification a write implied",
+            description="After a bulk load with `requalify=later`: 0 once the pending drain has requalified every "
+            "account the load touched. Also counts what a failure between a write and its requalification left.")
+def get_requalification(store: Store, state: State) -> PendingOut:
+    rows = store.read("qualification/pending_count")
+    return PendingOut(pending=int(rows[0]["pending"]) if rows else 0, drain_every_s=state.settings.pending_drain_s or None)
