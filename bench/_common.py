@@ -77,8 +77,8 @@ class Engine:
         """A GraphStore on this engine in this process, schema applied."""
         return open_store(Settings(data_dir=self.home, store=self.store_url))
 
-    def serve(self, workers: int = 1) -> Server:
-        return Server(self.home, {"GRAPHSVC_STORE": self.store_url or ""}, workers)
+    def serve(self, workers: int = 1, env: dict[str, str] | None = None) -> Server:
+        return Server(self.home, {"GRAPHSVC_STORE": self.store_url or "", **(env or {})}, workers)
 
 
 class Server:

@@ -11,10 +11,16 @@ Neo4j 5.26 from tools/neo4j, which fsyncs its transaction log on every commit):
 * api:  the same rows as JSON through `POST /v1/{accounts,contacts,leads,activities}` of a
         `graphsvc serve` child process on that engine: validation, domain matching, idempotency,
         and the requalification of the touched accounts that every activity batch triggers.
+        `--requalify later` sends the activities with `?requalify=later` instead: each batch only
+        marks its accounts and the service's pending drain (every `--drain-every` s) requalifies
+        them; the activities' clock stops when `GET /v1/requalification` says nothing is pending,
+        so the time includes every requalification the load implied (the "drain tail" after the
+        last batch is printed apart).
 
     python bench/ingest.py --accounts 10000                          # both engines
     python bench/ingest.py --accounts 3000 --engine neo4j --clients 2
     python bench/ingest.py --accounts 500 --batch 2000               # a quick look
+    python bench/ingest.py --accounts 3000 --clients 1 --requalify now later
 
 Prints rows/s for each engine, side and kind, the ratio api / raw per engine and the ratio
 FalkorDB / Neo4j per side, then CPU seconds per engine, side and kind of the bench process
@@ -90,20 +96,37 @@ def run_raw(engine: Engine, data: dict[str, list[dict]], batch: int) -> tuple[di
             opened.close()
 
 
+def wait_drained(client: httpx.Client, timeout_s: float = 3600.0) -> float:
+    """Poll `GET /v1/requalification` until no account is pending; the seconds it took."""
+    started = time.perf_counter()
+    while True:
+        r = client.get("/v1/requalification")
+        if r.status_code != 200:
+            raise SystemExit(f"requalification: HTTP {r.status_code}: {r.text[:2000]}")
+        if r.json()["pending"] == 0:
+            return time.perf_counter() - started
+        if time.perf_counter() - started > timeout_s:
+            raise SystemExit(f"{r.json()['pending']} accounts still pending after {timeout_s:.0f} s")
+        time.sleep(0.05)
+
+
 def run_api(engine: Engine, data: dict[str, list[dict]], batch: int, clients: int,
-            workers: int) -> tuple[dict[str, float], dict[str, dict]]:
+            workers: int, requalify: str = "now", drain_every: float = 1.0) -> tuple[dict[str, float], dict[str, dict]]:
     """Seconds and CPU seconds per kind, `clients` batches in flight at once (kinds stay in order:
-    contacts only after accounts)."""
+    contacts only after accounts). With `requalify="later"`, activities until the drain caught up."""
     with engine:
-        server = engine.serve(workers)
+        server = engine.serve(workers, {"GRAPHSVC_REQUALIFY_PENDING_INTERVAL_S": str(drain_every)})
         meter = CpuMeter(engine, server=server)
         out, cpu = {}, {}
         try:
             with httpx.Client(base_url=server.url, timeout=600, limits=httpx.Limits(max_connections=clients)) as client:
 
+                params = {"requalify": requalify} if requalify != "now" else {}
+
                 def send(kind: str, chunk: list[dict]) -> int:
                     body = orjson.dumps({kind: chunk})
-                    r = client.post(f"/v1/{kind}", content=body, headers={"Content-Type": "application/json"})
+                    r = client.post(f"/v1/{kind}", content=body, headers={"Content-Type": "application/json"},
+                                    params=params if kind == "activities" else {})
                     if r.status_code != 200:
                         raise SystemExit(f"{kind}: HTTP {r.status_code}: {r.text[:2000]}")
                     return len(chunk)
@@ -121,6 +144,9 @@ def run_api(engine: Engine, data: dict[str, list[dict]], batch: int, clients: in
                             for n in pool.map(lambda c, k=kind: send(k, c), chunks[i:i + width]):
                                 done += n
                             progress(f"{engine.name} api x{clients} {kind}", done, len(rows), started)
+                        if kind == "activities" and requalify == "later":
+                            tail = wait_drained(client)
+                            note(f"  {engine.name} api x{clients} requalify=later: drained {tail:.1f} s after the last batch")
                         out[kind] = time.perf_counter() - started
                         cpu[kind] = meter.since(before, meter.read())
         finally:
@@ -133,7 +159,7 @@ def rate(rows: int, seconds: float, with_time: bool) -> str:
 
 
 def report(data: dict[str, list[dict]], engines: list[str], raw: dict, api: dict, clients: int,
-           workers: int, batch: int) -> None:
+           workers: int, batch: int, requalify: str = "now") -> None:
     """One table per API concurrency: rows/s per engine and side, api/raw, FalkorDB/Neo4j."""
     both = len(engines) == 2
     header = ["kind", "rows"]
@@ -155,8 +181,8 @@ def report(data: dict[str, list[dict]], engines: list[str], raw: dict, api: dict
             (fr, fa), (nr, na) = secs["falkordb"], secs["neo4j"]
             line += [ratio(nr, fr), ratio(na, fa)]  # rates: falkordb rows/s over neo4j rows/s
         lines.append(line)
-    table(f"Ingest, rows/s: API ({workers} worker(s), {clients} batch(es) in flight) vs raw (one UNWIND per "
-          f"batch, sequential); batch {batch:,}", header, lines)
+    table(f"Ingest, rows/s: API ({workers} worker(s), {clients} batch(es) in flight, requalify={requalify}) vs raw "
+          f"(one UNWIND per batch, sequential); batch {batch:,}", header, lines)
 
 
 def cpu_report(data: dict[str, list[dict]], engines: list[str], sides: dict[str, dict]) -> None:
@@ -189,10 +215,15 @@ def main() -> None:
     ap.add_argument("--clients", type=int, nargs="+", default=[1, 2],
                     help="API runs with this many batches in flight (default: 1 and 2)")
     ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes of the API server")
+    ap.add_argument("--requalify", nargs="+", choices=("now", "later"), default=["now"],
+                    help="API runs with activities requalified in each request (now, the default) and/or left to "
+                         "the pending drain (later; timed until it caught up)")
+    ap.add_argument("--drain-every", type=float, default=1.0,
+                    help="GRAPHSVC_REQUALIFY_PENDING_INTERVAL_S of the API server (default 1 s)")
     ap.add_argument("--neo4j-heap", default="2g")
     ap.add_argument("--neo4j-page-cache", default="1g")
     ap.add_argument("--workdir", type=Path, default=None,
-                    help="keep the data here, in raw/<engine> and api-<clients>/<engine> (default: a temp dir)")
+                    help="keep the data here, in raw/<engine> and api-<clients>[-later]/<engine> (default: a temp dir)")
     args = ap.parse_args()
     engines = [e for e in ENGINES if e in args.engine]
 
@@ -206,17 +237,21 @@ def main() -> None:
             raise SystemExit(f"{home} exists: every side needs a fresh, empty database (use a new --workdir)")
         return Engine(name, home, args.neo4j_heap, args.neo4j_page_cache)
 
-    raw, apis = {}, {c: {} for c in args.clients}
-    raw_cpu, api_cpu = {}, {c: {} for c in args.clients}
+    sides = [(c, mode) for c in args.clients for mode in args.requalify]
+    name_of = {(c, mode): f"api x{c}" + ("" if mode == "now" else " later") for c, mode in sides}
+    raw, apis = {}, {side: {} for side in sides}
+    raw_cpu, api_cpu = {}, {side: {} for side in sides}
     for name in engines:
         raw[name], raw_cpu[name] = run_raw(engine("raw", name), data, args.batch)
-        for c in args.clients:
-            apis[c][name], api_cpu[c][name] = run_api(engine(f"api-{c}", name), data, args.batch, c, args.workers)
+        for c, mode in sides:
+            home = engine(name_of[c, mode].replace("api x", "api-").replace(" ", "-"), name)
+            apis[c, mode][name], api_cpu[c, mode][name] = run_api(home, data, args.batch, c, args.workers, mode,
+                                                                  args.drain_every)
 
     say(f"{args.accounts:,} accounts: " + ", ".join(f"{len(v):,} {k}" for k, v in data.items()))
-    for c in args.clients:
-        report(data, engines, raw, apis[c], c, args.workers, args.batch)
-    cpu_report(data, engines, {"raw": (raw, raw_cpu), **{f"api x{c}": (apis[c], api_cpu[c]) for c in args.clients}})
+    for c, mode in sides:
+        report(data, engines, raw, apis[c, mode], c, args.workers, args.batch, mode)
+    cpu_report(data, engines, {"raw": (raw, raw_cpu), **{name_of[side]: (apis[side], api_cpu[side]) for side in sides}})
     if len(engines) == 2:
         say("\nfalkordb/neo4j: FalkorDB's rows/s over Neo4j's (above 1: FalkorDB faster)")
     note(f"\ndata in {workdir}")
