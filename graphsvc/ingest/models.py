@@ -297,5 +297,5 @@ class ActivityResult(BaseModel):
     requalification: Literal["done", "pending"] = Field(
         default="done", description="`done`: `accounts_touched` were requalified in this request. `pending` "
         "(`requalify=later`): they are marked, in the transaction that recorded the activities, and the service's "
-        "pending drain requalifies them within GRAPHSVC_REQUALIFY_PENDING_INTERVAL_S; their stage changes reach "
+        "pending drain requalifies them on its next run (every GRAPHSVC_REQUALIFY_PENDING_INTERVAL_S); their stage changes reach "
         "the events feed and webhooks, and `GET /v1/requalification` counts what is still pending.")
