@@ -154,3 +154,37 @@ def test_serve_with_workers_accepts_later_and_its_drain_catches_up(served):
     stored = http.get("/v1/accounts/acme").json()
     readiness = http.get("/v1/accounts/acme/readiness").json()
     assert stored["stage"] == readiness["stage"] == "mqa", served.tail()
+
+
+def test_contacts_later_marks_the_accounts_of_updated_contacts_for_the_drain(worker):
+    """A contact moved to another account (its title changed too): both accounts are marked, none is
+    requalified in the request, and the drain gives each the stage a fresh evaluation gives. (On
+    FalkorDB the drain's outcome write removed several properties of acme in one update, and the
+    engine removed the wrong ones, keeping the mark: tests/test_one_removal_per_update.py.)"""
+    setup_account(worker)
+    worker.post("/v1/accounts", json={"accounts": [{"id": "globex", "name": "Globex", "domain": "globex.example"}]})
+    worker.post("/v1/activities", json={"activities": BATCH})  # requalified now: acme is mqa
+    assert worker.get("/v1/accounts/acme").json()["stage"] == "mqa"
+    r = worker.post("/v1/contacts", params={"requalify": "later"}, json={"contacts": [
+        {"id": "e2", "email": "e2@acme.example", "title": "Head of Test", "account_id": "globex"}]})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert (body["requalification"], body["stage_changes"]) == ("pending", [])
+    assert body["accounts_touched"] == ["acme", "globex"]
+    assert worker.get("/v1/requalification").json()["pending"] == 2
+    _drain(worker)
+    assert worker.get("/v1/requalification").json()["pending"] == 0
+    assert worker.get("/v1/accounts/acme").json()["domain"] == "acme.example"
+    for account in ("acme", "globex"):
+        stored = worker.get(f"/v1/accounts/{account}").json()
+        readiness = worker.get(f"/v1/accounts/{account}/readiness").json()
+        assert (stored["stage"], stored["missing_roles"]) == (readiness["stage"], readiness["buying_center"]["missing"])
+
+
+def test_contacts_later_is_refused_when_the_drain_is_off(client):
+    setup_account(client)
+    r = client.post("/v1/contacts", params={"requalify": "later"}, json={"contacts": [
+        {"id": "e2", "email": "e2@acme.example", "title": "Head of Test"}]})
+    assert r.status_code == 422 and [d["field"] for d in r.json()["details"]] == ["requalify"]
+    contact = client.get("/v1/contacts/e2").json()
+    assert contact["title"] == "Test Engineer"  # unchanged

@@ -9,6 +9,9 @@
 // @column id STRING (no row: the delivery is gone, or no longer pending)
 MATCH (d:Delivery {id: $id})
 WHERE d.status = 'pending'
-SET d.status = $status, d.attempts = $attempts, d.next_at = $next_at, d.last_status = $code, d.last_error = $error,
-    d.last_attempt_at = $now, d.delivered_at = CASE WHEN $status = 'delivered' THEN $now ELSE d.delivered_at END
+SET d.status = $status, d.attempts = $attempts, d.last_attempt_at = $now,
+    d.delivered_at = CASE WHEN $status = 'delivered' THEN $now ELSE d.delivered_at END
+// What may be null (a removal) one property per update: FalkorDB 4.16 removes the wrong properties
+// when one update removes several (graphsvc.ingest.repository.one_removal_per_update).
+FOREACH (m IN [{next_at: $next_at}, {last_status: $code}, {last_error: $error}] | SET d += m)
 RETURN d.id AS id

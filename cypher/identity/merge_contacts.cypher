@@ -100,9 +100,10 @@ WITH s, mids, accounts, h, type, n, top,
 WITH s, mids, accounts, h, collect(type) AS types, collect(CASE WHEN type IS NULL THEN NULL ELSE n END) AS counts,
      collect(CASE WHEN type IS NULL THEN NULL ELSE top END) AS lasts,
      collect(CASE WHEN type IS NULL THEN NULL ELSE w END) AS weights
-SET s.eng_half_life = h,
-    s.eng_types = CASE WHEN size(types) = 0 OR h IS NULL THEN NULL ELSE types END,
-    s.eng_counts = CASE WHEN size(types) = 0 OR h IS NULL THEN NULL ELSE counts END,
-    s.eng_last = CASE WHEN size(types) = 0 OR h IS NULL THEN NULL ELSE lasts END,
-    s.eng_weights = CASE WHEN size(types) = 0 OR h IS NULL THEN NULL ELSE weights END
+// Removals one per update: FalkorDB 4.16 removes the wrong properties when one update removes
+// several (graphsvc.ingest.repository.one_removal_per_update).
+FOREACH (p IN CASE WHEN size(types) = 0 OR h IS NULL
+                   THEN [{eng_half_life: h}, {eng_types: NULL}, {eng_counts: NULL}, {eng_last: NULL}, {eng_weights: NULL}]
+                   ELSE [{eng_half_life: h, eng_types: types, eng_counts: counts, eng_last: lasts, eng_weights: weights}] END |
+  SET s += p)
 RETURN mids AS merged, accounts

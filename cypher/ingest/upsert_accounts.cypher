@@ -1,8 +1,10 @@
+// One removal per update (`clears`, applied one at a time): FalkorDB 4.16 removes the wrong
+// properties when one update removes several (graphsvc.ingest.repository.one_removal_per_update).
 // Upsert a batch of accounts by id, then their parent links, as ONE statement (FalkorDB has no
 // multi-statement transactions, and MULTI/EXEC of graph queries does not replay from its AOF).
 // New accounts start in stage `target` with a default buying group. Only the fields present in
 // each row's `props` are set (an explicit null removes one). A null parent_id removes the link.
-// @param rows LIST<MAP> one map per account: {id, props}
+// @param rows LIST<MAP> one map per account: {id, props (no nulls), clears (one {key: null} map per property to remove)}
 // @param parents LIST<MAP> {id, parent_id} for every row that carried a parent_id key
 // @param now FLOAT epoch seconds of the write
 // @param batch STRING a token unique to this request: new nodes carry it
@@ -12,6 +14,7 @@ UNWIND $rows AS row
 MERGE (a:Account {id: row.id})
 ON CREATE SET a.batch = $batch, a.stage = 'target', a.stage_since = $now, a.created_at = $now, a.updated_at = $now
 SET a += row.props
+FOREACH (m IN coalesce(row.clears, []) | SET a += m)
 MERGE (g:BuyingGroup {id: row.id + ':default'})
 ON CREATE SET g.name = 'default'
 MERGE (a)-[:HAS_BUYING_GROUP]->(g)

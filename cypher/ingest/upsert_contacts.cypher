@@ -1,3 +1,5 @@
+// One removal per update (`clears`, applied one at a time): FalkorDB 4.16 removes the wrong
+// properties when one update removes several (graphsvc.ingest.repository.one_removal_per_update).
 // Upsert a batch of contacts by id with their employer (WORKS_AT), manager (REPORTS_TO) and buying
 // roles, as ONE statement: phases are joined by `WITH count(*)`-style aggregations, so every
 // contact of the batch exists before any REPORTS_TO or role refers to it. A row's account replaces
@@ -6,7 +8,7 @@
 // A role already held in a group is updated, never duplicated. The former and the new account of a
 // contact that existed before are marked `requalify_pending` in the same statement (an updated
 // contact can change their qualification; a new one has no activity yet).
-// @param rows LIST<MAP> {id, props, account_id}
+// @param rows LIST<MAP> {id, props (no nulls), clears (one {key: null} map per property to remove), account_id}
 // @param existing LIST<STRING> ids of the batch's contacts that existed before it
 // @param managers LIST<MAP> {id, reports_to}
 // @param roles LIST<MAP> {contact_id, account_id, group_id, group_name, role, source, confidence}
@@ -18,6 +20,7 @@ UNWIND $rows AS row
 MERGE (c:Contact {id: row.id})
 ON CREATE SET c.batch = $batch, c.created_at = $now, c.updated_at = $now, c.status = 'active'
 SET c += row.props
+FOREACH (m IN coalesce(row.clears, []) | SET c += m)
 WITH c, row
 OPTIONAL MATCH (c)-[old:WORKS_AT]->(other:Account)
 WHERE row.account_id IS NULL OR other.id <> row.account_id

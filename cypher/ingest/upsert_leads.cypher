@@ -1,7 +1,9 @@
+// One removal per update (`clears`, applied one at a time): FalkorDB 4.16 removes the wrong
+// properties when one update removes several (graphsvc.ingest.repository.one_removal_per_update).
 // Upsert leads by id with their match outcome, creating the contacts matched leads need and
 // linking each matched lead to its contact: ONE statement.
 // @param contacts LIST<MAP> new contacts {id, props, account_id}
-// @param rows LIST<MAP> {id, props, contact_id (null when unmatched)}
+// @param rows LIST<MAP> {id, props (no nulls), clears (one {key: null} map per property to remove), contact_id (null when unmatched)}
 // @param now FLOAT epoch seconds of the write
 // @param batch STRING a token unique to this request: new nodes carry it
 // @column leads INTEGER leads written
@@ -17,6 +19,7 @@ UNWIND $rows AS row
 MERGE (l:Lead {id: row.id})
 ON CREATE SET l.updated_at = $now
 SET l += row.props
+FOREACH (m IN coalesce(row.clears, []) | SET l += m)
 WITH l, row
 OPTIONAL MATCH (l)-[old:MATCHED_TO]->(:Contact)
 DELETE old

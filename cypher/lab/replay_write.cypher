@@ -8,7 +8,10 @@
 // @column changes INTEGER stage changes written
 UNWIND $finals AS f
 MATCH (a:Account {id: f.id})
-SET a.stage = f.stage, a.stage_since = f.since, a.updated_at = f.since, a.qualified_at = f.qualified_at
+SET a.stage = f.stage
+// since and qualified_at may be null (removals): one per update, as FalkorDB 4.16 removes the wrong
+// properties when one update removes several (graphsvc.ingest.repository.one_removal_per_update).
+FOREACH (m IN [{stage_since: f.since}, {updated_at: f.since}, {qualified_at: f.qualified_at}] | SET a += m)
 WITH count(a) AS accounts
 UNWIND $changes AS c
 MATCH (a:Account {id: c.id})

