@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 import pytest
 from fastapi.testclient import TestClient
 from serve_process import ServeProcess
+from test_events_outbox import all_events
 from test_qualification_api import engineer_engagement, setup_account
 
 from graphsvc.api.app import create_app
@@ -51,9 +52,12 @@ def test_later_marks_the_accounts_and_the_drain_gives_the_stage_now_would(worker
     assert worker.get("/v1/accounts/acme/readiness").json()["stage"] == "mqa"
     assert worker.get("/v1/requalification").json() == {"pending": 1, "drain_every_s": 5.0}
 
+    assert all_events(worker) == []  # nothing changed stage yet
     out = _drain(worker)
     assert (out["accounts"], out["changed"]) == (1, 1)
     assert worker.get("/v1/requalification").json()["pending"] == 0
+    # The drain's stage change reaches the feed (and webhooks) as any requalification's does.
+    assert [(e["type"], e["account_id"]) for e in all_events(worker)] == [("stage_changed", "acme")]
     stored = worker.get("/v1/accounts/acme").json()
     readiness = worker.get("/v1/accounts/acme/readiness").json()
     assert (stored["stage"], stored["missing_roles"]) == ("mqa", readiness["buying_center"]["missing"])
