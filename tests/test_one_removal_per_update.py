@@ -63,6 +63,21 @@ def test_clearing_any_two_contact_fields_clears_exactly_those(client):
     assert wrong == []
 
 
+def test_clearing_two_lead_fields_clears_exactly_those(client, store):
+    lead = {"email": "lee@free.example", "company": "Acme", "title": "CTO", "source": "webinar",
+            "lead_status": "open", "created_at": "2026-10-01T10:00:00Z"}
+    wrong = []
+    for n, clear in enumerate(itertools.combinations(["company", "title", "source", "lead_status"], 2)):
+        for body in ({"id": f"l{n}", **lead}, {"id": f"l{n}", **lead, **dict.fromkeys(clear)}):
+            r = client.post("/v1/leads", json={"leads": [body]})
+            assert r.status_code == 200, r.text
+        got = store.executor.read("MATCH (l:Lead {id: $id}) RETURN properties(l) AS p", {"id": f"l{n}"})[0]["p"]
+        kept = {k for k in lead if k != "created_at" and got.get(k) is not None}
+        if kept != {k for k in lead if k not in clear and k != "created_at"}:
+            wrong.append((clear, sorted(kept)))
+    assert wrong == []
+
+
 def test_an_outcome_that_clears_every_nullable_field_keeps_the_rest(store):
     """record_outcomes: qualified_at, requalify_at, qualified_until and the pending mark all
     removed in one write (an MQA that decayed, requalified by the drain), on accounts whose fields
