@@ -4,7 +4,7 @@
 // multi-statement transactions, and MULTI/EXEC of graph queries does not replay from its AOF).
 // New accounts start in stage `target` with a default buying group. Only the fields present in
 // each row's `props` are set (an explicit null removes one). A null parent_id removes the link.
-// @param rows LIST<MAP> one map per account: {id, props (no nulls), clears (one {key: null} map per property to remove)}
+// @param rows LIST<MAP> one map per account: {id, props (no nulls), clears (one {key: null} map per property to remove; absent: none)}
 // @param parents LIST<MAP> {id, parent_id} for every row that carried a parent_id key
 // @param now FLOAT epoch seconds of the write
 // @param batch STRING a token unique to this request: new nodes carry it

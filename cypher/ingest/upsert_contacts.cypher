@@ -8,7 +8,7 @@
 // A role already held in a group is updated, never duplicated. The former and the new account of a
 // contact that existed before are marked `requalify_pending` in the same statement (an updated
 // contact can change their qualification; a new one has no activity yet).
-// @param rows LIST<MAP> {id, props (no nulls), clears (one {key: null} map per property to remove), account_id}
+// @param rows LIST<MAP> {id, props (no nulls), clears (one {key: null} map per property to remove; absent: none), account_id}
 // @param existing LIST<STRING> ids of the batch's contacts that existed before it
 // @param managers LIST<MAP> {id, reports_to}
 // @param roles LIST<MAP> {contact_id, account_id, group_id, group_name, role, source, confidence}

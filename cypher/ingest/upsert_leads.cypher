@@ -3,7 +3,7 @@
 // Upsert leads by id with their match outcome, creating the contacts matched leads need and
 // linking each matched lead to its contact: ONE statement.
 // @param contacts LIST<MAP> new contacts {id, props, account_id}
-// @param rows LIST<MAP> {id, props (no nulls), clears (one {key: null} map per property to remove), contact_id (null when unmatched)}
+// @param rows LIST<MAP> {id, props (no nulls), clears (one {key: null} map per property to remove; absent: none), contact_id (null when unmatched)}
 // @param now FLOAT epoch seconds of the write
 // @param batch STRING a token unique to this request: new nodes carry it
 // @column leads INTEGER leads written

