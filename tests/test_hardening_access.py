@@ -25,6 +25,7 @@ import pytest
 import redis
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
+from test_serve_http_stack import FAST_STACK, loaded_fast_stack
 
 from graphsvc import cli
 from graphsvc.api.app import create_app
@@ -258,6 +259,8 @@ def test_serve_workers_reach_the_engine_and_open_mode_refuses_a_rebound_host_ove
         root = psutil.Process(proc.pid)
         tree = [root, *root.children(recursive=True)]
         assert sum("redis-server" in p.name() for p in tree) == 1 and len(tree) >= 4  # engine, 2 workers
+        # Each worker answers through httptools on uvloop (test_serve_http_stack.py says why).
+        assert sum(loaded_fast_stack(p.pid) == set(FAST_STACK) for p in tree) >= 2, log.read_text()[-3000:]
         assert not [p for p in tree if password in " ".join(p.cmdline())]
         assert not [p for p in tree if password in json.dumps(p.environ())]
         for _ in range(6):  # several requests, so both workers answer some
