@@ -14,8 +14,12 @@ FAST_STACK = ("httptools", "uvloop")
 
 
 def loaded_fast_stack(pid: int) -> set[str]:
-    """Which of httptools and uvloop have a compiled module mapped into the process."""
-    paths = [m.path for m in psutil.Process(pid).memory_maps()]
+    """Which of httptools and uvloop have a compiled module mapped into the process (none if it
+    has ended since it was listed: a helper process of the supervisor may come and go)."""
+    try:
+        paths = [m.path for m in psutil.Process(pid).memory_maps()]
+    except psutil.NoSuchProcess:
+        return set()
     return {name for name in FAST_STACK if any(f"/{name}/" in p and p.endswith(".so") for p in paths)}
 
 

@@ -14,15 +14,19 @@ from graphsvc.state import AppState
 from graphsvc.store.graph_store import GraphStore
 
 
-def _state(request: Request) -> AppState:
+# The dependencies that do no I/O are `async def`: FastAPI runs a plain `def` dependency in its
+# thread pool, a hop to a thread and back for every one of them on every request, under the GIL the
+# route's own thread needs (docs/benchmarks.md, "The HTTP stack"). Those that may read the store
+# (the active ruleset) stay `def`, so a slow engine never blocks the event loop.
+async def _state(request: Request) -> AppState:
     return request.app.state.graphsvc
 
 
-def _store(state: Annotated[AppState, Depends(_state)]) -> GraphStore:
+async def _store(state: Annotated[AppState, Depends(_state)]) -> GraphStore:
     return state.store
 
 
-def _now(state: Annotated[AppState, Depends(_state)]) -> float:
+async def _now(state: Annotated[AppState, Depends(_state)]) -> float:
     return state.clock()
 
 

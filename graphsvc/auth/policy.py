@@ -97,7 +97,7 @@ _bearer = HTTPBearer(auto_error=False, description="`Authorization: Bearer <key>
 _header = APIKeyHeader(name="X-API-Key", auto_error=False, description="or `X-API-Key: <key>`")
 
 
-def _keystore(request: Request) -> KeyStore:
+async def _keystore(request: Request) -> KeyStore:  # async: no I/O, no thread hop (api/deps.py)
     keystore: KeyStore = request.app.state.keystore
     return keystore
 

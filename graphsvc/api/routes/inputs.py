@@ -22,7 +22,7 @@ class BodyTooDeep(GraphsvcError):
     code = "invalid_body"
 
 
-def _no_nul_in_params(request: Request) -> None:
+async def _no_nul_in_params(request: Request) -> None:  # async: no I/O, no thread hop (api/deps.py)
     """FalkorDB ends a string at NUL: a NUL in a query or path parameter can only fail in the store
     (or match nothing it should), so it is refused here, for every route of the router."""
     # Fields named as request validation names them: "query.stage", "path.account_id".
