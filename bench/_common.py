@@ -120,14 +120,22 @@ class Server:
 _TICK = os.sysconf("SC_CLK_TCK")
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of a process, all its threads (0 when it is gone)."""
+def cpu_seconds(pid: int, stat: str | None = None) -> float:
+    """User + system CPU seconds of a process, all its threads, also those that ended (0 when it is
+    gone); of one thread with `stat` = /proc/<pid>/task/<tid>/stat."""
     try:
-        with open(f"/proc/{pid}/stat") as f:
+        with open(stat or f"/proc/{pid}/stat") as f:
             fields = f.read().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+def main_thread_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process's main thread alone (an API worker's: uvicorn's event
+    loop, where HTTP parsing, middleware, routing, FastAPI's dependency solving and sending run; the
+    routes themselves run in its other threads)."""
+    return cpu_seconds(pid, f"/proc/{pid}/task/{pid}/stat")
 
 
 def descendants(pid: int) -> list[tuple[int, str]]:
@@ -173,7 +181,8 @@ class CpuMeter:
 
     def read(self) -> dict[str, float]:
         pids = self._pids()
-        return {"client": time.process_time(), **{k: sum(map(cpu_seconds, v)) for k, v in pids.items()}}
+        return {"client": time.process_time(), **{k: sum(map(cpu_seconds, v)) for k, v in pids.items()},
+                "service event loops": sum(map(main_thread_cpu_seconds, pids["service"]))}
 
     @staticmethod
     def since(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:

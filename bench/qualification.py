@@ -37,7 +37,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-from _common import ENGINES, KINDS, Engine, cpu_seconds, descendants, note, ratio, say, table
+from _common import ENGINES, KINDS, CpuMeter, Engine, cpu_seconds, descendants, note, ratio, say, table
 
 from graphsvc.ingest.service import IngestService, ingest_rules_from
 from graphsvc.loader import load
@@ -164,10 +164,12 @@ def _client(url: str, paths: list[str]) -> tuple[list[float], list[float], int]:
     return latencies, server_ms, errors
 
 
-def _wrk(url: str, paths: list[str], clients: int, seconds: int = 20) -> dict[str, str]:
+def _wrk(url: str, paths: list[str], clients: int, meter: CpuMeter, seconds: int = 20) -> dict[str, str]:
     """The same load from wrk (C, 2 threads): a Python load generator on a 2-core machine takes
     CPU from the server it measures; wrk takes far less. Each request takes a random path of
-    `paths` (closed loop: `clients` connections, each sends its next request when answered)."""
+    `paths` (closed loop: `clients` connections, each sends its next request when answered).
+    Also where each request's CPU went: the API workers' event loops (uvicorn, middleware,
+    routing, dependencies, sending), their other threads (the routes) and the engine."""
     script = Path(tempfile.mkdtemp()) / "paths.lua"
     script.write_text(
         "local paths = {" + ",".join(f'"{p}"' for p in paths) + "}\n"
@@ -176,13 +178,19 @@ def _wrk(url: str, paths: list[str], clients: int, seconds: int = 20) -> dict[st
         '  return wrk.format("GET", paths[math.random(#paths)])\n'
         "end\n"
     )
+    before = meter.read()
     out = subprocess.run(["wrk", f"-t{min(2, clients)}", f"-c{clients}", f"-d{seconds}s", "--latency", "-s", str(script), url],
                          capture_output=True, text=True, check=True).stdout
+    cpu = CpuMeter.since(before, meter.read())
     dist = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)$", out, re.M))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    n = int(re.search(r"(\d+) requests in", out).group(1))
+    loops, routes = cpu["service event loops"], cpu["service"] - cpu["service event loops"]
     return {"wrk p50 / p90 / p99": f"{dist.get('50')} / {dist.get('90')} / {dist.get('99')}",
             "wrk req/s": re.search(r"Requests/sec:\s+(\S+)", out).group(1),
-            "wrk non-2xx": errors.group(1) if errors else "0"}
+            "wrk non-2xx": errors.group(1) if errors else "0",
+            "wrk CPU ms per request: event loops / other threads (routes) / engine":
+                " / ".join(f"{1000 * x / max(n, 1):.2f}" for x in (loops, routes, cpu["engine"]))}
 
 
 def readiness_latency(engine: Engine, clients: int, requests: int, seed: int, workers: int) -> dict:
@@ -209,9 +217,10 @@ def readiness_latency(engine: Engine, clients: int, requests: int, seed: int, wo
                     for _ in range(requests // 4)]
         out["board by MQA score"] = _load(engine.name, "board by MQA score", server.url, clients, by_score)
         if shutil.which("wrk"):
-            out["readiness"] |= _wrk(server.url, [f"/v1/accounts/{i}/readiness" for i in ids], clients)
-            out["board"] |= _wrk(server.url, board, clients)
-            out["board by MQA score"] |= _wrk(server.url, by_score, clients)
+            meter = CpuMeter(engine, server)
+            out["readiness"] |= _wrk(server.url, [f"/v1/accounts/{i}/readiness" for i in ids], clients, meter)
+            out["board"] |= _wrk(server.url, board, clients, meter)
+            out["board by MQA score"] |= _wrk(server.url, by_score, clients, meter)
         out["service_rss"] = rss_mib(process_tree(server.proc.pid))
         return out
     finally:
@@ -285,7 +294,8 @@ def report(results: dict[str, dict], engines: list[str], args) -> None:
                 lines.append(row(f"{what} {key}, ms ({w} worker(s))", {e: lat[e][key] for e in engines}, ".1f"))
             lines.append(row(f"{what} req/s ({w} worker(s))", {e: lat[e]["req/s"] for e in engines}, ",.0f"))
             lines.append(row(f"{what} errors ({w} worker(s))", {e: lat[e]["errors"] for e in engines}, ",", False))
-            for key in ("wrk p50 / p90 / p99", "wrk req/s", "wrk non-2xx"):
+            for key in ("wrk p50 / p90 / p99", "wrk req/s", "wrk non-2xx",
+                        "wrk CPU ms per request: event loops / other threads (routes) / engine"):
                 if key in lat[engines[0]]:
                     lines.append([f"{what} {key} ({w} worker(s))", *(lat[e][key] for e in engines), *([""] if both else [])])
         lines.append(row(f"service RSS after the load, MiB ({w} worker(s), all processes)",

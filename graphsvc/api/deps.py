@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -17,7 +18,8 @@ from graphsvc.store.graph_store import GraphStore
 # The dependencies that do no I/O are `async def`: FastAPI runs a plain `def` dependency in its
 # thread pool, a hop to a thread and back for every one of them on every request, under the GIL the
 # route's own thread needs (docs/benchmarks.md, "The HTTP stack"). Those that may read the store
-# (the active ruleset) stay `def`, so a slow engine never blocks the event loop.
+# (the active ruleset) stay `def` or defer the read to the route, so a slow engine never blocks the
+# event loop.
 async def _state(request: Request) -> AppState:
     return request.app.state.graphsvc
 
@@ -34,8 +36,10 @@ def _ingest(state: Annotated[AppState, Depends(_state)]) -> IngestService:
     return IngestService(state.store, ingest_rules_from(active_ruleset(state)))
 
 
-def _qualifier(state: Annotated[AppState, Depends(_state)]) -> QualificationService:
-    return QualificationService(state.store, active_ruleset(state))
+async def _qualifier(state: Annotated[AppState, Depends(_state)]) -> QualificationService:
+    # The active ruleset is read when the route first needs it, in the route's thread, so this
+    # dependency does no I/O and needs no thread of its own.
+    return QualificationService(state.store, partial(active_ruleset, state))
 
 
 State = Annotated[AppState, Depends(_state)]

@@ -13,6 +13,7 @@ import ipaddress
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from types import ModuleType
 from typing import Annotated, Any
 
@@ -82,6 +83,7 @@ def allowed_roles(module: ModuleType, method: str) -> tuple[str, ...] | None:
     return access_of(module).roles(method)
 
 
+@lru_cache(maxsize=256)
 def is_loopback(host: str | None) -> bool:
     if host is None:
         return False
@@ -134,6 +136,7 @@ def require(access: Access) -> Callable[..., Awaitable[ApiKey | None]]:
     return guard
 
 
+@lru_cache(maxsize=256)  # pure; asked on every request in open mode, about the same few Host values
 def loopback_host_header(value: str | None) -> bool:
     """A Host header (or an origin's host[:port]) naming loopback: `127.0.0.1`, any 127/8 or `[::1]`
     literal, or `localhost`, with any port. A DNS name other than localhost could be rebound."""
@@ -172,14 +175,20 @@ def loopback_origin(origin: str) -> bool:
 OPEN_MODE_HINT = "create an API key with `graphsvc keys create --role admin` and send it"
 
 
+@lru_cache(maxsize=256)  # pure; open mode parsed the peer's address three times per request
+def _ip_peer(host: str | None) -> bool:
+    """Whether the peer is an IP address (not an in-process test client or a unix socket)."""
+    try:
+        ipaddress.ip_address((host or "").strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
 def _open_mode(request: Request) -> None:
     # No keys configured: loopback clients only, even if the server was bound wider by other means.
     host = request.client.host if request.client else None
-    try:
-        ipaddress.ip_address((host or "").strip("[]"))
-        tcp_peer = True
-    except ValueError:
-        tcp_peer = False  # not an IP peer (in-process test client, unix socket): local by construction
+    tcp_peer = _ip_peer(host)  # False: not an IP peer (in-process test client, unix socket): local by construction
     if tcp_peer and not is_loopback(host):
         raise Unauthorized("no API keys are configured, so this service only answers loopback clients; "
                            "create a key with `graphsvc keys create --role ROLE`")

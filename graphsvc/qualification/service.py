@@ -69,9 +69,21 @@ Progress = Callable[[int, int], None]  # accounts done, changed so far
 
 
 class QualificationService:
-    def __init__(self, store: GraphStore, ruleset: Ruleset) -> None:
+    def __init__(self, store: GraphStore, ruleset: Ruleset | Callable[[], Ruleset]) -> None:
+        """`ruleset`, or how to read it: then read at first use, so by the thread that uses the
+        service (a route's worker thread, not the event loop that built it: api/deps.py)."""
         self.store = store
-        self.ruleset = ruleset
+        self._ruleset: Ruleset | None = ruleset if isinstance(ruleset, Ruleset) else None
+        self._read_ruleset: Callable[[], Ruleset] | None = None if isinstance(ruleset, Ruleset) else ruleset
+
+    @property
+    def ruleset(self) -> Ruleset:
+        # Not functools.cached_property: on Python 3.11 it takes one lock for every instance, so the
+        # first read of concurrent requests' services would queue behind each other's store reads.
+        if self._ruleset is None:
+            assert self._read_ruleset is not None
+            self._ruleset = self._read_ruleset()
+        return self._ruleset
 
     @property
     def actor(self) -> str:

@@ -59,3 +59,39 @@ def test_checks_carry_value_and_threshold():
     score = q.mqa.check("mqa_score")
     assert (score.value, score.threshold) == (q.scores.mqa_score, RS.mqa.min_score)
     assert "capped at 40" in score.detail
+
+
+def _reference_jsonable(value):
+    """to_jsonable as it was written before it recognised scalars by exact type (kept as the oracle)."""
+    import dataclasses
+
+    if isinstance(value, (str, int, float, bool, type(None))):
+        return value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _reference_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): _reference_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_reference_jsonable(v) for v in value]
+    return value
+
+
+def test_to_jsonable_gives_what_the_plain_walk_gives():
+    from collections import OrderedDict, namedtuple
+    from enum import StrEnum
+
+    from graphsvc.rules import to_jsonable
+
+    class Kind(StrEnum):
+        A = "a"
+
+    Pair = namedtuple("Pair", "x y")
+    q = _q()
+    odd = {"q": q, 3: (1, 2.5, None), "enum": Kind.A, "pair": Pair(q.scores, [True]),
+           "ordered": OrderedDict(b=(q.next_action,)), "nested": [[{"k": ()}]], "other": frozenset({1})}
+    for value in (q, odd, q.buying_center, q.mqa.checks):
+        assert to_jsonable(value) == _reference_jsonable(value)
+    out = to_jsonable(odd)
+    assert list(out) == ["q", "3", "enum", "pair", "ordered", "nested", "other"]  # keys as str, order kept
+    assert out["pair"] == [to_jsonable(q.scores), [True]] and isinstance(out["ordered"], dict)
+    assert out["other"] == frozenset({1})  # not JSON data: passed through, as before, for the caller to refuse
