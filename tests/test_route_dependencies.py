@@ -11,6 +11,8 @@ import asyncio
 import inspect
 import threading
 
+from fastapi.responses import Response
+
 from graphsvc.api import deps
 from graphsvc.auth import policy
 from graphsvc.qualification.service import QualificationService
@@ -71,3 +73,16 @@ def test_the_loopback_checks_answer_the_same_from_their_cache():
     for _ in range(2):
         assert policy._ip_peer("127.0.0.1") and policy._ip_peer("[::1]") and policy._ip_peer("203.0.113.9")
         assert not policy._ip_peer("testclient") and not policy._ip_peer(None)
+
+
+def test_the_board_answers_its_json_itself_and_keeps_its_documented_schema():
+    """The board returns a Response (no validation hop to a thread, no encoding on the event loop:
+    api/routes/outputs.py) while the OpenAPI document still says what it answers."""
+    from graphsvc.api.app import create_app
+    from graphsvc.api.routes.accounts import board
+    from graphsvc.config import Settings
+
+    assert inspect.signature(board, eval_str=True).return_annotation is Response
+    app = create_app(Settings())
+    ok = app.openapi()["paths"]["/v1/accounts"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert ok.get("type") == "object"

@@ -5,9 +5,11 @@ import json
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
+from fastapi.responses import Response
 
 from graphsvc.api.deps import Now, Qualifier, State, Store
 from graphsvc.api.routes.inputs import NoNulParams
+from graphsvc.api.routes.outputs import json_response
 from graphsvc.auth.policy import Access
 from graphsvc.errors import InvalidInput, NotFound
 from graphsvc.events.sla import sla_view
@@ -44,7 +46,7 @@ def _text_filter(value: str | None) -> str | None:
     return value if value else None  # an empty filter field of a form means "any"
 
 
-@router.get("/accounts", summary="The ABM board: accounts with stage, scores, missing roles and time in stage",
+@router.get("/accounts", response_model=dict[str, Any], summary="The ABM board: accounts with stage, scores, missing roles and time in stage",
             description="Filtered by stage, segment, industry, owner, a missing buying role, a search over name and "
             "domain (`q`, case-insensitive substring) and minimum MQA score; sorted by a score (highest first), time "
             "in stage (longest first) or name, ties by id (from the highest under a score sort, from the lowest "
@@ -75,7 +77,7 @@ def board(
     cursor: str | None = None,
     group_by: Annotated[Literal["parent"] | None, Query(
         description="`parent`: every row also lists its subsidiaries with their stages, and its parent.")] = None,
-) -> dict[str, Any]:
+) -> Response:
     skip = _skip(cursor)
     search = _text_filter(q.strip().lower() if q else None)
     sla = active_ruleset(state).sla
@@ -89,7 +91,8 @@ def board(
         item["prediction"] = predictions.get(item["id"])
     if group_by == "parent":
         items = with_subsidiaries(store, items)
-    return {"items": items, "next_cursor": _cursor(skip + limit) if more else None, "prediction_note": note}
+    return json_response({"items": items, "next_cursor": _cursor(skip + limit) if more else None,
+                          "prediction_note": note})
 
 
 @router.get("/accounts/{account_id}", summary="An account as stored", responses={404: {"description": "Unknown id"}})

@@ -3,13 +3,13 @@
 from datetime import datetime
 from typing import Annotated, Any
 
-import orjson
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from graphsvc.api.deps import Now, Qualifier
 from graphsvc.api.routes.inputs import NoNulParams
+from graphsvc.api.routes.outputs import json_response
 from graphsvc.auth.policy import Access
 from graphsvc.events.owners import history_with_owners, owner_changes
 from graphsvc.events.sla import sla_view
@@ -29,11 +29,6 @@ AsOf = Annotated[
                       "are ignored and the stage is the one the account had then."),
 ]
 _404 = {404: {"description": "Unknown account"}}
-
-
-def _json(body: dict[str, Any]) -> Response:
-    """The engine's answer is plain JSON data already: orjson it, skipping FastAPI's encoder."""
-    return Response(orjson.dumps(body), media_type="application/json")
 
 
 def _as_of(as_of: datetime | None, now: float) -> float:
@@ -58,7 +53,7 @@ def readiness(account_id: str, q: Qualifier, now: Now, as_of: AsOf = None) -> Re
     prediction = lab.prediction(q.store, snap, q.ruleset)
     body["prediction"] = {**prediction, "fitted_at": iso(prediction["fitted_at"])}
     body["buying_center"] = {k: body["buying_center"][k] for k in ("required", "missing", "unengaged", "covered")}
-    return _json(body)
+    return json_response(body)
 
 
 @router.get("/{account_id}/buying-center", responses=_404, summary="Per required role: covered or missing, and who could cover it",
@@ -68,7 +63,7 @@ def readiness(account_id: str, q: Qualifier, now: Now, as_of: AsOf = None) -> Re
             "`reporting_lines` lists the account's org chart as `{from: contact, to: manager}` pairs.")
 def buying_center(account_id: str, q: Qualifier, now: Now, as_of: AsOf = None) -> Response:
     result, _, snap = q.evaluate_at(account_id, _as_of(as_of, now), now)
-    return _json(iso_times(buying_center_view(result, snap, q.ruleset)))
+    return json_response(iso_times(buying_center_view(result, snap, q.ruleset)))
 
 
 @router.get("/{account_id}/history", responses=_404, summary="Every stage change and owner change, oldest first",
