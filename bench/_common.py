@@ -83,14 +83,15 @@ class Engine:
 
 class Server:
     """`graphsvc serve` as a child process: on the embedded store in `data_dir`, or on the engine
-    that `GRAPHSVC_STORE` in `extra_env` names."""
+    that `GRAPHSVC_STORE` in `extra_env` names; run by `python` (another revision's: serve_ab.py)."""
 
-    def __init__(self, data_dir: Path, extra_env: dict | None = None, workers: int = 1, *args: str) -> None:
+    def __init__(self, data_dir: Path, extra_env: dict | None = None, workers: int = 1, *args: str,
+                 python: str = sys.executable) -> None:
         self.port = free_port()
         self.log = open(data_dir.parent / f"server-{self.port}.log", "w")  # noqa: SIM115
         env = {**os.environ, "GRAPHSVC_STORE": "", **(extra_env or {})}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "graphsvc.cli", "serve", "--port", str(self.port), "--data-dir", str(data_dir),
+            [python, "-m", "graphsvc.cli", "serve", "--port", str(self.port), "--data-dir", str(data_dir),
              "--workers", str(workers), *args],
             stdout=self.log, stderr=subprocess.STDOUT, env=env,
         )
