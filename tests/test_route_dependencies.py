@@ -75,7 +75,7 @@ def test_the_loopback_checks_answer_the_same_from_their_cache():
         assert not policy._ip_peer("testclient") and not policy._ip_peer(None)
 
 
-def test_the_board_answers_its_json_itself_and_keeps_its_documented_schema():
+def test_the_board_answers_its_json_itself_and_keeps_its_documented_schema(tmp_path):
     """The board returns a Response (no validation hop to a thread, no encoding on the event loop:
     api/routes/outputs.py) while the OpenAPI document still says what it answers."""
     from graphsvc.api.app import create_app
@@ -83,6 +83,6 @@ def test_the_board_answers_its_json_itself_and_keeps_its_documented_schema():
     from graphsvc.config import Settings
 
     assert inspect.signature(board, eval_str=True).return_annotation is Response
-    app = create_app(Settings())
+    app = create_app(Settings(data_dir=tmp_path))
     ok = app.openapi()["paths"]["/v1/accounts"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     assert ok.get("type") == "object"
