@@ -4,6 +4,7 @@ process, timing, output (progress on stderr, results on stdout)."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -137,6 +138,46 @@ def main_thread_cpu_seconds(pid: int) -> float:
     loop, where HTTP parsing, middleware, routing, FastAPI's dependency solving and sending run; the
     routes themselves run in its other threads)."""
     return cpu_seconds(pid, f"/proc/{pid}/task/{pid}/stat")
+
+
+def account_ids(url: str) -> list[str]:
+    """Every account id a running service holds, paged through the board."""
+    ids: list[str] = []
+    cursor = None
+    with httpx.Client(base_url=url, timeout=60) as c:
+        while True:
+            page = c.get("/v1/accounts", params={"limit": 500, **({"cursor": cursor} if cursor else {})}).json()
+            ids += [i["id"] for i in page["items"]]
+            if not (cursor := page["next_cursor"]):
+                return ids
+
+
+def wrk_script(paths: list[str], directory: Path) -> Path:
+    """wrk's Lua script: each request takes a random path of `paths` (seeded, so runs repeat)."""
+    script = directory / "paths.lua"
+    script.write_text("local paths = {" + ",".join(f'"{p}"' for p in paths) + "}\nmath.randomseed(7)\n"
+                      'request = function()\n  return wrk.format("GET", paths[math.random(#paths)])\nend\n')
+    return script
+
+
+def run_wrk(url: str, script: Path, clients: int, seconds: int) -> dict:
+    """wrk (C, 2 threads) with `clients` connections in a closed loop (each sends its next request
+    when answered): its text and the numbers in it. Latencies as wrk prints them (`p50` ...) and in
+    ms (`p50 ms` ...)."""
+    out = subprocess.run(["wrk", f"-t{min(2, clients)}", f"-c{clients}", f"-d{seconds}s", "--latency", "-s", str(script),
+                          url], capture_output=True, text=True, check=True).stdout
+    dist = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)$", out, re.M))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"text": out, "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+            "req/s": float(re.search(r"Requests/sec:\s+(\S+)", out).group(1)),
+            "non-2xx": int(errors.group(1)) if errors else 0,
+            **{f"p{q}": dist.get(q) for q in ("50", "90", "99")},
+            **{f"p{q} ms": _ms(v) for q, v in dist.items()}}
+
+
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
 
 
 def descendants(pid: int) -> list[tuple[int, str]]:

@@ -30,14 +30,27 @@ import random
 import re
 import shutil
 import statistics
-import subprocess
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-from _common import ENGINES, KINDS, CpuMeter, Engine, cpu_seconds, descendants, note, ratio, say, table
+from _common import (
+    ENGINES,
+    KINDS,
+    CpuMeter,
+    Engine,
+    account_ids,
+    cpu_seconds,
+    descendants,
+    note,
+    ratio,
+    run_wrk,
+    say,
+    table,
+    wrk_script,
+)
 
 from graphsvc.ingest.service import IngestService, ingest_rules_from
 from graphsvc.loader import load
@@ -170,40 +183,22 @@ def _wrk(url: str, paths: list[str], clients: int, meter: CpuMeter, seconds: int
     `paths` (closed loop: `clients` connections, each sends its next request when answered).
     Also where each request's CPU went: the API workers' event loops (uvicorn, middleware,
     routing, dependencies, sending), their other threads (the routes) and the engine."""
-    script = Path(tempfile.mkdtemp()) / "paths.lua"
-    script.write_text(
-        "local paths = {" + ",".join(f'"{p}"' for p in paths) + "}\n"
-        "math.randomseed(7)\n"
-        "request = function()\n"
-        '  return wrk.format("GET", paths[math.random(#paths)])\n'
-        "end\n"
-    )
+    script = wrk_script(paths, Path(tempfile.mkdtemp()))
     before = meter.read()
-    out = subprocess.run(["wrk", f"-t{min(2, clients)}", f"-c{clients}", f"-d{seconds}s", "--latency", "-s", str(script), url],
-                         capture_output=True, text=True, check=True).stdout
+    run = run_wrk(url, script, clients, seconds)
     cpu = CpuMeter.since(before, meter.read())
-    dist = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)$", out, re.M))
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    n = int(re.search(r"(\d+) requests in", out).group(1))
     loops, routes = cpu["service event loops"], cpu["service"] - cpu["service event loops"]
-    return {"wrk p50 / p90 / p99": f"{dist.get('50')} / {dist.get('90')} / {dist.get('99')}",
-            "wrk req/s": re.search(r"Requests/sec:\s+(\S+)", out).group(1),
-            "wrk non-2xx": errors.group(1) if errors else "0",
+    return {"wrk p50 / p90 / p99": f"{run['p50']} / {run['p90']} / {run['p99']}",
+            "wrk req/s": f"{run['req/s']:.2f}",
+            "wrk non-2xx": str(run["non-2xx"]),
             "wrk CPU ms per request: event loops / other threads (routes) / engine":
-                " / ".join(f"{1000 * x / max(n, 1):.2f}" for x in (loops, routes, cpu["engine"]))}
+                " / ".join(f"{1000 * x / max(run['requests'], 1):.2f}" for x in (loops, routes, cpu["engine"]))}
 
 
 def readiness_latency(engine: Engine, clients: int, requests: int, seed: int, workers: int) -> dict:
     server = engine.serve(workers)
     try:
-        with httpx.Client(base_url=server.url, timeout=60) as c:
-            ids, cursor = [], None
-            while True:
-                page = c.get("/v1/accounts", params={"limit": 500, **({"cursor": cursor} if cursor else {})}).json()
-                ids += [i["id"] for i in page["items"]]
-                cursor = page["next_cursor"]
-                if not cursor:
-                    break
+        ids = account_ids(server.url)
         rng = random.Random(seed)
         out = {"readiness": _load(engine.name, "readiness", server.url, clients,
                                   [f"/v1/accounts/{rng.choice(ids)}/readiness" for _ in range(requests)])}

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import re
 import shutil
 import statistics
 import subprocess
@@ -33,11 +32,10 @@ import time
 from pathlib import Path
 
 import httpx
-from _common import Server, cpu_seconds, descendants, note, say, table
+from _common import Server, account_ids, cpu_seconds, descendants, note, run_wrk, say, table, wrk_script
+from qualification import BOARD_SORTS, BOARD_STAGES
 
 ROOT = Path(__file__).resolve().parent.parent
-BOARD_SORTS = ("mqa_score", "engagement", "fit", "stage_since", "name")
-BOARD_STAGES = (None, None, "mqa", "engaged", "sql", "target")
 
 
 def base_python(rev: str, tmp: Path) -> Path:
@@ -59,38 +57,30 @@ def base_python(rev: str, tmp: Path) -> Path:
 
 
 def plan(url: str, kind: str) -> list[str]:
-    ids, cursor = [], None
-    with httpx.Client(base_url=url, timeout=60) as c:
-        while True:
-            page = c.get("/v1/accounts", params={"limit": 500, **({"cursor": cursor} if cursor else {})}).json()
-            ids += [i["id"] for i in page["items"]]
-            if not (cursor := page["next_cursor"]):
-                break
     if kind == "readiness":
-        return [f"/v1/accounts/{i}/readiness" for i in ids]
+        return [f"/v1/accounts/{i}/readiness" for i in account_ids(url)]
     rng = random.Random(7)
     return [f"/v1/accounts?sort={rng.choice(BOARD_SORTS)}" + (f"&stage={s}" if (s := rng.choice(BOARD_STAGES)) else "")
             for _ in range(1000)]
 
 
-def wrk(server: Server, script: Path, clients: int, seconds: int) -> dict[str, float]:
-    pids = [server.proc.pid, *(p for p, _ in descendants(server.proc.pid))]
-    engine = {p for p, name in descendants(server.proc.pid) if "redis" in name}
+def wrk(server: Server, script: Path, paths: list[str], clients: int, seconds: int) -> dict[str, float]:
+    below = descendants(server.proc.pid)
+    engine = [p for p, name in below if "redis" in name]
+    service = [server.proc.pid, *(p for p, name in below if "redis" not in name)]
 
     def cpu() -> tuple[float, float]:
-        return (sum(cpu_seconds(p) for p in pids if p not in engine), sum(cpu_seconds(p) for p in engine))
+        return sum(map(cpu_seconds, service)), sum(map(cpu_seconds, engine))
 
     before = cpu()
-    out = subprocess.run(["wrk", f"-t{min(2, clients)}", f"-c{clients}", f"-d{seconds}s", "--latency", "-s", str(script),
-                          server.url], capture_output=True, text=True, check=True).stdout
+    run = run_wrk(server.url, script, clients, seconds)
     after = cpu()
-    n = int(re.search(r"(\d+) requests in", out).group(1))
-    if m := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
-        sample = httpx.get(server.url + first_path(script), timeout=60)
-        raise SystemExit(f"{m.group(1)} answers were not 2xx (one now: {sample.status_code} {sample.text[:300]}); "
-                         f"see {server.log.name}:\n{out}")
-    dist = {k: _ms(v) for k, v in re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M)}
-    return {"req/s": float(re.search(r"Requests/sec:\s+(\S+)", out).group(1)), "p50": dist["50"], "p99": dist["99"],
+    if run["non-2xx"]:
+        sample = httpx.get(server.url + paths[0], timeout=60)
+        raise SystemExit(f"{run['non-2xx']} answers were not 2xx (one now: {sample.status_code} {sample.text[:300]}); "
+                         f"see {server.log.name}:\n{run['text']}")
+    n = run["requests"]
+    return {"req/s": run["req/s"], "p50": run["p50 ms"], "p99": run["p99 ms"],
             "service cpu": 1000 * (after[0] - before[0]) / n, "engine cpu": 1000 * (after[1] - before[1]) / n}
 
 
@@ -101,15 +91,6 @@ def ready(server: Server, path: str, timeout_s: float = 120) -> None:
         if time.monotonic() > deadline:
             raise SystemExit(f"{server.url}{path} answered {r.status_code} for {timeout_s:g} s: {r.text[:300]}")
         time.sleep(1)
-
-
-def first_path(script: Path) -> str:
-    return re.search(r'"(/[^"]*)"', script.read_text()).group(1)
-
-
-def _ms(text: str) -> float:
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
-    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
 def main() -> None:
@@ -137,16 +118,14 @@ def main() -> None:
             shutil.copytree(args.data, tmp / side / "falkordb")
             servers[side] = Server(tmp / side / "falkordb", None, args.workers, python=str(pythons[side]))
         paths = plan(servers["B"].url, args.paths)
-        script = tmp / "paths.lua"
-        script.write_text("local paths = {" + ",".join(f'"{p}"' for p in paths) + "}\nmath.randomseed(7)\n"
-                          'request = function()\n  return wrk.format("GET", paths[math.random(#paths)])\nend\n')
+        script = wrk_script(paths, tmp)
         for side in "AB":  # warm-up, not counted: caches, the board's floors, the thread pools
             ready(servers[side], paths[0])
-            wrk(servers[side], script, args.clients, 5)
+            wrk(servers[side], script, paths, args.clients, 5)
         runs: dict[str, list[dict[str, float]]] = {"A": [], "B": []}
         for r in range(args.rounds):
             for side in ("AB" if r % 2 == 0 else "BA"):
-                runs[side].append(wrk(servers[side], script, args.clients, args.seconds))
+                runs[side].append(wrk(servers[side], script, paths, args.clients, args.seconds))
                 x = runs[side][-1]
                 note(f"  round {r + 1} {side}: {x['req/s']:.0f} req/s, p50 {x['p50']:.1f} ms, p99 {x['p99']:.1f} ms, "
                      f"CPU ms/request service {x['service cpu']:.2f}, engine {x['engine cpu']:.2f}")
