@@ -63,3 +63,13 @@ def test_an_installed_package_names_a_development_only_statement_as_such(tmp_pat
         queries.get("admin/delete_all")
     with pytest.raises(KeyError, match="no Cypher statement named 'read/nope'"):
         queries.get("read/nope")
+
+
+def test_every_dependency_is_pinned_to_one_version():
+    """A fresh install (CI, the README's commands) gets the versions the suite and the benchmarks ran
+    on: the HTTP stack's own code is a large part of a request's cost, and a new FastAPI or Starlette
+    changes it (and its behaviour) without a line of ours changing. Upgrades are deliberate edits."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    requirements = [*project["dependencies"], *project["optional-dependencies"]["test"]]
+    loose = [r for r in requirements if not re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[\w.]+(\s*;.*)?", r)]
+    assert not loose, f"dependencies not pinned with ==: {loose}"
