@@ -15,7 +15,13 @@ CPU per request of the API processes and of the engine.
 `<data-dir>/falkordb`); it is copied, never served itself. The base revision runs from a temporary
 git worktree with this environment's packages (a virtual environment whose only entries are the
 worktree and this one's site-packages), so both sides run the same dependencies. Needs wrk
-(`apt-get install wrk`). FalkorDB only: two Neo4j servers would need two JVMs' memory.
+(`apt-get install wrk`).
+
+`--engine neo4j`: `--data` is bench/qualification.py's `<data-dir>/neo4j`; it is copied once and
+one Neo4j serves both sides (their runs alternate, so each run's engine CPU is its side's alone;
+two JVMs would need twice the memory for no gain in fairness).
+
+    python bench/serve_ab.py --base HEAD~1 --engine neo4j --data /work/bdata10k/neo4j --paths readiness
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ import time
 from pathlib import Path
 
 import httpx
-from _common import Server, account_ids, cpu_seconds, descendants, note, run_wrk, say, table, wrk_script
+from _common import Engine, Server, account_ids, cpu_seconds, descendants, note, run_wrk, say, table, wrk_script
 from qualification import BOARD_SORTS, BOARD_STAGES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,9 +70,11 @@ def plan(url: str, kind: str) -> list[str]:
             for _ in range(1000)]
 
 
-def wrk(server: Server, script: Path, paths: list[str], clients: int, seconds: int) -> dict[str, float]:
+def wrk(server: Server, script: Path, paths: list[str], clients: int, seconds: int,
+        engine_pids: list[int] | None = None) -> dict[str, float]:
+    """One wrk run; the engine is the side's embedded FalkorDB (its redis-server) unless `engine_pids`."""
     below = descendants(server.proc.pid)
-    engine = [p for p, name in below if "redis" in name]
+    engine = engine_pids or [p for p, name in below if "redis" in name]
     service = [server.proc.pid, *(p for p, name in below if "redis" not in name)]
 
     def cpu() -> tuple[float, float]:
@@ -96,7 +104,12 @@ def ready(server: Server, path: str, timeout_s: float = 120) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--base", required=True, help="git revision of side A (side B is the working tree)")
-    ap.add_argument("--data", type=Path, required=True, help="an embedded FalkorDB data dir to copy for each side")
+    ap.add_argument("--engine", choices=("falkordb", "neo4j"), default="falkordb")
+    ap.add_argument("--data", type=Path, required=True,
+                    help="falkordb: an embedded FalkorDB data dir, copied for each side; neo4j: a "
+                         "qualification.py <data-dir>/neo4j, copied once and shared")
+    ap.add_argument("--neo4j-heap", default="2g")
+    ap.add_argument("--neo4j-page-cache", default="2g")
     ap.add_argument("--paths", choices=("readiness", "board"), default="readiness",
                     help="readiness of random accounts, or the board's first pages over its sorts and stages")
     ap.add_argument("--rounds", type=int, default=8)
@@ -106,26 +119,40 @@ def main() -> None:
     args = ap.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed (apt-get install wrk)")
-    if not (args.data / "falkordb").is_dir():
-        raise SystemExit(f"{args.data} is not an embedded FalkorDB data dir (no {args.data / 'falkordb'})")
+    inner = "falkordb" if args.engine == "falkordb" else "graph"
+    if not (args.data / inner).is_dir():
+        raise SystemExit(f"{args.data} is not a {args.engine} data dir (no {args.data / inner})")
     tmp = Path(tempfile.mkdtemp(prefix="graphsvc-ab-"))
     servers: dict[str, Server] = {}
+    neo4j: Engine | None = None
+    engine_pids: list[int] | None = None
     try:
         note(f"side A: {args.base} (worktree in {tmp / 'base'}); side B: the working tree of {ROOT}")
         pythons = {"A": base_python(args.base, tmp), "B": Path(sys.executable)}
+        if args.engine == "neo4j":
+            note(f"copying {args.data} for the shared Neo4j ...")
+            shutil.copytree(args.data, tmp / "neo4j")
+            neo4j = Engine("neo4j", tmp / "neo4j", args.neo4j_heap, args.neo4j_page_cache).start()
+            assert neo4j.neo4j is not None and neo4j.neo4j.process is not None
+            engine_pids = [neo4j.neo4j.process.pid, *(p for p, _ in descendants(neo4j.neo4j.process.pid))]
         for side in "AB":
-            note(f"copying {args.data} for side {side} ...")
-            shutil.copytree(args.data, tmp / side / "falkordb")
-            servers[side] = Server(tmp / side / "falkordb", None, args.workers, python=str(pythons[side]))
+            if neo4j is None:
+                note(f"copying {args.data} for side {side} ...")
+                shutil.copytree(args.data, tmp / side / "falkordb")
+                servers[side] = Server(tmp / side / "falkordb", None, args.workers, python=str(pythons[side]))
+            else:
+                (tmp / side / "data").mkdir(parents=True)
+                servers[side] = Server(tmp / side / "data", {"GRAPHSVC_STORE": neo4j.store_url or ""}, args.workers,
+                                       python=str(pythons[side]))
         paths = plan(servers["B"].url, args.paths)
         script = wrk_script(paths, tmp)
         for side in "AB":  # warm-up, not counted: caches, the board's floors, the thread pools
             ready(servers[side], paths[0])
-            wrk(servers[side], script, paths, args.clients, 5)
+            wrk(servers[side], script, paths, args.clients, 5, engine_pids)
         runs: dict[str, list[dict[str, float]]] = {"A": [], "B": []}
         for r in range(args.rounds):
             for side in ("AB" if r % 2 == 0 else "BA"):
-                runs[side].append(wrk(servers[side], script, paths, args.clients, args.seconds))
+                runs[side].append(wrk(servers[side], script, paths, args.clients, args.seconds, engine_pids))
                 x = runs[side][-1]
                 note(f"  round {r + 1} {side}: {x['req/s']:.0f} req/s, p50 {x['p50']:.1f} ms, p99 {x['p99']:.1f} ms, "
                      f"CPU ms/request service {x['service cpu']:.2f}, engine {x['engine cpu']:.2f}")
@@ -134,12 +161,14 @@ def main() -> None:
         rows = [[label, *(f"{statistics.median(x[k] for x in runs[s]):.2f}" for s in "AB"),
                  f"{statistics.median(x[k] for x in runs['B']) / statistics.median(x[k] for x in runs['A']):.2f}"]
                 for k, label in zip(keys, labels)]
-        table(f"{args.paths}, {args.clients} wrk connections, {args.workers} workers, medians of {args.rounds} "
+        table(f"{args.engine}, {args.paths}, {args.clients} wrk connections, {args.workers} workers, medians of {args.rounds} "
               f"runs of {args.seconds} s per side", ["measurement", f"A ({args.base})", "B (working tree)", "B / A"], rows)
         say(f"\nevery run: {runs}")
     finally:
         for s in servers.values():
             s.stop()
+        if neo4j is not None:
+            neo4j.stop()
         subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tmp / "base")], check=False)
         shutil.rmtree(tmp, ignore_errors=True)
 

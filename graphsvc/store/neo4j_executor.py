@@ -1,9 +1,13 @@
 """Executor over the official `neo4j` driver (production, clusters, Aura).
 
-Reads and writes go through `driver.execute_query` (managed transactions, READ routing for reads,
-the driver's own retries of transient failures), so they share the driver's bookmark manager:
-a read sees every write this service made before it, on a cluster too. Ad-hoc Cypher runs in a
-READ access-mode transaction with a server-side timeout; the server refuses any write in it.
+Writes go through `driver.execute_query` (managed transactions, the driver's own retries of
+transient failures). Reads run first as one auto-commit transaction in READ access mode, RUN and
+PULL in one round trip, where a managed transaction adds BEGIN and a COMMIT round trip: a third less
+client CPU and a quarter less time per read (docs/benchmarks.md, "Neo4j reads in one round trip");
+a read that fails in a way the driver would retry is run again through `execute_query`, which
+retries it (a read is safe to run twice). Both share the driver's bookmark manager: a read sees
+every write this service made before it, on a cluster too. Ad-hoc Cypher runs in a READ access-mode
+transaction with a server-side timeout; the server refuses any write in it.
 Failures are told apart by their GQL/Neo4j status codes, never by message text.
 """
 
@@ -81,12 +85,24 @@ class Neo4jExecutor(Executor):
 
     def read(self, query: str, params: dict[str, Any], *, plain: bool = False) -> Rows:
         with _mapped_errors():
-            records, _, _ = self._driver.execute_query(
-                query, params or {}, routing_=RoutingControl.READ, database_=self.database
-            )
+            records = self._read_records(query, params or {})
         if plain:  # strings, numbers, booleans, nulls and lists of them: the driver's values as they are
             return [dict(zip(r.keys(), r.values())) for r in records]
         return [_record(r) for r in records]
+
+    def _read_records(self, query: str, params: dict[str, Any]) -> list[neo4j.Record]:
+        try:
+            with self._driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS,
+                                      bookmark_manager=self._driver.execute_query_bookmark_manager) as session:
+                return list(session.run(query, params))
+        except (nx.Neo4jError, nx.DriverError) as exc:
+            # The driver never retries an auto-commit transaction; what it would retry in a managed
+            # one (a connection lost mid-read, a leader switch, a transient error) goes
+            # to execute_query, whose retries last up to max_transaction_retry_time.
+            if not exc.is_retryable():
+                raise
+        records, _, _ = self._driver.execute_query(query, params, routing_=RoutingControl.READ, database_=self.database)
+        return records
 
     def write(self, query: str, params: dict[str, Any]) -> Rows:
         with _mapped_errors():
