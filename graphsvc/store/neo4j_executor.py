@@ -1,7 +1,9 @@
 """Executor over the official `neo4j` driver (production, clusters, Aura).
 
 Writes go through `driver.execute_query` (managed transactions, the driver's own retries of
-transient failures). Reads run first as one auto-commit transaction in READ access mode, RUN and
+transient failures): a write whose connection drops at its end may have committed, which a managed
+transaction reports as such (IncompleteCommit, never retried) and an auto-commit one cannot tell
+from a failure, and not every write is idempotent (history, events). Reads run first as one auto-commit transaction in READ access mode, RUN and
 PULL in one round trip, where a managed transaction adds BEGIN and a COMMIT round trip: a third less
 client CPU and a quarter less time per read (docs/benchmarks.md, "Neo4j reads in one round trip");
 a read that fails in a way the driver would retry is run again through `execute_query`, which
