@@ -30,28 +30,27 @@ class Deadline:
         if scope["type"] != "http" or self.timeout_s <= 0:
             await self.app(scope, receive, send)
             return
-        started = asyncio.Event()
+        # A plain future, not an Event and a task waiting on it: asyncio.wait takes futures, and
+        # every request passes here (one task fewer to create, schedule and cancel per request).
+        started = asyncio.get_running_loop().create_future()
         abandoned = False
 
         async def guarded_send(message) -> None:
             if abandoned:  # the client already got its 503: whatever the late request says is dropped
                 return
             if message["type"] == "http.response.start":
-                started.set()
+                if not started.done():
+                    started.set_result(None)
                 headers = message.get("headers", [])
                 if message["status"] == 503 and not any(k.lower() == b"retry-after" for k, _ in headers):
                     message["headers"] = [*headers, (b"retry-after", self.retry_after)]
             await send(message)
 
         task = asyncio.ensure_future(self.app(scope, receive, guarded_send))
-        started_waiter = asyncio.ensure_future(started.wait())
-        done, _ = await asyncio.wait({task, started_waiter}, timeout=self.timeout_s,
-                                     return_when=asyncio.FIRST_COMPLETED)
+        done, _ = await asyncio.wait({task, started}, timeout=self.timeout_s, return_when=asyncio.FIRST_COMPLETED)
         if done:  # answered (or started answering) in time: let it finish
-            started_waiter.cancel()
             await task
             return
-        started_waiter.cancel()
         abandoned = True
         task.add_done_callback(_consume)  # it finishes in the background; its error is not ours to raise
         body = orjson.dumps({
