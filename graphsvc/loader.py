@@ -2,18 +2,32 @@
 
 Loading goes through the same validation and statements as the HTTP API, so seeded data is held
 to the same rules as ingested data. Progress is reported through a callback (the CLI prints it).
+
+A batch the engine could not take (`StoreUnavailable`: nothing acknowledged) is sent again, with
+backoff, for up to `retry_for_s`, as an API client would after a 503: ingest is idempotent by id,
+so a batch sent twice is stored once. On a large embedded FalkorDB, Redis's automatic AOF rewrite
+makes the engine answer BUSY while it prepares its fork, longer than the executor's own BUSY
+budget (6.5 s at 100k accounts and 7.4M activities; the executor waits 5 s): a 40-minute load died
+of one such window before this (docs/benchmarks.md, "100k again").
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from itertools import islice
 from typing import Any
 
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_delay, wait_exponential
+
+from graphsvc.errors import StoreUnavailable
 from graphsvc.ingest import models as m
 from graphsvc.ingest.service import IngestService
+
+log = logging.getLogger(__name__)
 
 KINDS = ("accounts", "contacts", "leads", "activities")
 _MODELS = {"accounts": m.AccountIn, "contacts": m.ContactIn, "leads": m.LeadIn, "activities": m.ActivityIn}
@@ -75,11 +89,13 @@ def load(
     batch_size: int = 2_000,
     progress: Progress | None = None,
     on_activities: Callable[[list[str], float], int] | None = None,
+    retry_for_s: float = 300.0,
 ) -> LoadReport:
     """Ingest `data` kind by kind (accounts, contacts, leads, activities). Into an empty graph, the
-    engagement aggregates are kept from the first activity (`IngestService.engagement_from_start`)."""
+    engagement aggregates are kept from the first activity (`IngestService.engagement_from_start`).
+    A batch answered `StoreUnavailable` is sent again for up to `retry_for_s` (0: never)."""
     start = time.monotonic()
-    ingest.engagement_from_start()
+    _with_retries(ingest.engagement_from_start, retry_for_s, "engagement index", 0)
     counts: dict[str, int] = {}
     changes = 0
     for kind in KINDS:
@@ -90,7 +106,7 @@ def load(
         done = 0
         for chunk in batched(rows, batch_size):
             parsed = [model.model_validate(r) for r in chunk]
-            result = getattr(ingest, kind)(parsed, now)
+            result = _with_retries(partial(getattr(ingest, kind), parsed, now), retry_for_s, kind, done)
             if kind == "activities" and on_activities:
                 changes += on_activities(result.accounts_touched, now)
             done += len(chunk)
@@ -98,3 +114,14 @@ def load(
                 progress(kind, done, time.monotonic() - start)
         counts[kind] = done
     return LoadReport(rows=counts, seconds=time.monotonic() - start, stage_changes=changes)
+
+
+def _with_retries(send: Callable[[], Any], retry_for_s: float, kind: str, done: int) -> Any:
+    def say(state: RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome else None
+        log.warning("%s after row %s: the engine did not take it (%s); sending it again in %.1f s (try %d)",
+                    kind, f"{done:,}", error, state.upcoming_sleep, state.attempt_number + 1)
+
+    retrying = Retrying(retry=retry_if_exception_type(StoreUnavailable), stop=stop_after_delay(retry_for_s),
+                        wait=wait_exponential(multiplier=0.5, max=15), before_sleep=say, reraise=True)
+    return retrying(send)

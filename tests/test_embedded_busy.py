@@ -232,3 +232,59 @@ def test_the_api_answers_503_with_retry_after_while_the_engine_is_busy_and_the_w
         assert client.post("/v1/accounts", json=body).status_code == 200  # the client's retry, once it is over
         assert client.get("/v1/accounts/acme").json()["id"] == "acme"
     store.close()
+
+
+def test_a_load_sends_again_the_batch_the_engine_was_too_busy_for_and_stores_everything_once(server, caplog):
+    # The loader's own retry (graphsvc/loader.py), past the executor's budget: at 100k accounts an
+    # automatic AOF rewrite's fork preparation answered BUSY for 6.5 s and a 40-minute load died.
+    from graphsvc.ingest.service import IngestService, ingest_rules_from
+    from graphsvc.loader import KINDS, load
+    from graphsvc.qualification.registry import active_ruleset_for
+    from graphsvc.store.graph_store import GraphStore
+    from seeds import generate
+
+    ds = generate(accounts=12, seed=3)
+    data = {k: list(getattr(ds, k)) for k in KINDS}
+    now = time.time()  # one ingest time for both loads: their graphs are compared
+    held: list[threading.Thread] = []
+
+    def hold_once(kind: str, done: int, _s: float) -> None:  # after the first contacts batch
+        if kind == "contacts" and not held:
+            held.append(_hold(server, 1.5))
+
+    def load_into(graph: str, progress) -> tuple[dict[str, int], dict[str, int]]:
+        executor = FalkorDBExecutor("127.0.0.1", server.port, graph, password=server.password, busy_retry_s=0.1)
+        store = GraphStore(executor)
+        store.apply_schema()
+        ingest = IngestService(store, ingest_rules_from(active_ruleset_for(store)))
+        report = load(ingest, data, now, batch_size=10, progress=progress)
+        counts = store.counts()
+        store.close()
+        return report.rows, counts
+
+    with caplog.at_level(logging.WARNING, logger="graphsvc.loader"):
+        rows, counts = load_into("busy_load", hold_once)
+    held[0].join()
+    assert [r.getMessage() for r in caplog.records if "sending it again" in r.getMessage()], "no batch was sent again"
+    assert rows == {k: len(v) for k, v in data.items()}
+    calm_rows, calm_counts = load_into("calm_load", None)  # the same rows, nothing in the way
+    assert (rows, counts) == (calm_rows, calm_counts)  # nothing lost, nothing stored twice
+
+
+def test_a_load_gives_up_once_its_retry_time_is_spent(server):
+    from graphsvc.ingest.service import IngestService, ingest_rules_from
+    from graphsvc.loader import load
+    from graphsvc.qualification.registry import active_ruleset_for
+    from graphsvc.store.graph_store import GraphStore
+
+    store = GraphStore(_executor(server, busy_retry_s=0.1))
+    store.apply_schema()
+    ingest = IngestService(store, ingest_rules_from(active_ruleset_for(store)))
+    holder = _hold(server, 3.0)
+    started = time.monotonic()
+    with pytest.raises(StoreUnavailable, match="busy"):
+        load(ingest, {"accounts": [{"id": "acme", "name": "Acme"}]}, time.time(), retry_for_s=0.8)
+    assert time.monotonic() - started < 2.5  # its budget, not the whole BUSY window
+    holder.join()
+    assert store.counts()["accounts"] == 0
+    store.close()
