@@ -107,8 +107,9 @@ def load(
         for chunk in batched(rows, batch_size):
             parsed = [model.model_validate(r) for r in chunk]
             result = _with_retries(partial(getattr(ingest, kind), parsed, now), retry_for_s, kind, done)
-            if kind == "activities" and on_activities:
-                changes += on_activities(result.accounts_touched, now)
+            if kind == "activities" and on_activities:  # a requalification: as safe to run again
+                changes += _with_retries(partial(on_activities, result.accounts_touched, now), retry_for_s,
+                                         "requalification", done)
             done += len(chunk)
             if progress:
                 progress(kind, done, time.monotonic() - start)
