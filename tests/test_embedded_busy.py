@@ -288,3 +288,21 @@ def test_a_load_gives_up_once_its_retry_time_is_spent(server):
     holder.join()
     assert store.counts()["accounts"] == 0
     store.close()
+
+
+def test_redis_rewrites_the_aof_by_itself_only_once_the_start_is_over(tmp_path):
+    # Off while the log replays and the engine starts (Redis's own rewrite in the first cron after
+    # loading crashed FalkorDB 4.16 at 100k: redis/redis#14266), on once the start is done.
+    from graphsvc.store.embedded import AUTO_REWRITE_PERCENTAGE
+
+    engine = EmbeddedFalkorDB(tmp_path / "data")
+    command = engine._command()
+    assert command[command.index("--auto-aof-rewrite-percentage") + 1] == "0"
+    engine.start()
+    try:
+        client = engine.client()
+        assert client.config_get("auto-aof-rewrite-percentage") == {
+            "auto-aof-rewrite-percentage": str(AUTO_REWRITE_PERCENTAGE)}
+        client.close()
+    finally:
+        engine.stop()

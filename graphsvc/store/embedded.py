@@ -40,6 +40,7 @@ log = logging.getLogger("graphsvc.embedded")
 
 _PR_SET_PDEATHSIG = 1
 QUERY_MEM_CAPACITY = 512 * 1024 * 1024  # bytes one query may use in the engine
+AUTO_REWRITE_PERCENTAGE = 100  # Redis rewrites the AOF when its tail has grown by this much of the base
 PASSWORD_FILE = "falkordb.password"
 _PASSWORD = re.compile(r"[A-Za-z0-9_\-.~+/=]{16,512}")  # one word of redis.conf, no quoting needed
 
@@ -252,8 +253,13 @@ class EmbeddedFalkorDB:
             "--appendfsync", "always",
             "--save", "",  # no RDB snapshots racing the AOF
             "--aof-load-truncated", "yes",  # a torn tail after kill -9 is an unacknowledged write
-            # Keep the replayed tail short: the base is an RDB snapshot, which loads fast.
-            "--auto-aof-rewrite-percentage", "100",
+            # Keep the replayed tail short (the base is an RDB snapshot, which loads fast), but not
+            # from the start: AUTO_REWRITE_PERCENTAGE is set once the log is replayed (_wait_ready).
+            # Redis starts its own rewrite in the first cron after loading when the tail has grown
+            # past the base, and FalkorDB 4.16's fork preparation then fails Redis's assertion
+            # `server.blocked_last_cron` (redis/redis#14266): a 100k graph whose load had left a 541 MB
+            # tail over a 522 MB base crashed at the end of both of two starts (docs/benchmarks.md).
+            "--auto-aof-rewrite-percentage", "0",
             "--auto-aof-rewrite-min-size", "32mb",
             "--daemonize", "no",
             "--logfile", str(self.data_dir / "falkordb.log"),
@@ -314,6 +320,9 @@ class EmbeddedFalkorDB:
                         client.execute_command(  # type: ignore[no-untyped-call]  # redis-py leaves it untyped
                             "GRAPH.CONFIG", "SET", "QUERY_MEM_CAPACITY", str(QUERY_MEM_CAPACITY))
                         self._rewrite_replayed_tail()
+                        # Our rewrite (if any) is running: Redis starts none while one runs, and
+                        # its next ones come from growth after this start, not at its first cron.
+                        client.config_set("auto-aof-rewrite-percentage", AUTO_REWRITE_PERCENTAGE)
                         return
                 except redis.BusyLoadingError:
                     pass  # replaying the AOF
