@@ -33,6 +33,7 @@ import redis
 
 from graphsvc.errors import GraphsvcError, StoreUnavailable
 from graphsvc.store.aof_rewrite import REWRITE_TAIL_BYTES, RewriteTimedOut, incremental_bytes, rewrite
+from graphsvc.store.falkordb_executor import is_busy
 
 __all__ = ["EmbeddedFalkorDB", "PASSWORD_FILE"]
 
@@ -326,6 +327,9 @@ class EmbeddedFalkorDB:
                         return
                 except redis.BusyLoadingError:
                     pass  # replaying the AOF
+                except redis.ResponseError as exc:
+                    if not is_busy(exc):  # BUSY: a fork being prepared; the steps above are safe to repeat
+                        raise
                 except redis.AuthenticationError as exc:  # (a ConnectionError too) another server on our port?
                     raise StoreUnavailable(f"the server on 127.0.0.1:{self.port} refused the engine password "
                                            f"({exc}); see {self.data_dir / 'falkordb.log'}") from exc
