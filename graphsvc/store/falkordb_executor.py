@@ -52,7 +52,10 @@ __all__ = ["BUSY_RETRY_S", "FalkorDBExecutor", "is_busy"]
 
 log = logging.getLogger("graphsvc.falkordb")
 T = TypeVar("T")
-BUSY_RETRY_S = 5.0  # how long a statement that got BUSY is retried before it is a 503
+# How long a statement that got BUSY is retried before it is a 503. Counted from the first try, which
+# itself waits out the first 5 s of the preparation (busy-reply-threshold) before its BUSY comes: at
+# 5.0 a full pass at 100k failed on a 5.9-s preparation, and a load on a 6.5-s one (docs/benchmarks.md).
+BUSY_RETRY_S = 15.0
 
 _WRITE_REFUSED = ("read-only", "read only", "not allowed in read")
 _UNAVAILABLE = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError, ConnectionError, OSError)
