@@ -72,6 +72,13 @@ def load_dataset(engine: Engine, dataset) -> float | None:
         report = load(IngestService(opened.store, rules), data, time.time(),
                       batch_size=5_000, progress=lambda kind, done, s: note(f"  {engine.name} load {kind}: {done:,} rows, {s:.1f} s"))
         note(f"  loaded {report.rows} in {report.seconds:.1f} s")
+        if opened.server is not None:
+            # The load's writes are a tail of the append-only file that every later start would
+            # replay statement by statement (~10 minutes at 100k): rewrite it into the base now,
+            # outside any measurement.
+            started = time.perf_counter()
+            opened.server.compact(timeout_s=3600)
+            note(f"  append-only file rewritten into its base in {time.perf_counter() - started:.1f} s")
         return report.seconds
     finally:
         opened.close()

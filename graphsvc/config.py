@@ -45,6 +45,11 @@ class Settings(BaseSettings):
         default=120.0, gt=0, description="How long the embedded FalkorDB may take to load its append-only file at "
         "start before the service gives up (a large graph on a busy machine can need more)."
     )
+    embedded_rewrite_wait_s: float = Field(
+        default=120.0, ge=0, description="How long stopping the embedded FalkorDB waits for an append-only file "
+        "rewrite that is running (stopping ends it, and the next start replays the log's whole tail again: ~10 "
+        "minutes at 100k accounts); 0 = stop at once."
+    )
     embedded_threads: int | None = Field(
         default=None, ge=1, description="Queries the embedded FalkorDB runs at once (its THREAD_COUNT); unset: one "
         "per core. 1 avoided a FalkorDB crash (signal 11 in GraphBLAS) that two of six full passes over 100k "

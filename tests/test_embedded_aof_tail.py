@@ -72,3 +72,47 @@ def test_a_short_tail_is_left_alone(tmp_path):
     finally:
         server.stop()
 
+
+
+def _slow_rewrite(server: EmbeddedFalkorDB, delay_s: float) -> None:
+    """Start a rewrite whose child takes at least `delay_s`: Redis's `rdb-key-save-delay` makes it
+    sleep that long for each key it writes (the graph is one key), as a big graph's rewrite would."""
+    client = server.client()
+    client.config_set("rdb-key-save-delay", int(delay_s * 1_000_000))  # microseconds
+    client.bgrewriteaof()
+    assert client.info("persistence")["aof_rewrite_in_progress"]
+
+
+def test_a_stop_waits_for_a_running_rewrite_so_the_next_start_loads_the_base(tmp_path, caplog):
+    data = tmp_path / "data"
+    tail = _write_rows(data)
+    server = EmbeddedFalkorDB(data).start()  # a short tail: no rewrite of its own
+    _slow_rewrite(server, 2.0)
+    with caplog.at_level("INFO", logger="graphsvc.embedded"):
+        server.stop()  # Redis would kill the rewrite's child: the stop waits for it first
+    assert incremental_bytes(data / "falkordb") < tail // 10  # the writes are in the new base
+    assert "waited" in caplog.text and "running AOF rewrite" in caplog.text
+
+    again = EmbeddedFalkorDB(data).start()
+    try:
+        assert _count(again) == ROWS
+    finally:
+        again.stop()
+
+
+def test_a_stop_waits_for_a_rewrite_only_so_long(tmp_path, caplog):
+    data = tmp_path / "data"
+    tail = _write_rows(data)
+    server = EmbeddedFalkorDB(data, rewrite_wait_s=0.5).start()
+    _slow_rewrite(server, 30.0)
+    with caplog.at_level("INFO", logger="graphsvc.embedded"):
+        server.stop()  # past the wait: stopped anyway, which ends the rewrite
+    assert "still runs after 0 s" in caplog.text or "still runs after 1 s" in caplog.text
+    assert server.process is not None and server.process.poll() is not None
+    assert incremental_bytes(data / "falkordb") >= tail  # the rewrite died: the tail is still the log's
+
+    again = EmbeddedFalkorDB(data).start()  # and nothing is lost
+    try:
+        assert _count(again) == ROWS
+    finally:
+        again.stop()

@@ -21,7 +21,7 @@ import redis
 
 from graphsvc.store.falkordb_executor import is_busy
 
-__all__ = ["REWRITE_TAIL_BYTES", "RewriteTimedOut", "incremental_bytes", "rewrite"]
+__all__ = ["REWRITE_TAIL_BYTES", "RewriteTimedOut", "incremental_bytes", "let_running_finish", "rewrite", "wait_for_running"]
 
 log = logging.getLogger("graphsvc.embedded")
 T = TypeVar("T")
@@ -64,6 +64,34 @@ def rewrite(client: redis.Redis, *, timeout_s: float, wait: bool = True) -> None
         log.info("AOF rewrite started")
     if wait:
         _wait_done(waiting, client, before=before)
+
+
+def wait_for_running(client: redis.Redis, *, timeout_s: float) -> float | None:
+    """Wait for the rewrite running (or scheduled) now to finish; return the seconds waited, or None
+    when none was running. BUSY answers (its fork being prepared) are waited out. Raises
+    RewriteTimedOut past `timeout_s`."""
+    waiting = _Waiting(time.monotonic() + timeout_s)
+    info = waiting.call(lambda: client.info("persistence"))
+    if not info.get("aof_rewrite_in_progress") and not info.get("aof_rewrite_scheduled"):
+        return None
+    log.info("an AOF rewrite is running: waiting for it to finish (up to %.0f s)", timeout_s)
+    started = time.monotonic()
+    _wait_done(waiting, client, before=None)
+    return time.monotonic() - started
+
+
+def let_running_finish(client: redis.Redis, *, wait_s: float) -> None:
+    """Before the engine is stopped: wait up to `wait_s` for a rewrite that is running, and say in
+    the log what happened. Never raises: a stop goes on whatever the answer."""
+    try:
+        waited = wait_for_running(client, timeout_s=wait_s)
+        if waited is not None:
+            log.info("waited %.1f s for the running AOF rewrite before stopping FalkorDB", waited)
+    except RewriteTimedOut:
+        log.warning("an AOF rewrite still runs after %.0f s: stopping FalkorDB anyway, which ends it; "
+                    "the next start replays the log's tail again", wait_s)
+    except redis.RedisError as exc:  # not answering: nothing to wait for that we could see
+        log.warning("could not ask FalkorDB whether an AOF rewrite runs (%s); stopping it", exc)
 
 
 def _wait_done(waiting: _Waiting, client: redis.Redis, *, before: int | None) -> int:

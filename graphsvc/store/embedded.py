@@ -32,7 +32,13 @@ from typing import IO, Any
 import redis
 
 from graphsvc.errors import GraphsvcError, StoreUnavailable
-from graphsvc.store.aof_rewrite import REWRITE_TAIL_BYTES, RewriteTimedOut, incremental_bytes, rewrite
+from graphsvc.store.aof_rewrite import (
+    REWRITE_TAIL_BYTES,
+    RewriteTimedOut,
+    incremental_bytes,
+    let_running_finish,
+    rewrite,
+)
 from graphsvc.store.falkordb_executor import is_busy
 
 __all__ = ["EmbeddedFalkorDB", "PASSWORD_FILE"]
@@ -120,8 +126,10 @@ class EmbeddedFalkorDB:
     """Start, watch and stop one FalkorDB server that owns `data_dir`."""
 
     def __init__(self, data_dir: Path, *, port: int | None = None, ready_timeout_s: float = 120.0,
-                 rewrite_tail_bytes: int = REWRITE_TAIL_BYTES, threads: int | None = None) -> None:
+                 rewrite_tail_bytes: int = REWRITE_TAIL_BYTES, threads: int | None = None,
+                 rewrite_wait_s: float = 120.0) -> None:
         self.data_dir = Path(data_dir)
+        self.rewrite_wait_s = rewrite_wait_s  # how long a stop waits for a running AOF rewrite (see stop)
         self.threads = threads  # FalkorDB's THREAD_COUNT (queries at once); None: its default, one per core
         self.rewrite_tail_bytes = rewrite_tail_bytes
         self.db_dir = self.data_dir / "falkordb"
@@ -160,9 +168,14 @@ class EmbeddedFalkorDB:
         return self
 
     def stop(self, timeout_s: float = 20.0) -> None:
+        """Stop the engine: SIGTERM, then SIGKILL past `timeout_s`. A running AOF rewrite is waited for
+        first (up to `rewrite_wait_s`): told to stop, Redis kills the rewrite's child, and the next
+        start replays the whole tail again (at 100k accounts, ~10 minutes; the start's own rewrite
+        of that tail died this way under a command that opened and closed the store within seconds)."""
         self._stopping.set()
         proc = self.process
         if proc and proc.poll() is None:
+            self._let_rewrite_finish()
             proc.terminate()  # SIGTERM: redis fsyncs the AOF and exits
             try:
                 proc.wait(timeout_s)
@@ -172,6 +185,14 @@ class EmbeddedFalkorDB:
         if self._watchdog and self._watchdog is not threading.current_thread():
             self._watchdog.join(timeout=2)
         self._release_lock()
+
+    def _let_rewrite_finish(self) -> None:
+        if self.rewrite_wait_s > 0:
+            client = self.client(socket_connect_timeout=1, socket_timeout=5)
+            try:
+                let_running_finish(client, wait_s=self.rewrite_wait_s)
+            finally:
+                client.close()
 
     def __enter__(self) -> EmbeddedFalkorDB:
         return self.start()

@@ -60,7 +60,8 @@ def open_store(settings: Settings, *, apply_schema: bool = True) -> OpenStore:
 
         if engine == "embedded":
             server = EmbeddedFalkorDB(settings.data_dir, ready_timeout_s=settings.embedded_ready_timeout_s,
-                                      threads=settings.embedded_threads).start()
+                                      threads=settings.embedded_threads,
+                                      rewrite_wait_s=settings.embedded_rewrite_wait_s).start()
             executor = FalkorDBExecutor("127.0.0.1", server.port, settings.graph, password=server.password)
         else:
             u = urlparse(settings.store or "")
