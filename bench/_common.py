@@ -42,11 +42,12 @@ class Engine:
     A new `home` is a new, empty database; an existing one is reused as it is.
     """
 
-    def __init__(self, name: str, home: Path, neo4j_heap: str = "2g", neo4j_page_cache: str = "1g") -> None:
+    def __init__(self, name: str, home: Path, neo4j_heap: str = "2g", neo4j_page_cache: str = "1g",
+                 jvm_options: list[str] | None = None) -> None:
         if name not in ENGINES:
             raise SystemExit(f"unknown engine {name!r}: expected one of {', '.join(ENGINES)}")
         self.name, self.home = name, home
-        self.heap, self.page_cache = neo4j_heap, neo4j_page_cache
+        self.heap, self.page_cache, self.jvm_options = neo4j_heap, neo4j_page_cache, jvm_options
         self.neo4j = None
 
     def start(self) -> Engine:
@@ -55,7 +56,8 @@ class Engine:
             from launcher import Neo4jServer
 
             note(f"  starting Neo4j in {self.home / 'graph'} (heap {self.heap}, page cache {self.page_cache}) ...")
-            self.neo4j = Neo4jServer(self.home / "graph", heap=self.heap, page_cache=self.page_cache).start()
+            self.neo4j = Neo4jServer(self.home / "graph", heap=self.heap, page_cache=self.page_cache,
+                                     jvm_options=self.jvm_options).start()
         return self
 
     def stop(self) -> None:

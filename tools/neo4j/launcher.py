@@ -63,10 +63,11 @@ class Neo4jServer:
     """One Neo4j process owning `data_dir`, Bolt on 127.0.0.1:`port`, authentication off."""
 
     def __init__(self, data_dir: Path, *, port: int | None = None, heap: str = "1g", page_cache: str = "256m",
-                 ready_timeout_s: float = 180.0) -> None:
+                 ready_timeout_s: float = 180.0, jvm_options: list[str] | None = None) -> None:
         self.data_dir = Path(data_dir).resolve()
         self.port = port or _free_port()
         self.heap, self.page_cache = heap, page_cache
+        self.jvm_options = list(jvm_options or [])  # more JVM flags, after ours (a later flag wins)
         self.ready_timeout_s = ready_timeout_s
         self.process: subprocess.Popen | None = None
 
@@ -77,7 +78,10 @@ class Neo4jServer:
     def start(self) -> Neo4jServer:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.data_dir / "server.log", "ab")
-        cmd = [java(), f"-Xmx{self.heap}", "-XX:+UseG1GC", "-cp", classpath(), str(SERVER),
+        # Every collector pause and safepoint goes to gc.log (rotated, 3 x 10 MB): a latency stall
+        # can be matched with the JVM's pauses by time.
+        gc_log = f"-Xlog:gc,safepoint:file={self.data_dir / 'gc.log'}:time,uptime:filecount=3,filesize=10m"
+        cmd = [java(), f"-Xmx{self.heap}", "-XX:+UseG1GC", gc_log, *self.jvm_options, "-cp", classpath(), str(SERVER),
                "--data", str(self.data_dir), "--port", str(self.port), "--page-cache", self.page_cache]
         self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL,
                                         start_new_session=True)
