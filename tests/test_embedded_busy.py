@@ -144,6 +144,22 @@ def test_compact_during_a_running_rewrite_waits_for_it_then_rewrites_again(serve
     assert any("already running" in r.getMessage() for r in caplog.records)
 
 
+def test_a_stop_waits_out_a_forks_busy_but_not_a_scripts(server, caplog):
+    # Before a stop the engine is asked whether an AOF rewrite runs (graphsvc/store/aof_rewrite.py,
+    # let_running_finish). A script holding the server answers BUSY too, and is no rewrite: asking
+    # gives up at once instead of waiting for the script (up to the stop's 120-s rewrite wait).
+    from graphsvc.store.aof_rewrite import let_running_finish
+
+    holder = _hold(server, 3.0)
+    client = server.client()
+    with caplog.at_level("WARNING", logger="graphsvc.embedded"):
+        let_running_finish(client, wait_s=60.0)
+    assert holder.is_alive()  # returned while the script still held the server
+    assert "could not ask FalkorDB whether an AOF rewrite runs (BUSY Redis is busy running a script" in caplog.text
+    holder.join()
+    client.close()
+
+
 def test_queries_during_real_fork_preparation_answer_or_503_and_no_write_is_lost_or_doubled(server, caplog):
     """FalkorDB's own BUSY: AOF rewrites in a loop while threads write and read through the executor.
     With busy-reply-threshold 0 most rewrites answer a few BUSY (`BUSY preparing to fork`); every call

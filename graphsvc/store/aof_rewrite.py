@@ -66,11 +66,12 @@ def rewrite(client: redis.Redis, *, timeout_s: float, wait: bool = True) -> None
         _wait_done(waiting, client, before=before)
 
 
-def wait_for_running(client: redis.Redis, *, timeout_s: float) -> float | None:
+def wait_for_running(client: redis.Redis, *, timeout_s: float,
+                     busy: Callable[[BaseException], bool] = is_busy) -> float | None:
     """Wait for the rewrite running (or scheduled) now to finish; return the seconds waited, or None
-    when none was running. BUSY answers (its fork being prepared) are waited out. Raises
-    RewriteTimedOut past `timeout_s`."""
-    waiting = _Waiting(time.monotonic() + timeout_s)
+    when none was running. Answers for which `busy` is true (a fork being prepared) are waited out;
+    others are raised. Raises RewriteTimedOut past `timeout_s`."""
+    waiting = _Waiting(time.monotonic() + timeout_s, busy)
     info = waiting.call(lambda: client.info("persistence"))
     if not info.get("aof_rewrite_in_progress") and not info.get("aof_rewrite_scheduled"):
         return None
@@ -82,9 +83,10 @@ def wait_for_running(client: redis.Redis, *, timeout_s: float) -> float | None:
 
 def let_running_finish(client: redis.Redis, *, wait_s: float) -> None:
     """Before the engine is stopped: wait up to `wait_s` for a rewrite that is running, and say in
-    the log what happened. Never raises: a stop goes on whatever the answer."""
+    the log what happened. Never raises: a stop goes on whatever the answer. Only a fork's BUSY is
+    waited out: a script that holds the server (BUSY too) is no reason to put off its stop."""
     try:
-        waited = wait_for_running(client, timeout_s=wait_s)
+        waited = wait_for_running(client, timeout_s=wait_s, busy=_fork_busy)
         if waited is not None:
             log.info("waited %.1f s for the running AOF rewrite before stopping FalkorDB", waited)
     except RewriteTimedOut:
@@ -92,6 +94,10 @@ def let_running_finish(client: redis.Redis, *, wait_s: float) -> None:
                     "the next start replays the log's tail again", wait_s)
     except redis.RedisError as exc:  # not answering: nothing to wait for that we could see
         log.warning("could not ask FalkorDB whether an AOF rewrite runs (%s); stopping it", exc)
+
+
+def _fork_busy(exc: BaseException) -> bool:
+    return is_busy(exc) and "fork" in str(exc)  # `BUSY preparing to fork`, not a script's BUSY
 
 
 def _wait_done(waiting: _Waiting, client: redis.Redis, *, before: int | None) -> int:
@@ -112,8 +118,8 @@ def _wait_done(waiting: _Waiting, client: redis.Redis, *, before: int | None) ->
 class _Waiting:
     """Calls that wait out BUSY answers, all within one deadline; logs the first BUSY and its end."""
 
-    def __init__(self, deadline: float) -> None:
-        self.deadline = deadline
+    def __init__(self, deadline: float, busy: Callable[[BaseException], bool] = is_busy) -> None:
+        self.deadline, self.busy = deadline, busy
         self.busy_since: float | None = None
         self.busy_answers = 0
 
@@ -122,7 +128,7 @@ class _Waiting:
             try:
                 result = fn()
             except redis.ResponseError as exc:
-                if not is_busy(exc):
+                if not self.busy(exc):
                     raise
                 if self.busy_since is None:
                     self.busy_since = time.monotonic()
