@@ -154,6 +154,17 @@ def account_ids(url: str) -> list[str]:
                 return ids
 
 
+def server_timing(header: str | None) -> dict[str, float]:
+    """`Server-Timing: app;dur=12.30, engine;dur=4.10` as {"app": 12.3, "engine": 4.1} (ms); a
+    metric the server did not send is absent."""
+    out: dict[str, float] = {}
+    for metric in (header or "").split(","):
+        name, _, rest = metric.strip().partition(";")
+        if rest.startswith("dur="):
+            out[name] = float(rest[4:])
+    return out
+
+
 def wrk_script(paths: list[str], directory: Path) -> Path:
     """wrk's Lua script: each request takes a random path of `paths` (seeded, so runs repeat)."""
     script = directory / "paths.lua"

@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools" / "neo4j"))
 
-from _common import ENGINES, Engine, Server, note, table  # noqa: E402
+from _common import ENGINES, Engine, Server, note, server_timing, table  # noqa: E402
 
 HEAVY = "UNWIND range(1, 100000) AS x UNWIND range(1, 100000) AS y RETURN count(*) AS n"
 ACCOUNTS = ("acc-brenner", "acc-lumetra", "acc-castellan", "acc-nordwerk")
@@ -47,7 +47,7 @@ def _readiness(url: str, seconds: float) -> tuple[list[float], list[float], int]
             t = time.perf_counter()
             r = c.get(f"/v1/accounts/{ACCOUNTS[i % len(ACCOUNTS)]}/readiness")
             client_ms.append((time.perf_counter() - t) * 1000)
-            server_ms.append(float(r.headers.get("server-timing", "app;dur=0").split("dur=")[1]))
+            server_ms.append(server_timing(r.headers.get("server-timing")).get("app", 0.0))
             errors += r.status_code != 200
             i += 1
     return client_ms, server_ms, errors

@@ -48,6 +48,7 @@ from _common import (
     ratio,
     run_wrk,
     say,
+    server_timing,
     table,
     wrk_script,
 )
@@ -172,14 +173,16 @@ def requalify(engine: Engine, processes: int = 1) -> dict[str, float]:
         opened.close()
 
 
-def _client(url: str, paths: list[str]) -> tuple[list[float], list[float], int]:
+def _client(url: str, paths: list[str]) -> tuple[list[float], list[tuple[float, float]], int]:
+    """Each request's latency (s), the server's own time and its engine time (ms), errors."""
     latencies, server_ms, errors = [], [], 0
     with httpx.Client(base_url=url, timeout=60) as c:
         for path in paths:
             t = time.perf_counter()
             r = c.get(path)
             latencies.append(time.perf_counter() - t)
-            server_ms.append(float(r.headers.get("server-timing", "app;dur=0").split("dur=")[1]))
+            timing = server_timing(r.headers.get("server-timing"))
+            server_ms.append((timing.get("app", 0.0), timing.get("engine", 0.0)))
             errors += r.status_code != 200
     return latencies, server_ms, errors
 
@@ -252,10 +255,15 @@ def _load(engine: str, label: str, url: str, clients: int, plan: list[str]) -> d
     wall = time.perf_counter() - started
     latencies = [x * 1000 for p in parts for x in p[0]]
     qs = statistics.quantiles(latencies, n=100)
-    ss = statistics.quantiles([x for p in parts for x in p[1]], n=100)
+    timings = [x for p in parts for x in p[1]]
+    ss = statistics.quantiles([app for app, _ in timings], n=100)
+    es = statistics.quantiles([engine for _, engine in timings], n=100)
+    # Where the slowest 1 % of the server's answers spent their time: in the engine or in Python.
+    slow = [(app, engine) for app, engine in timings if app >= ss[98]]
     return {"p50": qs[49], "p90": qs[89], "p99": qs[98], "max": max(latencies), "server p50": ss[49],
-            "server p90": ss[89], "server p99": ss[98], "req/s": len(latencies) / wall,
-            "errors": sum(p[2] for p in parts)}
+            "server p90": ss[89], "server p99": ss[98], "engine p50": es[49], "engine p99": es[98],
+            "engine share of the slowest 1 %": sum(e for _, e in slow) / max(sum(a for a, _ in slow), 1e-9),
+            "req/s": len(latencies) / wall, "errors": sum(p[2] for p in parts)}
 
 
 def report(results: dict[str, dict], engines: list[str], args) -> None:
@@ -292,8 +300,13 @@ def report(results: dict[str, dict], engines: list[str], args) -> None:
             if any(what not in results[e][f"latency{w}"] for e in engines):
                 continue
             lat = {e: results[e][f"latency{w}"][what] for e in engines}
-            for key in ("p50", "p90", "p99", "max", "server p50", "server p90", "server p99"):
-                lines.append(row(f"{what} {key}, ms ({w} worker(s))", {e: lat[e][key] for e in engines}, ".1f"))
+            for key in ("p50", "p90", "p99", "max", "server p50", "server p90", "server p99",
+                        "server engine p50", "server engine p99"):
+                lines.append(row(f"{what} {key}, ms ({w} worker(s))",
+                                 {e: lat[e].get(key.removeprefix("server ")) if "engine" in key else lat[e][key]
+                                  for e in engines}, ".1f"))
+            lines.append(row(f"{what}: engine's share of the slowest 1 % of server times ({w} worker(s))",
+                             {e: lat[e].get("engine share of the slowest 1 %") for e in engines}, ".2f", False))
             lines.append(row(f"{what} req/s ({w} worker(s))", {e: lat[e]["req/s"] for e in engines}, ",.0f"))
             lines.append(row(f"{what} errors ({w} worker(s))", {e: lat[e]["errors"] for e in engines}, ",", False))
             for key in ("wrk p50 / p90 / p99", "wrk req/s", "wrk non-2xx",

@@ -9,9 +9,10 @@ Methods take and return plain dicts; turning rows into API models is `graphsvc.s
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from graphsvc.store import queries
+from graphsvc.store import engine_time, queries
 from graphsvc.store.executor import DEFAULT_BYTE_LIMIT, Executor, ReadOnlyResult, Rows
 from graphsvc.store.lane import Lane
 
@@ -31,7 +32,11 @@ class GraphStore:
     # -- plumbing ---------------------------------------------------------------------------------
     def read(self, name: str, **params: Any) -> Rows:
         q = queries.get(name)
-        return self.executor.read(q.text, q.bind(params), plain=q.plain)
+        started = time.perf_counter()
+        try:
+            return self.executor.read(q.text, q.bind(params), plain=q.plain)
+        finally:
+            engine_time.add(time.perf_counter() - started)
 
     def read_one(self, name: str, **params: Any) -> dict[str, Any] | None:
         rows = self.read(name, **params)
@@ -40,14 +45,22 @@ class GraphStore:
     def write(self, name: str, **params: Any) -> Rows:
         """Run one named write statement: one transaction on either engine."""
         q = queries.get(name)
-        return self.executor.write(q.text, q.bind(params))
+        started = time.perf_counter()
+        try:
+            return self.executor.write(q.text, q.bind(params))
+        finally:
+            engine_time.add(time.perf_counter() - started)
 
     def read_only(self, text: str, params: dict[str, Any], *, timeout_s: float, row_limit: int) -> ReadOnlyResult:
         """Analysts' Cypher (their own and the library's), in an engine-enforced read-only
         transaction, through the analysts' lane: `timeout_s` covers the wait for a place too."""
         with self.analysts.enter(timeout_s) as left:
-            return self.executor.read_only(text, params, timeout_s=left, row_limit=row_limit,
-                                           byte_limit=self.result_byte_limit)
+            started = time.perf_counter()
+            try:
+                return self.executor.read_only(text, params, timeout_s=left, row_limit=row_limit,
+                                               byte_limit=self.result_byte_limit)
+            finally:
+                engine_time.add(time.perf_counter() - started)
 
     def apply_schema(self) -> int:
         """Indexes (and constraints on Neo4j), idempotently: the one per-dialect file."""
