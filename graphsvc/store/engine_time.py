@@ -1,7 +1,8 @@
 """Wall time one request spent waiting on the graph engine, for `Server-Timing: engine;dur=...`.
 
 The API's timing middleware opens a meter per request (`meter()`); GraphStore adds each statement's
-wall time to whichever meter is open (`add`). The ContextVar holds a mutable cell, not a number: a
+wall time (sending it, the engine's work and queueing, reading and decoding the answer) to whichever
+meter is open (`add`). The ContextVar holds a mutable cell, not a number: a
 sync route runs in a worker thread with a *copy* of the request's context, and the copy refers to
 the same cell. Outside a request (the CLI, background passes) no meter is open and `add` does nothing.
 """
