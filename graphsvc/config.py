@@ -52,8 +52,9 @@ class Settings(BaseSettings):
     )
     embedded_threads: int | None = Field(
         default=None, ge=1, description="Queries the embedded FalkorDB runs at once (its THREAD_COUNT); unset: one "
-        "per core. 1 avoided a FalkorDB crash (signal 11 in GraphBLAS) that two of six full passes over 100k "
-        "accounts with two processes hit, at the cost of analysts' queries holding up sales reads (docs/benchmarks.md)."
+        "per core. 1 avoided a FalkorDB crash (signal 11 in GraphBLAS) that three of about eleven full passes over "
+        "100k accounts with two processes hit, at the cost of a slower board and analysts' queries holding up sales "
+        "reads (docs/benchmarks.md)."
     )
     requalify_full_pass: bool = Field(
         default=False, description="The periodic requalification requalifies every account (the behaviour before "
