@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import re
 import shlex
+import shutil
 import statistics
 import sys
 import tempfile
@@ -45,15 +46,15 @@ def pauses(log: Path, offset: int) -> tuple[list[tuple[str, float]], int]:
 
 def one_run(home: Path, flags: list[str], args: argparse.Namespace) -> dict[str, float]:
     engine = Engine("neo4j", home, args.heap, args.page_cache, jvm_options=flags)
+    scratch = Path(tempfile.mkdtemp(prefix="graphsvc-jvm-"))  # the API's own data dir and its log
     with engine:
-        server = Server(Path(tempfile.mkdtemp(dir=home.parent, prefix="serve-")),
-                        {"GRAPHSVC_STORE": engine.store_url or ""}, args.workers)
+        server = Server(scratch / "serve", {"GRAPHSVC_STORE": engine.store_url or ""}, args.workers)
         try:
             ids = account_ids(server.url)
             paths = [f"/v1/accounts/{i}/readiness" for i in ids]
             for path in paths[:50]:  # the statements compiled once (Neo4j plans on first use)
                 httpx.get(server.url + path, timeout=120).raise_for_status()
-            script = wrk_script(paths, Path(tempfile.mkdtemp()))
+            script = wrk_script(paths, scratch)
             run_wrk(server.url, script, args.clients, args.warm)  # warm-up, not counted
             log = home / "graph" / "gc.log"
             _, offset = pauses(log, 0)
@@ -64,6 +65,7 @@ def one_run(home: Path, flags: list[str], args: argparse.Namespace) -> dict[str,
             stops, _ = pauses(log, offset)
         finally:
             server.stop()
+            shutil.rmtree(scratch, ignore_errors=True)
     ms = [p for _, p in stops]
     return {"req/s": run["req/s"], "p50": run["p50 ms"], "p99": run["p99 ms"], "non-2xx": run["non-2xx"],
             "pauses": len(ms), "paused ms": sum(ms), "longest ms": max(ms, default=0.0),
