@@ -79,8 +79,11 @@ def _slow_rewrite(server: EmbeddedFalkorDB, delay_s: float) -> None:
     sleep that long for each key it writes (the graph is one key), as a big graph's rewrite would."""
     client = server.client()
     client.config_set("rdb-key-save-delay", int(delay_s * 1_000_000))  # microseconds
-    client.bgrewriteaof()
-    assert client.info("persistence")["aof_rewrite_in_progress"]
+    client.bgrewriteaof()  # "scheduled" if another child (FalkorDB's own fork) runs: it starts after it
+    deadline = time.monotonic() + 10
+    while not client.info("persistence")["aof_rewrite_in_progress"]:
+        assert time.monotonic() < deadline, "the rewrite never started"
+        time.sleep(0.01)
 
 
 def test_a_stop_waits_for_a_running_rewrite_so_the_next_start_loads_the_base(tmp_path, caplog):
