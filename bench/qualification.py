@@ -300,11 +300,9 @@ def report(results: dict[str, dict], engines: list[str], args) -> None:
             if any(what not in results[e][f"latency{w}"] for e in engines):
                 continue
             lat = {e: results[e][f"latency{w}"][what] for e in engines}
-            for key in ("p50", "p90", "p99", "max", "server p50", "server p90", "server p99",
-                        "server engine p50", "server engine p99"):
-                lines.append(row(f"{what} {key}, ms ({w} worker(s))",
-                                 {e: lat[e].get(key.removeprefix("server ")) if "engine" in key else lat[e][key]
-                                  for e in engines}, ".1f"))
+            for key, label in (*((k, k) for k in ("p50", "p90", "p99", "max", "server p50", "server p90", "server p99")),
+                               ("engine p50", "server engine p50"), ("engine p99", "server engine p99")):
+                lines.append(row(f"{what} {label}, ms ({w} worker(s))", {e: lat[e].get(key) for e in engines}, ".1f"))
             lines.append(row(f"{what}: engine's share of the slowest 1 % of server times ({w} worker(s))",
                              {e: lat[e].get("engine share of the slowest 1 %") for e in engines}, ".2f", False))
             lines.append(row(f"{what} req/s ({w} worker(s))", {e: lat[e]["req/s"] for e in engines}, ",.0f"))
