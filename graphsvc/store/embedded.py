@@ -19,8 +19,6 @@ import ctypes
 import fcntl
 import logging
 import os
-import re
-import secrets
 import signal
 import socket
 import subprocess
@@ -39,6 +37,7 @@ from graphsvc.store.aof_rewrite import (
     let_running_finish,
     rewrite,
 )
+from graphsvc.store.engine_files import load_password, tighten, tighten_dir
 from graphsvc.store.falkordb_executor import is_busy
 
 __all__ = ["EmbeddedFalkorDB", "PASSWORD_FILE"]
@@ -49,7 +48,6 @@ _PR_SET_PDEATHSIG = 1
 QUERY_MEM_CAPACITY = 512 * 1024 * 1024  # bytes one query may use in the engine
 AUTO_REWRITE_PERCENTAGE = 100  # Redis rewrites the AOF when its tail has grown by this much of the base
 PASSWORD_FILE = "falkordb.password"
-_PASSWORD = re.compile(r"[A-Za-z0-9_\-.~+/=]{16,512}")  # one word of redis.conf, no quoting needed
 
 
 class DataDirInUse(GraphsvcError):
@@ -71,55 +69,6 @@ def _die_with_parent() -> None:  # runs in the child between fork and exec
         pass
     os.setpgrp()  # a Ctrl-C to the service's terminal goes to the service, which stops us cleanly
     os.umask(0o077)  # the AOF, its RDB base and the log: owner only
-
-
-def _tighten(path: Path) -> None:
-    """Directories 0700 and files 0600 under `path` (itself included); what we cannot change is logged."""
-    for p in (path, *path.rglob("*")) if path.is_dir() else (path,):
-        try:
-            if p.is_symlink():
-                continue
-            want = 0o700 if p.is_dir() else 0o600
-            if p.stat().st_mode & 0o777 != want:
-                os.chmod(p, want)
-        except OSError as exc:
-            log.warning("cannot restrict the permissions of %s: %s", p, exc)
-
-
-def _tighten_dir(path: Path) -> None:
-    try:
-        if path.stat().st_mode & 0o777 != 0o700:
-            os.chmod(path, 0o700)
-    except OSError as exc:
-        log.warning("cannot restrict the permissions of %s: %s", path, exc)
-
-
-def load_password(path: Path) -> str:
-    """The engine password kept in `path` (mode 0600), made on first use.
-
-    A file readable by anyone but its owner is not a secret any more: a new password replaces it
-    (harmless: the password is not part of the data, only of how the server is started)."""
-    try:
-        st = path.stat()
-        password = path.read_text(encoding="utf-8").strip()
-        private = st.st_mode & 0o077 == 0 and st.st_uid == os.getuid()
-        if private and _PASSWORD.fullmatch(password):
-            return password
-        log.warning("%s is %s: making a new engine password", path,
-                    f"readable by others (mode {st.st_mode & 0o777:o})" if not private else "not a usable password")
-    except FileNotFoundError:
-        pass
-    password = secrets.token_urlsafe(32)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-        os.write(fd, (password + "\n").encode())
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
-    return password
 
 
 class EmbeddedFalkorDB:
@@ -146,7 +95,7 @@ class EmbeddedFalkorDB:
     # -- lifecycle ------------------------------------------------------------------------------
     def start(self) -> EmbeddedFalkorDB:
         self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        _tighten_dir(self.data_dir)
+        tighten_dir(self.data_dir)
         self._acquire_lock()
         try:
             self.db_dir.mkdir(mode=0o700, exist_ok=True)
@@ -155,7 +104,7 @@ class EmbeddedFalkorDB:
             for p in (self.db_dir, self.data_dir / "import", self.data_dir / "falkordb.log",
                       self.data_dir / "graphsvc.lock"):
                 if p.exists():
-                    _tighten(p)
+                    tighten(p)
             self.password = load_password(self.password_file)
         except BaseException:
             self._release_lock()
