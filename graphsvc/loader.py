@@ -4,8 +4,8 @@ Loading goes through the same validation and statements as the HTTP API, so seed
 to the same rules as ingested data. Progress is reported through a callback (the CLI prints it).
 
 A batch the engine could not take (`StoreUnavailable`: nothing acknowledged) is sent again, with
-backoff, for up to `retry_for_s`, as an API client would after a 503: ingest is idempotent by id,
-so a batch sent twice is stored once. On a large embedded FalkorDB, Redis's automatic AOF rewrite
+backoff, for up to `retry_for_s` (`graphsvc.store.resend`), as an API client would after a 503:
+ingest is idempotent by id, so a batch sent twice is stored once. On a large embedded FalkorDB, Redis's automatic AOF rewrite
 makes the engine answer BUSY while it prepares its fork, longer than the executor's own BUSY
 budget (6.5 s at 100k accounts and 7.4M activities; the executor waited 5 s, 15 s now): a 40-minute load died
 of one such window before this (docs/benchmarks.md, "100k again").
@@ -21,11 +21,9 @@ from functools import partial
 from itertools import islice
 from typing import Any
 
-from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_delay, wait_exponential
-
-from graphsvc.errors import StoreUnavailable
 from graphsvc.ingest import models as m
 from graphsvc.ingest.service import IngestService
+from graphsvc.store.resend import resend
 
 log = logging.getLogger(__name__)
 
@@ -118,11 +116,4 @@ def load(
 
 
 def _with_retries(send: Callable[[], Any], retry_for_s: float, kind: str, done: int) -> Any:
-    def say(state: RetryCallState) -> None:
-        error = state.outcome.exception() if state.outcome else None
-        log.warning("%s after row %s: the engine did not take it (%s); sending it again in %.1f s (try %d)",
-                    kind, f"{done:,}", error, state.upcoming_sleep, state.attempt_number + 1)
-
-    retrying = Retrying(retry=retry_if_exception_type(StoreUnavailable), stop=stop_after_delay(retry_for_s),
-                        wait=wait_exponential(multiplier=0.5, max=15), before_sleep=say, reraise=True)
-    return retrying(send)
+    return resend(send, retry_for_s, f"{kind} after row {done:,}", log)

@@ -63,14 +63,17 @@ def _fail(message: str) -> None:
               "import again.")
 @click.option("--batch-size", default=2_000, show_default=True, type=click.IntRange(1, 10_000),
               help="Rows per ingest transaction.")
+@click.option("--retry-for", "retry_for_s", default=300.0, show_default=True, type=click.FloatRange(0),
+              metavar="SECONDS", help="How long a batch the engine could not take (down, restarting, busy) is "
+              "sent again, with backoff, before the import gives up; 0: never.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: a summary for people; json: the whole report (every problem by file, line and field).")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Progress on stderr.")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), envvar="GRAPHSVC_DATA_DIR",
               help="Data directory of the embedded FalkorDB (default: the user data dir). Env: GRAPHSVC_DATA_DIR.")
 def import_command(files: tuple[Path, ...], source: str, mapping: Path | None, tz: Any, dry_run: bool,
-                   skip_invalid: bool, rejected_dir: Path | None, batch_size: int, fmt: str, progress: bool,
-                   data_dir: Path | None) -> None:
+                   skip_invalid: bool, rejected_dir: Path | None, batch_size: int, retry_for_s: float, fmt: str,
+                   progress: bool, data_dir: Path | None) -> None:
     """Import CRM exports: HubSpot contacts and companies (English, German, French, Spanish, Dutch
     headers), Salesforce Data Loader / Bulk API extracts and report exports, or any CSV/XLSX through
     a mapping file.
@@ -93,7 +96,7 @@ def import_command(files: tuple[Path, ...], source: str, mapping: Path | None, t
     if source == "csv" and loaded is None:
         raise click.UsageError("--source csv needs --mapping MAP.toml")
     options = ImportOptions(source=source, mapping=loaded, tz=tz, dry_run=dry_run, skip_invalid=skip_invalid,
-                            batch_size=batch_size, rejected_dir=rejected_dir)
+                            batch_size=batch_size, rejected_dir=rejected_dir, retry_for_s=retry_for_s)
     # A tqdm bar per phase on a terminal, a line every few seconds otherwise (seeds.progress).
     bars = LoadProgress(enabled=progress)
     opened = _store(data_dir)

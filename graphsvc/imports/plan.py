@@ -32,6 +32,9 @@ class ImportOptions:
     skip_invalid: bool = False
     batch_size: int = 2_000
     rejected_dir: Path | None = None
+    # How long a batch the engine could not take (down, restarting, BUSY) is sent again before the
+    # import gives up (graphsvc.store.resend); 0: never.
+    retry_for_s: float = 300.0
 
 
 @dataclass

@@ -3,9 +3,11 @@ counted against the graph without writing). See `graphsvc.imports.job` for the w
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import Any, cast
+from functools import partial
+from typing import Any, TypeVar, cast
 
 from graphsvc.errors import InvalidInput
 from graphsvc.imports import opportunities, owners
@@ -21,7 +23,10 @@ from graphsvc.ingest.service import IngestService, ingest_rules_from
 from graphsvc.qualification.service import QualificationService
 from graphsvc.rules import Ruleset, email_domain, normalize_key
 from graphsvc.store.graph_store import GraphStore
+from graphsvc.store.resend import resend
 
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 Row = tuple[dict[str, Any], Plan, int]  # record, its plan, its line
 
 
@@ -40,7 +45,7 @@ class Writer:
     def run(self, plans: list[Plan]) -> None:
         by_index = {p.index: p for p in plans}
         if self.write:  # into an empty graph: engagement kept from the first activity (no replay later)
-            self.ingest.engagement_from_start()
+            self._resend(self.ingest.engagement_from_start, "the engagement index")
         for kind in KINDS:
             batch: list[Row] = []
             for plan in (p for p in plans if p.part.kind == kind and not p.failed):
@@ -119,6 +124,19 @@ class Writer:
             if record["id"] not in self.wins or at < self.wins[record["id"]][0]:
                 self.wins[record["id"]] = (at, f"lifecycle stage {record['lifecycle_stage']}")
 
+    def _resend(self, send: Callable[[], T], what: str) -> T:
+        """`send()`, sent again while the engine cannot take it, for up to the options' retry_for_s
+        (graphsvc.store.resend): each caller's unit is safe to run twice (an ingest batch is
+        idempotent by id; a roles batch reads what is held before it writes). A unit the engine
+        stored but whose answer was lost counts as updated, or as a role already held, on its second
+        try. A dry run, which writes nothing and is free to run again, sends nothing twice."""
+        if not self.write:
+            return send()
+        return resend(send, self.options.retry_for_s, what, log)
+
+    def _what(self, kind: str) -> str:
+        return f"import: {kind} batch after row {self.done.get(kind, 0):,}"
+
     # -- one batch ---------------------------------------------------------------------------------
     def _flush(self, kind: str, rows: list[Row], links: bool = False) -> None:
         """Write (or preview) one batch. `links`: parent / manager lines of rows already written.
@@ -159,10 +177,11 @@ class Writer:
             try:
                 if kind == "opportunities":  # not an ingest API kind: the import's own statement
                     deals = cast(list[opportunities.OpportunityIn], parsed)
-                    result: Any = opportunities.write(self.store, deals, self.now)
+                    result: Any = self._resend(partial(opportunities.write, self.store, deals, self.now),
+                                               self._what(kind))
                     opportunities.first_wins(deals, self.wins, self.now)
                 else:
-                    result = getattr(self.ingest, kind)(parsed, self.now)
+                    result = self._resend(partial(getattr(self.ingest, kind), parsed, self.now), self._what(kind))
                 break
             except InvalidInput as exc:
                 # The graph changed since the check, or a row conflicts with one written by this import.
@@ -205,7 +224,7 @@ class Writer:
             return
         parsed = [m.ActivityIn.model_validate(a) for a, _ in flat]
         try:
-            result = self.ingest.activities(parsed, self.now)
+            result = self._resend(lambda: self.ingest.activities(parsed, self.now), self._what("activities"))
         except InvalidInput as exc:
             if not self.options.skip_invalid or not isinstance(exc.details, list):
                 raise
@@ -219,7 +238,8 @@ class Writer:
             flat = [(a, i) for i, (r, _, _) in enumerate(rest) for a in r["activities"]]
             if not flat:
                 return
-            result = self.ingest.activities([m.ActivityIn.model_validate(a) for a, _ in flat], self.now)
+            kept = [m.ActivityIn.model_validate(a) for a, _ in flat]
+            result = self._resend(lambda: self.ingest.activities(kept, self.now), self._what("activities"))
         counts = self.report.kind("activities")
         counts.created += result.new
         counts.updated += result.duplicate
@@ -228,21 +248,28 @@ class Writer:
     def _write_roles(self, rows: list[Row], kind: str = "roles") -> None:
         """Buying roles (HubSpot Buying Role, OpportunityContactRole) not held yet, with their events."""
         wanted = [(r["id"], r["roles"]) for r, _, _ in rows]
-        changes = import_roles.plan(self.store, wanted)
+
+        def plan_and_write() -> import_roles.RoleChanges:  # the plan again on a second try: nothing twice
+            changes = import_roles.plan(self.store, wanted)
+            import_roles.write(self.store, changes, self.now)
+            return changes
+
+        changes = self._resend(plan_and_write, f"{self._what(kind)}: buying roles")
         where = {r["id"]: (plan, line) for r, plan, line in rows}
         for cid in changes.no_account:
             plan, line = where[cid]
             self.report.note(plan.name, line, kind, cid, field="buying_role" if kind == "contacts" else "contact_id",
                              column=None, message="the contact has no account (so no buying center): its buying "
                                                   "role is not set")
-        import_roles.write(self.store, changes, self.now)
         self.report.kind(kind).roles += len(changes.confirm)
         self.touched.update(changes.accounts)
 
     def _merge_existing(self, rows: list[Row]) -> list[Row]:
         """Contacts whose e-mail address belongs to another contact already in the graph are written
         onto that contact (merged, with a note), not refused as a conflict."""
-        owners = IngestRepository(self.store).contacts_by_emails([r["email"].lower() for r, _, _ in rows])
+        emails = [r["email"].lower() for r, _, _ in rows]
+        owners = resend(lambda: IngestRepository(self.store).contacts_by_emails(emails),  # a read: safe in a dry run too
+                        self.options.retry_for_s, f"{self._what('contacts')}: owners of e-mail addresses", log)
         out: list[Row] = []
         for record, plan, line in rows:
             owner = owners.get(record["email"].lower())
@@ -309,13 +336,16 @@ class Writer:
             stages = {a: (self.store.account(a) or {}).get("account", {}).get("stage") for a in self.wins}
             counts.accounts_won += sum(1 for a in self.wins if stages[a] != "won")
             return
-        counts.accounts_won += len(opportunities.mark_won(self.store, self.wins, self.options.source))
+        won = self._resend(lambda: opportunities.mark_won(self.store, self.wins, self.options.source),
+                           "import: accounts with a won deal")
+        counts.accounts_won += len(won)
 
     def qualify(self) -> None:
         """Requalify the accounts the import touched: fit, missing roles and stage right away."""
         if not self.touched:
             return
-        changes = QualificationService(self.store, self.ruleset).requalify(sorted(self.touched), self.now)
+        service, touched = QualificationService(self.store, self.ruleset), sorted(self.touched)
+        changes = self._resend(lambda: service.requalify(touched, self.now), "import: the requalification")
         self.report.requalified = len(self.touched)
         self.report.stage_changes = len(changes)
 
