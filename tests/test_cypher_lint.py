@@ -95,6 +95,11 @@ SAMPLES = {
     "localdatetime": "MATCH (a:Account)\nRETURN a.id AS id, localdatetime() AS now",
     "timestamp": "MATCH (a:Account)\nSET a.updated_at = timestamp()\nRETURN a.id AS id",
     "temporal_type": "MATCH (a:Account)\nWHERE a.qualified_at IS :: ZONED DATETIME\nRETURN a.id AS id",
+    "string_upper_bound": "// @param x STRING\nMATCH (a:Account)\nWHERE a.id <= $x\nRETURN a.id AS id",
+    "string_upper_bound_reversed": "// @param x STRING\nMATCH (a:Account)\nWHERE $x > a.domain\nRETURN a.id AS id",
+    # a lower bound, a property FalkorDB does not index, a number, not-equal: none is a finding
+    "string_bounds_fine": ("// @param x STRING\n// @param n FLOAT\nMATCH (a:Account)\nWHERE a.id >= $x AND "
+                           "a.name <= $x AND a.fit <= $n AND a.stage <> $x AND $x < a.owner\nRETURN a.id AS id"),
     "second_statement_syntax": (
         "// Lines reported are the file's lines, statement by statement.\n"
         "CREATE INDEX FOR (a:Account) ON (a.id);\n"
@@ -155,6 +160,8 @@ def test_neo4j_linter_catches(linted, name, line, needle):
         ("localdatetime", 2, "temporal function localdatetime()"),
         ("timestamp", 2, "temporal function timestamp()"),
         ("temporal_type", 2, "temporal type ZONED DATETIME"),
+        ("string_upper_bound", 3, "$x (STRING) bounds .id from above"),
+        ("string_upper_bound_reversed", 3, "$x (STRING) bounds .domain from above"),
     ],
 )
 def test_portable_subset_check_catches(linted, name, line, needle):
@@ -216,3 +223,15 @@ def test_lints_a_directory_loaded_like_the_real_one(tmp_path: Path):
     assert found["schema/neo4j"] == []
     # line 6 of the file: parse() strips the leading blank line, the lint reports file lines.
     assert [(d.line, d.message.split()[0]) for d in found["read/account"]] == [(6, "nmae")]
+
+
+def test_a_string_lower_bound_or_an_unindexed_property_is_no_finding(linted):
+    assert _only(linted, "string_bounds_fine", "portable-subset") == []
+
+
+def test_the_upper_bound_check_knows_falkordbs_indexes():
+    from graphsvc_lint.cypher_checks import falkordb_indexed_properties
+
+    indexed = falkordb_indexed_properties()
+    assert {"id", "domain", "email", "stage_since", "fit"} <= indexed
+    assert "name" not in indexed  # cypher/schema/falkordb.cypher keeps names out, for this very issue

@@ -1,6 +1,7 @@
 """Our own checks of the Cypher in `cypher/`, the ones Neo4j's linter does not make.
 
-* ``portable-subset`` -- docs/architecture.md "Conventions": the text must run on Neo4j 5 and FalkorDB alike.
+* ``portable-subset`` -- docs/architecture.md "Conventions": the text must run on Neo4j 5 and FalkorDB alike
+  (and give the same answer: `string_upper_bounds` finds a bound FalkorDB's index would drop).
 * ``vocabulary`` -- property keys a query writes, and names in schema commands, must be in
   vocabulary.py (the linter skips both).
 * `check_parameters(query)` compares the `$params` in a query's text with its `@param` header.
@@ -121,6 +122,38 @@ _PORTABLE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
      "temporal type {0} is not in the portable subset: times are epoch seconds"),
 )
 _SHORTEST_PATH = re.compile(r"\b(all)?shortestPath\s*\(", re.I)
+# A string property bounded from above by a parameter: `x.prop < $p`, `x.prop <= $p`, `$p > x.prop`,
+# `$p >= x.prop` (not `<>`, not an arrow).
+_UPPER_BOUND = re.compile(r"(?<![\w$`.])([A-Za-z_]\w*)\s*\.\s*([A-Za-z_]\w*)\s*<=?(?![>\-])\s*\$(\w+)"
+                          r"|\$(\w+)\s*>=?\s*([A-Za-z_]\w*)\s*\.\s*([A-Za-z_]\w*)")
+_INDEXED_ON = re.compile(r"\bON\s*\(\s*\w+\s*\.\s*(\w+)\s*\)", re.I)
+
+
+def falkordb_indexed_properties() -> frozenset[str]:
+    """Property names FalkorDB keeps a range index on (cypher/schema/falkordb.cypher), any label."""
+    from graphsvc.store import queries
+
+    return frozenset(m.group(1) for m in _INDEXED_ON.finditer(mask(queries.get("schema/falkordb").text)))
+
+
+def string_upper_bounds(query: Query, indexed: Iterable[str] | None = None) -> list[Diagnostic]:
+    """A STRING parameter as an upper bound of a property FalkorDB indexes: its range index drops
+    an upper bound on a string (FalkorDB #2239: `a.id <= 'acc-000456'` counted all 100,000 accounts
+    at 100k, 447 by a label scan; docs/benchmarks.md, "The (value, id) floor"), so such a statement
+    answers wrongly on FalkorDB, with no error. Compare the other way round (`>`, `>=`), or keep the
+    property out of FalkorDB's schema and filter a scan (as the name floors do)."""
+    names = frozenset(indexed) if indexed is not None else falkordb_indexed_properties()
+    text, found = query.text, []
+    for m in _UPPER_BOUND.finditer(mask(text)):
+        prop, param = (m.group(2), m.group(3)) if m.group(1) else (m.group(6), m.group(4))
+        declared = query.params.get(param)
+        if prop in names and declared is not None and declared.type == "STRING":
+            line, col = _line_col(text, m.start())
+            found.append(Diagnostic(query.name, line, col, "error",
+                                    f"${param} (STRING) bounds .{prop} from above: FalkorDB's range index on "
+                                    f"{prop} ignores an upper bound on a string and returns every node; compare "
+                                    "with > or >=, or filter without the index", "portable-subset"))
+    return found
 _CONNECTOR = re.compile(r"\)\s*(<?)\s*-\s*(?:\[\]\s*)?-\s*(>?)\s*\(")
 
 

@@ -43,6 +43,7 @@ from .cypher_checks import (  # noqa: F401 - re-exported: the checks live there
     check_parameters,
     portable_subset,
     schema_names,
+    string_upper_bounds,
     written_properties,
 )
 
@@ -157,6 +158,6 @@ def lint_queries(queries: Mapping[str, Query] | Iterable[Query]) -> dict[str, li
     qs = list(queries.values()) if isinstance(queries, Mapping) else list(queries)
     out = neo4j_lint(qs)
     for q in qs:
-        out[q.name] += portable_subset(q) + written_properties(q) + schema_names(q)
+        out[q.name] += portable_subset(q) + string_upper_bounds(q) + written_properties(q) + schema_names(q)
         out[q.name].sort(key=lambda d: (d.line, d.column, d.source))
     return out
