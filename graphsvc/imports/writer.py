@@ -268,8 +268,8 @@ class Writer:
         """Contacts whose e-mail address belongs to another contact already in the graph are written
         onto that contact (merged, with a note), not refused as a conflict."""
         emails = [r["email"].lower() for r, _, _ in rows]
-        owners = resend(lambda: IngestRepository(self.store).contacts_by_emails(emails),  # a read: safe in a dry run too
-                        self.options.retry_for_s, f"{self._what('contacts')}: owners of e-mail addresses", log)
+        owners = self._resend(lambda: IngestRepository(self.store).contacts_by_emails(emails),
+                              f"{self._what('contacts')}: owners of e-mail addresses")
         out: list[Row] = []
         for record, plan, line in rows:
             owner = owners.get(record["email"].lower())
