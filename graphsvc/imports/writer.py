@@ -20,6 +20,7 @@ from graphsvc.ingest import models as m
 from graphsvc.ingest.domains import match_domains
 from graphsvc.ingest.repository import IngestRepository
 from graphsvc.ingest.service import IngestService, ingest_rules_from
+from graphsvc.qualification.service import PAGE as QUALIFY_PAGE
 from graphsvc.qualification.service import QualificationService
 from graphsvc.rules import Ruleset, email_domain, normalize_key
 from graphsvc.store.graph_store import GraphStore
@@ -341,13 +342,18 @@ class Writer:
         counts.accounts_won += len(won)
 
     def qualify(self) -> None:
-        """Requalify the accounts the import touched: fit, missing roles and stage right away."""
+        """Requalify the accounts the import touched: fit, missing roles and stage right away, a page
+        at a time (progress phase `qualify`; a page the engine could not take is sent again alone)."""
         if not self.touched:
             return
-        service, touched = QualificationService(self.store, self.ruleset), sorted(self.touched)
-        changes = self._resend(lambda: service.requalify(touched, self.now), "import: the requalification")
-        self.report.requalified = len(self.touched)
-        self.report.stage_changes = len(changes)
+        service, touched, changes = QualificationService(self.store, self.ruleset), sorted(self.touched), 0
+        for start in range(0, len(touched), QUALIFY_PAGE):
+            page = touched[start:start + QUALIFY_PAGE]
+            changes += len(self._resend(partial(service.requalify, page, self.now),
+                                        f"import: the requalification after account {start:,}"))
+            self.progress("qualify", start + len(page))
+        self.report.requalified = len(touched)
+        self.report.stage_changes = changes
 
 
 def _unique_chunks(rows: list[Row], size: int) -> Iterator[list[Row]]:
