@@ -36,9 +36,9 @@ def _files(tmp_path):
     return [*HS_FILES, *_engagements(tmp_path), SF / "Account.csv", SF / "Contact.csv", SF / "Lead.csv"]
 
 
-def _import(store, files, progress=None, **options):
+def _import(store, files, progress=None, waiting=None, **options):
     options = {"tz": PORTAL, "skip_invalid": True, "batch_size": BATCH, **options}
-    return Importer(store, default_ruleset(), NOW, ImportOptions(**options), progress).run(
+    return Importer(store, default_ruleset(), NOW, ImportOptions(**options), progress, waiting).run(
         [(f, f.name) for f in files])
 
 
@@ -76,22 +76,24 @@ def test_an_import_waits_out_an_engine_that_answers_busy(falkordb, tmp_path, cap
         if phase == "write contacts" and not held:
             held.append(_hold(falkordb, 1.5))
 
-    def import_into(graph_name: str, progress):
+    def import_into(graph_name: str, progress, waiting=None):
         store = GraphStore(FalkorDBExecutor("127.0.0.1", falkordb.port, graph_name, password=falkordb.password,
                                             busy_retry_s=0.1))
         store.apply_schema()
         try:
-            report = _import(store, _files(tmp_path), progress)
+            report = _import(store, _files(tmp_path), progress, waiting)
             return report, _state(store)
         finally:
             store.close()
 
+    notes: list[str | None] = []  # what an import job shows as `waiting`
     with caplog.at_level(logging.WARNING, logger="graphsvc.imports.writer"):
-        report, state = import_into("held", hold_once)
+        report, state = import_into("held", hold_once, notes.append)
     held[0].join()
     again = [r.getMessage() for r in caplog.records if "sending it again" in r.getMessage()]
     assert again and all(m.startswith("import: contacts batch after row ") for m in again), again
     assert "busy" in again[0].lower()
+    assert notes == [*again, None]  # each try again, then moving again
     calm_report, calm_state = import_into("calm", None)
     assert state == calm_state
     assert _counts(report) == _counts(calm_report)
@@ -165,3 +167,16 @@ def test_failed_writes_are_sent_again_and_stored_once(store, tmp_path, mode, mon
             got = _counts(report)[kind]
             assert (got[0] + got[1], got[2], got[4]) == (created + updated, refused, matched), (kind, got)
             assert got[3] <= roles, (kind, got)
+
+
+def test_a_job_says_why_it_waits_until_it_moves_again(tmp_path):
+    from graphsvc.imports.jobs import ImportJob
+
+    job = ImportJob(id="j", directory=tmp_path, files=["a.csv"], options=ImportOptions(), created_at=NOW)
+    job.progress("write contacts", 4)
+    assert job.to_dict()["waiting"] is None
+    job.wait_note("import: contacts batch after row 4: the engine did not take it (busy); sending it again in 0.5 s")
+    assert job.to_dict()["waiting"].startswith("import: contacts batch after row 4")
+    assert job.to_dict()["status"] == "running" and job.to_dict()["rows_done"] == 4
+    job.progress("write contacts", 8)  # the batch went through
+    assert job.to_dict()["waiting"] is None

@@ -21,7 +21,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,9 +43,10 @@ LOOKUP_CHUNK = 5_000
 
 class Importer:
     def __init__(self, store: GraphStore, ruleset: Ruleset, now: float, options: ImportOptions,
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, waiting: Callable[[str | None], None] | None = None) -> None:
         self.store, self.ruleset, self.now, self.options = store, ruleset, now, options
         self.progress = progress or (lambda phase, done: None)
+        self.waiting = waiting  # told why a write waits for the engine (graphsvc.store.resend), then None
         self.report = ImportReport(dry_run=options.dry_run, skip_invalid=options.skip_invalid)
         self.types = frozenset(ruleset.activities.points)  # activity types the ingest service takes
         self._owner_index: tuple[int, dict[str, dict[str, str]]] | None = None
@@ -232,7 +233,7 @@ class Importer:
             blocked = report.problem_count > 0 and not opts.skip_invalid
             rejected = RejectedRows(opts.rejected_dir) if opts.rejected_dir else None
             writer = Writer(self.store, self.ruleset, self.now, opts, report, self.progress, seen, rejected,
-                            write=not (opts.dry_run or blocked))
+                            write=not (opts.dry_run or blocked), waiting=self.waiting)
             try:
                 writer.run(plans)
                 if writer.wins:

@@ -39,6 +39,7 @@ class ImportJob:
     status: str = "queued"  # queued, running, done, failed
     phase: str | None = None
     rows_done: int = 0
+    waiting: str | None = None  # why a running job is not moving (the engine did not take a batch)
     finished_at: float | None = None
     report: ImportReport | None = None
     error: str | None = None
@@ -55,13 +56,18 @@ class ImportJob:
 
     def progress(self, phase: str, done: int) -> None:
         with self.lock:
-            self.status, self.phase, self.rows_done = "running", phase, done
+            self.status, self.phase, self.rows_done, self.waiting = "running", phase, done, None
+
+    def wait_note(self, note: str | None) -> None:
+        with self.lock:
+            self.waiting = note
 
     def to_dict(self) -> dict[str, Any]:
         with self.lock:
             out: dict[str, Any] = {
                 "id": self.id, "status": self.status, "files": self.files, "dry_run": self.options.dry_run,
                 "skip_invalid": self.options.skip_invalid, "phase": self.phase, "rows_done": self.rows_done,
+                "waiting": self.waiting,
                 "created_at": _iso(self.created_at), "finished_at": _iso(self.finished_at), "error": self.error,
             }
             report = self.report
@@ -115,7 +121,7 @@ class ImportJobs:
         job.progress("recognise", 0)
         uploads = job.directory / "uploads"
         try:
-            report = Importer(store, ruleset, now, job.options, progress=job.progress).run(
+            report = Importer(store, ruleset, now, job.options, progress=job.progress, waiting=job.wait_note).run(
                 [(uploads / name, name) for name in job.files])
             with job.lock:
                 job.report, job.status = report, "done"
@@ -128,5 +134,5 @@ class ImportJobs:
                 job.status, job.error = "failed", f"the import failed unexpectedly ({type(exc).__name__})"
         finally:
             with job.lock:
-                job.finished_at = time.time()
+                job.finished_at, job.waiting = time.time(), None
             shutil.rmtree(uploads, ignore_errors=True)

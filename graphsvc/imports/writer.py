@@ -33,8 +33,10 @@ Row = tuple[dict[str, Any], Plan, int]  # record, its plan, its line
 
 class Writer:
     def __init__(self, store: GraphStore, ruleset: Ruleset, now: float, options: ImportOptions, report: ImportReport,
-                 progress: Progress, seen: Checked, rejected: RejectedRows | None, *, write: bool) -> None:
+                 progress: Progress, seen: Checked, rejected: RejectedRows | None, *, write: bool,
+                 waiting: Callable[[str | None], None] | None = None) -> None:
         self.store, self.ruleset, self.now, self.options = store, ruleset, now, options
+        self.waiting = waiting or (lambda note: None)  # why the import is not moving; None: it moves again
         self.seen, self.rejected, self.write, self.report, self.progress = seen, rejected, write, report, progress
         self.ingest = IngestService(store, ingest_rules_from(ruleset))
         self.rules = self.ingest.rules
@@ -133,7 +135,16 @@ class Writer:
         try. A dry run, which writes nothing and is free to run again, sends nothing twice."""
         if not self.write:
             return send()
-        return resend(send, self.options.retry_for_s, what, log)
+        waited: list[str] = []
+
+        def note(message: str) -> None:
+            waited.append(message)
+            self.waiting(message)
+
+        result = resend(send, self.options.retry_for_s, what, log, on_retry=note)
+        if waited:
+            self.waiting(None)
+        return result
 
     def _what(self, kind: str) -> str:
         return f"import: {kind} batch after row {self.done.get(kind, 0):,}"

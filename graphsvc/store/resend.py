@@ -24,14 +24,19 @@ __all__ = ["resend"]
 T = TypeVar("T")
 
 
-def resend(send: Callable[[], T], retry_for_s: float, what: str, log: logging.Logger) -> T:
+def resend(send: Callable[[], T], retry_for_s: float, what: str, log: logging.Logger,
+           on_retry: Callable[[str], None] | None = None) -> T:
     """`send()`, and again while it raises `StoreUnavailable`, waiting 0.5 s, 1 s, 2 s ... (at most
     15 s) between tries, until `retry_for_s` seconds have passed since the first (0: once). Each try
-    again is logged on `log` as a warning naming `what`; the last failure is raised as it was."""
+    again is logged on `log` as a warning naming `what` (and the same words go to `on_retry`: an
+    import job shows them); the last failure is raised as it was."""
     def say(state: RetryCallState) -> None:
         error = state.outcome.exception() if state.outcome else None
-        log.warning("%s: the engine did not take it (%s); sending it again in %.1f s (try %d)",
-                    what, error, state.upcoming_sleep, state.attempt_number + 1)
+        message = (f"{what}: the engine did not take it ({error}); sending it again in {state.upcoming_sleep:.1f} s "
+                   f"(try {state.attempt_number + 1})")
+        log.warning("%s", message)
+        if on_retry is not None:
+            on_retry(message)
 
     retrying = Retrying(retry=retry_if_exception_type(StoreUnavailable), stop=stop_after_delay(retry_for_s),
                         wait=wait_exponential(multiplier=0.5, max=15), before_sleep=say, reraise=True)

@@ -129,7 +129,9 @@ def post_import(
 
 
 @router.get("/imports/{job_id}", summary="An import job: status, progress and, when done, its report",
-            description="`status` is queued, running, done or failed; `phase` and `rows_done` say how far it is. "
+            description="`status` is queued, running, done or failed; `phase` and `rows_done` say how far it is; "
+            "`waiting`, while not null, why a running job is not moving (the engine could not take a batch, which is "
+            "sent again for up to 300 s before the job fails). "
             "When done, `report` holds the counts per kind (created, updated, refused, merged, matched...) and "
             "every problem by file, line, column and field; `rejected` links each file's refused rows.")
 def get_import(request: Request, state: State, job_id: str) -> dict[str, Any]:
