@@ -6,8 +6,9 @@ buying-role event, no second activity). Before, one such moment ended the whole 
 - The engine itself refusing (FalkorDB): a Lua script holds a FalkorDB of the test's own while the
   import writes contacts; the executor's BUSY budget is cut to 0.1 s, so the batch fails as it
   would after a long fork preparation or a restart.
-- Both engines, the first write of each statement and every third write failing: before the engine sees it (`refused`), or after the
-  engine stored it, its answer lost on the way (`lost`: the second try finds its rows there).
+- Both engines, the first write of each statement and every third write failing: before the engine
+  sees it (`refused`), or after the engine stored it, its answer lost on the way (`lost`: the second
+  try finds its rows there).
 """
 
 from __future__ import annotations
