@@ -44,6 +44,7 @@ class ImportJob:
     report: ImportReport | None = None
     error: str | None = None
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    ended: threading.Event = field(default_factory=threading.Event, repr=False)  # done or failed
 
     @property
     def rejected_dir(self) -> Path:
@@ -108,13 +109,14 @@ class ImportJobs:
         with self._lock:
             return self._jobs.get(job_id)
 
-    def run(self, job: ImportJob, store: GraphStore, ruleset: Ruleset, now: float, *, wait: bool) -> None:
-        """Run the job: in this thread when `wait`, else in a background thread."""
-        if wait:
-            self._run(job, store, ruleset, now)
-            return
+    def run(self, job: ImportJob, store: GraphStore, ruleset: Ruleset, now: float, *,
+            wait_s: float | None = 0.0) -> bool:
+        """Run the job in a background thread and wait up to `wait_s` seconds for it to end (None:
+        until it ends); whether it ended. A caller that answers within a deadline waits less than
+        the deadline, so a long job is answered as a job to follow, never cut off without its id."""
         threading.Thread(target=self._run, args=(job, store, ruleset, now), name=f"import-{job.id}",
                          daemon=True).start()
+        return job.ended.wait(wait_s)
 
     @staticmethod
     def _run(job: ImportJob, store: GraphStore, ruleset: Ruleset, now: float) -> None:
@@ -136,3 +138,4 @@ class ImportJobs:
             with job.lock:
                 job.finished_at, job.waiting = time.time(), None
             shutil.rmtree(uploads, ignore_errors=True)
+            job.ended.set()

@@ -70,7 +70,9 @@ _ERRORS = {
              "reported by file, line and field; then accounts, contacts and leads are written in batches through "
              "the ingest checks and the touched accounts requalified. Without `skip_invalid` nothing is written "
              "while any row has a problem; `dry_run` counts what would be created, updated, matched and refused. "
-             "The job runs in the background (202); `wait=true` answers the finished job (200), for small files. "
+             "The job runs in the background (202); `wait=true` answers the finished job (200), for small files: one "
+             "that has not ended a few seconds before the request's deadline (GRAPHSVC_REQUEST_TIMEOUT_S) is answered "
+             "202 as it is, to follow with GET. "
              "Re-importing a file changes nothing.")
 def post_import(
     request: Request,
@@ -85,7 +87,8 @@ def post_import(
     dry_run: Annotated[bool, Form()] = False,
     skip_invalid: Annotated[bool, Form()] = False,
     mapping: Annotated[UploadFile | None, File(description="A TOML mapping file (see docs/imports.md).")] = None,
-    wait: Annotated[bool, Query(description="Run the import within the request and answer the finished job.")] = False,
+    wait: Annotated[bool, Query(description="Wait for the job and answer it finished (200); still running near the "
+                                            "request's deadline: answered as it is (202).")] = False,
 ) -> dict[str, Any]:
     if len(files) > MAX_FILES:
         raise BatchTooLarge(f"{len(files)} files in one import; the limit is {MAX_FILES}",
@@ -122,10 +125,20 @@ def post_import(
         job.status, job.error = "failed", "the upload was refused"
         shutil.rmtree(uploads, ignore_errors=True)
         raise
-    jobs.run(job, state.store, active_ruleset(state), now, wait=wait)
-    if wait:
+    ended = jobs.run(job, state.store, active_ruleset(state), now,
+                     wait_s=_wait_s(state.settings.request_timeout_s) if wait else 0.0)
+    if wait and ended:
         response.status_code = 200
     return job.to_dict()
+
+
+def _wait_s(request_timeout_s: float) -> float | None:
+    """How long `wait=true` waits for the job: within the request's deadline (GRAPHSVC_REQUEST_TIMEOUT_S;
+    0 = none: until it ends), with time to answer, so a longer job is answered 202 with its id to
+    follow instead of a 503 from the deadline while it goes on."""
+    if request_timeout_s <= 0:
+        return None
+    return max(request_timeout_s - 5.0, request_timeout_s / 2)
 
 
 @router.get("/imports/{job_id}", summary="An import job: status, progress and, when done, its report",
