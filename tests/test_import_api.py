@@ -34,14 +34,19 @@ def test_an_import_job_reports_counts_and_writes(client, clock, store):
 def test_a_background_job_ends_done(client, store):
     r = client.post("/v1/imports", files=_files(SF / "Account.csv"), data={"dry_run": "true"})
     assert r.status_code == 202 and r.json()["status"] in ("queued", "running", "done")
-    job_id = r.json()["id"]
-    for _ in range(600):  # a bounded wait for the thread, not a timing assertion
-        job = client.get(f"/v1/imports/{job_id}").json()
-        if job["status"] in ("done", "failed"):
-            break
-        time.sleep(0.05)
+    job = _follow(client, r.json()["id"])
     assert job["status"] == "done" and job["report"]["counts"]["accounts"]["created"] == 11
     assert store.counts()["accounts"] == 0  # a dry run
+
+
+def _follow(client, job_id: str) -> dict:
+    """The job once it ended (a bounded wait for its thread, not a timing assertion)."""
+    for _ in range(600):
+        job = client.get(f"/v1/imports/{job_id}").json()
+        if job["status"] in ("done", "failed"):
+            return job
+        time.sleep(0.05)
+    raise AssertionError(f"import job {job_id} did not end: {job}")
 
 
 def test_rejected_rows_download_as_a_csv_to_fix_and_reimport(client, store, tmp_path):
@@ -133,10 +138,6 @@ def test_wait_true_answers_a_long_job_as_a_job_to_follow_before_the_deadline(sto
         assert r.status_code == 202, r.text
         assert r.json()["status"] == "running" and r.json()["id"]
         release.set()
-        for _ in range(600):  # a bounded wait for the thread, not a timing assertion
-            job = c.get(f"/v1/imports/{r.json()['id']}").json()
-            if job["status"] in ("done", "failed"):
-                break
-            time.sleep(0.05)
+        job = _follow(c, r.json()["id"])
     assert job["status"] == "done" and job["report"]["counts"]["accounts"]["created"] == 11
     assert job["waiting"] is None and store.counts()["accounts"] == 11
