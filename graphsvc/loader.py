@@ -5,10 +5,11 @@ to the same rules as ingested data. Progress is reported through a callback (the
 
 A batch the engine could not take (`StoreUnavailable`: nothing acknowledged) is sent again, with
 backoff, for up to `retry_for_s` (`graphsvc.store.resend`), as an API client would after a 503:
-ingest is idempotent by id, so a batch sent twice is stored once. On a large embedded FalkorDB, Redis's automatic AOF rewrite
-makes the engine answer BUSY while it prepares its fork, longer than the executor's own BUSY
-budget (6.5 s at 100k accounts and 7.4M activities; the executor waited 5 s, 15 s now): a 40-minute load died
-of one such window before this (docs/benchmarks.md, "100k again").
+ingest is idempotent by id, so a batch sent twice is stored once. On a large embedded FalkorDB,
+Redis's automatic AOF rewrite makes the engine answer BUSY while it prepares its fork, longer than
+the executor's own BUSY budget (6.5 s at 100k accounts and 7.4M activities; the executor waited
+5 s, 15 s now): a 40-minute load died of one such window before this (docs/benchmarks.md, "100k
+again").
 """
 
 from __future__ import annotations

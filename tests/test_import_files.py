@@ -396,24 +396,3 @@ def test_a_bad_byte_deep_in_a_file_is_a_file_problem_not_a_crash(store, tmp_path
     report = run(store, [tmp_path / "Account.csv"], skip_invalid=True)
     assert "cannot be decoded as utf-8" in report.files[0].error and "save the file as UTF-8" in report.files[0].error
     assert graph(store)["accounts"] == 0  # none of the file's rows, not the first 6,000 of them
-
-
-def test_the_qualification_after_an_import_shows_progress_page_by_page(store, tmp_path):
-    """1,100 accounts (the Salesforce sample's first row, renamed): the accounts the import touched
-    are requalified a page at a time, each page reported as phase `qualify`, so a large import does
-    not sit silent after its last write."""
-    rows = rows_of(SF / "Account.csv")
-    h = {name: i for i, name in enumerate(rows[0])}
-    made = []
-    for n in range(1100):
-        row = list(rows[1])
-        row[h["id"]], row[h["Name"]], row[h["Website"]] = f"bulk-{n:04}", f"Bulk {n:04}", f"bulk{n:04}.example.com"
-        made.append(row)
-    seen: list[tuple[str, int]] = []
-    report = Importer(store, default_ruleset(), NOW, ImportOptions(), lambda phase, done: seen.append((phase, done))
-                      ).run([(write_csv(tmp_path / "Account.csv", [rows[0], *made]), "Account.csv")])
-    assert report.written and report.requalified == 1100
-    assert [done for phase, done in seen if phase == "qualify"] == [500, 1000, 1100]
-    assert seen[-1] == ("qualify", 1100)
-    fits = [r["fit"] for r in store.read("imports/export_accounts", after="", limit=2000)]
-    assert len(fits) == 1100 and all(f is not None for f in fits)  # every page was qualified
