@@ -40,7 +40,9 @@ def _settings(data_dir: Path | None, *, store: bool = False) -> Settings:
     return settings
 
 
-def _requalify_all(store, processes: int = 1) -> dict:
+def _requalify_all(store, processes: int = 1, retry_for_s: float = 300.0) -> dict:
+    """A full pass with progress. A page the engine could not take is sent again for up to
+    `retry_for_s` (at 100k accounts an embedded FalkorDB that crashed needs 1-2 minutes to be back)."""
     from graphsvc.qualification.parallel import requalify_all
     from graphsvc.qualification.registry import active_ruleset_for
     from graphsvc.qualification.service import QualificationService
@@ -50,6 +52,7 @@ def _requalify_all(store, processes: int = 1) -> dict:
     outcome = requalify_all(
         QualificationService(store, active_ruleset_for(store)), time.time(), processes=processes,
         progress=lambda done, changed: progress("requalify", done, time.monotonic() - started),
+        retry_for_s=retry_for_s,
     )
     progress.close()
     return outcome
@@ -261,17 +264,22 @@ def _check_keys_for(host: str, settings: Settings) -> None:
 @click.option("--processes", default=None, type=click.IntRange(1, 64), metavar="N",
               help="Worker processes for a full pass (default: the machine's cores). The pass is "
                    "Python-bound: one process keeps one core busy. 1: in this process.")
+@click.option("--retry-for", "retry_for_s", default=300.0, show_default=True, type=click.FloatRange(0),
+              metavar="SECONDS", help="How long a page of a full pass the engine could not take (down, "
+              "restarting after a crash, busy) is requalified again, with backoff, before the pass gives up; 0: never.")
 @data_dir_option
-def requalify(all_: bool, processes: int | None, data_dir: Path | None) -> None:
+def requalify(all_: bool, processes: int | None, retry_for_s: float, data_dir: Path | None) -> None:
     """Requalify every account now under the active ruleset (shows progress), or with --due only
     the accounts whose requalify_at has come (what the periodic requalifier does).
 
     Stage changes are recorded with actor rules@<version>, as on ingest. After upgrading to a
-    version that keeps requalify_at (issue 10), run one full pass so every account has one.
+    version that keeps requalify_at (issue 10), run one full pass so every account has one. A page
+    requalified again after the engine lost its answer is not counted twice: the changes it had
+    stored are then missing from the count, not from the graph.
     """
     with _open_store(data_dir) as opened:
         if all_:
-            outcome = _requalify_all(opened.store, processes or os.cpu_count() or 1)
+            outcome = _requalify_all(opened.store, processes or os.cpu_count() or 1, retry_for_s)
         else:
             from graphsvc.qualification.registry import active_ruleset_for
             from graphsvc.qualification.service import QualificationService

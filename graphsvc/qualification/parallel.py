@@ -7,9 +7,11 @@ the parent pages the account ids (a cheap index read) and hands each page to a p
 each worker opens its own connections to the same database (`Executor.twin`) and requalifies its
 page exactly as `QualificationService.requalify` does (snapshot read, pure engine, one outcome
 write). Pages are disjoint and each outcome write is one transaction, so the result is the one a
-single process gives; a page that fails fails the pass (its error is raised here), leaving the pages
-already written written: outcomes are idempotent, and the accounts not reached keep their
-`requalify_pending` marks or their old outcome until the next pass.
+single process gives. A page the engine could not take is sent again by its worker for up to
+`retry_for_s` (an embedded FalkorDB that crashed is back within its watchdog's restart); a page that
+still fails fails the pass (its error is raised here), leaving the pages already written written:
+outcomes are idempotent, and the accounts not reached keep their `requalify_pending` marks or their
+old outcome until the next pass.
 
 Memory stays bounded: at most `2 * processes` pages are in flight, and only the first
 `keep_changes` stage changes are kept (all are counted); the answer's `worker_peak_rss_mib` is the
@@ -30,10 +32,11 @@ from typing import Any
 
 from graphsvc.errors import GraphsvcError
 from graphsvc.gc_tuning import tune_collector
-from graphsvc.qualification.service import KEEP_CHANGES, QualificationService
+from graphsvc.qualification.service import KEEP_CHANGES, QualificationService, log
 from graphsvc.rules import Ruleset
 from graphsvc.store.executor import Executor
 from graphsvc.store.graph_store import GraphStore
+from graphsvc.store.resend import resend
 
 __all__ = ["requalify_all"]
 
@@ -50,32 +53,35 @@ def _start(recipe: Callable[[], Executor], ruleset: Ruleset) -> None:
     tune_collector()  # after the imports and the ruleset: frozen with them (gc_tuning)
 
 
-def _requalify_page(ids: list[str], now: float) -> _PageResult:
-    # Opened here, not in the initializer: an error opening the engine (a 503) then travels back
-    # to the caller as itself; a failing initializer only breaks the pool.
-    global _worker
-    if _worker is None:
-        assert _recipe is not None, "worker process not started"
-        _worker = QualificationService(GraphStore(_recipe[0]()), _recipe[1])
-    changes = _worker.requalify(ids, now)
+def _requalify_page(ids: list[str], now: float, retry_for_s: float) -> _PageResult:
+    def send() -> list[dict[str, Any]]:
+        # Opened here, not in the initializer: an error opening the engine (a 503) then travels back
+        # to the caller as itself, or is tried again; a failing initializer only breaks the pool.
+        global _worker
+        if _worker is None:
+            assert _recipe is not None, "worker process not started"
+            _worker = QualificationService(GraphStore(_recipe[0]()), _recipe[1])
+        return _worker.requalify(ids, now)
+    changes = resend(send, retry_for_s, f"requalification of the page from account {ids[0]!r}", log)
     return len(ids), changes, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB -> MiB
 
 
 def requalify_all(
     service: QualificationService, now: float, *, processes: int = 1, progress: Progress | None = None,
-    keep_changes: int = KEEP_CHANGES,
+    keep_changes: int = KEEP_CHANGES, retry_for_s: float = 0.0,
 ) -> dict[str, Any]:
     """`service.requalify_all`'s answer, computed by `processes` worker processes (spawned: no
     engine connection or lock of this process is inherited); in this process when `processes` is 1
-    or every account fits in one page."""
+    or every account fits in one page. A page (or a read of the ids) the engine could not take is
+    sent again for up to `retry_for_s`, by the process that has it (see service.requalify_all)."""
     if processes <= 1:
-        return service.requalify_all(now, progress, keep_changes)
-    pages = _pages(service)
+        return service.requalify_all(now, progress, keep_changes, retry_for_s)
+    pages = _pages(service, retry_for_s)
     first = list(islice(pages, 2))
     if len(first) < 2:  # one page: starting processes (~1 s each) would cost more than it saves
-        return service.requalify_all(now, progress, keep_changes)
+        return service.requalify_all(now, progress, keep_changes, retry_for_s)
     pages = chain(first, pages)
-    service.ensure_engagement()
+    service.ensure_engagement(retry_for_s=retry_for_s)
     tally = _Tally(keep_changes, progress)
     in_flight: deque[Future[_PageResult]] = deque()
     context = multiprocessing.get_context("spawn")
@@ -83,7 +89,7 @@ def requalify_all(
                              initargs=(service.store.executor.twin(), service.ruleset)) as pool:
         try:
             for page in pages:
-                in_flight.append(pool.submit(_requalify_page, page, now))
+                in_flight.append(pool.submit(_requalify_page, page, now, retry_for_s))
                 while len(in_flight) >= 2 * processes:
                     tally.add(in_flight.popleft().result())
             while in_flight:
@@ -99,9 +105,9 @@ def requalify_all(
             "worker_peak_rss_mib": tally.peak_rss_mib}
 
 
-def _pages(service: QualificationService) -> Iterator[list[str]]:
+def _pages(service: QualificationService, retry_for_s: float) -> Iterator[list[str]]:
     after = ""
-    while page := service.page_ids(after):
+    while page := service.page_ids(after, retry_for_s):
         yield page
         after = page[-1]
 

@@ -10,8 +10,9 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 import orjson
@@ -31,6 +32,7 @@ from graphsvc.rules import (
     evaluate,
 )
 from graphsvc.store.graph_store import GraphStore
+from graphsvc.store.resend import resend
 
 __all__ = ["KEEP_CHANGES", "PAGE", "QualificationService", "change_id", "stage_event"]
 
@@ -158,21 +160,27 @@ class QualificationService:
                                half_life_s=self.half_life_s)
 
     # -- engagement aggregates -----------------------------------------------------------------
-    def ensure_engagement(self, progress: Progress | None = None, page: int = 2_000) -> dict[str, Any]:
+    def ensure_engagement(self, progress: Progress | None = None, page: int = 2_000,
+                          retry_for_s: float = 0.0) -> dict[str, Any]:
         """Make the contacts' engagement aggregates complete for this ruleset's half-life: a no-op
         when they are; otherwise one batched pass over every contact recomputing them from history
         (the first time, or after a ruleset with another half-life). Reads stay exact throughout:
         an account whose aggregates do not fit the half-life is read from history meanwhile.
-        `progress(contacts_done, activities_read)` after every page; a log line every 5 s."""
+        `progress(contacts_done, activities_read)` after every page; a log line every 5 s. Each
+        statement the engine could not take is sent again for up to `retry_for_s` (each recomputes
+        its contacts from history: safe twice)."""
         h = self.half_life_s
-        state = self.store.read_one("qualification/engagement_index")
+        state = resend(lambda: self.store.read_one("qualification/engagement_index"), retry_for_s, "engagement index",
+                       log)
         if state and state["built"] and state["half_life_s"] == h:
             return {"rebuilt": False, "contacts": 0, "activities": 0}
-        self.store.write("qualification/engagement_index_set", half_life_s=h, built=False)
+        resend(partial(self.store.write, "qualification/engagement_index_set", half_life_s=h, built=False),
+               retry_for_s, "engagement index", log)
         done = read = 0
         after, started, said = "", time.monotonic(), time.monotonic()
         while True:
-            row = self.store.write("qualification/engagement_rebuild", after=after, limit=page, half_life_s=h)[0]
+            row = resend(partial(self.store.write, "qualification/engagement_rebuild", after=after, limit=page,
+                                 half_life_s=h), retry_for_s, f"engagement rebuild after contact {after!r}", log)[0]
             if not row["contacts"]:
                 break
             done, read, after = done + row["contacts"], read + (row["activities"] or 0), row["last"]
@@ -182,7 +190,8 @@ class QualificationService:
                 said = time.monotonic()
                 log.info("engagement rebuild (half-life %.0f s): %d contacts, %d activities, %.0f s",
                          h, done, read, said - started)
-        built = self.store.write("qualification/engagement_index_set", half_life_s=h, built=True)[0]["built"]
+        built = resend(partial(self.store.write, "qualification/engagement_index_set", half_life_s=h, built=True),
+                       retry_for_s, "engagement index", log)[0]["built"]
         log.info("engagement rebuild (half-life %.0f s) done: %d contacts, %d activities in %.1f s%s", h, done,
                  read, time.monotonic() - started, "" if built else "; another half-life was set meanwhile")
         return {"rebuilt": True, "contacts": done, "activities": read, "built": built}
@@ -239,7 +248,7 @@ class QualificationService:
         return {"accounts": len(done), "changed": len(changes), "changes": changes[:KEEP_CHANGES]}
 
     def requalify_all(self, now: float, progress: Progress | None = None,
-                      keep_changes: int = KEEP_CHANGES) -> dict[str, Any]:
+                      keep_changes: int = KEEP_CHANGES, retry_for_s: float = 0.0) -> dict[str, Any]:
         """Every account, a page at a time. The next page's snapshots are read while this page is
         evaluated and written (the engine's Python work and the engine's read overlap). First makes
         the engagement aggregates complete for this ruleset's half-life (a no-op unless this is the
@@ -247,17 +256,23 @@ class QualificationService:
         Memory is bounded by the page, not the dataset: `changed` counts every stage change, and
         `changes` keeps only the first `keep_changes` of them (a first pass over 100k accounts
         changes most of them).
+        A page the engine could not take (down, restarting after a crash, BUSY) is requalified again
+        alone, from a fresh read, for up to `retry_for_s` (0: the pass fails at once), as are the
+        reads of the account ids: a requalification is safe twice (a stage moves only from the
+        stage evaluated, so a write stored whose answer was lost is not repeated; its changes are
+        then not counted again).
         `qualification.parallel.requalify_all` spreads the pages over worker processes."""
-        self.ensure_engagement()
+        self.ensure_engagement(retry_for_s=retry_for_s)
         done, changed, changes = 0, 0, list[dict[str, Any]]()
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshots") as pool:
-            page = self.page_ids("")
+            page = self.page_ids("", retry_for_s)
             pending = pool.submit(self._snapshot_rows, page, now) if page else None
             while pending is not None:
-                rows = pending.result()
-                next_page = self.page_ids(page[-1])
+                current = pending
+                wait([current])  # its snapshots are read before the next page's (an error is raised below)
+                next_page = self.page_ids(page[-1], retry_for_s)
                 pending = pool.submit(self._snapshot_rows, next_page, now) if next_page else None
-                recorded = self._record(self._evaluate_rows(rows, now), now)
+                recorded = self._requalify_read(page, current, now, retry_for_s)
                 changed += len(recorded)
                 changes.extend(recorded[:max(0, keep_changes - len(changes))])
                 done += len(page)
@@ -266,9 +281,23 @@ class QualificationService:
                     progress(done, changed)
         return {"accounts": done, "changed": changed, "changes": changes}
 
-    def page_ids(self, after: str) -> list[str]:
+    def _requalify_read(self, page: list[str], read: Future[list[dict[str, Any]]], now: float,
+                        retry_for_s: float) -> list[dict[str, Any]]:
+        """Evaluate and record `page` from its snapshots being `read`; if the read or the write fails
+        with StoreUnavailable, requalify the page again from a fresh read (`resend`)."""
+        tries = iter([read])
+
+        def send() -> list[dict[str, Any]]:
+            first = next(tries, None)
+            if first is None:
+                return self.requalify(page, now)
+            return self._record(self._evaluate_rows(first.result(), now), now)
+        return resend(send, retry_for_s, f"requalification of the page from account {page[0]!r}", log)
+
+    def page_ids(self, after: str, retry_for_s: float = 0.0) -> list[str]:
         """The next page of account ids after `after`, in id order (what a full pass walks)."""
-        return [r["id"] for r in self.store.read("qualification/account_ids", after=after, limit=PAGE)]
+        return resend(lambda: [r["id"] for r in self.store.read("qualification/account_ids", after=after, limit=PAGE)],
+                      retry_for_s, f"account ids after {after!r}", log)
 
     def _record(self, results: list[tuple[Qualification, dict[str, Any]]], now: float) -> list[dict[str, Any]]:
         if not results:
