@@ -47,7 +47,7 @@ def _requalify_all(store, processes: int = 1, retry_for_s: float = 300.0) -> dic
     from graphsvc.qualification.registry import active_ruleset_for
     from graphsvc.qualification.service import QualificationService
 
-    progress = LoadProgress()  # a bar on a terminal, a line every few seconds in a log
+    progress = LoadProgress(units={"requalify": "accounts"})  # a bar on a terminal, a line every few seconds in a log
     started = time.monotonic()
     outcome = requalify_all(
         QualificationService(store, active_ruleset_for(store)), time.time(), processes=processes,
@@ -265,8 +265,8 @@ def _check_keys_for(host: str, settings: Settings) -> None:
               help="Worker processes for a full pass (default: the machine's cores). The pass is "
                    "Python-bound: one process keeps one core busy. 1: in this process.")
 @click.option("--retry-for", "retry_for_s", default=300.0, show_default=True, type=click.FloatRange(0),
-              metavar="SECONDS", help="How long a page of a full pass the engine could not take (down, "
-              "restarting after a crash, busy) is requalified again, with backoff, before the pass gives up; 0: never.")
+              metavar="SECONDS", help="How long a page the engine could not take (down, restarting after a "
+              "crash, busy) is requalified again, with backoff, before the pass gives up; 0: never.")
 @data_dir_option
 def requalify(all_: bool, processes: int | None, retry_for_s: float, data_dir: Path | None) -> None:
     """Requalify every account now under the active ruleset (shows progress), or with --due only
@@ -284,7 +284,8 @@ def requalify(all_: bool, processes: int | None, retry_for_s: float, data_dir: P
             from graphsvc.qualification.registry import active_ruleset_for
             from graphsvc.qualification.service import QualificationService
 
-            outcome = QualificationService(opened.store, active_ruleset_for(opened.store)).requalify_due(time.time())
+            outcome = QualificationService(opened.store, active_ruleset_for(opened.store)).requalify_due(
+                time.time(), retry_for_s)
         click.echo(f"requalified {outcome['accounts']:,} accounts: {outcome['changed']:,} changed stage")
 
 

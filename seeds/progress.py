@@ -85,8 +85,9 @@ class LoadProgress:
     `Progress` per kind (accounts, contacts, leads, activities), closed when the next kind starts."""
 
     def __init__(self, totals: dict[str, int] | None = None, *, stream: TextIO | None = None,
-                 enabled: bool = True, interval: float = LOG_INTERVAL_S) -> None:
+                 enabled: bool = True, interval: float = LOG_INTERVAL_S, units: dict[str, str] | None = None) -> None:
         self.totals = totals or {}
+        self.units = units or {}  # what a kind counts, when not rows (a requalification: accounts)
         self.stream, self.enabled, self.interval = stream, enabled, interval
         self.kind: str | None = None
         self.bar: Progress | None = None
@@ -95,8 +96,8 @@ class LoadProgress:
         if kind != self.kind:
             self.close()
             self.kind = kind
-            self.bar = Progress(f"  {kind}", self.totals.get(kind), stream=self.stream, enabled=self.enabled,
-                                interval=self.interval)
+            self.bar = Progress(f"  {kind}", self.totals.get(kind), unit=self.units.get(kind, "rows"), stream=self.stream,
+                                enabled=self.enabled, interval=self.interval)
         assert self.bar is not None
         self.bar.update(done)
 

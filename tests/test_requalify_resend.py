@@ -7,7 +7,7 @@ accounts the embedded FalkorDB has crashed under a two-process pass (docs/benchm
 
 - The engine killed (FalkorDB, kill -9 after the first page): its watchdog restarts it from the
   append-only file, and the pass, in this process or over two worker processes, waits for it.
-- Both engines, the first call of each statement and every third failing: before the engine sees it
+- Both engines, the first and the third call of each statement failing: before the engine sees it
   (`refused`), or after the engine stored a write (`lost`: the page is read again and finds its
   stages already moved).
 """
@@ -18,7 +18,6 @@ import logging
 from collections import Counter
 
 import pytest
-from test_import_resend import Flaky
 from test_requalify_processes import _loaded, _stored
 
 from graphsvc.errors import StoreUnavailable
@@ -98,25 +97,66 @@ def test_a_full_pass_gives_up_once_its_retry_time_is_spent(falkordb, monkeypatch
         store.close()
 
 
-class FlakyReads(Flaky):
-    """Flaky's writes, and its reads failing the same way before the engine sees them."""
+class Failing(GraphStore):
+    """The test's real store, on the same executor, whose first and third call of each statement fail
+    with StoreUnavailable: before the engine sees it (`refused`), or, for a write in `lost` mode, after
+    the engine stored it. Counted per statement and not forever: a page's try may call a statement
+    more than once, and a fixed period over every call could fail every try (tests/test_import_resend's
+    Flaky counts its writes together: fine for an import's units, not here). `failed` names them."""
+
+    def __init__(self, store: GraphStore, mode: str) -> None:
+        super().__init__(store.executor)
+        self.mode, self.calls, self.failed = mode, Counter[str](), list[str]()
+
+    def _fails(self, name: str) -> bool:
+        self.calls[name] += 1
+        if self.calls[name] in (1, 3):
+            self.failed.append(name)
+            return True
+        return False
 
     def read(self, name: str, **params):
-        self.writes += 1
-        if name in self.failed and self.writes % 3:
-            return super().read(name, **params)
-        self.failed.append(name)
-        raise StoreUnavailable(f"refused: {name}")
+        if self._fails(name):
+            raise StoreUnavailable(f"refused: {name}")
+        return super().read(name, **params)
+
+    def write(self, name: str, **params):
+        if self._fails(name):
+            if self.mode == "lost":
+                super().write(name, **params)
+            raise StoreUnavailable(f"{self.mode}: {name}")
+        return super().write(name, **params)
 
 
 @pytest.mark.parametrize("mode", ["refused", "lost"])
 def test_a_full_pass_sends_again_what_the_engine_did_not_take(store, monkeypatch, mode):
     service, now = _loaded(store, monkeypatch)
     expected = _expected(service, now)
-    flaky = FlakyReads(store, mode)
-    out = QualificationService(flaky, service.ruleset).requalify_all(now, retry_for_s=30)
+    failing = Failing(store, mode)
+    out = QualificationService(failing, service.ruleset).requalify_all(now, retry_for_s=30)
     # Every kind of unit failed at least once: the ids, the snapshots (read in the prefetch thread
     # and again for a page requalified again), the outcomes.
-    assert {"qualification/account_ids", "qualification/record_outcomes"} <= set(flaky.failed), flaky.failed
-    assert any(n.startswith("qualification/snapshot") for n in flaky.failed), flaky.failed
+    assert {"qualification/account_ids", "qualification/record_outcomes"} <= set(failing.failed), failing.failed
+    assert any(n.startswith("qualification/snapshot") for n in failing.failed), failing.failed
     _assert_recorded(store, expected, out)
+
+
+@pytest.mark.parametrize("mode", ["refused", "lost"])
+def test_the_pass_over_accounts_due_sends_again_what_the_engine_did_not_take(store, monkeypatch, mode):
+    """`graphsvc requalify --due` (and its periodic twin): decay made accounts due months later."""
+    service, now = _loaded(store, monkeypatch)
+    service.requalify_all(now)
+    later = now + 200 * 86_400  # engagement long gone: the accounts that had moved are due to fall back
+    due = sorted(r["id"] for r in store.read("qualification/due_accounts", now=later, limit=10_000))
+    expected = {s.id: evaluate(s, service.ruleset, later) for s in service.snapshots(due, later)}
+    assert sum(q.changed for q in expected.values()) > 5
+    failing = Failing(store, mode)
+    out = QualificationService(failing, service.ruleset).requalify_due(later, retry_for_s=30)
+    assert {"qualification/due_accounts", "qualification/record_outcomes"} <= set(failing.failed), failing.failed
+    assert out["accounts"] == len(due)
+    stored = _stored(store)
+    for i, q in expected.items():
+        assert (stored[i]["stage"], stored[i]["mqa_score"]) == (q.stage, q.scores.mqa_score), i
+    events = store.read("events/feed", after=0, types=["stage_changed"], account=None, limit=10_000)
+    assert Counter(e["account"] for e in events if e["at"] == later) == Counter(i for i, q in expected.items() if q.changed)
+    assert service.due_accounts(later) == []

@@ -53,6 +53,14 @@ def test_load_progress_one_bar_per_kind():
     assert len(lines) == 2 and lines[0].startswith("  accounts: 10/10") and lines[1].startswith("  contacts: 10 rows")
 
 
+def test_load_progress_counts_what_a_kind_counts():
+    out = io.StringIO()
+    p = LoadProgress(stream=out, interval=3600.0, units={"requalify": "accounts"})
+    p("requalify", 500, 0.1)
+    p.close()
+    assert out.getvalue().startswith("  requalify: 500 accounts, ") and "accounts/s" in out.getvalue()
+
+
 def test_write_dataset_progress_to_a_log_is_lines(tmp_path):
     out = io.StringIO()
     counts = writer.write_dataset(generate(accounts=30, seed=3), tmp_path, jobs=1, progress=True, stream=out)

@@ -234,16 +234,19 @@ class QualificationService:
         """Accounts whose `requalify_at` is at or before `now` (issue 10), at most `limit`."""
         return [r["id"] for r in self.store.read("qualification/due_accounts", now=now, limit=limit)]
 
-    def requalify_due(self, now: float) -> dict[str, Any]:
+    def requalify_due(self, now: float, retry_for_s: float = 0.0) -> dict[str, Any]:
         """Requalify only the accounts whose evaluation decay can have changed by `now` (their
         `requalify_at` has come), a page at a time: the periodic pass that replaces requalifying
         every account. Each requalification moves the account's requalify_at past `now` (the
         engine's `next_change` is always later than the evaluation), so the loop ends; an account
-        seen twice (a concurrent writer put its time back) is not requalified again in this pass."""
+        seen twice (a concurrent writer put its time back) is not requalified again in this pass.
+        A read or a page the engine could not take is sent again for up to `retry_for_s`."""
         done: set[str] = set()
         changes: list[dict[str, Any]] = []
-        while page := [i for i in self.due_accounts(now) if i not in done]:
-            changes.extend(self.requalify(page, now))
+        while page := [i for i in resend(partial(self.due_accounts, now), retry_for_s, "accounts due", log)
+                       if i not in done]:
+            changes.extend(resend(partial(self.requalify, page, now), retry_for_s,
+                                  f"requalification of the due page from account {page[0]!r}", log))
             done.update(page)
         return {"accounts": len(done), "changed": len(changes), "changes": changes[:KEEP_CHANGES]}
 
