@@ -37,6 +37,7 @@ from graphsvc.config import Settings
 from graphsvc.events.delivery import DeliveryWorker
 from graphsvc.events.sla import SlaTimer
 from graphsvc.gc_tuning import tune_collector
+from graphsvc.qualification.activations import Activations
 from graphsvc.qualification.registry import active_ruleset
 from graphsvc.qualification.scheduler import Requalifier
 from graphsvc.state import AppState, Clock
@@ -95,6 +96,7 @@ def create_app(
         try:
             yield
         finally:
+            app.state.rule_activations.wait()  # as a request would be waited for: the ruleset ends active or not
             app.state.sla.stop()
             app.state.webhooks.stop()
             app.state.requalifier.stop()
@@ -102,6 +104,7 @@ def create_app(
                 opened.close()
 
     app = FastAPI(title="graphsvc", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app.state.rule_activations = Activations()  # PUT /v1/rules runs them in the background
     errors.install(app)
     app.add_middleware(ServerTiming)
     app.add_middleware(Deadline, timeout_s=settings.request_timeout_s)  # outermost: also bounds the auth check

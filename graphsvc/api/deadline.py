@@ -64,6 +64,16 @@ class Deadline:
         await send({"type": "http.response.body", "body": body})
 
 
+def answer_within(request_timeout_s: float) -> float | None:
+    """How long a request may wait for background work it started (an import with `wait=true`, a
+    ruleset's activation) before it answers that work as running, to follow: within the deadline
+    (0 = none: until it ends), with time to answer, so long work is answered with its id instead of
+    the deadline's 503 while it goes on."""
+    if request_timeout_s <= 0:
+        return None
+    return max(request_timeout_s - 5.0, request_timeout_s / 2)
+
+
 def _consume(task: asyncio.Future) -> None:
     with contextlib.suppress(BaseException):
         task.result()

@@ -20,6 +20,7 @@ largest worker's peak resident memory.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import resource
 from collections import deque
@@ -32,13 +33,15 @@ from typing import Any
 
 from graphsvc.errors import GraphsvcError
 from graphsvc.gc_tuning import tune_collector
-from graphsvc.qualification.service import KEEP_CHANGES, QualificationService, log
+from graphsvc.qualification.service import KEEP_CHANGES, QualificationService
 from graphsvc.rules import Ruleset
 from graphsvc.store.executor import Executor
 from graphsvc.store.graph_store import GraphStore
 from graphsvc.store.resend import resend
 
 __all__ = ["requalify_all"]
+
+log = logging.getLogger("graphsvc.requalify")  # the name service.py logs a full pass under
 
 Progress = Callable[[int, int], None]  # accounts done, changed so far
 _PageResult = tuple[int, list[dict[str, Any]], float]  # accounts, their stage changes, the worker's peak RSS (MiB)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from graphsvc.errors import GraphsvcError, StoreError
@@ -71,8 +72,8 @@ def _stored(text: str) -> Ruleset:
                          "PUT /v1/rules a valid one to replace it") from exc
 
 
-def activate(store: GraphStore, text: str, *, actor: str, now: float, processes: int = 1
-             ) -> tuple[Ruleset, dict[str, Any]]:
+def activate(store: GraphStore, text: str, *, actor: str, now: float, processes: int = 1,
+             progress: Callable[[int], None] | None = None) -> tuple[Ruleset, dict[str, Any]]:
     """Validate, apply to every account (over `processes` worker processes: qualification.parallel),
     and make it the active ruleset: all or nothing.
 
@@ -87,12 +88,14 @@ def activate(store: GraphStore, text: str, *, actor: str, now: float, processes:
     rs = load_ruleset(text)
     done, applied = 0, False
 
-    def progress(accounts: int, _changed: int) -> None:
+    def count(accounts: int, _changed: int) -> None:
         nonlocal done
         done = accounts
+        if progress is not None:
+            progress(accounts)
 
     try:
-        result = requalify_all(QualificationService(store, rs), now, processes=processes, progress=progress)
+        result = requalify_all(QualificationService(store, rs), now, processes=processes, progress=count)
         applied = True
         store.write("qualification/activate_ruleset", version=rs.version, toml=text, at=now, actor=actor)
     except Exception as exc:  # noqa: BLE001 - whatever failed, the answer must say what is active

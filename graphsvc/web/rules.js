@@ -1,7 +1,7 @@
 // The rules screen (admin): the active ruleset as TOML; a new one is validated, applied to every
 // account and activated by PUT /v1/rules, or refused with every error and its path.
 
-import { api, explain } from "./api.js";
+import { ApiError, api, explain } from "./api.js";
 import { h, mount } from "./dom.js";
 
 export async function renderRules() {
@@ -14,7 +14,8 @@ export async function renderRules() {
     result.className = "";
     result.textContent = "Validating and applying to every account…";
     try {
-      const out = await api("/v1/rules", { method: "PUT", text: text.value });
+      let out = await api("/v1/rules", { method: "PUT", text: text.value });
+      if (out.status === "running") out = await follow(out, result);  // 202: still being applied
       result.className = "ok";
       result.textContent = `Activated version ${out.version}: ${out.accounts} accounts requalified, ${out.changed} changed stage.`;
     } catch (err) {
@@ -27,4 +28,16 @@ export async function renderRules() {
   mount(h("h1", null, "Rules"), h("p", null, `Active version ${current.version}`,
     current.default ? " (the default ruleset)" : "", ". Saving applies the new ruleset to every account."),
   text, h("p", null, save), result);
+}
+
+// An activation answered 202 (a large graph takes longer than a request may): its progress, once a
+// second, until it ends with the answer PUT would have given, or its error (thrown like PUT's).
+async function follow(activation, result) {
+  for (;;) {
+    result.textContent = `Applying version ${activation.version}: ${activation.accounts_done} accounts requalified so far…`;
+    if (activation.status === "done") return activation.result;
+    if (activation.status === "failed") throw new ApiError(activation.error.status, activation.error);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    activation = await api(`/v1/rules/activations/${activation.id}`);
+  }
 }

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.responses import FileResponse
 
+from graphsvc.api.deadline import answer_within
 from graphsvc.api.deps import Now, State
 from graphsvc.api.routes.inputs import NoNulParams
 from graphsvc.auth.policy import Access
@@ -126,19 +127,10 @@ def post_import(
         shutil.rmtree(uploads, ignore_errors=True)
         raise
     ended = jobs.run(job, state.store, active_ruleset(state), now,
-                     wait_s=_wait_s(state.settings.request_timeout_s) if wait else 0.0)
+                     wait_s=answer_within(state.settings.request_timeout_s) if wait else 0.0)
     if wait and ended:
         response.status_code = 200
     return job.to_dict()
-
-
-def _wait_s(request_timeout_s: float) -> float | None:
-    """How long `wait=true` waits for the job: within the request's deadline (GRAPHSVC_REQUEST_TIMEOUT_S;
-    0 = none: until it ends), with time to answer, so a longer job is answered 202 with its id to
-    follow instead of a 503 from the deadline while it goes on."""
-    if request_timeout_s <= 0:
-        return None
-    return max(request_timeout_s - 5.0, request_timeout_s / 2)
 
 
 @router.get("/imports/{job_id}", summary="An import job: status, progress and, when done, its report",

@@ -2,15 +2,17 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 
+from graphsvc.api.deadline import answer_within
 from graphsvc.api.deps import Now, State
 from graphsvc.api.routes.inputs import NoNulParams
 from graphsvc.auth.policy import Access
-from graphsvc.errors import InvalidInput
+from graphsvc.errors import InvalidInput, NotFound
 from graphsvc.ingest.models import Actor
 from graphsvc.lab import service as lab
 from graphsvc.qualification import registry
+from graphsvc.qualification.activations import Activations
 from graphsvc.rules import RulesetError
 
 router = APIRouter(prefix="/v1/rules", tags=["rules"], dependencies=[NoNulParams])
@@ -48,15 +50,22 @@ _TOML_BODY = {"required": True, "content": {
             description="The body is the ruleset as TOML (`Content-Type: application/toml` or text/plain). Invalid "
             "(including any number that is not finite or outside its documented bounds): 422 listing every error "
             "with its path, nothing changes. Valid: every account is requalified with it, then it becomes active; "
-            "the answer says how many changed stage. With `dry_run=true` nothing is written: the answer is that of "
-            "`POST /v1/rules/simulate` at now. If that fails midway, the previous ruleset stays active, the "
+            "the answer (200) says how many changed stage. An activation still running a few seconds before the "
+            "request's deadline (GRAPHSVC_REQUEST_TIMEOUT_S; a minute or more at 100k accounts) is answered 202 as "
+            "it is, with `Location: /v1/rules/activations/{id}` to follow it to the same outcome; one more "
+            "activation while one runs is 409. With `dry_run=true` nothing is written: the answer is that of "
+            "`POST /v1/rules/simulate` at now. If applying fails midway, the previous ruleset stays active, the "
             "accounts already requalified are requalified back, and the error (500, or 503 while the engine is "
             "unavailable) says so in `details` (`activated`, `active_version`, `restored`).",
             openapi_extra={"requestBody": _TOML_BODY},
-            responses={422: {"description": "Every error with its path; the active ruleset is unchanged"},
+            responses={202: {"description": "Still being applied: the activation, to follow at `Location`"},
+                       409: {"description": "Another activation is running in this process (`details.activation`)"},
+                       422: {"description": "Every error with its path; the active ruleset is unchanged"},
                        500: {"description": "Applying it failed midway: it was not activated (see `details`)"},
                        503: {"description": "The engine is unavailable: it was not activated (see `details`)"}})
 def put_rules(
+    request: Request,
+    response: Response,
     state: State,
     now: Now,
     toml: Annotated[str, Depends(_toml_body)],
@@ -66,9 +75,30 @@ def put_rules(
     if dry_run:
         return lab.simulate(state.store, toml, as_of=now, now=now)
     try:
-        rs, result = registry.activate(state.store, toml, actor=actor, now=now,
-                                       processes=state.settings.requalify_processes)
+        activation = _activations(request).start(state.store, toml, actor=actor, now=now,
+                                                  processes=state.settings.requalify_processes)
     except RulesetError as exc:
         raise InvalidInput("the ruleset is invalid; the active ruleset is unchanged", details=exc.errors) from exc
-    return {"version": rs.version, "accounts": result["accounts"], "changed": result["changed"],
-            "changes": result["changes"][:100]}
+    if activation.ended.wait(answer_within(state.settings.request_timeout_s)):
+        return activation.outcome()
+    response.status_code = 202
+    response.headers["Location"] = f"/v1/rules/activations/{activation.id}"
+    return activation.to_dict()
+
+
+@router.get("/activations/{activation_id}", summary="A ruleset's activation: progress, then its outcome",
+            description="`status` is running, done or failed; `accounts_done` how many accounts were requalified "
+            "with the new ruleset so far. Done: `result` is what `PUT /v1/rules` answers (version, accounts, "
+            "changed, changes). Failed: `error` is the error it answers (`status` its HTTP status; `details` say "
+            "which ruleset is active and what became of the accounts). Activations live in the API process that "
+            "took them (the last 20).")
+def get_activation(request: Request, activation_id: str) -> dict[str, Any]:
+    activation = _activations(request).get(activation_id)
+    if activation is None:
+        raise NotFound(f"no ruleset activation {activation_id!r} (activations live in the API process that took them)")
+    return activation.to_dict()
+
+
+def _activations(request: Request) -> Activations:
+    activations: Activations = request.app.state.rule_activations
+    return activations

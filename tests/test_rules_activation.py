@@ -1,0 +1,100 @@
+"""`PUT /v1/rules` answers within the request's deadline however long applying the ruleset takes: an
+activation still running shortly before the deadline is answered 202 with `Location:
+/v1/rules/activations/{id}`, and followed there to the outcome (or the error) the PUT would have
+answered. Before, the deadline's 503 ("nothing was acknowledged: retry") came while the activation
+went on and succeeded (at 100k accounts it takes a minute or more; the deadline is 30 s). Both
+engines; the activation's first outcome write is held until the test has its answer."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from fastapi.testclient import TestClient
+from test_hardening_rules_and_cypher import DEMANDING, TOML, engaged_accounts, put_rules, stages
+
+from graphsvc.api.app import create_app
+from graphsvc.errors import StoreUnavailable
+from graphsvc.store.graph_store import GraphStore
+
+
+class Held(GraphStore):
+    """The test's real store; the rules' outcome writes wait for `release`, then raise `fail` if given."""
+
+    def __init__(self, store: GraphStore) -> None:
+        super().__init__(store.executor)
+        self.release = threading.Event()
+        self.fail: Exception | None = None
+
+    def write(self, name: str, **params):
+        if name == "qualification/record_outcomes":
+            assert self.release.wait(60), "the test never released the activation"
+            if self.fail is not None:
+                raise self.fail
+        return super().write(name, **params)
+
+    def close(self) -> None:  # the fixture closes the executor
+        pass
+
+
+def _follow(client, url: str) -> dict:
+    """The activation once it ended (a bounded wait for its thread, not a timing assertion)."""
+    for _ in range(600):
+        body = client.get(url).json()
+        if body["status"] != "running":
+            return body
+        time.sleep(0.05)
+    raise AssertionError(f"activation {url} did not end: {body}")
+
+
+def _app(store, clock, settings) -> tuple[TestClient, Held]:
+    """The service on the held store, with a deadline of 2 s (so PUT waits 1 s for its activation)."""
+    held = Held(store)
+    app = create_app(settings.model_copy(update={"request_timeout_s": 2.0}), store=held, clock=clock)
+    return TestClient(app), held
+
+
+def test_a_long_activation_is_answered_as_one_to_follow(client, store, clock, settings):
+    engaged_accounts(client)  # through the usual service (no deadline of 2 s for a cold engine)
+    version = client.get("/v1/rules").json()["version"]
+    held_client, held = _app(store, clock, settings)
+    with held_client as c:
+        r = put_rules(c, DEMANDING)
+        assert r.status_code == 202, r.text
+        body = r.json()
+        assert r.headers["Location"] == f"/v1/rules/activations/{body['id']}"
+        assert body["status"] == "running" and body["result"] is None and body["error"] is None
+        assert body["version"] != version and body["actor"] == "admin"
+        # Meanwhile the old ruleset is active, and another activation waits its turn.
+        assert c.get("/v1/rules").json()["version"] == version
+        again = put_rules(c, TOML)
+        assert again.status_code == 409 and again.json()["details"]["activation"] == body["id"], again.text
+        held.release.set()
+        done = _follow(c, r.headers["Location"])
+        assert done["status"] == "done" and done["error"] is None and done["finished_at"]
+        assert done["accounts_done"] == 3
+        assert done["result"]["version"] == body["version"] and done["result"]["changed"] == 3
+        assert [x["to"] for x in done["result"]["changes"]] == ["target"] * 3
+        assert c.get("/v1/rules").json()["version"] == body["version"]
+        assert {s for s, _ in stages(c).values()} == {"target"}
+        assert put_rules(c, TOML).status_code in (200, 202)  # the next one is free to run
+        assert c.get("/v1/rules/activations/nope").status_code == 404
+
+
+def test_an_activation_that_fails_after_its_answer_says_so_where_it_is_followed(client, store, clock, settings):
+    before = engaged_accounts(client)
+    version = client.get("/v1/rules").json()["version"]
+    held_client, held = _app(store, clock, settings)
+    with held_client as c:
+        r = put_rules(c, DEMANDING)
+        assert r.status_code == 202, r.text
+        held.fail = StoreUnavailable("engine down")
+        held.release.set()
+        failed = _follow(c, r.headers["Location"])
+        assert failed["status"] == "failed" and failed["result"] is None
+        error = failed["error"]
+        assert error["status"] == 503 and error["error"] == "store_unavailable"
+        assert "NOT activated" in error["message"]
+        assert error["details"]["activated"] is False and error["details"]["active_version"] == version
+        assert c.get("/v1/rules").json()["version"] == version
+        assert stages(c) == before
