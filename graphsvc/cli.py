@@ -41,8 +41,7 @@ def _settings(data_dir: Path | None, *, store: bool = False) -> Settings:
 
 
 def _requalify_all(store, processes: int = 1, retry_for_s: float = 300.0) -> dict:
-    """A full pass with progress. A page the engine could not take is sent again for up to
-    `retry_for_s` (at 100k accounts an embedded FalkorDB that crashed needs 1-2 minutes to be back)."""
+    """A full pass with progress; a page the engine could not take is sent again for `retry_for_s`."""
     from graphsvc.qualification.parallel import requalify_all
     from graphsvc.qualification.registry import active_ruleset_for
     from graphsvc.qualification.service import QualificationService
@@ -274,8 +273,7 @@ def requalify(all_: bool, processes: int | None, retry_for_s: float, data_dir: P
 
     Stage changes are recorded with actor rules@<version>, as on ingest. After upgrading to a
     version that keeps requalify_at (issue 10), run one full pass so every account has one. A page
-    requalified again after the engine lost its answer is not counted twice: the changes it had
-    stored are then missing from the count, not from the graph.
+    sent again after the engine lost its answer leaves the changes it had stored out of the count.
     """
     with _open_store(data_dir) as opened:
         if all_:
