@@ -3,7 +3,9 @@ activation still running shortly before the deadline is answered 202 with `Locat
 /v1/rules/activations/{id}`, and followed there to the outcome (or the error) the PUT would have
 answered. Before, the deadline's 503 ("nothing was acknowledged: retry") came while the activation
 went on and succeeded (at 100k accounts it takes a minute or more; the deadline is 30 s). Both
-engines; the activation's first outcome write is held until the test has its answer."""
+engines; the activation's first outcome write is held until the test has its answer. The record is
+in the graph: another API worker (a second app on the same store) shows it and refuses a second
+activation meanwhile; one whose process stopped is shown interrupted and blocks nothing."""
 
 from __future__ import annotations
 
@@ -98,3 +100,31 @@ def test_an_activation_that_fails_after_its_answer_says_so_where_it_is_followed(
         assert error["details"]["activated"] is False and error["details"]["active_version"] == version
         assert c.get("/v1/rules").json()["version"] == version
         assert stages(c) == before
+
+
+def test_another_worker_shows_the_activation_and_refuses_a_second(client, store, clock, settings):
+    engaged_accounts(client)
+    held_client, held = _app(store, clock, settings)
+    with held_client as a:
+        r = put_rules(a, DEMANDING)
+        assert r.status_code == 202, r.text
+        url = r.headers["Location"]
+        # `client` is another app on the same graph: another worker of `serve --workers 2`.
+        shown = client.get(url).json()
+        assert shown["status"] == "running" and shown["id"] == r.json()["id"], shown
+        again = put_rules(client, TOML)
+        assert again.status_code == 409 and again.json()["details"]["activation"] == shown["id"], again.text
+        held.release.set()
+        assert _follow(client, url)["status"] == "done"
+        assert _follow(a, url)["result"]["changed"] == 3
+
+
+def test_an_activation_whose_process_stopped_is_shown_interrupted_and_blocks_nothing(client, store):
+    stale = time.time() - 3_600  # its last heartbeat: an hour ago
+    store.executor.write("CREATE (:RulesetActivation {id: 'gone', version: 'v-gone', actor: 'admin', "
+                         "status: 'running', accounts_done: 500, started_at: $t, updated_at: $t})", {"t": stale})
+    shown = client.get("/v1/rules/activations/gone").json()
+    assert shown["status"] == "interrupted" and shown["accounts_done"] == 500
+    assert "stopped before it ended" in shown["error"]["message"]
+    r = put_rules(client, DEMANDING)
+    assert r.status_code == 200, r.text

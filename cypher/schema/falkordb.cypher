@@ -42,3 +42,6 @@ CREATE INDEX FOR (o:Opportunity) ON (o.id);
 CREATE INDEX FOR (t:RoutingTurns) ON (t.id);
 CREATE INDEX FOR (e:Event) ON (e.account);
 CREATE INDEX FOR (a:Account) ON (a.owner);
+// Ruleset activations (PUT /v1/rules) and the one lock that runs them one at a time.
+CREATE INDEX FOR (r:RulesetActivation) ON (r.id);
+CREATE INDEX FOR (l:ActivationLock) ON (l.id);

@@ -59,3 +59,6 @@ CREATE INDEX erasure_email_hash IF NOT EXISTS FOR (x:Erasure) ON (x.email_hash);
 CREATE CONSTRAINT routing_turns_id IF NOT EXISTS FOR (t:RoutingTurns) REQUIRE t.id IS UNIQUE;
 CREATE INDEX event_account IF NOT EXISTS FOR (e:Event) ON (e.account);
 CREATE INDEX account_owner IF NOT EXISTS FOR (a:Account) ON (a.owner);
+// Ruleset activations (PUT /v1/rules) and the one lock that runs them one at a time.
+CREATE CONSTRAINT ruleset_activation_id IF NOT EXISTS FOR (r:RulesetActivation) REQUIRE r.id IS UNIQUE;
+CREATE CONSTRAINT activation_lock_id IF NOT EXISTS FOR (l:ActivationLock) REQUIRE l.id IS UNIQUE;

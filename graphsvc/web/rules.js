@@ -36,7 +36,9 @@ async function follow(activation, result) {
   for (;;) {
     result.textContent = `Applying version ${activation.version}: ${activation.accounts_done} accounts requalified so far…`;
     if (activation.status === "done") return activation.result;
-    if (activation.status === "failed") throw new ApiError(activation.error.status, activation.error);
+    if (activation.status === "failed" || activation.status === "interrupted") {
+      throw new ApiError(activation.error.status || 0, activation.error);
+    }
     await new Promise((resolve) => setTimeout(resolve, 1000));
     activation = await api(`/v1/rules/activations/${activation.id}`);
   }

@@ -8,7 +8,7 @@ from graphsvc.api.deadline import answer_within
 from graphsvc.api.deps import Now, State
 from graphsvc.api.routes.inputs import NoNulParams
 from graphsvc.auth.policy import Access
-from graphsvc.errors import InvalidInput, NotFound
+from graphsvc.errors import InvalidInput
 from graphsvc.ingest.models import Actor
 from graphsvc.lab import service as lab
 from graphsvc.qualification import registry
@@ -59,7 +59,7 @@ _TOML_BODY = {"required": True, "content": {
             "unavailable) says so in `details` (`activated`, `active_version`, `restored`).",
             openapi_extra={"requestBody": _TOML_BODY},
             responses={202: {"description": "Still being applied: the activation, to follow at `Location`"},
-                       409: {"description": "Another activation is running in this process (`details.activation`)"},
+                       409: {"description": "Another activation is running (`details.activation`)"},
                        422: {"description": "Every error with its path; the active ruleset is unchanged"},
                        500: {"description": "Applying it failed midway: it was not activated (see `details`)"},
                        503: {"description": "The engine is unavailable: it was not activated (see `details`)"}})
@@ -83,20 +83,18 @@ def put_rules(
         return activation.outcome()
     response.status_code = 202
     response.headers["Location"] = f"/v1/rules/activations/{activation.id}"
-    return activation.to_dict()
+    return _activations(request).show(state.store, activation.id)
 
 
 @router.get("/activations/{activation_id}", summary="A ruleset's activation: progress, then its outcome",
-            description="`status` is running, done or failed; `accounts_done` how many accounts were requalified "
+            description="`status` is running, done, failed or interrupted; `accounts_done` how many accounts were requalified "
             "with the new ruleset so far. Done: `result` is what `PUT /v1/rules` answers (version, accounts, "
             "changed, changes). Failed: `error` is the error it answers (`status` its HTTP status; `details` say "
-            "which ruleset is active and what became of the accounts). Activations live in the API process that "
-            "took them (the last 20).")
-def get_activation(request: Request, activation_id: str) -> dict[str, Any]:
-    activation = _activations(request).get(activation_id)
-    if activation is None:
-        raise NotFound(f"no ruleset activation {activation_id!r} (activations live in the API process that took them)")
-    return activation.to_dict()
+            "which ruleset is active and what became of the accounts). Interrupted: the API process applying it "
+            "stopped before it ended (no heartbeat for a minute); `error` says what that means. Any API worker "
+            "answers (the record is in the graph); the last 20 ended activations are kept.")
+def get_activation(request: Request, state: State, activation_id: str) -> dict[str, Any]:
+    return _activations(request).show(state.store, activation_id)
 
 
 def _activations(request: Request) -> Activations:

@@ -27,6 +27,8 @@ LABELS = (
     "ErasureKey",  # one node: the salt of the erased emails' hashes
     "Opportunity",  # a CRM deal (imported): stage, won / closed, amount, close date
     "ScoreModel",  # one node: the rules lab's predictive score model (graphsvc/lab/predict.py), as JSON
+    "RulesetActivation",  # PUT /v1/rules applying a ruleset: status, progress, outcome (qualification/activations.py)
+    "ActivationLock",  # one node: locked to begin an activation, so one runs at a time
 )
 
 RELATIONSHIP_TYPES = (
@@ -76,6 +78,8 @@ PROPERTY_KEYS = (
     "seq", "payload", "account", "change", "removed",
     # RoutingTurns: team names and their next turn, parallel lists (qualification/record_outcomes)
     "teams", "turns",
+    # RulesetActivation: progress, heartbeat and outcome (result, error: JSON text)
+    "accounts_done", "started_at", "finished_at", "result", "error",
     # Webhook and Delivery
     "url", "types", "format", "max_attempts", "cursor", "webhook", "attempts", "next_at", "last_status",
     "last_error", "last_attempt_at", "delivered_at",
