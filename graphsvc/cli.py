@@ -46,12 +46,12 @@ def _requalify_all(store, processes: int = 1, retry_for_s: float = 300.0) -> dic
     from graphsvc.qualification.registry import active_ruleset_for
     from graphsvc.qualification.service import QualificationService
 
-    progress = LoadProgress(units={"requalify": "accounts"})  # a bar on a terminal, a line every few seconds in a log
+    progress = LoadProgress(units={"engagement": "contacts", "requalify": "accounts"})  # a bar, or a line every few s
     started = time.monotonic()
     outcome = requalify_all(
         QualificationService(store, active_ruleset_for(store)), time.time(), processes=processes,
-        progress=lambda done, changed: progress("requalify", done, time.monotonic() - started),
-        retry_for_s=retry_for_s,
+        progress=lambda done, changed: progress("requalify", done, time.monotonic() - started), retry_for_s=retry_for_s,
+        rebuild_progress=lambda done, read: progress("engagement", done, time.monotonic() - started),  # new half-life
     )
     progress.close()
     return outcome

@@ -21,15 +21,17 @@ from graphsvc.store.graph_store import GraphStore
 
 
 class Held(GraphStore):
-    """The test's real store; the rules' outcome writes wait for `release`, then raise `fail` if given."""
+    """The test's real store; its writes of `statement` (the rules' outcomes) wait for `release`, then
+    raise `fail` if given."""
 
-    def __init__(self, store: GraphStore) -> None:
+    def __init__(self, store: GraphStore, statement: str = "qualification/record_outcomes") -> None:
         super().__init__(store.executor)
+        self.statement = statement
         self.release = threading.Event()
         self.fail: Exception | None = None
 
     def write(self, name: str, **params):
-        if name == "qualification/record_outcomes":
+        if name == self.statement:
             assert self.release.wait(60), "the test never released the activation"
             if self.fail is not None:
                 raise self.fail
@@ -49,9 +51,9 @@ def _follow(client, url: str) -> dict:
     raise AssertionError(f"activation {url} did not end: {body}")
 
 
-def _app(store, clock, settings) -> tuple[TestClient, Held]:
+def _app(store, clock, settings, statement: str = "qualification/record_outcomes") -> tuple[TestClient, Held]:
     """The service on the held store, with a deadline of 2 s (so PUT waits 1 s for its activation)."""
-    held = Held(store)
+    held = Held(store, statement)
     app = create_app(settings.model_copy(update={"request_timeout_s": 2.0}), store=held, clock=clock)
     return TestClient(app), held
 
@@ -128,3 +130,28 @@ def test_an_activation_whose_process_stopped_is_shown_interrupted_and_blocks_not
     assert "stopped before it ended" in shown["error"]["message"]
     r = put_rules(client, DEMANDING)
     assert r.status_code == 200, r.text
+
+
+def test_an_activation_with_a_new_half_life_shows_its_rebuild_then_its_requalification(client, store, clock, settings,
+                                                                                     monkeypatch):
+    """A new half-life rebuilds every contact's engagement aggregates before any account is requalified
+    (minutes at 1M contacts): the record says so (`phase`, `contacts_done`) while it runs."""
+    from graphsvc.qualification import activations
+
+    monkeypatch.setattr(activations, "BEAT_S", 0.05)
+    engaged_accounts(client)
+    held_client, held = _app(store, clock, settings, "qualification/engagement_rebuild")
+    with held_client as c:
+        r = put_rules(c, TOML.replace("half_life_days = 30.0", "half_life_days = 20.0"))
+        assert r.status_code == 202, r.text
+        url = r.headers["Location"]
+        for _ in range(600):  # the first heartbeat after the rebuild began (bounded, not a timing assertion)
+            shown = c.get(url).json()
+            if shown["phase"] == "engagement":
+                break
+            time.sleep(0.05)
+        assert (shown["status"], shown["phase"], shown["contacts_done"], shown["accounts_done"]) == \
+            ("running", "engagement", 0, 0), shown
+        held.release.set()
+        done = _follow(c, url)
+    assert (done["status"], done["phase"], done["contacts_done"], done["accounts_done"]) == ("done", "requalify", 3, 3)

@@ -20,7 +20,8 @@ OPTIONAL MATCH (r:RulesetActivation)
 WHERE r.status = 'running' AND r.updated_at >= $stale_before
 WITH collect(r) AS running
 FOREACH (_ IN CASE WHEN size(running) = 0 THEN [1] ELSE [] END |
-  CREATE (:RulesetActivation {id: $id, version: $version, actor: $actor, status: 'running', accounts_done: 0,
+  CREATE (:RulesetActivation {id: $id, version: $version, actor: $actor, status: 'running', phase: 'starting',
+                              contacts_done: 0, accounts_done: 0,
                               started_at: $now, updated_at: $now}))
 RETURN CASE WHEN size(running) = 0 THEN null ELSE running[0].id END AS running_id,
        CASE WHEN size(running) = 0 THEN null ELSE running[0].version END AS running_version,

@@ -48,10 +48,19 @@ class Activation:
 
     id: str
     version: str
+    phase: str = "starting"  # then engagement (the contacts' aggregates rebuilt for a new half-life), requalify
+    contacts_done: int = 0
     accounts_done: int = 0
     result: dict[str, Any] | None = None  # done: what PUT /v1/rules answers
     error: GraphsvcError | None = None  # failed: the error PUT /v1/rules answers
     ended: threading.Event = field(default_factory=threading.Event, repr=False)
+
+    def progress(self, phase: str, done: int) -> None:
+        # Read by the heartbeat thread: each field is replaced whole (one attribute store each).
+        if phase == "engagement":
+            self.phase, self.contacts_done = phase, done
+        else:
+            self.phase, self.accounts_done = phase, done
 
     def outcome(self) -> dict[str, Any]:
         """An ended activation's answer: its result, or its error raised (a 503 stays a 503)."""
@@ -100,6 +109,7 @@ class Activations:
                                 "was not activated unless GET /v1/rules says so; accounts already requalified "
                                 "with it return to the active ruleset's outcome when next requalified"}
         return {"id": row["id"], "status": status, "version": row["version"], "actor": row["actor"],
+                "phase": row["phase"], "contacts_done": row["contacts_done"] or 0,
                 "accounts_done": row["accounts_done"], "started_at": _iso(row["started_at"]),
                 "finished_at": _iso(row["finished_at"]),
                 "result": orjson.loads(row["result"]) if row["result"] else None, "error": error}
@@ -122,7 +132,7 @@ class Activations:
                          daemon=True).start()
         try:
             rs, result = registry.activate(store, text, actor=actor, now=now, processes=processes,
-                                           progress=lambda done: setattr(activation, "accounts_done", done))
+                                           progress=activation.progress)
             activation.result = {"version": rs.version, "accounts": result["accounts"], "changed": result["changed"],
                                  "changes": result["changes"][:CHANGES_SHOWN]}
         except GraphsvcError as exc:  # registry.activate says what became of the ruleset and the accounts
@@ -141,8 +151,8 @@ class Activations:
     @staticmethod
     def _record_end(activation: Activation, store: GraphStore) -> None:
         error = activation.error
-        params = {"id": activation.id, "status": "failed" if error else "done",
-                  "accounts_done": activation.accounts_done,
+        params = {"id": activation.id, "status": "failed" if error else "done", "phase": activation.phase,
+                  "contacts_done": activation.contacts_done, "accounts_done": activation.accounts_done,
                   "result": orjson.dumps(activation.result).decode() if activation.result else None,
                   "error": orjson.dumps({**error.to_dict(), "status": error.status_code}).decode() if error else None,
                   "keep": KEEP}
@@ -156,8 +166,8 @@ class Activations:
 def _beat(activation: Activation, store: GraphStore, stop: threading.Event) -> None:
     while not stop.wait(BEAT_S):
         try:
-            store.write("qualification/activation_beat", id=activation.id, accounts_done=activation.accounts_done,
-                        now=time.time())
+            store.write("qualification/activation_beat", id=activation.id, phase=activation.phase,
+                        contacts_done=activation.contacts_done, accounts_done=activation.accounts_done, now=time.time())
         except GraphsvcError as exc:  # the next beat tries again; a long silence makes it look abandoned
             log.warning("activation %s: heartbeat not written (%s)", activation.id, exc)
 

@@ -71,20 +71,21 @@ def _requalify_page(ids: list[str], now: float, retry_for_s: float) -> _PageResu
 
 def requalify_all(
     service: QualificationService, now: float, *, processes: int = 1, progress: Progress | None = None,
-    keep_changes: int = KEEP_CHANGES, retry_for_s: float = 0.0,
+    keep_changes: int = KEEP_CHANGES, retry_for_s: float = 0.0, rebuild_progress: Progress | None = None,
 ) -> dict[str, Any]:
     """`service.requalify_all`'s answer, computed by `processes` worker processes (spawned: no
     engine connection or lock of this process is inherited); in this process when `processes` is 1
     or every account fits in one page. A page (or a read of the ids) the engine could not take is
-    sent again for up to `retry_for_s`, by the process that has it (see service.requalify_all)."""
+    sent again for up to `retry_for_s`, by the process that has it; `rebuild_progress` is the
+    engagement rebuild's, when one comes first (see service.requalify_all)."""
     if processes <= 1:
-        return service.requalify_all(now, progress, keep_changes, retry_for_s)
+        return service.requalify_all(now, progress, keep_changes, retry_for_s, rebuild_progress)
     pages = _pages(service, retry_for_s)
     first = list(islice(pages, 2))
     if len(first) < 2:  # one page: starting processes (~1 s each) would cost more than it saves
-        return service.requalify_all(now, progress, keep_changes, retry_for_s)
+        return service.requalify_all(now, progress, keep_changes, retry_for_s, rebuild_progress)
     pages = chain(first, pages)
-    service.ensure_engagement(retry_for_s=retry_for_s)
+    service.ensure_engagement(rebuild_progress, retry_for_s=retry_for_s)
     tally = _Tally(keep_changes, progress)
     in_flight: deque[Future[_PageResult]] = deque()
     context = multiprocessing.get_context("spawn")

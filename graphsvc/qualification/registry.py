@@ -73,7 +73,7 @@ def _stored(text: str) -> Ruleset:
 
 
 def activate(store: GraphStore, text: str, *, actor: str, now: float, processes: int = 1,
-             progress: Callable[[int], None] | None = None) -> tuple[Ruleset, dict[str, Any]]:
+             progress: Callable[[str, int], None] | None = None) -> tuple[Ruleset, dict[str, Any]]:
     """Validate, apply to every account (over `processes` worker processes: qualification.parallel),
     and make it the active ruleset: all or nothing.
 
@@ -81,7 +81,9 @@ def activate(store: GraphStore, text: str, *, actor: str, now: float, processes:
     requalified with it first and it becomes active last, in one statement; if anything fails
     before that statement took effect, the previous ruleset stays active, the accounts already
     requalified with the new one are requalified back, and the error raised says all of that.
-    Returns the ruleset and the requalification's result."""
+    Returns the ruleset and the requalification's result. `progress(phase, done)`: `engagement` and
+    the contacts whose aggregates were rebuilt (first, when the half-life is new), then `requalify`
+    and the accounts requalified."""
     from graphsvc.qualification.parallel import requalify_all
     from graphsvc.qualification.service import QualificationService
 
@@ -92,10 +94,15 @@ def activate(store: GraphStore, text: str, *, actor: str, now: float, processes:
         nonlocal done
         done = accounts
         if progress is not None:
-            progress(accounts)
+            progress("requalify", accounts)
+
+    def rebuilt(contacts: int, _activities: int) -> None:
+        if progress is not None:
+            progress("engagement", contacts)
 
     try:
-        result = requalify_all(QualificationService(store, rs), now, processes=processes, progress=count)
+        result = requalify_all(QualificationService(store, rs), now, processes=processes, progress=count,
+                               rebuild_progress=rebuilt)
         applied = True
         store.write("qualification/activate_ruleset", version=rs.version, toml=text, at=now, actor=actor)
     except Exception as exc:  # noqa: BLE001 - whatever failed, the answer must say what is active

@@ -166,7 +166,7 @@ class QualificationService:
         when they are; otherwise one batched pass over every contact recomputing them from history
         (the first time, or after a ruleset with another half-life). Reads stay exact throughout:
         an account whose aggregates do not fit the half-life is read from history meanwhile.
-        `progress(contacts_done, activities_read)` after every page; a log line every 5 s. Each
+        `progress(contacts_done, activities_read)` as it begins and after every page; a log line every 5 s. Each
         statement the engine could not take is sent again for up to `retry_for_s` (each recomputes
         its contacts from history: safe twice)."""
         h = self.half_life_s
@@ -176,6 +176,8 @@ class QualificationService:
             return {"rebuilt": False, "contacts": 0, "activities": 0}
         resend(partial(self.store.write, "qualification/engagement_index_set", half_life_s=h, built=False),
                retry_for_s, "engagement index", log)
+        if progress:
+            progress(0, 0)
         done = read = 0
         after, started, said = "", time.monotonic(), time.monotonic()
         while True:
@@ -251,7 +253,8 @@ class QualificationService:
         return {"accounts": len(done), "changed": len(changes), "changes": changes[:KEEP_CHANGES]}
 
     def requalify_all(self, now: float, progress: Progress | None = None,
-                      keep_changes: int = KEEP_CHANGES, retry_for_s: float = 0.0) -> dict[str, Any]:
+                      keep_changes: int = KEEP_CHANGES, retry_for_s: float = 0.0,
+                      rebuild_progress: Progress | None = None) -> dict[str, Any]:
         """Every account, a page at a time. The next page's snapshots are read while this page is
         evaluated and written (the engine's Python work and the engine's read overlap). First makes
         the engagement aggregates complete for this ruleset's half-life (a no-op unless this is the
@@ -263,9 +266,10 @@ class QualificationService:
         alone, from a fresh read, for up to `retry_for_s` (0: the pass fails at once), as are the
         reads of the account ids: a requalification is safe twice (a stage moves only from the
         stage evaluated, so a write stored whose answer was lost is not repeated; its changes are
-        then not counted again).
+        then not counted again). `rebuild_progress` is ensure_engagement's (a rebuild of every contact's
+        aggregates comes first when the half-life is new: minutes at 1M contacts).
         `qualification.parallel.requalify_all` spreads the pages over worker processes."""
-        self.ensure_engagement(retry_for_s=retry_for_s)
+        self.ensure_engagement(rebuild_progress, retry_for_s=retry_for_s)
         done, changed, changes = 0, 0, list[dict[str, Any]]()
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshots") as pool:
             page = self.page_ids("", retry_for_s)

@@ -79,7 +79,7 @@ PROPERTY_KEYS = (
     # RoutingTurns: team names and their next turn, parallel lists (qualification/record_outcomes)
     "teams", "turns",
     # RulesetActivation: progress, heartbeat and outcome (result, error: JSON text)
-    "accounts_done", "started_at", "finished_at", "result", "error",
+    "phase", "contacts_done", "accounts_done", "started_at", "finished_at", "result", "error",
     # Webhook and Delivery
     "url", "types", "format", "max_attempts", "cursor", "webhook", "attempts", "next_at", "last_status",
     "last_error", "last_attempt_at", "delivered_at",
