@@ -34,7 +34,9 @@ export async function renderRules() {
 // second, until it ends with the answer PUT would have given, or its error (thrown like PUT's).
 async function follow(activation, result) {
   for (;;) {
-    result.textContent = `Applying version ${activation.version}: ${activation.accounts_done} accounts requalified so far…`;
+    result.textContent = activation.phase === "engagement"
+      ? `Applying version ${activation.version}: its half-life is new, so every contact's engagement is rebuilt first (${activation.contacts_done} contacts so far)…`
+      : `Applying version ${activation.version}: ${activation.accounts_done} accounts requalified so far…`;
     if (activation.status === "done") return activation.result;
     if (activation.status === "failed" || activation.status === "interrupted") {
       throw new ApiError(activation.error.status || 0, activation.error);
