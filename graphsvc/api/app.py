@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextlib import asynccontextmanager
 
@@ -96,7 +97,8 @@ def create_app(
         try:
             yield
         finally:
-            app.state.rule_activations.wait()  # as a request would be waited for: the ruleset ends active or not
+            # As a request would be waited for: the ruleset ends active or not, not half applied.
+            await asyncio.to_thread(app.state.rule_activations.wait)
             app.state.sla.stop()
             app.state.webhooks.stop()
             app.state.requalifier.stop()
