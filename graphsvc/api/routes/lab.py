@@ -32,7 +32,9 @@ SIMULATE_DESCRIPTION = (
     "`because_of_candidate` is false for a move the active ruleset would make too (decay since the last "
     "requalification). For a past `as_of` each account starts from the stage its history gave it then. The "
     "accounts are read a page at a time through the analysts' lane, so a simulation never takes the engine "
-    "threads ingest and sales use. Invalid TOML: 422 listing every error with its path.")
+    "threads ingest and sales use. A simulation is bound by the request deadline (GRAPHSVC_REQUEST_TIMEOUT_S): at "
+    "100k accounts it takes about a minute and a half, so use `graphsvc rules simulate` for large graphs. Invalid "
+    "TOML: 422 listing every error with its path.")
 
 
 @router.post("/simulate", summary="What-if: every account under a candidate ruleset, nothing written",
