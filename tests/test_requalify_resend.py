@@ -86,7 +86,8 @@ def test_a_full_pass_waits_for_an_engine_that_was_killed(falkordb, monkeypatch, 
 
 
 @pytest.mark.falkordb
-def test_a_full_pass_gives_up_once_its_retry_time_is_spent(falkordb, monkeypatch):
+def test_a_full_pass_without_retry_time_ends_at_the_first_refusal(falkordb, monkeypatch):
+    """retry_for_s=0 (what the API's own passes use): the pass ends with the engine's error, as before."""
     store = GraphStore(FalkorDBExecutor("127.0.0.1", falkordb.port, "spent", password=falkordb.password))
     store.apply_schema()
     try:

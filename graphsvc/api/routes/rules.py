@@ -87,13 +87,14 @@ def put_rules(
 
 
 @router.get("/activations/{activation_id}", summary="A ruleset's activation: progress, then its outcome",
-            description="`status` is running, done, failed or interrupted; `phase` is `starting`, then `engagement` while "
-            "every contact's engagement aggregates are rebuilt for a new half-life (`contacts_done` of them so far: minutes at "
-            "1M contacts), then `requalify`, with `accounts_done` accounts requalified with the new ruleset so far. Done: `result` is what `PUT /v1/rules` answers (version, accounts, "
-            "changed, changes). Failed: `error` is the error it answers (`status` its HTTP status; `details` say "
-            "which ruleset is active and what became of the accounts). Interrupted: the API process applying it "
-            "stopped before it ended (no heartbeat for a minute); `error` says what that means. Any API worker "
-            "answers (the record is in the graph); the last 20 ended activations are kept.")
+            description="`status` is running, done, failed or interrupted. `phase` is `starting`, then `engagement` "
+            "while every contact's engagement aggregates are rebuilt for a new half-life (`contacts_done` so far: "
+            "minutes at 1M contacts), then `requalify` (`accounts_done` accounts requalified with the new ruleset so "
+            "far). Done: `result` is what `PUT /v1/rules` answers (version, accounts, changed, changes). Failed: "
+            "`error` is the error it answers (`status` its HTTP status; `details` say which ruleset is active and what "
+            "became of the accounts). Interrupted: the API process applying it stopped before it ended (no heartbeat "
+            "for a minute); `error` says what that means. Any API worker answers (the record is in the graph); the "
+            "last 20 ended activations are kept.")
 def get_activation(request: Request, state: State, activation_id: str) -> dict[str, Any]:
     return _activations(request).show(state.store, activation_id)
 
