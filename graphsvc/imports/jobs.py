@@ -2,13 +2,17 @@
 
 A job keeps its uploads under `<data dir>/imports/<job id>/` until it ends (then they are deleted)
 and its rejected rows there as `rejected/<file>.rejected.csv`, for the user to download, fix and
-import again. Jobs live in the memory of the API process that took the upload (the last
-`KEEP` of them): with several workers, poll through the same worker or use `graphsvc import`.
+import again. The process that took the upload runs the job and keeps it in memory (the last `KEEP`
+of them); it also writes what GET shows to `job.json` beside them (at each change of status or
+phase, at most once a second while rows go by, and at the end), so the other workers of `serve
+--workers N`, which share the data directory, answer for it too.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import re
 import shutil
 import threading
 import time
@@ -19,6 +23,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from graphsvc.errors import GraphsvcError
 from graphsvc.imports.job import Importer, ImportOptions
 from graphsvc.imports.report import ImportReport
@@ -27,6 +33,8 @@ from graphsvc.store.graph_store import GraphStore
 
 log = logging.getLogger("graphsvc.imports")
 KEEP = 100
+SAVE_EVERY_S = 1.0  # job.json at most this often while only rows_done changes
+_JOB_ID = re.compile(r"[0-9a-f]{16}")
 
 
 @dataclass
@@ -45,23 +53,44 @@ class ImportJob:
     error: str | None = None
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     ended: threading.Event = field(default_factory=threading.Event, repr=False)  # done or failed
+    saved_at: float = field(default=0.0, repr=False)  # when job.json was last written (monotonic)
 
     @property
     def rejected_dir(self) -> Path:
         return self.directory / "rejected"
 
     def rejected_files(self) -> list[str]:
-        if not self.rejected_dir.exists():
-            return []
-        return sorted(p.name for p in self.rejected_dir.glob("*.rejected.csv"))
+        return _rejected_files(self.rejected_dir)
 
     def progress(self, phase: str, done: int) -> None:
         with self.lock:
+            changed = (self.status, self.phase) != ("running", phase)
             self.status, self.phase, self.rows_done, self.waiting = "running", phase, done, None
+        self.save(force=changed)
 
     def wait_note(self, note: str | None) -> None:
         with self.lock:
             self.waiting = note
+        self.save(force=True)
+
+    def fail(self, message: str) -> None:
+        with self.lock:
+            self.status, self.error, self.finished_at = "failed", message, time.time()
+        self.save(force=True)
+
+    def save(self, force: bool = False) -> None:
+        """Write what GET shows to job.json (atomically: a reader sees the old file or the new one),
+        unless `force` is false and it was written less than a second ago."""
+        now = time.monotonic()
+        if not force and now - self.saved_at < SAVE_EVERY_S:
+            return
+        self.saved_at = now
+        tmp = self.directory / "job.json.tmp"
+        try:
+            tmp.write_bytes(orjson.dumps(self.to_dict(), default=str))
+            os.replace(tmp, self.directory / "job.json")
+        except OSError as exc:  # the job goes on; only the other workers' view of it is late
+            log.warning("import job %s: job.json not written (%s)", self.id, exc)
 
     def to_dict(self) -> dict[str, Any]:
         with self.lock:
@@ -79,8 +108,32 @@ class ImportJob:
         return out
 
 
+def _rejected_files(directory: Path) -> list[str]:
+    if not directory.exists():
+        return []
+    return sorted(p.name for p in directory.glob("*.rejected.csv"))
+
+
 def _iso(ts: float | None) -> str | None:
     return None if ts is None else datetime.fromtimestamp(ts, UTC).isoformat()
+
+
+@dataclass
+class SavedImportJob:
+    """A job another worker runs (or ran), as its job.json says: what GET and the rejected rows need."""
+
+    directory: Path
+    saved: dict[str, Any]
+
+    @property
+    def rejected_dir(self) -> Path:
+        return self.directory / "rejected"
+
+    def rejected_files(self) -> list[str]:
+        return _rejected_files(self.rejected_dir)
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.saved
 
 
 class ImportJobs:
@@ -98,6 +151,7 @@ class ImportJobs:
         (directory / "uploads").mkdir(parents=True)
         options.rejected_dir = directory / "rejected"
         job = ImportJob(job_id, directory, files, options, created_at=now)
+        job.save(force=True)
         with self._lock:
             self._jobs[job_id] = job
             while len(self._jobs) > KEEP:
@@ -105,9 +159,17 @@ class ImportJobs:
                 shutil.rmtree(old.directory, ignore_errors=True)
         return job
 
-    def get(self, job_id: str) -> ImportJob | None:
+    def get(self, job_id: str) -> ImportJob | SavedImportJob | None:
+        """The job: this process's, or one another worker took (its job.json); None if neither."""
         with self._lock:
-            return self._jobs.get(job_id)
+            job = self._jobs.get(job_id)
+        if job is not None or not _JOB_ID.fullmatch(job_id):  # an id is 16 hex digits: never a path
+            return job
+        try:
+            saved = orjson.loads((self.root / job_id / "job.json").read_bytes())
+        except (OSError, orjson.JSONDecodeError):
+            return None
+        return SavedImportJob(self.root / job_id, saved)
 
     def run(self, job: ImportJob, store: GraphStore, ruleset: Ruleset, now: float, *,
             wait_s: float | None = 0.0) -> bool:
@@ -138,4 +200,5 @@ class ImportJobs:
             with job.lock:
                 job.finished_at, job.waiting = time.time(), None
             shutil.rmtree(uploads, ignore_errors=True)
+            job.save(force=True)
             job.ended.set()

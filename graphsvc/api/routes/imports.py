@@ -16,7 +16,7 @@ from graphsvc.api.routes.inputs import NoNulParams
 from graphsvc.auth.policy import Access
 from graphsvc.errors import BatchTooLarge, InvalidInput, NotFound
 from graphsvc.imports.job import ImportOptions
-from graphsvc.imports.jobs import ImportJob, ImportJobs
+from graphsvc.imports.jobs import KEEP, ImportJob, ImportJobs, SavedImportJob
 from graphsvc.imports.mapping import MappingError, load_mapping
 from graphsvc.qualification.registry import active_ruleset
 
@@ -35,10 +35,10 @@ def _jobs(request: Request, state: State) -> ImportJobs:
     return jobs
 
 
-def _job(request: Request, state: State, job_id: str) -> ImportJob:
+def _job(request: Request, state: State, job_id: str) -> ImportJob | SavedImportJob:
     job = _jobs(request, state).get(job_id)
     if job is None:
-        raise NotFound(f"no import job {job_id!r} (jobs live in the API process that took the upload)")
+        raise NotFound(f"no import job {job_id!r} (the last {KEEP} jobs of each API process are kept)")
     return job
 
 
@@ -123,7 +123,7 @@ def post_import(
             except MappingError as exc:
                 raise _problem("mapping", str(exc).replace(str(path), mapping.filename or "mapping")) from None
     except BaseException:
-        job.status, job.error = "failed", "the upload was refused"
+        job.fail("the upload was refused")
         shutil.rmtree(uploads, ignore_errors=True)
         raise
     ended = jobs.run(job, state.store, active_ruleset(state), now,
@@ -138,7 +138,8 @@ def post_import(
             "`waiting`, while not null, why a running job is not moving (the engine could not take a batch, which is "
             "sent again for up to 300 s before the job fails). "
             "When done, `report` holds the counts per kind (created, updated, refused, merged, matched...) and "
-            "every problem by file, line, column and field; `rejected` links each file's refused rows.")
+            "every problem by file, line, column and field; `rejected` links each file's refused rows. Any API worker "
+            "answers (the job's state is written beside its files, at most a second behind).")
 def get_import(request: Request, state: State, job_id: str) -> dict[str, Any]:
     return _job(request, state, job_id).to_dict()
 

@@ -1,0 +1,65 @@
+"""Import jobs across the workers of `serve --workers N`: the worker that took the upload runs the job,
+and any other (here a second app on the same data directory and graph) answers GET for it, while it
+runs and once it ended, and hands out its rejected rows. Before, another worker answered 404. Both
+engines."""
+
+from __future__ import annotations
+
+import csv
+import io
+import threading
+
+from fastapi.testclient import TestClient
+from test_import_api import SF, _files, _follow
+
+from graphsvc.api.app import create_app
+from graphsvc.store.graph_store import GraphStore
+
+
+def _with_a_bad_email() -> bytes:
+    rows = list(csv.reader(io.StringIO((SF / "Contact.csv").read_text())))
+    rows[1][rows[0].index("Email")] = "rose-at-edge.com"
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode()
+
+
+def test_another_worker_answers_for_a_job_and_its_rejected_rows(client, store, clock, settings):
+    with TestClient(create_app(settings, store=store, clock=clock)) as other:
+        r = client.post("/v1/imports?wait=true", data={"skip_invalid": "true"},
+                        files=[*_files(SF / "Account.csv"), ("files", ("Contact.csv", _with_a_bad_email(), "text/csv"))])
+        assert r.status_code == 200, r.text
+        job = r.json()
+        assert job["status"] == "done" and [x["file"] for x in job["rejected"]] == ["Contact.rejected.csv"]
+        seen = other.get(f"/v1/imports/{job['id']}")
+        assert seen.status_code == 200 and seen.json() == client.get(f"/v1/imports/{job['id']}").json() == job
+        url = job["rejected"][0]["url"]
+        rejected = other.get(url)
+        assert rejected.status_code == 200 and rejected.content == client.get(url).content
+        assert b"rose-at-edge.com" in rejected.content
+        for bad in ("0123456789abcdef", "..", "%2e%2e%2fjob.json", job["id"].upper()):
+            assert other.get(f"/v1/imports/{bad}").status_code == 404, bad
+
+
+def test_another_worker_shows_a_running_job_until_it_ends(client, store, clock, settings):
+    release = threading.Event()
+
+    class Held(GraphStore):  # the real store; its first account upsert waits for the test
+        def write(self, name: str, **params):
+            if name == "ingest/upsert_accounts":
+                assert release.wait(60), "the test never released the import"
+            return super().write(name, **params)
+
+        def close(self) -> None:  # the fixture closes the executor
+            pass
+
+    with TestClient(create_app(settings, store=Held(store.executor), clock=clock)) as taking:
+        r = taking.post("/v1/imports", files=_files(SF / "Account.csv"))
+        assert r.status_code == 202, r.text
+        shown = client.get(f"/v1/imports/{r.json()['id']}")  # the other worker
+        assert shown.status_code == 200 and shown.json()["status"] in ("queued", "running"), shown.text
+        release.set()
+        assert taking.get(f"/v1/imports/{r.json()['id']}").status_code == 200
+        done = _follow(client, r.json()["id"])
+    assert done["status"] == "done" and done["report"]["counts"]["accounts"]["created"] == 11
+    assert store.counts()["accounts"] == 11
