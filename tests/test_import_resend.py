@@ -181,3 +181,38 @@ def test_a_job_says_why_it_waits_until_it_moves_again(tmp_path):
     assert job.to_dict()["status"] == "running" and job.to_dict()["rows_done"] == 4
     job.progress("write contacts", 8)  # the batch went through
     assert job.to_dict()["waiting"] is None
+
+
+def test_an_api_import_job_takes_its_retry_time_from_the_form(store, clock, settings):
+    """`retry_for` of POST /v1/imports: 0 ends the job at the engine's first refusal; the default sends
+    the batch again; a bad value is a 422 naming the field."""
+    from fastapi.testclient import TestClient
+    from test_import_api import _files, _follow
+
+    from graphsvc.api.app import create_app
+
+    class RefusesOnce(GraphStore):  # the real store; each app's first account upsert is refused
+        refused = False
+
+        def write(self, name: str, **params):
+            if name == "ingest/upsert_accounts" and not self.refused:
+                self.refused = True
+                raise StoreUnavailable("refused: the engine is restarting")
+            return super().write(name, **params)
+
+        def close(self) -> None:  # the fixture closes the executor
+            pass
+
+    for retry_for, status in (("0", "failed"), ("30", "done")):
+        with TestClient(create_app(settings, store=RefusesOnce(store.executor), clock=clock)) as c:
+            r = c.post("/v1/imports", files=_files(SF / "Account.csv"), data={"retry_for": retry_for})
+            assert r.status_code == 202, r.text
+            job = _follow(c, r.json()["id"])
+            assert job["status"] == status, job
+            if status == "failed":
+                assert "restarting" in job["error"]
+    assert store.counts()["accounts"] == 11
+    with TestClient(create_app(settings, store=store, clock=clock)) as c:
+        for bad in ("-1", "nan", "3601", "soon"):
+            r = c.post("/v1/imports", files=_files(SF / "Account.csv"), data={"retry_for": bad})
+            assert r.status_code == 422 and "retry_for" in r.text, (bad, r.text)

@@ -87,6 +87,9 @@ def post_import(
                                                "(HubSpot exports portal-local times).")] = None,
     dry_run: Annotated[bool, Form()] = False,
     skip_invalid: Annotated[bool, Form()] = False,
+    retry_for: Annotated[float, Form(ge=0, le=3600, allow_inf_nan=False,
+                                     description="Seconds a batch the engine could not take (down, restarting, "
+                                     "busy) is sent again before the job fails; 0: never.")] = 300.0,
     mapping: Annotated[UploadFile | None, File(description="A TOML mapping file (see docs/imports.md).")] = None,
     wait: Annotated[bool, Query(description="Wait for the job and answer it finished (200); still running near the "
                                             "request's deadline: answered as it is (202).")] = False,
@@ -102,7 +105,7 @@ def post_import(
         raise _problem("mapping", "source csv needs a mapping file")
     taken: set[str] = set()
     names = [_file_name(f.filename, taken) for f in files]
-    options = ImportOptions(source=source, tz=zone, dry_run=dry_run, skip_invalid=skip_invalid)
+    options = ImportOptions(source=source, tz=zone, dry_run=dry_run, skip_invalid=skip_invalid, retry_for_s=retry_for)
     jobs = _jobs(request, state)
     job = jobs.create(names, options, now)
     uploads, size = job.directory / "uploads", 0
@@ -136,7 +139,7 @@ def post_import(
 @router.get("/imports/{job_id}", summary="An import job: status, progress and, when done, its report",
             description="`status` is queued, running, done or failed; `phase` and `rows_done` say how far it is; "
             "`waiting`, while not null, why a running job is not moving (the engine could not take a batch, which is "
-            "sent again for up to 300 s before the job fails). "
+            "sent again for up to `retry_for` seconds, 300 by default, before the job fails). "
             "When done, `report` holds the counts per kind (created, updated, refused, merged, matched...) and "
             "every problem by file, line, column and field; `rejected` links each file's refused rows. Any API worker "
             "answers (the job's state is written beside its files, at most a second behind).")
