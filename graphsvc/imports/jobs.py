@@ -137,7 +137,7 @@ class SavedImportJob:
 
 
 class ImportJobs:
-    """The import jobs of one API process."""
+    """The import jobs this API process runs, and (read from their job.json) the other workers' ones."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
