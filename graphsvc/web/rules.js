@@ -2,7 +2,7 @@
 // account and activated by PUT /v1/rules, or refused with every error and its path.
 
 import { ApiError, api, explain } from "./api.js";
-import { h, mount } from "./dom.js";
+import { fmt, h, mount } from "./dom.js";
 
 export async function renderRules() {
   const current = await api("/v1/rules");
@@ -17,7 +17,7 @@ export async function renderRules() {
       let out = await api("/v1/rules", { method: "PUT", text: text.value });
       if (out.status === "running") out = await follow(out, result);  // 202: still being applied
       result.className = "ok";
-      result.textContent = `Activated version ${out.version}: ${out.accounts} accounts requalified, ${out.changed} changed stage.`;
+      result.textContent = `Activated version ${out.version}: ${fmt(out.accounts, 0)} accounts requalified, ${fmt(out.changed, 0)} changed stage.`;
     } catch (err) {
       result.className = "error";
       result.textContent = explain(err);
@@ -35,8 +35,8 @@ export async function renderRules() {
 async function follow(activation, result) {
   for (;;) {
     result.textContent = activation.phase === "engagement"
-      ? `Applying version ${activation.version}: its half-life is new, so every contact's engagement is rebuilt first (${activation.contacts_done} contacts so far)…`
-      : `Applying version ${activation.version}: ${activation.accounts_done} accounts requalified so far…`;
+      ? `Applying version ${activation.version}: its half-life is new, so every contact's engagement is rebuilt first (${fmt(activation.contacts_done, 0)} contacts so far)…`
+      : `Applying version ${activation.version}: ${fmt(activation.accounts_done, 0)} accounts requalified so far…`;
     if (activation.status === "done") return activation.result;
     if (activation.status === "failed" || activation.status === "interrupted") {
       throw new ApiError(activation.error.status || 0, activation.error);
