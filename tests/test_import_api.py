@@ -114,30 +114,18 @@ def test_wait_true_answers_a_long_job_as_a_job_to_follow_before_the_deadline(sto
     """A `wait=true` import still running near the request's deadline is answered 202 with its id (then
     followed to its end), not cut off by the deadline's 503 while it goes on. The deadline here is 2 s
     (so the request waits 1 s), and the import's first write is held until the test has its answer."""
-    import threading
-
     from fastapi.testclient import TestClient
+    from held_store import HeldStore
 
     from graphsvc.api.app import create_app
-    from graphsvc.store.graph_store import GraphStore
 
-    release = threading.Event()
-
-    class Held(GraphStore):  # the real store; its first account upsert waits for the test
-        def write(self, name: str, **params):
-            if name == "ingest/upsert_accounts":
-                assert release.wait(60), "the test never released the import"
-            return super().write(name, **params)
-
-        def close(self) -> None:  # the fixture closes the executor
-            pass
-
-    app = create_app(settings.model_copy(update={"request_timeout_s": 2.0}), store=Held(store.executor), clock=clock)
+    held = HeldStore(store, "ingest/upsert_accounts")
+    app = create_app(settings.model_copy(update={"request_timeout_s": 2.0}), store=held, clock=clock)
     with TestClient(app) as c:
         r = c.post("/v1/imports?wait=true", files=_files(SF / "Account.csv"))
         assert r.status_code == 202, r.text
         assert r.json()["status"] == "running" and r.json()["id"]
-        release.set()
+        held.release.set()
         job = _follow(c, r.json()["id"])
     assert job["status"] == "done" and job["report"]["counts"]["accounts"]["created"] == 11
     assert job["waiting"] is None and store.counts()["accounts"] == 11

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
 
 from fastapi.testclient import TestClient
+from held_store import HeldStore
 from test_import_api import SF, _files, _follow
 
 from graphsvc.api.app import create_app
-from graphsvc.store.graph_store import GraphStore
 
 
 def _with_a_bad_email() -> bytes:
@@ -42,23 +41,13 @@ def test_another_worker_answers_for_a_job_and_its_rejected_rows(client, store, c
 
 
 def test_another_worker_shows_a_running_job_until_it_ends(client, store, clock, settings):
-    release = threading.Event()
-
-    class Held(GraphStore):  # the real store; its first account upsert waits for the test
-        def write(self, name: str, **params):
-            if name == "ingest/upsert_accounts":
-                assert release.wait(60), "the test never released the import"
-            return super().write(name, **params)
-
-        def close(self) -> None:  # the fixture closes the executor
-            pass
-
-    with TestClient(create_app(settings, store=Held(store.executor), clock=clock)) as taking:
+    held = HeldStore(store, "ingest/upsert_accounts")  # the taking worker's first account upsert waits
+    with TestClient(create_app(settings, store=held, clock=clock)) as taking:
         r = taking.post("/v1/imports", files=_files(SF / "Account.csv"))
         assert r.status_code == 202, r.text
         shown = client.get(f"/v1/imports/{r.json()['id']}")  # the other worker
         assert shown.status_code == 200 and shown.json()["status"] in ("queued", "running"), shown.text
-        release.set()
+        held.release.set()
         assert taking.get(f"/v1/imports/{r.json()['id']}").status_code == 200
         done = _follow(client, r.json()["id"])
     assert done["status"] == "done" and done["report"]["counts"]["accounts"]["created"] == 11

@@ -9,36 +9,14 @@ activation meanwhile; one whose process stopped is shown interrupted and blocks 
 
 from __future__ import annotations
 
-import threading
 import time
 
 from fastapi.testclient import TestClient
+from held_store import HeldStore
 from test_hardening_rules_and_cypher import DEMANDING, TOML, engaged_accounts, put_rules, stages
 
 from graphsvc.api.app import create_app
 from graphsvc.errors import StoreUnavailable
-from graphsvc.store.graph_store import GraphStore
-
-
-class Held(GraphStore):
-    """The test's real store; its writes of `statement` (the rules' outcomes) wait for `release`, then
-    raise `fail` if given."""
-
-    def __init__(self, store: GraphStore, statement: str = "qualification/record_outcomes") -> None:
-        super().__init__(store.executor)
-        self.statement = statement
-        self.release = threading.Event()
-        self.fail: Exception | None = None
-
-    def write(self, name: str, **params):
-        if name == self.statement:
-            assert self.release.wait(60), "the test never released the activation"
-            if self.fail is not None:
-                raise self.fail
-        return super().write(name, **params)
-
-    def close(self) -> None:  # the fixture closes the executor
-        pass
 
 
 def _follow(client, url: str) -> dict:
@@ -51,9 +29,10 @@ def _follow(client, url: str) -> dict:
     raise AssertionError(f"activation {url} did not end: {body}")
 
 
-def _app(store, clock, settings, statement: str = "qualification/record_outcomes") -> tuple[TestClient, Held]:
-    """The service on the held store, with a deadline of 2 s (so PUT waits 1 s for its activation)."""
-    held = Held(store, statement)
+def _app(store, clock, settings, statement: str = "qualification/record_outcomes") -> tuple[TestClient, HeldStore]:
+    """The service on a store whose `statement` (the rules' outcomes) waits for the test, with a deadline
+    of 2 s (so PUT waits 1 s for its activation)."""
+    held = HeldStore(store, statement)
     app = create_app(settings.model_copy(update={"request_timeout_s": 2.0}), store=held, clock=clock)
     return TestClient(app), held
 
