@@ -40,15 +40,47 @@ def test_another_worker_answers_for_a_job_and_its_rejected_rows(client, store, c
             assert other.get(f"/v1/imports/{bad}").status_code == 404, bad
 
 
-def test_another_worker_shows_a_running_job_until_it_ends(client, store, clock, settings):
+def test_another_worker_shows_a_running_job_until_it_ends(client, store, clock, settings, monkeypatch):
+    import json
+    import time
+
+    from graphsvc.imports import jobs
+
+    monkeypatch.setattr(jobs, "BEAT_S", 0.05)
     held = HeldStore(store, "ingest/upsert_accounts")  # the taking worker's first account upsert waits
     with TestClient(create_app(settings, store=held, clock=clock)) as taking:
         r = taking.post("/v1/imports", files=_files(SF / "Account.csv"))
         assert r.status_code == 202, r.text
         shown = client.get(f"/v1/imports/{r.json()['id']}")  # the other worker
         assert shown.status_code == 200 and shown.json()["status"] in ("queued", "running"), shown.text
+        # While it waits, its heartbeat keeps rewriting job.json (what tells it from an interrupted one).
+        saved = settings.data_dir / "imports" / r.json()["id"] / "job.json"
+        first = json.loads(saved.read_text())["updated_at"]
+        for _ in range(200):  # bounded: a few beats of 0.05 s
+            if json.loads(saved.read_text())["updated_at"] > first:
+                break
+            time.sleep(0.05)
+        assert json.loads(saved.read_text())["updated_at"] > first
+        assert client.get(f"/v1/imports/{r.json()['id']}").json()["status"] == "running"
         held.release.set()
         assert taking.get(f"/v1/imports/{r.json()['id']}").status_code == 200
         done = _follow(client, r.json()["id"])
     assert done["status"] == "done" and done["report"]["counts"]["accounts"]["created"] == 11
     assert store.counts()["accounts"] == 11
+
+
+def test_a_job_whose_process_stopped_is_shown_interrupted(client, settings):
+    """What a worker killed mid-import leaves: a running job.json no heartbeat rewrites any more."""
+    import json
+    import time
+
+    directory = settings.data_dir / "imports" / "00000000deadbeef"
+    directory.mkdir(parents=True)
+    gone = {"id": "00000000deadbeef", "status": "running", "phase": "write contacts", "rows_done": 5000,
+            "error": None, "rejected": [], "updated_at": time.time() - 3_600}
+    (directory / "job.json").write_text(json.dumps(gone))
+    shown = client.get("/v1/imports/00000000deadbeef").json()
+    assert shown["status"] == "interrupted" and shown["rows_done"] == 5000 and "updated_at" not in shown
+    assert "import the files again" in shown["error"]
+    (directory / "job.json").write_text(json.dumps({**gone, "updated_at": time.time()}))  # alive: as it says
+    assert client.get("/v1/imports/00000000deadbeef").json()["status"] == "running"

@@ -4,8 +4,9 @@ A job keeps its uploads under `<data dir>/imports/<job id>/` until it ends (then
 and its rejected rows there as `rejected/<file>.rejected.csv`, for the user to download, fix and
 import again. The process that took the upload runs the job and keeps it in memory (the last `KEEP`
 of them); it also writes what GET shows to `job.json` beside them (at each change of status or
-phase, at most once a second while rows go by, and at the end), so the other workers of `serve
---workers N`, which share the data directory, answer for it too.
+phase, at most once a second while rows go by, every `BEAT_S` whatever happens, and at the end), so
+the other workers of `serve --workers N`, which share the data directory, answer for it too; they show
+a running job whose file has not been rewritten for `STALE_S` as `interrupted` (its process stopped).
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ from graphsvc.store.graph_store import GraphStore
 log = logging.getLogger("graphsvc.imports")
 KEEP = 100
 SAVE_EVERY_S = 1.0  # job.json at most this often while only rows_done changes
+BEAT_S = 5.0  # job.json rewritten at least this often while the job runs
+STALE_S = 60.0  # a running job's job.json older than this: its process stopped (shown `interrupted`)
 _JOB_ID = re.compile(r"[0-9a-f]{16}")
 
 
@@ -54,6 +57,7 @@ class ImportJob:
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     ended: threading.Event = field(default_factory=threading.Event, repr=False)  # done or failed
     saved_at: float = field(default=0.0, repr=False)  # when job.json was last written (monotonic)
+    save_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)  # the job's thread and its beat
 
     @property
     def rejected_dir(self) -> Path:
@@ -81,16 +85,17 @@ class ImportJob:
     def save(self, force: bool = False) -> None:
         """Write what GET shows to job.json (atomically: a reader sees the old file or the new one),
         unless `force` is false and it was written less than a second ago."""
-        now = time.monotonic()
-        if not force and now - self.saved_at < SAVE_EVERY_S:
-            return
-        self.saved_at = now
-        tmp = self.directory / "job.json.tmp"
-        try:
-            tmp.write_bytes(orjson.dumps(self.to_dict(), default=str))
-            os.replace(tmp, self.directory / "job.json")
-        except OSError as exc:  # the job goes on; only the other workers' view of it is late
-            log.warning("import job %s: job.json not written (%s)", self.id, exc)
+        with self.save_lock:
+            now = time.monotonic()
+            if not force and now - self.saved_at < SAVE_EVERY_S:
+                return
+            self.saved_at = now
+            tmp = self.directory / "job.json.tmp"
+            try:  # updated_at: the heartbeat that tells a running job from one whose process stopped
+                tmp.write_bytes(orjson.dumps({**self.to_dict(), "updated_at": time.time()}, default=str))
+                os.replace(tmp, self.directory / "job.json")
+            except OSError as exc:  # the job goes on; only the other workers' view of it is late
+                log.warning("import job %s: job.json not written (%s)", self.id, exc)
 
     def to_dict(self) -> dict[str, Any]:
         with self.lock:
@@ -133,7 +138,13 @@ class SavedImportJob:
         return _rejected_files(self.rejected_dir)
 
     def to_dict(self) -> dict[str, Any]:
-        return self.saved
+        out = dict(self.saved)
+        beat = out.pop("updated_at", None)
+        if out.get("status") == "running" and isinstance(beat, float) and beat < time.time() - STALE_S:
+            out["status"] = "interrupted"
+            out["error"] = ("the API process running this import stopped before it ended: the batches written so "
+                            "far stay written; import the files again (an import is idempotent)")
+        return out
 
 
 class ImportJobs:
@@ -182,6 +193,7 @@ class ImportJobs:
 
     @staticmethod
     def _run(job: ImportJob, store: GraphStore, ruleset: Ruleset, now: float) -> None:
+        threading.Thread(target=_beat, args=(job,), name=f"import-beat-{job.id}", daemon=True).start()
         job.progress("recognise", 0)
         uploads = job.directory / "uploads"
         try:
@@ -202,3 +214,10 @@ class ImportJobs:
             shutil.rmtree(uploads, ignore_errors=True)
             job.save(force=True)
             job.ended.set()
+
+
+def _beat(job: ImportJob) -> None:
+    """job.json rewritten every BEAT_S while the job runs, whatever its phase does (a long check of
+    a large file reports no rows for a while): its `updated_at` says this process is alive."""
+    while not job.ended.wait(BEAT_S):
+        job.save(force=True)

@@ -137,7 +137,8 @@ def post_import(
 
 
 @router.get("/imports/{job_id}", summary="An import job: status, progress and, when done, its report",
-            description="`status` is queued, running, done or failed; `phase` and `rows_done` say how far it is; "
+            description="`status` is queued, running, done, failed or interrupted (the API process running it "
+            "stopped before it ended: import the files again); `phase` and `rows_done` say how far it is; "
             "`waiting`, while not null, why a running job is not moving (the engine could not take a batch, which is "
             "sent again for up to `retry_for` seconds, 300 by default, before the job fails). "
             "When done, `report` holds the counts per kind (created, updated, refused, merged, matched...) and "
