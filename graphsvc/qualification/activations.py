@@ -21,7 +21,6 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -30,6 +29,7 @@ from graphsvc.errors import Conflict, GraphsvcError, NotFound
 from graphsvc.qualification import registry
 from graphsvc.rules import load_ruleset
 from graphsvc.store.graph_store import GraphStore
+from graphsvc.store.records import iso
 from graphsvc.store.resend import resend
 
 __all__ = ["Activation", "Activations"]
@@ -110,8 +110,8 @@ class Activations:
                                 "with it return to the active ruleset's outcome when next requalified"}
         return {"id": row["id"], "status": status, "version": row["version"], "actor": row["actor"],
                 "phase": row["phase"], "contacts_done": row["contacts_done"] or 0,
-                "accounts_done": row["accounts_done"], "started_at": _iso(row["started_at"]),
-                "finished_at": _iso(row["finished_at"]),
+                "accounts_done": row["accounts_done"], "started_at": iso(row["started_at"]),
+                "finished_at": iso(row["finished_at"]),
                 "result": orjson.loads(row["result"]) if row["result"] else None, "error": error}
 
     def wait(self) -> None:
@@ -170,7 +170,3 @@ def _beat(activation: Activation, store: GraphStore, stop: threading.Event) -> N
                         contacts_done=activation.contacts_done, accounts_done=activation.accounts_done, now=time.time())
         except GraphsvcError as exc:  # the next beat tries again; a long silence makes it look abandoned
             log.warning("activation %s: heartbeat not written (%s)", activation.id, exc)
-
-
-def _iso(ts: float | None) -> str | None:
-    return None if ts is None else datetime.fromtimestamp(ts, UTC).isoformat()
