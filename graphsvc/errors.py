@@ -83,3 +83,11 @@ class ResultTooLarge(GraphsvcError):
 
     status_code = 400
     code = "result_too_large"
+
+
+class Busy(GraphsvcError):
+    """Too much of one kind of work is running already: retry after `Retry-After` seconds."""
+
+    status_code = 429
+    code = "busy"
+    retry_after_s = 10

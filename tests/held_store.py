@@ -1,4 +1,4 @@
-"""A test's real store whose writes of one statement wait until the test releases them (then raise
+"""A test's real store whose runs of one statement wait until the test releases them (then raise
 `fail`, if the test set one): how a test makes work outlast a request's deadline, or fail after its
 answer, without a timing race. Not a fake: every statement runs on the real engine."""
 
@@ -16,11 +16,18 @@ class HeldStore(GraphStore):
         self.release = threading.Event()
         self.fail: Exception | None = None
 
-    def write(self, name: str, **params):
+    def _hold(self, name: str) -> None:
         if name == self.statement:
             assert self.release.wait(60), f"the test never released {self.statement}"
             if self.fail is not None:
                 raise self.fail
+
+    def read(self, name: str, **params):
+        self._hold(name)
+        return super().read(name, **params)
+
+    def write(self, name: str, **params):
+        self._hold(name)
         return super().write(name, **params)
 
     def close(self) -> None:  # the test's fixture closes the executor

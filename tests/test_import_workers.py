@@ -44,9 +44,9 @@ def test_another_worker_shows_a_running_job_until_it_ends(client, store, clock, 
     import json
     import time
 
-    from graphsvc.imports import jobs
+    from graphsvc import job_files
 
-    monkeypatch.setattr(jobs, "BEAT_S", 0.05)
+    monkeypatch.setattr(job_files, "BEAT_S", 0.05)
     held = HeldStore(store, "ingest/upsert_accounts")  # the taking worker's first account upsert waits
     with TestClient(create_app(settings, store=held, clock=clock)) as taking:
         r = taking.post("/v1/imports", files=_files(SF / "Account.csv"))

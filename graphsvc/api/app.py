@@ -38,6 +38,7 @@ from graphsvc.config import Settings
 from graphsvc.events.delivery import DeliveryWorker
 from graphsvc.events.sla import SlaTimer
 from graphsvc.gc_tuning import tune_collector
+from graphsvc.lab.runs import LabRuns
 from graphsvc.qualification.activations import Activations
 from graphsvc.qualification.registry import active_ruleset
 from graphsvc.qualification.scheduler import Requalifier
@@ -99,6 +100,7 @@ def create_app(
         finally:
             # As a request would be waited for: the ruleset ends active or not, not half applied.
             await asyncio.to_thread(app.state.rule_activations.wait)
+            app.state.lab_runs.stop()  # a simulation writes nothing: not waited for
             app.state.sla.stop()
             app.state.webhooks.stop()
             app.state.requalifier.stop()
@@ -107,6 +109,7 @@ def create_app(
 
     app = FastAPI(title="graphsvc", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.rule_activations = Activations()  # PUT /v1/rules runs them in the background
+    app.state.lab_runs = LabRuns(settings.data_dir / "lab")  # so do simulations and backtests
     errors.install(app)
     app.add_middleware(ServerTiming)
     app.add_middleware(Deadline, timeout_s=settings.request_timeout_s)  # outermost: also bounds the auth check

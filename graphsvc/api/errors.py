@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
-from graphsvc.errors import GraphsvcError, StoreUnavailable
+from graphsvc.errors import Busy, GraphsvcError, StoreUnavailable
 
 # The validation error type that means the body could not be read as JSON at all: a 400, not a 422.
 _UNREADABLE = "json_invalid"
@@ -61,7 +61,8 @@ def _allowed_methods(request: Request) -> list[str]:
 def install(app: FastAPI) -> None:
     @app.exception_handler(GraphsvcError)
     async def _graphsvc_error(_: Request, exc: GraphsvcError) -> JSONResponse:
-        headers = {"Retry-After": "1"} if isinstance(exc, StoreUnavailable) else None
+        headers = ({"Retry-After": "1"} if isinstance(exc, StoreUnavailable) else
+                   {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, Busy) else None)
         return JSONResponse(exc.to_dict(), status_code=exc.status_code, headers=headers)
 
     @app.exception_handler(RequestValidationError)

@@ -3,17 +3,14 @@
 A job keeps its uploads under `<data dir>/imports/<job id>/` until it ends (then they are deleted)
 and its rejected rows there as `rejected/<file>.rejected.csv`, for the user to download, fix and
 import again. The process that took the upload runs the job and keeps it in memory (the last `KEEP`
-of them); it also writes what GET shows to `job.json` beside them (at each change of status or
-phase, at most once a second while rows go by, every `BEAT_S` whatever happens, and at the end), so
-the other workers of `serve --workers N`, which share the data directory, answer for it too; they show
-a running job whose file has not been rewritten for `STALE_S` as `interrupted` (its process stopped).
+of them); it also writes what GET shows to `job.json` beside them (graphsvc.job_files: at each change
+of status or phase, at most once a second while rows go by, every few seconds whatever happens, and
+at the end), so the other workers of `serve --workers N` answer for it too.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import re
 import shutil
 import threading
 import time
@@ -24,20 +21,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from graphsvc.errors import GraphsvcError
 from graphsvc.imports.job import Importer, ImportOptions
 from graphsvc.imports.report import ImportReport
+from graphsvc.job_files import JobFile, beat, is_job_id, read_saved, shown_as_saved
 from graphsvc.rules import Ruleset
 from graphsvc.store.graph_store import GraphStore
 
 log = logging.getLogger("graphsvc.imports")
 KEEP = 100
-SAVE_EVERY_S = 1.0  # job.json at most this often while only rows_done changes
-BEAT_S = 5.0  # job.json rewritten at least this often while the job runs
-STALE_S = 60.0  # a running job's job.json older than this: its process stopped (shown `interrupted`)
-_JOB_ID = re.compile(r"[0-9a-f]{16}")
 
 
 @dataclass
@@ -56,8 +48,10 @@ class ImportJob:
     error: str | None = None
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     ended: threading.Event = field(default_factory=threading.Event, repr=False)  # done or failed
-    saved_at: float = field(default=0.0, repr=False)  # when job.json was last written (monotonic)
-    save_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)  # the job's thread and its beat
+    file: JobFile = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.file = JobFile(self.directory, self.to_dict)
 
     @property
     def rejected_dir(self) -> Path:
@@ -83,19 +77,8 @@ class ImportJob:
         self.save(force=True)
 
     def save(self, force: bool = False) -> None:
-        """Write what GET shows to job.json (atomically: a reader sees the old file or the new one),
-        unless `force` is false and it was written less than a second ago."""
-        with self.save_lock:
-            now = time.monotonic()
-            if not force and now - self.saved_at < SAVE_EVERY_S:
-                return
-            self.saved_at = now
-            tmp = self.directory / "job.json.tmp"
-            try:  # updated_at: the heartbeat that tells a running job from one whose process stopped
-                tmp.write_bytes(orjson.dumps({**self.to_dict(), "updated_at": time.time()}, default=str))
-                os.replace(tmp, self.directory / "job.json")
-            except OSError as exc:  # the job goes on; only the other workers' view of it is late
-                log.warning("import job %s: job.json not written (%s)", self.id, exc)
+        """What GET shows, to job.json (unless `force` is false and it was written a moment ago)."""
+        self.file.save(force)
 
     def to_dict(self) -> dict[str, Any]:
         with self.lock:
@@ -138,13 +121,9 @@ class SavedImportJob:
         return _rejected_files(self.rejected_dir)
 
     def to_dict(self) -> dict[str, Any]:
-        out = dict(self.saved)
-        beat = out.pop("updated_at", None)
-        if out.get("status") == "running" and isinstance(beat, float) and beat < time.time() - STALE_S:
-            out["status"] = "interrupted"
-            out["error"] = ("the API process running this import stopped before it ended: the batches written so "
-                            "far stay written; import the files again (an import is idempotent)")
-        return out
+        return shown_as_saved(self.saved, lambda _: (
+            "the API process running this import stopped before it ended: the batches written so far stay "
+            "written; import the files again (an import is idempotent)"))
 
 
 class ImportJobs:
@@ -174,13 +153,10 @@ class ImportJobs:
         """The job: this process's, or one another worker took (its job.json); None if neither."""
         with self._lock:
             job = self._jobs.get(job_id)
-        if job is not None or not _JOB_ID.fullmatch(job_id):  # an id is 16 hex digits: never a path
+        if job is not None or not is_job_id(job_id):
             return job
-        try:
-            saved = orjson.loads((self.root / job_id / "job.json").read_bytes())
-        except (OSError, orjson.JSONDecodeError):
-            return None
-        return SavedImportJob(self.root / job_id, saved)
+        saved = read_saved(self.root / job_id)
+        return None if saved is None else SavedImportJob(self.root / job_id, saved)
 
     def run(self, job: ImportJob, store: GraphStore, ruleset: Ruleset, now: float, *,
             wait_s: float | None = 0.0) -> bool:
@@ -193,7 +169,7 @@ class ImportJobs:
 
     @staticmethod
     def _run(job: ImportJob, store: GraphStore, ruleset: Ruleset, now: float) -> None:
-        threading.Thread(target=_beat, args=(job,), name=f"import-beat-{job.id}", daemon=True).start()
+        beat(job.file, job.ended, f"import-beat-{job.id}")
         job.progress("recognise", 0)
         uploads = job.directory / "uploads"
         try:
@@ -215,9 +191,3 @@ class ImportJobs:
             job.save(force=True)
             job.ended.set()
 
-
-def _beat(job: ImportJob) -> None:
-    """job.json rewritten every BEAT_S while the job runs, whatever its phase does (a long check of
-    a large file reports no rows for a while): its `updated_at` says this process is alive."""
-    while not job.ended.wait(BEAT_S):
-        job.save(force=True)

@@ -70,6 +70,19 @@ def backtest(store: GraphStore, rulesets: list[Ruleset], found: dict[str, Outcom
     from graphsvc.lab.simulate import account_pages
     from graphsvc.qualification.service import QualificationService
 
+    check_period(start=start, end=end, step_s=step_s, horizon_s=horizon_s, now=now)
+
+    def pages_at(rs: Ruleset, at: float) -> Iterator[list[AccountSnapshot]]:
+        q = QualificationService(store, rs)
+        for _, snaps in account_pages(store, lambda ids: q.snapshots(ids, at, now)):
+            yield snaps
+
+    return bt.run(rulesets, pages_at, found, start=start, end=end, step_s=step_s, horizon_s=horizon_s,
+                  progress=progress)
+
+
+def check_period(*, start: float, end: float, step_s: float, horizon_s: float, now: float) -> None:
+    """A backtest's period, or a 422 naming each bad field."""
     problems = []
     if start >= end:
         problems.append({"field": "from", "message": "must be before `to`"})
@@ -81,14 +94,6 @@ def backtest(store: GraphStore, rulesets: list[Ruleset], found: dict[str, Outcom
         problems.append({"field": "horizon", "message": "must be positive"})
     if problems:
         raise InvalidInput("the backtest period is invalid; nothing was replayed", details=problems)
-
-    def pages_at(rs: Ruleset, at: float) -> Iterator[list[AccountSnapshot]]:
-        q = QualificationService(store, rs)
-        for _, snaps in account_pages(store, lambda ids: q.snapshots(ids, at, now)):
-            yield snaps
-
-    return bt.run(rulesets, pages_at, found, start=start, end=end, step_s=step_s, horizon_s=horizon_s,
-                  progress=progress)
 
 
 def read_snapshots(store: GraphStore, rs: Ruleset, ids: list[str], *, as_of: float, now: float,

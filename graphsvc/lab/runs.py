@@ -1,0 +1,186 @@
+"""Rules-lab runs (a simulation, a backtest) in a background thread, so the API answers within its
+deadline however many accounts there are.
+
+A simulation reads and evaluates every account: at 100k accounts about a minute and a half, past the
+request deadline (`GRAPHSVC_REQUEST_TIMEOUT_S`, 30 s), whose 503 said "retry" while the simulation
+went on, to be thrown away. Here the request waits for its run until shortly before the deadline and
+answers its result (as before) or the running run (202), to follow with
+`GET /v1/rules/simulations/{id}` (or `/backtests/{id}`). A run writes nothing to the graph: its
+record is a `job.json` under `<data dir>/lab/<id>/` (graphsvc.job_files), so every worker of
+`serve --workers N` answers for it; the last `KEEP` ended runs are kept there. A service that stops
+does not wait for its runs (they change nothing): it marks them `interrupted` and they end at their
+next page.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graphsvc.errors import Busy, GraphsvcError, NotFound
+from graphsvc.job_files import STALE_S, JobFile, beat, is_job_id, read_saved, shown_as_saved
+from graphsvc.store.records import iso
+
+__all__ = ["LabRun", "LabRuns"]
+
+log = logging.getLogger("graphsvc.lab")
+KEEP = 20  # ended runs kept in the data directory
+MAX_RUNNING = 2  # per API process: more would only queue for the analysts' lane, holding their results in memory
+KINDS = {"simulation": "simulations", "backtest": "backtests"}  # kind -> its path under /v1/rules
+
+
+class Stopped(Exception):
+    """Raised from a run's progress when the service stops: the run ends at its next page."""
+
+
+@dataclass(eq=False)  # kept in a set: one per run, by identity
+class LabRun:
+    """A run this process started: what the waiting request and GET need."""
+
+    id: str
+    kind: str
+    directory: Path
+    params: dict[str, Any]  # what it runs (the candidate's version, as_of, …), shown as given
+    unit: str  # what `done` and `total` count: accounts, or replay steps
+    started_at: float = field(default_factory=time.time)
+    status: str = "running"  # then done, failed, or interrupted (the service stopped)
+    done: int = 0
+    total: int | None = None
+    moves: int | None = None  # a simulation's moving accounts so far
+    finished_at: float | None = None
+    result: Any = None
+    error: GraphsvcError | None = None
+    ended: threading.Event = field(default_factory=threading.Event, repr=False)
+    stopping: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    file: JobFile = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.file = JobFile(self.directory, self.to_dict)
+
+    def progress(self, done: int, total: int | None = None, moves: int | None = None) -> None:
+        if self.stopping:
+            raise Stopped
+        with self.lock:
+            self.done = done
+            self.total = total if total is not None else self.total
+            self.moves = moves if moves is not None else self.moves
+        self.file.save()
+
+    def outcome(self) -> Any:
+        """An ended run's result, or its error raised (a 408 stays a 408)."""
+        if self.error is not None:
+            raise self.error
+        return self.result
+
+    def to_dict(self) -> dict[str, Any]:
+        with self.lock:
+            error = self.error
+            return {"id": self.id, "kind": self.kind, "status": self.status, **self.params, "unit": self.unit,
+                    "done": self.done, "total": self.total, **({} if self.moves is None else {"moves": self.moves}),
+                    "started_at": iso(self.started_at), "finished_at": iso(self.finished_at),
+                    "result": self.result,
+                    "error": None if error is None else {**error.to_dict(), "status": error.status_code}}
+
+
+class LabRuns:
+    """Starts lab runs in this API process and shows any run of the data directory."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._running: set[LabRun] = set()
+        self._lock = threading.Lock()
+
+    def start(self, kind: str, params: dict[str, Any], unit: str, work: Callable[[LabRun], Any]) -> LabRun:
+        """Run `work(run)` in a background thread (it reports through `run.progress` and returns the
+        result). Busy (429) while MAX_RUNNING runs of this process have not ended."""
+        with self._lock:
+            if len(self._running) >= MAX_RUNNING:
+                raise Busy(f"{MAX_RUNNING} rules-lab runs are running in this API process: retry when one has "
+                           "ended (GET /v1/rules/simulations/{id} or /backtests/{id} says when)",
+                           details={"running": sorted(r.id for r in self._running)})
+            run_id = uuid.uuid4().hex[:16]
+            run = LabRun(run_id, kind, self.root / run_id, params, unit)
+            self._running.add(run)
+        try:
+            run.directory.mkdir(parents=True)
+            run.file.save(force=True)
+            self._prune()
+        except OSError:
+            with self._lock:
+                self._running.discard(run)
+            raise
+        beat(run.file, run.ended, f"lab-beat-{run.id}")
+        threading.Thread(target=self._run, args=(run, work), name=f"lab-{kind}-{run.id}", daemon=True).start()
+        return run
+
+    def show(self, kind: str, run_id: str) -> dict[str, Any]:
+        """The run as GET answers it: this process's own, or what its job.json says (NotFound: none)."""
+        with self._lock:
+            own = next((r for r in self._running if r.id == run_id), None)
+        if own is not None and own.kind == kind:
+            return own.to_dict()
+        saved = read_saved(self.root / run_id) if is_job_id(run_id) else None
+        if saved is None or saved.get("kind") != kind:
+            raise NotFound(f"no {kind} {run_id!r} (the last {KEEP} ended rules-lab runs are kept)")
+        return shown_as_saved(saved, lambda out: {
+            "error": "interrupted", "status": None,
+            "message": f"the API process running this {kind} stopped before it ended (after {out.get('done')} "
+                       f"{out.get('unit')}): nothing was written; start it again"})
+
+    def stop(self) -> None:
+        """The service stops: its running runs are recorded `interrupted` and end at their next page."""
+        with self._lock:
+            running = list(self._running)
+        for run in running:
+            run.stopping = True
+            with run.lock:
+                run.status, run.finished_at = "interrupted", time.time()
+                run.error = GraphsvcError(f"the API process running this {run.kind} stopped (after {run.done} "
+                                          f"{run.unit}): nothing was written; start it again")
+            run.file.save(force=True)
+
+    def _run(self, run: LabRun, work: Callable[[LabRun], Any]) -> None:
+        try:
+            result = work(run)
+            with run.lock:
+                run.result, run.status = result, "done"
+        except Stopped:
+            pass  # stop() recorded it
+        except GraphsvcError as exc:  # the lane stayed busy (408), the engine went away (503), a bad period (422)
+            with run.lock:
+                run.error, run.status = exc, "failed"
+        except Exception as exc:  # noqa: BLE001 - a background run must end in a state one can read
+            log.exception("%s %s failed", run.kind, run.id)
+            failure = GraphsvcError(f"the {run.kind} failed unexpectedly ({type(exc).__name__})")
+            with run.lock:
+                run.error, run.status = failure, "failed"
+        finally:
+            with run.lock:
+                run.finished_at = run.finished_at or time.time()
+            run.file.save(force=True)
+            with self._lock:
+                self._running.discard(run)
+            run.ended.set()
+
+    def _prune(self) -> None:
+        """Keep the newest KEEP run directories; an older one goes once its job.json is not being
+        rewritten (a run another worker still runs beats every few seconds)."""
+        dirs = sorted((d for d in self.root.iterdir() if is_job_id(d.name)), key=_mtime, reverse=True)
+        for old in dirs[KEEP:]:
+            if _mtime(old) < time.time() - STALE_S:
+                shutil.rmtree(old, ignore_errors=True)
+
+
+def _mtime(directory: Path) -> float:
+    try:
+        return (directory / "job.json").stat().st_mtime
+    except OSError:
+        return 0.0
