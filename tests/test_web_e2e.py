@@ -240,6 +240,43 @@ def test_an_admin_opens_the_rules_screen_and_an_invalid_ruleset_is_refused_with_
     expect(page.locator("#nav a")).to_have_text(["Board", "Analytics", "Rules"])
 
 
+def test_an_admin_previews_a_ruleset_and_sees_what_would_move_with_nothing_written(page, service, errors):
+    """The rules screen's Preview simulates the edited ruleset (POST /v1/rules/simulate) and shows the
+    numbers the API gives for it: accounts per stage, the moving accounts with their deciding checks."""
+    import httpx
+
+    sign_in(page, service, "admin", "#/rules")
+    expect(page.locator("#rules-toml")).to_have_value(re.compile(r"\[mqa\]"))
+    active = page.locator("#rules-toml").input_value()
+    # A lower MQA bar: engaged accounts go up at once (a stage goes down only after its hold).
+    candidate = re.sub(r"(\[mqa\][^\[]*?\nmin_score = )[0-9.]+", r"\g<1>20.0", active, count=1)
+    assert candidate != active
+    headers = {"X-API-Key": service.keys["admin"], "Content-Type": "application/toml"}
+    version = httpx.get(f"{service.base_url}/v1/rules", headers=headers, timeout=30).json()["version"]
+    page.fill("#rules-toml", candidate)
+    page.click("#simulate")
+    expect(page.locator("#result")).to_contain_text("Nothing was written", timeout=60_000)
+    answer = httpx.post(f"{service.base_url}/v1/rules/simulate", content=candidate, params={"max_moves": 50},
+                        headers=headers, timeout=60).json()
+    assert answer["moves_total"] > 0, answer["stages"]  # something to show
+    expect(page.locator("#result")).to_contain_text(f"{answer['moves_total']:,} would change stage")
+    rows = page.locator("#preview-stages tbody tr")
+    expect(rows).to_have_count(len(answer["stages"]))
+    for i, (stage, n) in enumerate(answer["stages"].items()):
+        expect(rows.nth(i)).to_contain_text(stage)
+        expect(rows.nth(i).locator("td.num").nth(1)).to_have_text(f"{n['candidate']:,}")
+    moves = page.locator("#preview-moves tbody tr")
+    expect(moves).to_have_count(len(answer["moves"]))
+    first = answer["moves"][0]
+    row = page.locator(f"#preview-moves tr[data-account='{first['account_id']}']")
+    expect(row).to_contain_text(first["to"])
+    expect(row).to_contain_text(first["deciding"][0]["detail"] if first["deciding"] else first["reason"])
+    shot(page, "rules-preview.png")
+    assert httpx.get(f"{service.base_url}/v1/rules", headers=headers, timeout=30).json()["version"] == version
+    row.locator("a").click()  # each moving account opens its page
+    expect(page).to_have_url(re.compile(r"#/account/"))
+
+
 def test_the_map_is_operable_from_the_keyboard(page, service, errors):
     """The canvas takes focus; the arrow keys walk the nodes and say what each shows; Enter on an empty
     role slot goes to that role's entry (its first candidate's Confirm button), and on a contact to the contact's row."""

@@ -74,6 +74,11 @@ class LabRun:
             self.moves = moves if moves is not None else self.moves
         self.file.save()
 
+    @property
+    def location(self) -> str:
+        """Where GET answers for this run."""
+        return f"/v1/rules/{KINDS[self.kind]}/{self.id}"
+
     def outcome(self) -> Any:
         """An ended run's result, or its error raised (a 408 stays a 408)."""
         if self.error is not None:

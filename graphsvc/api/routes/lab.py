@@ -15,7 +15,7 @@ from graphsvc.auth.policy import Access
 from graphsvc.ingest.models import Days, IdRef, IsoTime
 from graphsvc.lab import outcomes, service
 from graphsvc.lab.backtest import Outcome
-from graphsvc.lab.runs import KINDS, LabRun, LabRuns
+from graphsvc.lab.runs import LabRun, LabRuns
 from graphsvc.store.records import iso
 
 router = APIRouter(prefix="/v1/rules", tags=["rules"], dependencies=[NoNulParams])
@@ -80,7 +80,7 @@ def _answer(request: Request, response: Response, state: State, run: LabRun) -> 
     if run.ended.wait(answer_within(state.settings.request_timeout_s)):
         return run.outcome()
     response.status_code = 202
-    response.headers["Location"] = f"/v1/rules/{KINDS[run.kind]}/{run.id}"
+    response.headers["Location"] = run.location
     return run.to_dict()
 
 
