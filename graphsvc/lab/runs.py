@@ -5,9 +5,10 @@ A simulation reads and evaluates every account: at 100k accounts about a minute 
 request deadline (`GRAPHSVC_REQUEST_TIMEOUT_S`, 30 s), whose 503 said "retry" while the simulation
 went on, to be thrown away. Here the request waits for its run until shortly before the deadline and
 answers its result (as before) or the running run (202), to follow with
-`GET /v1/rules/simulations/{id}` (or `/backtests/{id}`). A run writes nothing to the graph: its
-record is a `job.json` under `<data dir>/lab/<id>/` (graphsvc.job_files), so every worker of
-`serve --workers N` answers for it; the last `KEEP` ended runs are kept there. A service that stops
+`GET /v1/rules/simulations/{id}` (or `/backtests/{id}`). A run writes nothing to the graph: a run
+answered 202 gets a record, a `job.json` under `<data dir>/lab/<id>/` (graphsvc.job_files), so every
+worker of `serve --workers N` answers for it; the last `KEEP` ended ones are kept there (a run
+answered at once has no id to follow, and no record). A service that stops
 does not wait for its runs (they change nothing): it marks them `interrupted` and they end at their
 next page.
 """
@@ -59,6 +60,7 @@ class LabRun:
     error: GraphsvcError | None = None
     ended: threading.Event = field(default_factory=threading.Event, repr=False)
     stopping: bool = False
+    published: bool = False  # answered 202: its job.json is kept up to date for GET
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     file: JobFile = field(init=False, repr=False)
 
@@ -72,7 +74,8 @@ class LabRun:
             self.done = done
             self.total = total if total is not None else self.total
             self.moves = moves if moves is not None else self.moves
-        self.file.save()
+        if self.published:
+            self.file.save()
 
     @property
     def location(self) -> str:
@@ -114,17 +117,16 @@ class LabRuns:
             run_id = uuid.uuid4().hex[:16]
             run = LabRun(run_id, kind, self.root / run_id, params, unit)
             self._running.add(run)
-        try:
-            run.directory.mkdir(parents=True)
-            run.file.save(force=True)
-            self._prune()
-        except OSError:
-            with self._lock:
-                self._running.discard(run)
-            raise
-        beat(run.file, run.ended, f"lab-beat-{run.id}")
         threading.Thread(target=self._run, args=(run, work), name=f"lab-{kind}-{run.id}", daemon=True).start()
         return run
+
+    def publish(self, run: LabRun) -> None:
+        """The run is answered 202: from now on its job.json says what GET shows, to every worker."""
+        run.directory.mkdir(parents=True, exist_ok=True)
+        run.published = True
+        run.file.save(force=True)  # ended meanwhile: it says so
+        beat(run.file, run.ended, f"lab-beat-{run.id}")
+        self._prune()
 
     def show(self, kind: str, run_id: str) -> dict[str, Any]:
         """The run as GET answers it: this process's own, or what its job.json says (NotFound: none)."""
@@ -150,7 +152,8 @@ class LabRuns:
                 run.status, run.finished_at = "interrupted", time.time()
                 run.error = GraphsvcError(f"the API process running this {run.kind} stopped (after {run.done} "
                                           f"{run.unit}): nothing was written; start it again")
-            run.file.save(force=True)
+            if run.published:
+                run.file.save(force=True)
 
     def _run(self, run: LabRun, work: Callable[[LabRun], Any]) -> None:
         try:
@@ -170,7 +173,8 @@ class LabRuns:
         finally:
             with run.lock:
                 run.finished_at = run.finished_at or time.time()
-            run.file.save(force=True)
+            if run.published:
+                run.file.save(force=True)
             with self._lock:
                 self._running.discard(run)
             run.ended.set()

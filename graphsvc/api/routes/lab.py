@@ -79,6 +79,7 @@ def simulation(request: Request, response: Response, state: State, toml: str, *,
 def _answer(request: Request, response: Response, state: State, run: LabRun) -> Any:
     if run.ended.wait(answer_within(state.settings.request_timeout_s)):
         return run.outcome()
+    _runs(request).publish(run)
     response.status_code = 202
     response.headers["Location"] = run.location
     return run.to_dict()
