@@ -19,9 +19,9 @@ from test_lab_backtest_store import STRICT, day
 from test_lab_backtest_store import build as build_history
 from test_lab_simulate import CANDIDATE, build, fingerprint, simulate
 
+from graphsvc import runs
 from graphsvc.api.app import create_app
 from graphsvc.errors import QueryTimeout
-from graphsvc.lab import runs
 
 HELD = "qualification/account_ids"  # every page of a simulation or a backtest starts with it
 
@@ -176,17 +176,19 @@ def test_a_run_whose_process_stopped_is_shown_interrupted(client, store, clock, 
 
 def test_old_runs_are_pruned_but_not_a_running_one(tmp_path, monkeypatch):
     monkeypatch.setattr(runs, "KEEP", 1)
-    lab = runs.LabRuns(tmp_path)
+    lab = runs.Runs(tmp_path, {"simulation": "/v1/rules/simulations"}, "rules-lab runs")
     old = time.time() - 3_600
     for i in range(4):  # four ended runs of another worker, an hour old
         d = tmp_path / f"{i:016x}"
         d.mkdir()
         (d / "job.json").write_text(json.dumps({"id": d.name, "kind": "simulation", "status": "done"}))
-        os.utime(d / "job.json", (old + i, old + i))
+        for path in (d / "job.json", d):
+            os.utime(path, (old + i, old + i))
     fresh = tmp_path / "00000000000000ff"  # past KEEP, but beating: another worker runs it
     fresh.mkdir()
     (fresh / "job.json").write_text("{}")
-    os.utime(fresh / "job.json", (time.time() - 10, time.time() - 10))
+    for path in (fresh / "job.json", fresh):
+        os.utime(path, (time.time() - 10, time.time() - 10))
     run = lab.start("simulation", {}, "accounts", lambda r: {"ok": True})
     assert run.ended.wait(10) and run.outcome() == {"ok": True}
     assert not (tmp_path / run.id).exists()  # answered at once: no record

@@ -38,10 +38,10 @@ from graphsvc.config import Settings
 from graphsvc.events.delivery import DeliveryWorker
 from graphsvc.events.sla import SlaTimer
 from graphsvc.gc_tuning import tune_collector
-from graphsvc.lab.runs import LabRuns
 from graphsvc.qualification.activations import Activations
 from graphsvc.qualification.registry import active_ruleset
 from graphsvc.qualification.scheduler import Requalifier
+from graphsvc.runs import Runs
 from graphsvc.state import AppState, Clock
 from graphsvc.store.factory import open_store
 from graphsvc.store.graph_store import GraphStore
@@ -100,7 +100,8 @@ def create_app(
         finally:
             # As a request would be waited for: the ruleset ends active or not, not half applied.
             await asyncio.to_thread(app.state.rule_activations.wait)
-            app.state.lab_runs.stop()  # a simulation writes nothing: not waited for
+            app.state.lab_runs.stop()  # simulations and exports write nothing: not waited for
+            app.state.export_runs.stop()
             app.state.sla.stop()
             app.state.webhooks.stop()
             app.state.requalifier.stop()
@@ -109,7 +110,10 @@ def create_app(
 
     app = FastAPI(title="graphsvc", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.rule_activations = Activations()  # PUT /v1/rules runs them in the background
-    app.state.lab_runs = LabRuns(settings.data_dir / "lab")  # so do simulations and backtests
+    # So do simulations, backtests and exports (graphsvc.runs).
+    app.state.lab_runs = Runs(settings.data_dir / "lab", {"simulation": "/v1/rules/simulations",
+                                                           "backtest": "/v1/rules/backtests"}, "rules-lab runs")
+    app.state.export_runs = Runs(settings.data_dir / "exports", {"export": "/v1/exports/runs"}, "exports")
     errors.install(app)
     app.add_middleware(ServerTiming)
     app.add_middleware(Deadline, timeout_s=settings.request_timeout_s)  # outermost: also bounds the auth check

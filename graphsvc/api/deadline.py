@@ -16,6 +16,9 @@ import asyncio
 import contextlib
 
 import orjson
+from fastapi import Response
+
+from graphsvc.runs import Run, Runs
 
 RETRY_AFTER_S = 5
 
@@ -72,6 +75,18 @@ def answer_within(request_timeout_s: float) -> float | None:
     if request_timeout_s <= 0:
         return None
     return max(request_timeout_s - 5.0, request_timeout_s / 2)
+
+
+def answered_as_run(runs: Runs, run: Run, response: Response, request_timeout_s: float) -> bool:
+    """Wait for `run` within the request's deadline (answer_within): True when it ended (the caller
+    answers its outcome); else the run is published and the response made its 202, to follow at
+    `Location` (the caller answers `run.to_dict()`)."""
+    if run.ended.wait(answer_within(request_timeout_s)):
+        return True
+    runs.publish(run)
+    response.status_code = 202
+    response.headers["Location"] = run.location
+    return False
 
 
 def _consume(task: asyncio.Future) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import IO, Any
 
@@ -90,15 +90,19 @@ def _value(name: str, value: Any, target: str) -> Any:
 
 
 def write(store: GraphStore, what: str, fmt: str, out: IO[bytes], target: str = "graphsvc",
-          renames: dict[str, str] | None = None, ruleset: Ruleset | None = None, now: float | None = None) -> int:
+          renames: dict[str, str] | None = None, ruleset: Ruleset | None = None, now: float | None = None,
+          progress: Callable[[int], object] | None = None) -> int:
     """Write the export to the binary stream `out`; the number of rows. `readiness` evaluates every
-    account with `ruleset` at `now` (the active ruleset, the current time)."""
+    account with `ruleset` at `now` (the active ruleset, the current time). `progress(rows)` is
+    called every PAGE rows."""
     cols = columns(what, target, renames)
     header: list[str] = list(cols.values())
     records: Iterator[list[Any]] = ([_value(k, r.get(k), target) for k in cols] for r in rows(store, what))
     if what == "readiness":
         header, records = readiness_export.rows_and_header(store, ruleset or default_ruleset(),
                                                            time.time() if now is None else now)
+    if progress is not None:
+        records = _counted(records, progress)
     if fmt == "xlsx":
         return _xlsx(header, records, out)
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
@@ -111,6 +115,13 @@ def write(store: GraphStore, what: str, fmt: str, out: IO[bytes], target: str = 
     text.flush()
     text.detach()  # leave `out` open for the caller
     return n
+
+
+def _counted(records: Iterator[list[Any]], progress: Callable[[int], object]) -> Iterator[list[Any]]:
+    for n, record in enumerate(records, 1):
+        yield record
+        if n % PAGE == 0:
+            progress(n)
 
 
 def _xlsx(header: list[str], records: Iterator[list[Any]], out: IO[bytes]) -> int:

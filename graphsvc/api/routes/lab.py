@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from graphsvc.api.deadline import answer_within
+from graphsvc.api.deadline import answered_as_run
 from graphsvc.api.deps import Now, State
 from graphsvc.api.routes.inputs import NoNulParams
 from graphsvc.api.routes.toml_body import TOML_BODY, toml_body
@@ -15,7 +15,7 @@ from graphsvc.auth.policy import Access
 from graphsvc.ingest.models import Days, IdRef, IsoTime
 from graphsvc.lab import outcomes, service
 from graphsvc.lab.backtest import Outcome
-from graphsvc.lab.runs import LabRun, LabRuns
+from graphsvc.runs import Run, Runs
 from graphsvc.store.records import iso
 
 router = APIRouter(prefix="/v1/rules", tags=["rules"], dependencies=[NoNulParams])
@@ -66,7 +66,7 @@ def simulation(request: Request, response: Response, state: State, toml: str, *,
     version = service.candidate(toml).version  # invalid: the 422 now, nothing started
     store = state.store
 
-    def work(run: LabRun) -> dict[str, Any]:
+    def work(run: Run) -> dict[str, Any]:
         total = store.counts()["accounts"]
         run.progress(0, total, 0)
         return service.simulate(store, toml, as_of=as_of, now=now, max_moves=max_moves,
@@ -76,17 +76,13 @@ def simulation(request: Request, response: Response, state: State, toml: str, *,
     return _answer(request, response, state, _runs(request).start("simulation", params, "accounts", work))
 
 
-def _answer(request: Request, response: Response, state: State, run: LabRun) -> Any:
-    if run.ended.wait(answer_within(state.settings.request_timeout_s)):
-        return run.outcome()
-    _runs(request).publish(run)
-    response.status_code = 202
-    response.headers["Location"] = run.location
-    return run.to_dict()
+def _answer(request: Request, response: Response, state: State, run: Run) -> Any:
+    runs = _runs(request)
+    return run.outcome() if answered_as_run(runs, run, response, state.settings.request_timeout_s) else run.to_dict()
 
 
-def _runs(request: Request) -> LabRuns:
-    runs: LabRuns = request.app.state.lab_runs
+def _runs(request: Request) -> Runs:
+    runs: Runs = request.app.state.lab_runs
     return runs
 
 
@@ -126,7 +122,7 @@ def backtest(body: BacktestIn, request: Request, response: Response, state: Stat
     step_s, horizon_s = body.step_days * 86400.0, body.horizon_days * 86400.0
     service.check_period(start=start, end=end, step_s=step_s, horizon_s=horizon_s, now=now)  # 422 now
 
-    def work(run: LabRun) -> list[dict[str, Any]]:
+    def work(run: Run) -> list[dict[str, Any]]:
         found = (outcomes.recorded_timed(store) if body.outcomes is None else
                  {o.account_id: Outcome(o.outcome == "won", o.at.timestamp()) for o in body.outcomes})
         return service.backtest(store, rulesets, found, start=start, end=end, step_s=step_s, horizon_s=horizon_s,

@@ -1,15 +1,14 @@
-"""Rules-lab runs (a simulation, a backtest) in a background thread, so the API answers within its
-deadline however many accounts there are.
+"""Long work a request starts (a rules-lab simulation or backtest, an export) run in a background
+thread, so the API answers within its deadline however many accounts there are.
 
-A simulation reads and evaluates every account: at 100k accounts about a minute and a half, past the
-request deadline (`GRAPHSVC_REQUEST_TIMEOUT_S`, 30 s), whose 503 said "retry" while the simulation
-went on, to be thrown away. Here the request waits for its run until shortly before the deadline and
-answers its result (as before) or the running run (202), to follow with
-`GET /v1/rules/simulations/{id}` (or `/backtests/{id}`). A run writes nothing to the graph: a run
-answered 202 gets a record, a `job.json` under `<data dir>/lab/<id>/` (graphsvc.job_files), so every
-worker of `serve --workers N` answers for it; the last `KEEP` ended ones are kept there (a run
-answered at once has no id to follow, and no record). A service that stops
-does not wait for its runs (they change nothing): it marks them `interrupted` and they end at their
+At 100k accounts a simulation takes about a minute and a half and the readiness export longer,
+past the request deadline (`GRAPHSVC_REQUEST_TIMEOUT_S`, 30 s), whose 503 said "retry" while the
+work went on, to be thrown away. Here the request waits for its run until shortly before the
+deadline and answers its result (as before) or the running run (202, `Location`), to follow there.
+A run writes nothing to the graph: a run answered 202 gets a record, a `job.json` under
+`<root>/<id>/` (graphsvc.job_files), so every worker of `serve --workers N` answers for it; the last
+`KEEP` ended ones are kept there (a run answered at once has no id to follow, and no record). A
+service that stops does not wait for its runs: it marks them `interrupted` and they end at their
 next page.
 """
 
@@ -29,12 +28,11 @@ from graphsvc.errors import Busy, GraphsvcError, NotFound
 from graphsvc.job_files import STALE_S, JobFile, beat, is_job_id, read_saved, shown_as_saved
 from graphsvc.store.records import iso
 
-__all__ = ["LabRun", "LabRuns"]
+__all__ = ["Run", "Runs", "Stopped"]
 
-log = logging.getLogger("graphsvc.lab")
-KEEP = 20  # ended runs kept in the data directory
-MAX_RUNNING = 2  # per API process: more would only queue for the analysts' lane, holding their results in memory
-KINDS = {"simulation": "simulations", "backtest": "backtests"}  # kind -> its path under /v1/rules
+log = logging.getLogger("graphsvc")
+KEEP = 20  # ended runs kept under the root
+MAX_RUNNING = 2  # per API process and root: more would only queue for the engine, holding their results
 
 
 class Stopped(Exception):
@@ -42,12 +40,13 @@ class Stopped(Exception):
 
 
 @dataclass(eq=False)  # kept in a set: one per run, by identity
-class LabRun:
+class Run:
     """A run this process started: what the waiting request and GET need."""
 
     id: str
     kind: str
     directory: Path
+    location: str  # where GET answers for it
     params: dict[str, Any]  # what it runs (the candidate's version, as_of, …), shown as given
     unit: str  # what `done` and `total` count: accounts, or replay steps
     started_at: float = field(default_factory=time.time)
@@ -77,11 +76,6 @@ class LabRun:
         if self.published:
             self.file.save()
 
-    @property
-    def location(self) -> str:
-        """Where GET answers for this run."""
-        return f"/v1/rules/{KINDS[self.kind]}/{self.id}"
-
     def outcome(self) -> Any:
         """An ended run's result, or its error raised (a 408 stays a 408)."""
         if self.error is not None:
@@ -98,34 +92,35 @@ class LabRun:
                     "error": None if error is None else {**error.to_dict(), "status": error.status_code}}
 
 
-class LabRuns:
-    """Starts lab runs in this API process and shows any run of the data directory."""
+class Runs:
+    """Starts runs in this API process and shows any run under `root` (this machine's)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, locations: dict[str, str], noun: str) -> None:
         self.root = root
-        self._running: set[LabRun] = set()
+        self.locations = locations  # kind -> the path under which GET answers for its runs
+        self.noun = noun  # what they are called in messages ("rules-lab runs")
+        self._running: set[Run] = set()
         self._lock = threading.Lock()
 
-    def start(self, kind: str, params: dict[str, Any], unit: str, work: Callable[[LabRun], Any]) -> LabRun:
+    def start(self, kind: str, params: dict[str, Any], unit: str, work: Callable[[Run], Any]) -> Run:
         """Run `work(run)` in a background thread (it reports through `run.progress` and returns the
         result). Busy (429) while MAX_RUNNING runs of this process have not ended."""
         with self._lock:
             if len(self._running) >= MAX_RUNNING:
-                raise Busy(f"{MAX_RUNNING} rules-lab runs are running in this API process: retry when one has "
-                           "ended (GET /v1/rules/simulations/{id} or /backtests/{id} says when)",
-                           details={"running": sorted(r.id for r in self._running)})
+                raise Busy(f"{MAX_RUNNING} {self.noun} are running in this API process: retry when one has ended",
+                           details={"running": {r.id: r.location for r in self._running}})
             run_id = uuid.uuid4().hex[:16]
-            run = LabRun(run_id, kind, self.root / run_id, params, unit)
+            run = Run(run_id, kind, self.root / run_id, f"{self.locations[kind]}/{run_id}", params, unit)
             self._running.add(run)
-        threading.Thread(target=self._run, args=(run, work), name=f"lab-{kind}-{run.id}", daemon=True).start()
+        threading.Thread(target=self._run, args=(run, work), name=f"run-{kind}-{run.id}", daemon=True).start()
         return run
 
-    def publish(self, run: LabRun) -> None:
+    def publish(self, run: Run) -> None:
         """The run is answered 202: from now on its job.json says what GET shows, to every worker."""
         run.directory.mkdir(parents=True, exist_ok=True)
         run.published = True
         run.file.save(force=True)  # ended meanwhile: it says so
-        beat(run.file, run.ended, f"lab-beat-{run.id}")
+        beat(run.file, run.ended, f"run-beat-{run.id}")
         self._prune()
 
     def show(self, kind: str, run_id: str) -> dict[str, Any]:
@@ -136,7 +131,7 @@ class LabRuns:
             return own.to_dict()
         saved = read_saved(self.root / run_id) if is_job_id(run_id) else None
         if saved is None or saved.get("kind") != kind:
-            raise NotFound(f"no {kind} {run_id!r} (the last {KEEP} ended rules-lab runs are kept)")
+            raise NotFound(f"no {kind} {run_id!r} (the last {KEEP} ended {self.noun} are kept)")
         return shown_as_saved(saved, lambda out: {
             "error": "interrupted", "status": None,
             "message": f"the API process running this {kind} stopped before it ended (after {out.get('done')} "
@@ -155,7 +150,7 @@ class LabRuns:
             if run.published:
                 run.file.save(force=True)
 
-    def _run(self, run: LabRun, work: Callable[[LabRun], Any]) -> None:
+    def _run(self, run: Run, work: Callable[[Run], Any]) -> None:
         try:
             result = work(run)
             with run.lock:
@@ -179,9 +174,14 @@ class LabRuns:
                 self._running.discard(run)
             run.ended.set()
 
+    def forget(self, run: Run) -> None:
+        """A run answered at once (never published): what it left in its directory goes."""
+        if not run.published:
+            shutil.rmtree(run.directory, ignore_errors=True)
+
     def _prune(self) -> None:
-        """Keep the newest KEEP run directories; an older one goes once its job.json is not being
-        rewritten (a run another worker still runs beats every few seconds)."""
+        """Keep the newest KEEP run directories; an older one goes once nothing in it is being
+        written (a run another worker still runs beats every few seconds; an export grows its file)."""
         dirs = sorted((d for d in self.root.iterdir() if is_job_id(d.name)), key=_mtime, reverse=True)
         for old in dirs[KEEP:]:
             if _mtime(old) < time.time() - STALE_S:
@@ -189,7 +189,8 @@ class LabRuns:
 
 
 def _mtime(directory: Path) -> float:
+    """When anything in the run's directory was last written."""
     try:
-        return (directory / "job.json").stat().st_mtime
-    except OSError:
+        return max([directory.stat().st_mtime, *(p.stat().st_mtime for p in directory.iterdir())])
+    except OSError:  # removed meanwhile
         return 0.0
