@@ -91,3 +91,10 @@ class Busy(GraphsvcError):
     status_code = 429
     code = "busy"
     retry_after_s = 10
+
+
+class ShuttingDown(GraphsvcError):
+    """The API process is stopping: work it had started was not finished (retry on another worker)."""
+
+    status_code = 503
+    code = "shutting_down"

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graphsvc.errors import Busy, GraphsvcError, NotFound
+from graphsvc.errors import Busy, GraphsvcError, NotFound, ShuttingDown
 from graphsvc.job_files import STALE_S, JobFile, beat, is_job_id, read_saved, shown_as_saved
 from graphsvc.store.records import iso
 
@@ -145,8 +145,8 @@ class Runs:
             run.stopping = True
             with run.lock:
                 run.status, run.finished_at = "interrupted", time.time()
-                run.error = GraphsvcError(f"the API process running this {run.kind} stopped (after {run.done} "
-                                          f"{run.unit}): nothing was written; start it again")
+                run.error = ShuttingDown(f"the API process running this {run.kind} stopped (after {run.done} "
+                                         f"{run.unit}): nothing was written; start it again")
             if run.published:
                 run.file.save(force=True)
 

@@ -156,6 +156,7 @@ def test_a_run_whose_process_stopped_is_shown_interrupted(client, store, clock, 
     shown = client.get(r.headers["Location"]).json()
     assert shown["status"] == "interrupted" and shown["result"] is None and shown["finished_at"]
     assert "stopped" in shown["error"]["message"] and "start it again" in shown["error"]["message"]
+    assert (shown["error"]["error"], shown["error"]["status"]) == ("shutting_down", 503)  # never a 500
     held.release.set()  # the run's thread ends at its next page, and leaves the record as it is
     time.sleep(0.2)
     assert client.get(r.headers["Location"]).json()["status"] == "interrupted"
