@@ -83,11 +83,12 @@ def read_saved(directory: Path) -> dict[str, Any] | None:
 
 
 def shown_as_saved(saved: dict[str, Any], interrupted: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:
-    """What GET shows of a saved view: as written, but a running job whose heartbeat is stale is
-    `interrupted`, its `error` what `interrupted(saved)` says (each kind of job says it its own way)."""
+    """What GET shows of a saved view: as written, but a job not ended whose heartbeat is stale is
+    `interrupted`, its `error` what `interrupted(saved)` says (each kind of job says it its own way).
+    A `queued` import is one whose files are being copied (seconds): stale, its process stopped too."""
     out = dict(saved)
     updated = out.pop("updated_at", None)
-    if out.get("status") == "running" and isinstance(updated, float) and updated < time.time() - STALE_S:
+    if out.get("status") in ("queued", "running") and isinstance(updated, float) and updated < time.time() - STALE_S:
         out["status"] = "interrupted"
         out["error"] = interrupted(out)
     return out

@@ -84,3 +84,6 @@ def test_a_job_whose_process_stopped_is_shown_interrupted(client, settings):
     assert "import the files again" in shown["error"]
     (directory / "job.json").write_text(json.dumps({**gone, "updated_at": time.time()}))  # alive: as it says
     assert client.get("/v1/imports/00000000deadbeef").json()["status"] == "running"
+    # Stopped while it copied the upload (before any heartbeat): queued, then nothing more.
+    (directory / "job.json").write_text(json.dumps({**gone, "status": "queued", "phase": None, "rows_done": 0}))
+    assert client.get("/v1/imports/00000000deadbeef").json()["status"] == "interrupted"
