@@ -13,7 +13,7 @@ from graphsvc.api.deadline import answered_as_run
 from graphsvc.api.deps import Now, Qualifier, State
 from graphsvc.api.routes.inputs import NoNulParams
 from graphsvc.auth.policy import Access
-from graphsvc.errors import Conflict, GraphsvcError, InvalidInput
+from graphsvc.errors import Conflict, GraphsvcError, InvalidInput, NotFound
 from graphsvc.imports import export
 from graphsvc.runs import Run, Runs
 
@@ -116,7 +116,10 @@ def get_export_file(request: Request, run_id: str) -> FileResponse:
     if shown["status"] != "done":
         raise Conflict(f"export {run_id} is {shown['status']}: there is no file to download (GET "
                        f"/v1/exports/runs/{run_id} says why)", details={"status": shown["status"]})
-    return _file(_runs(request).root / run_id / shown["result"]["file"])
+    path = _runs(request).root / run_id / shown["result"]["file"]
+    if not path.is_file():  # deleted with its run (more than 20 newer ones) since its record was read
+        raise NotFound(f"export {run_id}'s file is no longer kept: export again")
+    return _file(path)
 
 
 def _file(path: Path, background: BackgroundTask | None = None) -> FileResponse:

@@ -38,8 +38,10 @@ def get_rules(state: State) -> dict[str, Any]:
             "accounts already requalified are requalified back, and the error (500, or 503 while the engine is "
             "unavailable) says so in `details` (`activated`, `active_version`, `restored`).",
             openapi_extra={"requestBody": TOML_BODY},
-            responses={202: {"description": "Still being applied: the activation, to follow at `Location`"},
+            responses={202: {"description": "Still being applied: the activation, to follow at `Location` (with "
+                             "`dry_run=true`: the simulation, at `/v1/rules/simulations/{id}`)"},
                        409: {"description": "Another activation is running (`details.activation`)"},
+                       429: {"description": "`dry_run=true` while two rules-lab runs are running in this API process"},
                        422: {"description": "Every error with its path; the active ruleset is unchanged"},
                        500: {"description": "Applying it failed midway: it was not activated (see `details`)"},
                        503: {"description": "The engine is unavailable: it was not activated (see `details`)"}})
