@@ -189,6 +189,27 @@ def test_half_life_change_rebuilds_from_history(store, first, second, halves):
 # -- the rules around the aggregates -------------------------------------------------------------
 
 
+def test_the_rebuild_takes_ids_a_page_at_a_time_and_misses_no_contact(store, monkeypatch):
+    """Contact ids are read a large page at a time and rebuilt a small page at a time: with 2 ids per
+    read and 1 contact per rebuild, every contact of three accounts is rebuilt once, exactly."""
+    from graphsvc.qualification import service as qualification
+
+    old, new = ruleset(30.0), ruleset(7.0)
+    QualificationService(store, old).ensure_engagement()
+    made = [make_account(store) for _ in range(3)]
+    for i, (_, contacts) in enumerate(made):
+        IngestRepository(store).create_activities(
+            [{"id": f"p{i}-{k}", "contact_id": c, "type": "content_download", "at": NOW - k * DAY, "channel": None,
+              "asset": None, "campaign": None} for k, c in enumerate(contacts)], batch=f"p{i}", now=NOW)
+    monkeypatch.setattr(qualification, "CONTACT_ID_PAGE", 2)
+    out = QualificationService(store, new).ensure_engagement(page=1)
+    everyone = store.counts()["contacts"]
+    assert out["rebuilt"] and out["built"] and out["contacts"] == everyone >= 3 * len(made[0][1])
+    assert out["activities"] >= sum(len(c) for _, c in made)
+    for aid, _ in made:
+        assert_same(store, new, aid, NOW + 301.0, expect_exact=True)
+
+
 def test_duplicates_and_retries_change_nothing(store):
     rs = default_ruleset()
     QualificationService(store, rs).ensure_engagement()

@@ -158,3 +158,15 @@ def test_cli_readiness_export(cli_store, tmp_path):
     assert done.exit_code == 0, done.output
     assert "exported 11 accounts" in done.stderr
     assert len(list(load_workbook(tmp_path / "r.xlsx", read_only=True).worksheets[0].iter_rows())) == 12
+
+
+def test_contacts_are_read_a_page_of_ids_at_a_time_in_id_order(store, monkeypatch):
+    """The contacts export reads ids a large page at a time, then the contacts of each id page a
+    small page at a time: with pages of 5 ids and 2 contacts every contact comes once, in id order,
+    as one page of each does."""
+    _imported(store)
+    whole = list(export.rows(store, "contacts"))
+    assert len(whole) == 18 and [r["id"] for r in whole] == sorted(r["id"] for r in whole)
+    monkeypatch.setattr(export, "ID_PAGE", 5)
+    monkeypatch.setattr(export, "PAGE", 2)
+    assert list(export.rows(store, "contacts")) == whole

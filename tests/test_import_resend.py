@@ -22,6 +22,7 @@ from test_import_crm import HS_FILES, _engagements
 from test_import_files import NOW, PORTAL, SF, graph
 
 from graphsvc.errors import StoreUnavailable
+from graphsvc.imports import export
 from graphsvc.imports.job import Importer, ImportOptions
 from graphsvc.rules import default_ruleset
 from graphsvc.store.embedded import EmbeddedFalkorDB
@@ -49,7 +50,7 @@ def _state(store) -> dict:
     return {
         "counts": graph(store),
         "accounts": store.read("imports/export_accounts", after="", limit=10_000),
-        "contacts": store.read("imports/export_contacts", after="", limit=10_000),
+        "contacts": list(export.rows(store, "contacts")),
         "events": sorted((e["type"], e["account"], e["actor"], json.dumps(json.loads(e["payload"] or "null"),
                                                                            sort_keys=True))
                          for e in events),

@@ -1,7 +1,6 @@
-// Contacts with their account and buying roles, for export: a page at a time in id order (`after`
-// is the last id of the previous page).
-// @param after STRING = "" the last id of the previous page ("" for the first)
-// @param limit INTEGER = 1000 page size
+// Contacts with their account and buying roles, for export: the contacts of a page of ids
+// (read/contact_ids), in id order.
+// @param ids LIST<STRING> contact ids
 // @column id STRING
 // @column email STRING
 // @column first_name STRING
@@ -13,11 +12,8 @@
 // @column account_id STRING
 // @column account_name STRING
 // @column roles LIST<STRING> buying roles held, any group and source
-MATCH (c:Contact)
-WHERE c.id > $after
-WITH c
-ORDER BY c.id
-LIMIT $limit
+UNWIND $ids AS id
+MATCH (c:Contact {id: id})
 OPTIONAL MATCH (c)-[:WORKS_AT]->(a:Account)
 OPTIONAL MATCH (c)-[r:MEMBER_OF]->(:BuyingGroup)
 WITH c, a, collect(DISTINCT r.role) AS roles

@@ -1,18 +1,13 @@
-// Rebuild the engagement aggregates of a page of contacts (in id order) from their activities, for
-// a half-life: per activity type the count, the newest time and sum 0.5^((newest - at) / h).
+// Rebuild the engagement aggregates of a page of contacts (their ids: read/contact_ids) from their
+// activities, for a half-life: per activity type the count, the newest time and sum 0.5^((newest - at) / h).
 // Each contact's write lock is taken first (Neo4j read committed), so an activity recorded at the
 // same time either is seen here or updates the rebuilt aggregate afterwards.
-// @param after STRING the last contact id of the previous page ("" to start)
-// @param limit INTEGER contacts per page
+// @param ids LIST<STRING> the contacts of this page
 // @param half_life_s FLOAT the half-life in seconds
-// @column contacts INTEGER contacts rebuilt in this page (0: done)
-// @column last STRING the last contact id of this page
+// @column contacts INTEGER contacts rebuilt in this page
 // @column activities INTEGER activities read
-MATCH (c:Contact)
-WHERE c.id > $after
-WITH c
-ORDER BY c.id
-LIMIT $limit
+UNWIND $ids AS id
+MATCH (c:Contact {id: id})
 SET c.lock_ = true
 REMOVE c.lock_
 WITH c
@@ -28,4 +23,4 @@ SET c.eng_half_life = $half_life_s
 FOREACH (m IN CASE WHEN size(types) = 0 THEN [{eng_types: NULL}, {eng_counts: NULL}, {eng_last: NULL}, {eng_weights: NULL}]
               ELSE [{eng_types: types, eng_counts: counts, eng_last: lasts, eng_weights: weights}] END |
   SET c += m)
-RETURN count(c) AS contacts, max(c.id) AS last, sum(activities) AS activities
+RETURN count(c) AS contacts, sum(activities) AS activities

@@ -23,6 +23,7 @@ from graphsvc.rules import Ruleset, default_ruleset
 from graphsvc.store.graph_store import GraphStore
 
 PAGE = 1_000
+ID_PAGE = 50_000  # contact ids per range read (cypher/read/contact_ids)
 WHATS = ("board", "contacts", "readiness")
 FORMATS = ("csv", "xlsx")
 TARGETS = ("graphsvc", "hubspot", "salesforce")
@@ -70,12 +71,19 @@ def columns(what: str, target: str = "graphsvc", renames: dict[str, str] | None 
 
 
 def rows(store: GraphStore, what: str) -> Iterator[dict[str, Any]]:
-    """Every account (board) or contact, page by page in id order."""
-    query = "imports/export_accounts" if what == "board" else "imports/export_contacts"
+    """Every account (board) or contact, page by page in id order. Contacts (ten per account) are
+    read by id, a page of ids at a time: see cypher/read/contact_ids for why."""
+    if what == "board":
+        after = ""
+        while page := store.read("imports/export_accounts", after=after, limit=PAGE):
+            yield from page
+            after = page[-1]["id"]
+        return
     after = ""
-    while page := store.read(query, after=after, limit=PAGE):
-        yield from page
-        after = page[-1]["id"]
+    while ids := [r["id"] for r in store.read("read/contact_ids", after=after, limit=ID_PAGE)]:
+        for start in range(0, len(ids), PAGE):
+            yield from store.read("imports/export_contacts", ids=ids[start:start + PAGE])
+        after = ids[-1]
 
 
 def _value(name: str, value: Any, target: str) -> Any:

@@ -61,6 +61,7 @@ def stage_event(q: Qualification) -> str:
 
 
 PAGE = 500  # accounts per snapshot query and outcome write in a full requalification
+CONTACT_ID_PAGE = 50_000  # contact ids per range read in the engagement rebuild (cypher/read/contact_ids)
 # Up to this many accounts, their current snapshots are read in one statement: a readiness answer
 # is one; 20 also takes the small requalifications (an ingest batch touching a few accounts) while
 # a full pass's pages of 500 keep the three reads they were measured with.
@@ -180,18 +181,22 @@ class QualificationService:
             progress(0, 0)
         done = read = 0
         after, started, said = "", time.monotonic(), time.monotonic()
-        while True:
-            row = resend(partial(self.store.write, "qualification/engagement_rebuild", after=after, limit=page,
-                                 half_life_s=h), retry_for_s, f"engagement rebuild after contact {after!r}", log)[0]
-            if not row["contacts"]:
-                break
-            done, read, after = done + row["contacts"], read + (row["activities"] or 0), row["last"]
-            if progress:
-                progress(done, read)
-            if time.monotonic() - said >= 5.0:
-                said = time.monotonic()
-                log.info("engagement rebuild (half-life %.0f s): %d contacts, %d activities, %.0f s",
-                         h, done, read, said - started)
+        # Ids a large page at a time, then their contacts a small page at a time (read/contact_ids: a
+        # range read costs FalkorDB every id after it).
+        while ids := [r["id"] for r in resend(partial(self.store.read, "read/contact_ids", after=after,
+                                                      limit=CONTACT_ID_PAGE), retry_for_s, "contact ids", log)]:
+            for start in range(0, len(ids), page):
+                chunk = ids[start:start + page]
+                row = resend(partial(self.store.write, "qualification/engagement_rebuild", ids=chunk, half_life_s=h),
+                             retry_for_s, f"engagement rebuild from contact {chunk[0]!r}", log)[0]
+                done, read = done + row["contacts"], read + (row["activities"] or 0)
+                if progress:
+                    progress(done, read)
+                if time.monotonic() - said >= 5.0:
+                    said = time.monotonic()
+                    log.info("engagement rebuild (half-life %.0f s): %d contacts, %d activities, %.0f s",
+                             h, done, read, said - started)
+            after = ids[-1]
         built = resend(partial(self.store.write, "qualification/engagement_index_set", half_life_s=h, built=True),
                        retry_for_s, "engagement index", log)[0]["built"]
         log.info("engagement rebuild (half-life %.0f s) done: %d contacts, %d activities in %.1f s%s", h, done,
