@@ -46,8 +46,10 @@ def main() -> None:
         try:
             service = QualificationService(opened.store, active_ruleset_for(opened.store))
             ids: list[str] = []
-            while len(ids) < args.accounts and (page := service.page_ids(ids[-1] if ids else "")):
+            for page in service.page_ids():
                 ids.extend(page)
+                if len(ids) >= args.accounts:
+                    break
             ids, h, now = ids[:args.accounts], service.half_life_s, args.as_of or time.time()
             read = opened.store.read
             raw = (read("qualification/snapshot_accounts", ids=ids, half_life_s=h),

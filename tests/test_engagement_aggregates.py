@@ -210,6 +210,20 @@ def test_the_rebuild_takes_ids_a_page_at_a_time_and_misses_no_contact(store, mon
         assert_same(store, new, aid, NOW + 301.0, expect_exact=True)
 
 
+def test_a_full_pass_takes_account_ids_a_page_at_a_time_and_misses_no_account(store, monkeypatch):
+    from graphsvc.qualification import service as qualification
+
+    for _ in range(3):
+        make_account(store)
+    monkeypatch.setattr(qualification, "ID_PAGE", 2)  # ids 2 per range read, 1 per page
+    monkeypatch.setattr(qualification, "PAGE", 1)
+    q = QualificationService(store, default_ruleset())
+    pages = list(q.page_ids())
+    ids = [i for p in pages for i in p]
+    assert {len(p) for p in pages} == {1} and ids == sorted(set(ids)) and len(ids) == store.counts()["accounts"]
+    assert q.requalify_all(NOW)["accounts"] == len(ids)
+
+
 def test_duplicates_and_retries_change_nothing(store):
     rs = default_ruleset()
     QualificationService(store, rs).ensure_engagement()

@@ -24,7 +24,7 @@ import logging
 import multiprocessing
 import resource
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -80,7 +80,7 @@ def requalify_all(
     engagement rebuild's, when one comes first (see service.requalify_all)."""
     if processes <= 1:
         return service.requalify_all(now, progress, keep_changes, retry_for_s, rebuild_progress)
-    pages = _pages(service, retry_for_s)
+    pages = service.page_ids(retry_for_s)
     first = list(islice(pages, 2))
     if len(first) < 2:  # one page: starting processes (~1 s each) would cost more than it saves
         return service.requalify_all(now, progress, keep_changes, retry_for_s, rebuild_progress)
@@ -109,11 +109,6 @@ def requalify_all(
             "worker_peak_rss_mib": tally.peak_rss_mib}
 
 
-def _pages(service: QualificationService, retry_for_s: float) -> Iterator[list[str]]:
-    after = ""
-    while page := service.page_ids(after, retry_for_s):
-        yield page
-        after = page[-1]
 
 
 @dataclass

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import replace
 from functools import partial
@@ -61,6 +61,7 @@ def stage_event(q: Qualification) -> str:
 
 
 PAGE = 500  # accounts per snapshot query and outcome write in a full requalification
+ID_PAGE = 50_000  # account ids per range read in a full pass (page_ids)
 CONTACT_ID_PAGE = 50_000  # contact ids per range read in the engagement rebuild (cypher/read/contact_ids)
 # Up to this many accounts, their current snapshots are read in one statement: a readiness answer
 # is one; 20 also takes the small requalifications (an ingest batch touching a few accounts) while
@@ -277,12 +278,13 @@ class QualificationService:
         self.ensure_engagement(rebuild_progress, retry_for_s=retry_for_s)
         done, changed, changes = 0, 0, list[dict[str, Any]]()
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshots") as pool:
-            page = self.page_ids("", retry_for_s)
+            pages = self.page_ids(retry_for_s)
+            page = next(pages, [])
             pending = pool.submit(self._snapshot_rows, page, now) if page else None
             while pending is not None:
                 current = pending
                 wait([current])  # its snapshots are read before the next page's (an error is raised below)
-                next_page = self.page_ids(page[-1], retry_for_s)
+                next_page = next(pages, [])
                 pending = pool.submit(self._snapshot_rows, next_page, now) if next_page else None
                 recorded = self._requalify_read(page, current, now, retry_for_s)
                 changed += len(recorded)
@@ -306,10 +308,18 @@ class QualificationService:
             return self._record(self._evaluate_rows(first.result(), now), now)
         return resend(send, retry_for_s, f"requalification of the page from account {page[0]!r}", log)
 
-    def page_ids(self, after: str, retry_for_s: float = 0.0) -> list[str]:
-        """The next page of account ids after `after`, in id order (what a full pass walks)."""
-        return resend(lambda: [r["id"] for r in self.store.read("qualification/account_ids", after=after, limit=PAGE)],
-                      retry_for_s, f"account ids after {after!r}", log)
+    def page_ids(self, retry_for_s: float = 0.0) -> Iterator[list[str]]:
+        """Every account id in id order, a page of PAGE at a time (what a full pass walks). The ids
+        are read ID_PAGE at a time: on FalkorDB a range read costs every id after it (see
+        cypher/read/contact_ids), so pages of 500 cost a pass over 100k accounts ~200 such reads."""
+        after = ""
+        while ids := resend(partial(self._account_ids, after), retry_for_s, f"account ids after {after!r}", log):
+            for start in range(0, len(ids), PAGE):
+                yield ids[start:start + PAGE]
+            after = ids[-1]
+
+    def _account_ids(self, after: str) -> list[str]:
+        return [r["id"] for r in self.store.read("qualification/account_ids", after=after, limit=ID_PAGE)]
 
     def _record(self, results: list[tuple[Qualification, dict[str, Any]]], now: float) -> list[dict[str, Any]]:
         if not results:
