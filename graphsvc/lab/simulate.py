@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, TypeVar, cast
 
-from graphsvc.qualification.service import PAGE, QualificationService
+from graphsvc.qualification.service import ID_PAGE, PAGE, QualificationService
 from graphsvc.rules import AUTOMATIC_STAGES, INITIAL_STAGE, STAGES, AccountSnapshot, Qualification, Ruleset, evaluate
 from graphsvc.rules.result import Check
 from graphsvc.store.graph_store import GraphStore
@@ -139,18 +139,35 @@ def account_pages(store: GraphStore, read: Callable[[list[str]], T], *, page: in
     page's reads run inside the analysts' lane, in a helper thread that reads the next page while
     the caller works on this one (as a full requalification overlaps its reads and the engine)."""
 
-    def fetch(after: str) -> tuple[list[str], T | None]:
+    def id_pages() -> Iterator[list[str]]:
+        # Ids ID_PAGE at a time, handed out `page` at a time: a range read costs FalkorDB every id
+        # after it (QualificationService.page_ids).
+        after = ""
+        while True:
+            with store.analysts.enter(lane_timeout_s):
+                ids = [r["id"] for r in store.read("qualification/account_ids", after=after, limit=ID_PAGE)]
+            if not ids:
+                return
+            for start in range(0, len(ids), page):
+                yield ids[start:start + page]
+            after = ids[-1]
+
+    pages = id_pages()  # advanced by the helper thread only, one fetch after the other
+
+    def fetch() -> tuple[list[str], T | None]:
+        ids = next(pages, [])
+        if not ids:
+            return ids, None
         with store.analysts.enter(lane_timeout_s):
-            ids = [r["id"] for r in store.read("qualification/account_ids", after=after, limit=page)]
-            return ids, (read(ids) if ids else None)
+            return ids, read(ids)
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="lab-pages") as pool:
-        pending = pool.submit(fetch, "")
+        pending = pool.submit(fetch)
         while True:
             ids, got = pending.result()
             if not ids:
                 return
-            pending = pool.submit(fetch, ids[-1])
+            pending = pool.submit(fetch)
             yield ids, cast(T, got)  # a T whenever ids is not empty
 
 
