@@ -32,3 +32,28 @@ class HeldStore(GraphStore):
 
     def close(self) -> None:  # the test's fixture closes the executor
         pass
+
+
+def follow(client, url: str) -> dict:
+    """What a 202's `Location` (an activation, a lab run, an export run) shows once it ended: polled
+    every 50 ms, at most 30 s (a bounded wait for its thread, not a timing assertion)."""
+    import time
+
+    for _ in range(600):
+        body = client.get(url).json()
+        if body["status"] != "running":
+            return body
+        time.sleep(0.05)
+    raise AssertionError(f"{url} did not end: {body}")
+
+
+def held_app(store: GraphStore, clock, settings, statement: str):
+    """The service on a store whose `statement` waits for the test, with a deadline of 2 s (so a
+    request waits 1 s for its background work): (TestClient, HeldStore)."""
+    from fastapi.testclient import TestClient
+
+    from graphsvc.api.app import create_app
+
+    held = HeldStore(store, statement)
+    app = create_app(settings.model_copy(update={"request_timeout_s": 2.0}), store=held, clock=clock)
+    return TestClient(app), held

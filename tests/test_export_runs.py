@@ -9,30 +9,12 @@ its file."""
 
 from __future__ import annotations
 
-import time
-
 from fastapi.testclient import TestClient
-from held_store import HeldStore
+from held_store import HeldStore, follow, held_app
 from test_import_export import _csv, _imported
 
 from graphsvc.api.app import create_app
 from graphsvc.errors import StoreUnavailable
-
-
-def _follow(client, url: str) -> dict:
-    """The run once it ended (a bounded wait for its thread, not a timing assertion)."""
-    for _ in range(600):
-        body = client.get(url).json()
-        if body["status"] != "running":
-            return body
-        time.sleep(0.05)
-    raise AssertionError(f"run {url} did not end: {body}")
-
-
-def _held_app(store, clock, settings, statement: str) -> tuple[TestClient, HeldStore]:
-    held = HeldStore(store, statement)
-    app = create_app(settings.model_copy(update={"request_timeout_s": 2.0}), store=held, clock=clock)
-    return TestClient(app), held
 
 
 def test_a_long_export_is_answered_as_a_run_to_follow_to_its_file(client, store, clock, settings):
@@ -40,7 +22,7 @@ def test_a_long_export_is_answered_as_a_run_to_follow_to_its_file(client, store,
     calm = client.get("/v1/exports/board", params={"format": "csv", "target": "hubspot"})
     assert calm.status_code == 200 and len(_csv(calm.content)) == 11
     assert not list((settings.data_dir / "exports").iterdir())  # answered at once: nothing kept
-    held_client, held = _held_app(store, clock, settings, "imports/export_accounts")
+    held_client, held = held_app(store, clock, settings, "imports/export_accounts")
     with held_client as c, TestClient(create_app(settings, store=store, clock=clock)) as other:
         r = c.get("/v1/exports/board", params={"format": "csv", "target": "hubspot"})
         assert r.status_code == 202 and r.headers["content-type"] == "application/json", r.text
@@ -53,7 +35,7 @@ def test_a_long_export_is_answered_as_a_run_to_follow_to_its_file(client, store,
         early = other.get(f"{url}/file")  # another worker: the run is known, its file not written yet
         assert early.status_code == 409 and early.json()["details"] == {"status": "running"}, early.text
         held.release.set()
-        done = _follow(other, url)
+        done = follow(other, url)
         assert done["status"] == "done" and done["error"] is None
         result = done["result"]
         assert (result["file"], result["rows"], result["url"]) == ("board-hubspot.csv", 11, f"{url}/file")
@@ -67,13 +49,13 @@ def test_a_long_export_is_answered_as_a_run_to_follow_to_its_file(client, store,
 
 def test_an_export_that_fails_after_its_answer_has_no_file(client, store, clock, settings):
     _imported(store)
-    held_client, held = _held_app(store, clock, settings, "imports/export_contacts")
+    held_client, held = held_app(store, clock, settings, "imports/export_contacts")
     with held_client as c:
         r = c.get("/v1/exports/contacts", params={"format": "xlsx"})
         assert r.status_code == 202, r.text
         held.fail = StoreUnavailable("engine down")
         held.release.set()
-        failed = _follow(c, r.headers["Location"])
+        failed = follow(c, r.headers["Location"])
         assert failed["status"] == "failed" and failed["result"] is None
         assert failed["error"] == {"error": "store_unavailable", "message": "engine down", "status": 503}
         gone = c.get(f"{r.headers['Location']}/file")
@@ -95,7 +77,7 @@ def test_an_export_failing_at_once_is_its_error_and_leaves_nothing(client, store
 
 def test_a_third_export_at_once_is_429(client, store, clock, settings):
     _imported(store)
-    held_client, held = _held_app(store, clock, settings, "imports/export_accounts")
+    held_client, held = held_app(store, clock, settings, "imports/export_accounts")
     with held_client as c:
         first, second = c.get("/v1/exports/board"), c.get("/v1/exports/readiness")
         assert (first.status_code, second.status_code) == (202, 202), (first.text, second.text)
@@ -103,6 +85,6 @@ def test_a_third_export_at_once_is_429(client, store, clock, settings):
         assert third.status_code == 429 and third.headers["Retry-After"] == "10", third.text
         assert set(third.json()["details"]["running"]) == {first.json()["id"], second.json()["id"]}
         held.release.set()
-        assert _follow(c, first.headers["Location"])["result"]["rows"] == 11
-        assert _follow(c, second.headers["Location"])["result"]["rows"] == 11
+        assert follow(c, first.headers["Location"])["result"]["rows"] == 11
+        assert follow(c, second.headers["Location"])["result"]["rows"] == 11
         assert c.get("/v1/exports/contacts").status_code == 200

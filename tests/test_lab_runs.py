@@ -14,7 +14,7 @@ import os
 import time
 
 from fastapi.testclient import TestClient
-from held_store import HeldStore
+from held_store import follow, held_app
 from test_lab_backtest_store import STRICT, day
 from test_lab_backtest_store import build as build_history
 from test_lab_simulate import CANDIDATE, build, fingerprint, simulate
@@ -26,25 +26,12 @@ from graphsvc.errors import QueryTimeout
 HELD = "qualification/account_ids"  # every page of a simulation or a backtest starts with it
 
 
-def _follow(client, url: str) -> dict:
-    """The run once it ended (a bounded wait for its thread, not a timing assertion)."""
-    for _ in range(600):
-        body = client.get(url).json()
-        if body["status"] != "running":
-            return body
-        time.sleep(0.05)
-    raise AssertionError(f"run {url} did not end: {body}")
+def _held_app(store, clock, settings):
+    """The service with a 2 s deadline on a store whose pages of account ids wait for the test."""
+    return held_app(store, clock, settings, HELD)
 
 
-def _held_app(store, clock, settings) -> tuple[TestClient, HeldStore]:
-    """The service on a store whose pages of account ids wait for the test, with a deadline of 2 s (so
-    a request waits 1 s for its run)."""
-    held = HeldStore(store, HELD)
-    app = create_app(settings.model_copy(update={"request_timeout_s": 2.0}), store=held, clock=clock)
-    return TestClient(app), held
-
-
-def test_a_long_simulation_is_answered_as_one_to_follow(client, store, clock, settings):
+def test_a_long_simulation_is_answered_as_one_tofollow(client, store, clock, settings):
     build(client)
     answer = simulate(client, CANDIDATE).json()  # the usual service: answered at once
     before = fingerprint(store)
@@ -64,14 +51,14 @@ def test_a_long_simulation_is_answered_as_one_to_follow(client, store, clock, se
         assert shown.status_code == 200 and shown.json()["status"] == "running", shown.text
         assert other.get(f"/v1/rules/backtests/{run['id']}").status_code == 404
         held.release.set()
-        done = _follow(c, url)
+        done = follow(c, url)
         assert done["status"] == "done" and done["error"] is None and done["finished_at"]
         assert done["result"] == answer and (done["done"], done["moves"]) == (3, answer["moves_total"])
-        assert _follow(other, url) == done
+        assert follow(other, url) == done
     assert fingerprint(store) == before  # a simulation followed to its end wrote nothing either
 
 
-def test_a_dry_run_past_the_deadline_is_a_simulation_to_follow(client, store, clock, settings):
+def test_a_dry_run_past_the_deadline_is_a_simulation_tofollow(client, store, clock, settings):
     build(client)
     answer = client.put("/v1/rules", content=CANDIDATE, params={"dry_run": "true"},
                         headers={"Content-Type": "application/toml"}).json()
@@ -82,7 +69,7 @@ def test_a_dry_run_past_the_deadline_is_a_simulation_to_follow(client, store, cl
                   headers={"Content-Type": "application/toml"})
         assert r.status_code == 202 and r.headers["Location"].startswith("/v1/rules/simulations/"), r.text
         held.release.set()
-        done = _follow(c, r.headers["Location"])
+        done = follow(c, r.headers["Location"])
     assert done["status"] == "done" and done["result"] == answer
     assert client.get("/v1/rules").json()["version"] == version  # nothing activated
 
@@ -95,7 +82,7 @@ def test_a_simulation_that_fails_after_its_answer_says_so_where_it_is_followed(c
         assert r.status_code == 202, r.text
         held.fail = QueryTimeout("the analysts' lane stayed busy")
         held.release.set()
-        failed = _follow(c, r.headers["Location"])
+        failed = follow(c, r.headers["Location"])
     assert failed["status"] == "failed" and failed["result"] is None and failed["finished_at"]
     assert failed["error"] == {"error": "query_timeout", "message": "the analysts' lane stayed busy", "status": 408}
 
@@ -114,15 +101,15 @@ def test_runs_are_bounded_per_process_and_an_invalid_one_starts_nothing(client, 
         bad = simulate(c, "not = [toml")
         assert bad.status_code == 422 and bad.json()["error"] == "invalid_input", bad.text
         held.release.set()
-        assert _follow(c, first.headers["Location"])["status"] == "done"
-        assert _follow(c, second.headers["Location"])["result"]["moves_total"] == 0  # the active ruleset itself
+        assert follow(c, first.headers["Location"])["status"] == "done"
+        assert follow(c, second.headers["Location"])["result"]["moves_total"] == 0  # the active ruleset itself
         assert simulate(c, active).status_code == 200  # a place is free again (and it is quick)
     # The two answered 202 have their record; the 422 started nothing, the 200 has no id to follow.
     assert sorted(p.name for p in (settings.data_dir / "lab").iterdir()) == sorted([first.json()["id"],
                                                                                    second.json()["id"]])
 
 
-def test_a_long_backtest_is_answered_as_one_to_follow(client, store, clock, settings):
+def test_a_long_backtest_is_answered_as_one_tofollow(client, store, clock, settings):
     build_history(client, clock)
     body = {"rulesets": ["default", STRICT], "from": day(0), "to": day(60), "step_days": 5, "horizon_days": 30,
             "outcomes": [{"account_id": "acme", "outcome": "won", "at": day(58)},
@@ -139,7 +126,7 @@ def test_a_long_backtest_is_answered_as_one_to_follow(client, store, clock, sett
         assert run["kind"] == "backtest" and run["unit"] == "steps" and "moves" not in run
         assert run["from"][:19] == day(0)[:19] and run["step_days"] == 5 and len(run["rulesets"]) == 2
         held.release.set()
-        done = _follow(c, r.headers["Location"])
+        done = follow(c, r.headers["Location"])
     assert done["status"] == "done" and done["result"] == answer
     assert done["done"] == done["total"] == 26  # two rulesets, 13 moments
 

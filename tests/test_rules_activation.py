@@ -12,32 +12,18 @@ from __future__ import annotations
 import time
 
 from fastapi.testclient import TestClient
-from held_store import HeldStore
+from held_store import HeldStore, follow, held_app
 from test_hardening_rules_and_cypher import DEMANDING, TOML, engaged_accounts, put_rules, stages
 
-from graphsvc.api.app import create_app
 from graphsvc.errors import StoreUnavailable
 
 
-def _follow(client, url: str) -> dict:
-    """The activation once it ended (a bounded wait for its thread, not a timing assertion)."""
-    for _ in range(600):
-        body = client.get(url).json()
-        if body["status"] != "running":
-            return body
-        time.sleep(0.05)
-    raise AssertionError(f"activation {url} did not end: {body}")
-
-
 def _app(store, clock, settings, statement: str = "qualification/record_outcomes") -> tuple[TestClient, HeldStore]:
-    """The service on a store whose `statement` (the rules' outcomes) waits for the test, with a deadline
-    of 2 s (so PUT waits 1 s for its activation)."""
-    held = HeldStore(store, statement)
-    app = create_app(settings.model_copy(update={"request_timeout_s": 2.0}), store=held, clock=clock)
-    return TestClient(app), held
+    """The service on a store whose `statement` (the rules' outcomes) waits for the test (deadline 2 s)."""
+    return held_app(store, clock, settings, statement)
 
 
-def test_a_long_activation_is_answered_as_one_to_follow(client, store, clock, settings):
+def test_a_long_activation_is_answered_as_one_tofollow(client, store, clock, settings):
     engaged_accounts(client)  # through the usual service (no deadline of 2 s for a cold engine)
     version = client.get("/v1/rules").json()["version"]
     held_client, held = _app(store, clock, settings)
@@ -53,7 +39,7 @@ def test_a_long_activation_is_answered_as_one_to_follow(client, store, clock, se
         again = put_rules(c, TOML)
         assert again.status_code == 409 and again.json()["details"]["activation"] == body["id"], again.text
         held.release.set()
-        done = _follow(c, r.headers["Location"])
+        done = follow(c, r.headers["Location"])
         assert done["status"] == "done" and done["error"] is None and done["finished_at"]
         assert done["accounts_done"] == 3
         assert done["result"]["version"] == body["version"] and done["result"]["changed"] == 3
@@ -73,7 +59,7 @@ def test_an_activation_that_fails_after_its_answer_says_so_where_it_is_followed(
         assert r.status_code == 202, r.text
         held.fail = StoreUnavailable("engine down")
         held.release.set()
-        failed = _follow(c, r.headers["Location"])
+        failed = follow(c, r.headers["Location"])
         assert failed["status"] == "failed" and failed["result"] is None
         error = failed["error"]
         assert error["status"] == 503 and error["error"] == "store_unavailable"
@@ -96,8 +82,8 @@ def test_another_worker_shows_the_activation_and_refuses_a_second(client, store,
         again = put_rules(client, TOML)
         assert again.status_code == 409 and again.json()["details"]["activation"] == shown["id"], again.text
         held.release.set()
-        assert _follow(client, url)["status"] == "done"
-        assert _follow(a, url)["result"]["changed"] == 3
+        assert follow(client, url)["status"] == "done"
+        assert follow(a, url)["result"]["changed"] == 3
 
 
 def test_an_activation_whose_process_stopped_is_shown_interrupted_and_blocks_nothing(client, store):
@@ -132,5 +118,5 @@ def test_an_activation_with_a_new_half_life_shows_its_rebuild_then_its_requalifi
         assert (shown["status"], shown["phase"], shown["contacts_done"], shown["accounts_done"]) == \
             ("running", "engagement", 0, 0), shown
         held.release.set()
-        done = _follow(c, url)
+        done = follow(c, url)
     assert (done["status"], done["phase"], done["contacts_done"], done["accounts_done"]) == ("done", "requalify", 3, 3)
