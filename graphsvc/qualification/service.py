@@ -34,7 +34,7 @@ from graphsvc.rules import (
 from graphsvc.store.graph_store import GraphStore
 from graphsvc.store.resend import resend
 
-__all__ = ["KEEP_CHANGES", "PAGE", "QualificationService", "change_id", "stage_event"]
+__all__ = ["ID_PAGE", "KEEP_CHANGES", "PAGE", "QualificationService", "change_id", "stage_event"]
 
 log = logging.getLogger("graphsvc.requalify")
 
