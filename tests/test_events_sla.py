@@ -131,3 +131,21 @@ def test_an_sla_event_for_a_stage_entry_that_is_over_writes_nothing(client, stor
     assert store.write("events/sla_event", since=NOW, **args) == []  # marked: never twice
     assert store.write("events/sla_event", since=NOW, **{**args, "kind": "reminder"}) == []  # a breach covers it
     assert [e["type"] for e in sla_events(client)] == ["sla_breached"]
+
+
+def test_the_timer_sees_every_candidate_once_across_pages(client, store, monkeypatch):
+    """Candidates are read a page at a time in id order (large pages: each read takes every
+    candidate): with pages of 2, each of five SQL / MQA accounts long past its SLA gets one breach,
+    and accounts in other stages none."""
+    from graphsvc.events import sla
+
+    stages = ["sql", "target", "mqa", "won", "sql", "mqa", "lost", "sql"]
+    store.executor.write("UNWIND $rows AS r CREATE (a:Account {id: r.id, name: r.id}) "
+                         "SET a.stage = r.stage, a.stage_since = r.since",
+                         {"rows": [{"id": f"s{i}", "stage": s, "since": NOW - 30 * 24 * HOUR} for i, s in enumerate(stages)]})
+    candidates = [f"s{i}" for i, s in enumerate(stages) if s in ("sql", "mqa")]
+    assert [r["id"] for r in store.read("events/sla_candidates")] == candidates
+    monkeypatch.setattr(sla, "PAGE", 2)
+    assert timer(client).run_once() == {"reminders": 0, "breaches": len(candidates)}
+    assert sorted(e["account_id"] for e in sla_events(client)) == candidates
+    assert timer(client).run_once() == {"reminders": 0, "breaches": 0}

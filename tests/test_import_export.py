@@ -4,17 +4,23 @@ GET route and their errors."""
 from __future__ import annotations
 
 import csv
+import gc
 import io
+import re
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from graphsvc.errors import StoreUnavailable
 from graphsvc.imports import export
 from graphsvc.imports.job import Importer, ImportOptions
 from graphsvc.rules import default_ruleset
+from graphsvc.store.graph_store import GraphStore
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = next((d for d in (ROOT.parent / "shared" / "data", ROOT.parent.parent / "shared" / "data") if d.exists()),
@@ -160,13 +166,67 @@ def test_cli_readiness_export(cli_store, tmp_path):
     assert len(list(load_workbook(tmp_path / "r.xlsx", read_only=True).worksheets[0].iter_rows())) == 12
 
 
-def test_contacts_are_read_a_page_of_ids_at_a_time_in_id_order(store, monkeypatch):
-    """The contacts export reads ids a large page at a time, then the contacts of each id page a
-    small page at a time: with pages of 5 ids and 2 contacts every contact comes once, in id order,
-    as one page of each does."""
+def test_exports_read_a_page_of_ids_at_a_time_in_id_order(store, monkeypatch):
+    """The exports read ids a large page at a time, then the rows of each id page a small page at a
+    time: with pages of 5 ids and 2 rows (the readiness export: 2 ids, 1 account, as the full pass
+    pages) every contact and account comes once, in id order, as one page of each does."""
+    from graphsvc.qualification import service as qualification
+
     _imported(store)
-    whole = list(export.rows(store, "contacts"))
-    assert len(whole) == 18 and [r["id"] for r in whole] == sorted(r["id"] for r in whole)
+    whole = {what: list(export.rows(store, what)) for what in ("contacts", "board")}
+    assert len(whole["contacts"]) == 18 and len(whole["board"]) == 11
+    for rows in whole.values():
+        assert [r["id"] for r in rows] == sorted(r["id"] for r in rows)
+    calm = io.BytesIO()
+    export.write(store, "readiness", "csv", calm, ruleset=default_ruleset(), now=NOW)
     monkeypatch.setattr(export, "ID_PAGE", 5)
     monkeypatch.setattr(export, "PAGE", 2)
-    assert list(export.rows(store, "contacts")) == whole
+    monkeypatch.setattr(qualification, "ID_PAGE", 2)
+    monkeypatch.setattr(qualification, "PAGE", 1)
+    assert {what: list(export.rows(store, what)) for what in whole} == whole
+    paged = io.BytesIO()
+    assert export.write(store, "readiness", "csv", paged, ruleset=default_ruleset(), now=NOW) == 11
+    # The check columns are the first page's (here one account's); the rest go to other_checks.
+    assert _readiness_by_account(paged.getvalue()) == _readiness_by_account(calm.getvalue())
+
+
+def _readiness_by_account(data: bytes) -> dict[str, dict]:
+    """Per account id: the readiness export's base columns and every check as (value, bar, passed),
+    from its own columns or from `other_checks`."""
+    out = {}
+    for r in _csv(data):
+        checks = {k[:-5]: (r[k[:-5]], r[k[:-5] + ".bar"], r[k]) for k in r if k.endswith(".pass") and r[k] != ""}
+        for other in filter(None, r.pop("other_checks").split(" | ")):
+            found = re.fullmatch(r"(\S+)=(.*?) \((.*)\) (pass|fail)", other)
+            assert found, other
+            checks[found[1]] = (found[2], found[3], str(found[4] == "pass"))
+        out[r["id"]] = {"checks": checks, **{k: v for k, v in r.items() if "." not in k}}
+    return out
+
+
+class _FailingSecondPage(GraphStore):
+    """The real store, but its second page of board rows fails as an engine going away would."""
+
+    def __init__(self, store: GraphStore) -> None:
+        super().__init__(store.executor)
+        self.pages = 0
+
+    def read(self, name: str, **params):
+        if name == "imports/export_accounts":
+            self.pages += 1
+            if self.pages == 2:
+                raise StoreUnavailable("engine down")
+        return super().read(name, **params)
+
+
+def test_a_failed_xlsx_export_leaves_no_temporary_file(store, monkeypatch, tmp_path):
+    """openpyxl writes a write-only sheet to a temporary file until the workbook is saved: an export
+    failing midway deletes it (it stayed until the process ended, one per failed export)."""
+    _imported(store)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(export, "PAGE", 2)
+    with pytest.raises(StoreUnavailable):
+        export.write(_FailingSecondPage(store), "board", "xlsx", io.BytesIO())
+    gc.collect()
+    assert not list(tmp_path.glob("openpyxl.*"))
+    assert export.write(store, "board", "xlsx", io.BytesIO()) == 11 and not list(tmp_path.glob("openpyxl.*"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from test_import_files import NOW, SF, rows_of, write_csv
 
+from graphsvc.imports import export
 from graphsvc.imports.job import Importer, ImportOptions
 from graphsvc.rules import default_ruleset
 
@@ -26,5 +27,5 @@ def test_the_qualification_after_an_import_shows_progress_page_by_page(store, tm
     assert report.written and report.requalified == 1100
     assert [done for phase, done in seen if phase == "qualify"] == [500, 1000, 1100]
     assert seen[-1] == ("qualify", 1100)
-    fits = [r["fit"] for r in store.read("imports/export_accounts", after="", limit=2000)]
+    fits = [r["fit"] for r in export.rows(store, "board")]
     assert len(fits) == 1100 and all(f is not None for f in fits)  # every page was qualified

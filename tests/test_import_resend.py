@@ -49,7 +49,7 @@ def _state(store) -> dict:
     events = store.read("events/feed", after=0, types=[], account=None, limit=10_000)
     return {
         "counts": graph(store),
-        "accounts": store.read("imports/export_accounts", after="", limit=10_000),
+        "accounts": list(export.rows(store, "board")),
         "contacts": list(export.rows(store, "contacts")),
         "events": sorted((e["type"], e["account"], e["actor"], json.dumps(json.loads(e["payload"] or "null"),
                                                                            sort_keys=True))

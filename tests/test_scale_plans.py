@@ -53,3 +53,36 @@ def test_due_accounts_read_only_due_accounts_through_the_requalify_at_index(stor
     later = NOW + 365 * 86400.0
     assert sorted(service.due_accounts(later)) == marked
     assert_index_read(store, "qualification/due_accounts", {"now": later}, len(marked), "requalify_at")
+
+
+def test_the_pending_drain_requalifies_every_marked_account_once_across_id_pages(store, monkeypatch):
+    """The drain reads marked ids a large page at a time (ID_PAGE) and requalifies them PAGE at a
+    time: with 2 ids per read and 1 per page every marked account is requalified once, in id
+    order, and nothing stays marked."""
+    from graphsvc.qualification import service as qualification
+
+    marked = fill(store)
+    monkeypatch.setattr(qualification, "ID_PAGE", 2)
+    monkeypatch.setattr(qualification, "PAGE", 1)
+    seen: list[str] = []
+    real = QualificationService._snapshot_rows
+
+    def snapshot_rows(self, ids, *args, **kwargs):
+        seen.extend(ids)
+        return real(self, ids, *args, **kwargs)
+
+    monkeypatch.setattr(QualificationService, "_snapshot_rows", snapshot_rows)
+    out = QualificationService(store, default_ruleset()).requalify_pending(NOW)
+    assert out["accounts"] == len(marked) and seen == marked
+    assert QualificationService(store, default_ruleset()).pending_accounts() == []
+
+
+def test_sla_candidates_are_read_through_the_stage_index(store):
+    """The SLA timer's read hands over only SQL and MQA accounts (it used to walk the id index on
+    FalkorDB: every account after each page)."""
+    fill(store)  # ACCOUNTS accounts without a stage
+    store.executor.write("UNWIND $ids AS id MATCH (a:Account {id: id}) SET a.stage = 'mqa', a.stage_since = 1.0",
+                         {"ids": ["a001", "a007", "a020"]})
+    assert [r["id"] for r in store.read("events/sla_candidates")] == ["a001", "a007", "a020"]
+    assert [r["id"] for r in store.read("events/sla_candidates", after="a001", limit=1)] == ["a007"]
+    assert_index_read(store, "events/sla_candidates", {}, 3, "stage")

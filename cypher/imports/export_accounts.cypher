@@ -1,7 +1,7 @@
-// Accounts as the board shows them, for export and CRM write-back files: a page at a time in id
-// order (`after` is the last id of the previous page), with the dates of their qualification.
-// @param after STRING = "" the last id of the previous page ("" for the first)
-// @param limit INTEGER = 1000 page size
+// Accounts as the board shows them, for export and CRM write-back files, with the dates of their
+// qualification: the accounts of a page of ids (qualification/account_ids), in id order. Ids are
+// read apart, a large page at a time: see cypher/read/contact_ids for why.
+// @param ids LIST<STRING> account ids
 // @column id STRING
 // @column name STRING
 // @column domain STRING
@@ -16,12 +16,11 @@
 // @column engagement FLOAT
 // @column mqa_score FLOAT
 // @column missing_roles LIST<STRING> buying roles the SQL gate still misses
-MATCH (a:Account)
-WHERE a.id > $after
+UNWIND $ids AS id
+MATCH (a:Account {id: id})
 RETURN a.id AS id, a.name AS name, a.domain AS domain, a.segment AS segment, a.industry AS industry,
        a.owner AS owner, a.owner_name AS owner_name, a.stage AS stage, a.stage_since AS stage_since,
        a.qualified_at AS qualified_at,
        a.fit AS fit, a.engagement AS engagement, a.mqa_score AS mqa_score,
        coalesce(a.missing_roles, []) AS missing_roles
 ORDER BY id
-LIMIT $limit

@@ -22,7 +22,7 @@ from graphsvc.state import AppState
 from graphsvc.store.records import iso
 
 log = logging.getLogger("graphsvc.sla")
-PAGE = 500
+PAGE = 50_000  # candidates per read: each read takes and sorts them all (cypher/events/sla_candidates)
 
 
 def sla_view(status: SlaStatus | None) -> dict[str, Any] | None:

@@ -23,7 +23,7 @@ from graphsvc.rules import Ruleset, default_ruleset
 from graphsvc.store.graph_store import GraphStore
 
 PAGE = 1_000
-ID_PAGE = 50_000  # contact ids per range read (cypher/read/contact_ids)
+ID_PAGE = 50_000  # account or contact ids per range read (id_pages)
 WHATS = ("board", "contacts", "readiness")
 FORMATS = ("csv", "xlsx")
 TARGETS = ("graphsvc", "hubspot", "salesforce")
@@ -71,18 +71,24 @@ def columns(what: str, target: str = "graphsvc", renames: dict[str, str] | None 
 
 
 def rows(store: GraphStore, what: str) -> Iterator[dict[str, Any]]:
-    """Every account (board) or contact, page by page in id order. Contacts (ten per account) are
-    read by id, a page of ids at a time: see cypher/read/contact_ids for why."""
+    """Every account (board) or contact, page by page in id order. The ids are read ID_PAGE at a
+    time and the rows by id, PAGE at a time: see cypher/read/contact_ids for why."""
     if what == "board":
-        after = ""
-        while page := store.read("imports/export_accounts", after=after, limit=PAGE):
-            yield from page
-            after = page[-1]["id"]
+        for ids in id_pages(store, "qualification/account_ids", PAGE):
+            yield from store.read("imports/export_accounts", ids=ids)
         return
+    for ids in id_pages(store, "read/contact_ids", PAGE):
+        yield from store.read("imports/export_contacts", ids=ids)
+
+
+def id_pages(store: GraphStore, statement: str, page: int) -> Iterator[list[str]]:
+    """Every id `statement` reads (`after`, `limit` -> `id` in id order), `page` at a time, read
+    ID_PAGE at a time: on FalkorDB a range read costs every id after `after`, so small range reads
+    over 100k accounts or 1M contacts cost minutes."""
     after = ""
-    while ids := [r["id"] for r in store.read("read/contact_ids", after=after, limit=ID_PAGE)]:
-        for start in range(0, len(ids), PAGE):
-            yield from store.read("imports/export_contacts", ids=ids[start:start + PAGE])
+    while ids := [r["id"] for r in store.read(statement, after=after, limit=ID_PAGE)]:
+        for start in range(0, len(ids), page):
+            yield ids[start:start + page]
         after = ids[-1]
 
 
@@ -139,8 +145,15 @@ def _xlsx(header: list[str], records: Iterator[list[Any]], out: IO[bytes]) -> in
     sheet = book.create_sheet("export")
     sheet.append(header)
     n = 0
-    for record in records:
-        sheet.append(record)
-        n += 1
+    try:
+        for record in records:
+            sheet.append(record)
+            n += 1
+    except BaseException:
+        # A write-only sheet is a temporary file until save(): close and delete it (else it stays
+        # in the temp dir, and its writer fails on the closed file when collected).
+        sheet.close()
+        sheet._writer.cleanup()
+        raise
     book.save(out)
     return n

@@ -1,6 +1,6 @@
 """The readiness export: one row per account with what readiness says of it, for a spreadsheet.
 
-Every account (a page of 200 at a time, in id order) is evaluated by the rules engine as readiness
+Every account (a page of the full pass's 500 at a time, in id order) is evaluated by the rules engine as readiness
 evaluates it now (`QualificationService.snapshots` + `evaluate`; nothing is written): its stage
 (stored and as the rules see it now), fit, engagement, MQA score, whether the MQA and SQL gates pass,
 and **every check** of both gates as three columns, `mqa.<check>` (the value seen),
@@ -24,7 +24,6 @@ from graphsvc.store.graph_store import GraphStore
 
 __all__ = ["BASE", "rows_and_header"]
 
-PAGE = 200
 BASE = ("id", "name", "owner", "stored_stage", "stage", "fit", "engagement", "mqa_score", "mqa", "sql")
 TAIL = ("missing_roles", "next_action", "next_action_why", "other_checks")
 
@@ -46,11 +45,10 @@ def rows_and_header(store: GraphStore, ruleset: Ruleset, now: float) -> tuple[li
     service = QualificationService(store, ruleset)
 
     def pages() -> Iterator[list[tuple[dict[str, Any], Qualification]]]:
-        after = ""
-        while page := store.read("imports/export_accounts", after=after, limit=PAGE):
-            snaps = {s.id: s for s in service.snapshots([r["id"] for r in page], now, now)}
+        for ids in service.page_ids():  # ids read a large page at a time, as a full pass reads them
+            page = store.read("imports/export_accounts", ids=ids)
+            snaps = {s.id: s for s in service.snapshots(ids, now, now)}
             yield [(r, evaluate(snaps[r["id"]], ruleset, now)) for r in page if r["id"] in snaps]
-            after = page[-1]["id"]
 
     stream = pages()
     first = next(stream, [])

@@ -233,9 +233,11 @@ class QualificationService:
         """Requalify every account a write marked and no requalification has cleared since (the
         service or the engine died in between): at start and periodically."""
         done, changes, after = 0, [], ""
-        while page := self.pending_accounts(after=after, limit=PAGE):
-            changes.extend(self.requalify(page, now))
-            done, after = done + len(page), page[-1]
+        # Ids ID_PAGE at a time: each read takes every marked account and sorts them, and a bulk
+        # load with requalify=later can leave all of them marked.
+        while ids := self.pending_accounts(after=after, limit=ID_PAGE):
+            changes.extend(self.requalify(ids, now))  # a page of PAGE at a time
+            done, after = done + len(ids), ids[-1]
         return {"accounts": done, "changed": len(changes), "changes": changes}
 
     def due_accounts(self, now: float, limit: int = PAGE) -> list[str]:
