@@ -62,7 +62,8 @@ class Settings(BaseSettings):
     )
     requalify_processes: int = Field(
         default_factory=lambda: os.cpu_count() or 1, ge=1, description="Worker processes of a requalification of "
-        "every account (a ruleset's activation, the periodic pass with requalify_full_pass): the pass is Python-bound, "
+        "every account (a ruleset's activation, the periodic pass with requalify_full_pass) and of the pending drain "
+        "when 2,000 or more accounts are marked (a bulk load with requalify=later): the pass is Python-bound, "
         "so one per core (the default) divides its time; 1 = in the API process."
     )
     requalify_pending_interval_s: float = Field(

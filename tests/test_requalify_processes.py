@@ -72,6 +72,37 @@ def test_processes_record_what_the_engine_decides_for_every_account(store, monke
     assert (again["accounts"], again["changed"]) == (len(ids), 0)
 
 
+def test_the_pending_drain_over_processes_requalifies_every_marked_account_once(store, monkeypatch):
+    """A load marks its accounts pending (the ingest service leaves their requalification to its
+    caller); with POOL_FROM_PAGES pages or more marked, the drain hands the pages to worker
+    processes, which record what the engine decides, clear every mark, and leave nothing to change."""
+    from graphsvc.qualification import parallel
+
+    service, now = _loaded(store, monkeypatch)
+    marked = service.pending_accounts(limit=10_000)
+    assert len(marked) >= parallel.POOL_FROM_PAGES * 5, "pages of 5: enough marked accounts for the pool"
+    expected = {s.id: evaluate(s, service.ruleset, now) for s in service.snapshots(marked, now)}
+    out = parallel.requalify_pending(service, now, processes=2)
+    assert "worker_peak_rss_mib" in out  # only worker processes report it: the pages ran there
+    assert (out["accounts"], out["changed"]) == (len(marked), sum(q.changed for q in expected.values()))
+    assert service.pending_accounts() == []
+    stored = _stored(store)
+    for i, q in expected.items():
+        assert (stored[i]["stage"], stored[i]["mqa_score"]) == (q.stage, q.scores.mqa_score), i
+    assert service.requalify(marked, now) == []  # what one process decides at the same moment: no change
+
+
+def test_a_short_pending_drain_stays_in_this_process(store, monkeypatch):
+    from graphsvc.qualification import parallel
+
+    service, now = _loaded(store, monkeypatch)
+    marked = service.pending_accounts(limit=10_000)
+    monkeypatch.setattr(parallel, "POOL_FROM_PAGES", len(marked) // 5 + 2)  # more pages than are marked
+    out = parallel.requalify_pending(service, now, processes=2)
+    assert out["accounts"] == len(marked) and "worker_peak_rss_mib" not in out
+    assert service.pending_accounts() == []
+
+
 def _unreachable():
     raise StoreUnavailable("the graph engine is not reachable from the worker")
 

@@ -19,7 +19,7 @@ import time
 from typing import Any
 
 from graphsvc.background import Background
-from graphsvc.qualification.parallel import requalify_all
+from graphsvc.qualification.parallel import requalify_all, requalify_pending
 from graphsvc.qualification.registry import active_ruleset
 from graphsvc.qualification.service import QualificationService
 from graphsvc.state import AppState
@@ -51,7 +51,9 @@ class Requalifier(Background):
         return out
 
     def run_pending(self) -> dict[str, Any]:
-        out = QualificationService(self.state.store, active_ruleset(self.state)).requalify_pending(self.state.clock())
+        # Over requalify_processes processes when a bulk load (requalify=later) left many marked.
+        out = requalify_pending(QualificationService(self.state.store, active_ruleset(self.state)), self.state.clock(),
+                                processes=self.state.settings.requalify_processes)
         if out["accounts"]:
             log.info("pending requalification: %s accounts, %s changed stage", out["accounts"], out["changed"])
         return out

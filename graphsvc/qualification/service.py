@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import replace
 from functools import partial
@@ -229,15 +229,24 @@ class QualificationService:
         """Accounts a write marked for requalification that no requalification has cleared yet, in id order."""
         return [r["id"] for r in self.store.read("qualification/pending_accounts", after=after, limit=limit)]
 
-    def requalify_pending(self, now: float) -> dict[str, Any]:
-        """Requalify every account a write marked and no requalification has cleared since (the
-        service or the engine died in between): at start and periodically."""
-        done, changes, after = 0, [], ""
-        # Ids ID_PAGE at a time: each read takes every marked account and sorts them, and a bulk
-        # load with requalify=later can leave all of them marked.
+    def pending_pages(self) -> Iterator[list[str]]:
+        """The marked accounts in id order, a page of PAGE at a time. Ids are read ID_PAGE at a time:
+        each read takes every marked account and sorts them, and a bulk load with requalify=later
+        can leave all of them marked."""
+        after = ""
         while ids := self.pending_accounts(after=after, limit=ID_PAGE):
-            changes.extend(self.requalify(ids, now))  # a page of PAGE at a time
-            done, after = done + len(ids), ids[-1]
+            for start in range(0, len(ids), PAGE):
+                yield ids[start:start + PAGE]
+            after = ids[-1]
+
+    def requalify_pending(self, now: float, pages: Iterable[list[str]] | None = None) -> dict[str, Any]:
+        """Requalify every account a write marked and no requalification has cleared since (a bulk
+        load with requalify=later, or the service or the engine died in between): at start and
+        periodically. `pages`: pending_pages() already begun (parallel.requalify_pending)."""
+        done, changes = 0, []
+        for page in self.pending_pages() if pages is None else pages:
+            changes.extend(self.requalify(page, now))
+            done += len(page)
         return {"accounts": done, "changed": len(changes), "changes": changes}
 
     def due_accounts(self, now: float, limit: int = PAGE) -> list[str]:
