@@ -42,8 +42,9 @@ class Settings(BaseSettings):
         "requalify_full_pass; 0 = off."
     )
     embedded_ready_timeout_s: float = Field(
-        default=120.0, gt=0, description="How long the embedded FalkorDB may take to load its append-only file at "
-        "start before the service gives up (a large graph on a busy machine can need more)."
+        default=120.0, gt=0, description="How long the embedded FalkorDB may load its append-only file at start "
+        "without answering or using CPU before the service gives up; while it works (replaying a long tail of "
+        "writes answers nobody for minutes at 100k accounts) the start waits on."
     )
     embedded_rewrite_wait_s: float = Field(
         default=120.0, ge=0, description="How long stopping the embedded FalkorDB waits for an append-only file "

@@ -48,6 +48,7 @@ _PR_SET_PDEATHSIG = 1
 QUERY_MEM_CAPACITY = 512 * 1024 * 1024  # bytes one query may use in the engine
 AUTO_REWRITE_PERCENTAGE = 100  # Redis rewrites the AOF when its tail has grown by this much of the base
 PASSWORD_FILE = "falkordb.password"
+REWRITE_AFTER_S = 60.0  # a start slower than this rewrites any replayed tail (the 100k base alone: ~53 s)
 
 
 class DataDirInUse(GraphsvcError):
@@ -76,8 +77,9 @@ class EmbeddedFalkorDB:
 
     def __init__(self, data_dir: Path, *, port: int | None = None, ready_timeout_s: float = 120.0,
                  rewrite_tail_bytes: int = REWRITE_TAIL_BYTES, threads: int | None = None,
-                 rewrite_wait_s: float = 120.0) -> None:
+                 rewrite_wait_s: float = 120.0, rewrite_after_s: float = REWRITE_AFTER_S) -> None:
         self.data_dir = Path(data_dir)
+        self.rewrite_after_s = rewrite_after_s  # a start this slow rewrites any replayed tail
         self.rewrite_wait_s = rewrite_wait_s  # how long a stop waits for a running AOF rewrite (see stop)
         self.threads = threads  # FalkorDB's THREAD_COUNT (queries at once); None: its default, one per core
         self.rewrite_tail_bytes = rewrite_tail_bytes
@@ -272,9 +274,21 @@ class EmbeddedFalkorDB:
         process = self.process
         assert process is not None  # started by _spawn
         client = self.client(socket_connect_timeout=1, socket_timeout=5)
-        deadline = time.monotonic() + self.ready_timeout_s
+        started = time.monotonic()
+        deadline, cpu, said = started + self.ready_timeout_s, _cpu_seconds(process.pid), started
         try:
-            while time.monotonic() < deadline:
+            while True:
+                if time.monotonic() >= deadline:
+                    # Replaying the AOF's tail runs each logged statement again and answers nobody
+                    # meanwhile (at 100k accounts the writes of two engagement rebuilds took ~5
+                    # minutes): wait on while the server keeps working, up to ready_timeout_s idle.
+                    now_cpu = _cpu_seconds(process.pid)
+                    if now_cpu is None or cpu is None or now_cpu <= cpu:
+                        break
+                    deadline, cpu = time.monotonic() + self.ready_timeout_s, now_cpu
+                if time.monotonic() - said >= 30.0:
+                    said = time.monotonic()
+                    log.info("FalkorDB is still loading its append-only file (%.0f s)", said - started)
                 if process.poll() is not None:
                     raise StoreUnavailable(
                         f"FalkorDB exited with code {process.returncode} while starting; "
@@ -290,7 +304,7 @@ class EmbeddedFalkorDB:
                         # one acknowledged ingest statement refused on replay).
                         client.execute_command(  # type: ignore[no-untyped-call]  # redis-py leaves it untyped
                             "GRAPH.CONFIG", "SET", "QUERY_MEM_CAPACITY", str(QUERY_MEM_CAPACITY))
-                        self._rewrite_replayed_tail()
+                        self._rewrite_replayed_tail(time.monotonic() - started)
                         # Our rewrite (if any) is running: Redis starts none while one runs, and
                         # its next ones come from growth after this start, not at its first cron.
                         client.config_set("auto-aof-rewrite-percentage", AUTO_REWRITE_PERCENTAGE)
@@ -306,23 +320,26 @@ class EmbeddedFalkorDB:
                 except (redis.ConnectionError, redis.TimeoutError):
                     pass
                 time.sleep(0.05)
-            raise StoreUnavailable(f"FalkorDB did not become ready within {self.ready_timeout_s:.0f} s")
+            raise StoreUnavailable(f"FalkorDB did not become ready: {self.ready_timeout_s:.0f} s without an answer "
+                                   f"or progress (GRAPHSVC_EMBEDDED_READY_TIMEOUT_S); see {self.data_dir / 'falkordb.log'}")
         finally:
             client.close()
 
-    def _rewrite_replayed_tail(self) -> None:
+    def _rewrite_replayed_tail(self, loaded_s: float) -> None:
         """Start an AOF rewrite when this start replayed more than `rewrite_tail_bytes` of writes
-        after the RDB base. Redis rewrites by itself only once the tail has grown as large as the
+        after the RDB base, or any tail and took more than `rewrite_after_s` (`loaded_s`): a short
+        tail of heavy statements can take longer to replay than a long one of ingest batches (37.8
+        MB of two engagement rebuilds at 100k: ~5 minutes). Redis rewrites by itself only once the tail has grown as large as the
         base (auto-aof-rewrite-percentage 100, counted from the base file's size at start), so a tail
         just short of that is replayed at every start: at 100k accounts the 741 MB base loaded in
         ~50 s and its 593 MB tail replayed in ~12 minutes, at each start. Rewritten once, the next
         start loads the base alone. Only the start of the rewrite is waited for (the fork, whose
         preparation took 7.7 s on that graph); the child writes the new base while the engine answers."""
         tail = incremental_bytes(self.db_dir)
-        if tail <= self.rewrite_tail_bytes:
+        if tail <= self.rewrite_tail_bytes and not (tail > 0 and loaded_s > self.rewrite_after_s):
             return
-        log.info("FalkorDB replayed %.0f MB of writes after its base at start: rewriting the append-only "
-                 "file in the background so the next start loads the base alone", tail / 2**20)
+        log.info("FalkorDB replayed %.1f MB of writes after its base at start (%.0f s): rewriting the append-only "
+                 "file in the background so the next start loads the base alone", tail / 2**20, loaded_s)
         client = self.client(socket_timeout=self.ready_timeout_s)
         try:
             rewrite(client, timeout_s=self.ready_timeout_s, wait=False)
@@ -354,3 +371,12 @@ class EmbeddedFalkorDB:
             except Exception:  # noqa: BLE001 - keep trying; requests meanwhile get 503
                 log.exception("FalkorDB restart failed; retrying")
                 time.sleep(1.0)
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """CPU time a process has used (Linux /proc: user + system), or None when it cannot be read."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
