@@ -1,9 +1,9 @@
 """The readiness export: one row per account with what readiness says of it, for a spreadsheet.
 
-Every account (a page of the full pass's 500 at a time, in id order) is evaluated by the rules engine as readiness
-evaluates it now (`QualificationService.snapshots` + `evaluate`; nothing is written): its stage
-(stored and as the rules see it now), fit, engagement, MQA score, whether the MQA and SQL gates pass,
-and **every check** of both gates as three columns, `mqa.<check>` (the value seen),
+Every account (a page of the full pass's 500 at a time, in id order) is evaluated by the rules
+engine as readiness evaluates it now (`QualificationService.snapshots` + `evaluate`; nothing is
+written): its stage (stored and as the rules see it now), fit, engagement, MQA score, whether the
+MQA and SQL gates pass, and **every check** of both gates as three columns, `mqa.<check>` (the value seen),
 `mqa.<check>.bar` (the ruleset's threshold) and `mqa.<check>.pass` (true / false), then the missing
 roles and the next action with why. A check's value that is a list is `;`-separated; a map is JSON.
 
