@@ -78,8 +78,8 @@ def test_the_pending_drain_requalifies_every_marked_account_once_across_id_pages
 
 
 def test_sla_candidates_are_read_through_the_stage_index(store):
-    """The SLA timer's read hands over only SQL and MQA accounts (it used to walk the id index on
-    FalkorDB: every account after each page)."""
+    """The SLA timer's read is one index read that hands over only SQL and MQA accounts (with the id
+    compared in the index too it cost FalkorDB ~126 ms a page at 100k accounts)."""
     fill(store)  # ACCOUNTS accounts without a stage
     store.executor.write("UNWIND $ids AS id MATCH (a:Account {id: id}) SET a.stage = 'mqa', a.stage_since = 1.0",
                          {"ids": ["a001", "a007", "a020"]})
