@@ -16,14 +16,16 @@ import io
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from functools import partial
 from typing import IO, Any
 
 from graphsvc.imports import readiness_export
 from graphsvc.rules import Ruleset, default_ruleset
 from graphsvc.store.graph_store import GraphStore
+from graphsvc.store.paging import id_pages
 
 PAGE = 1_000
-ID_PAGE = 50_000  # account or contact ids per range read (id_pages)
+ID_PAGE = 50_000  # account or contact ids per range read (graphsvc.store.paging)
 WHATS = ("board", "contacts", "readiness")
 FORMATS = ("csv", "xlsx")
 TARGETS = ("graphsvc", "hubspot", "salesforce")
@@ -72,24 +74,15 @@ def columns(what: str, target: str = "graphsvc", renames: dict[str, str] | None 
 
 def rows(store: GraphStore, what: str) -> Iterator[dict[str, Any]]:
     """Every account (board) or contact, page by page in id order. The ids are read ID_PAGE at a
-    time and the rows by id, PAGE at a time: see cypher/read/contact_ids for why."""
-    if what == "board":
-        for ids in id_pages(store, "qualification/account_ids", PAGE):
-            yield from store.read("imports/export_accounts", ids=ids)
-        return
-    for ids in id_pages(store, "read/contact_ids", PAGE):
-        yield from store.read("imports/export_contacts", ids=ids)
+    time and the rows by id, PAGE at a time (graphsvc.store.paging)."""
+    ids_of, rows_of = (("qualification/account_ids", "imports/export_accounts") if what == "board" else
+                       ("read/contact_ids", "imports/export_contacts"))
+    for ids in id_pages(partial(_ids, store, ids_of), PAGE):
+        yield from store.read(rows_of, ids=ids)
 
 
-def id_pages(store: GraphStore, statement: str, page: int) -> Iterator[list[str]]:
-    """Every id `statement` reads (`after`, `limit` -> `id` in id order), `page` at a time, read
-    ID_PAGE at a time: on FalkorDB a range read costs every id after `after`, so small range reads
-    over 100k accounts or 1M contacts cost minutes."""
-    after = ""
-    while ids := [r["id"] for r in store.read(statement, after=after, limit=ID_PAGE)]:
-        for start in range(0, len(ids), page):
-            yield ids[start:start + page]
-        after = ids[-1]
+def _ids(store: GraphStore, statement: str, after: str) -> list[str]:
+    return [r["id"] for r in store.read(statement, after=after, limit=ID_PAGE)]
 
 
 def _value(name: str, value: Any, target: str) -> Any:

@@ -28,6 +28,7 @@ from graphsvc.qualification.service import ID_PAGE, PAGE, QualificationService
 from graphsvc.rules import AUTOMATIC_STAGES, INITIAL_STAGE, STAGES, AccountSnapshot, Qualification, Ruleset, evaluate
 from graphsvc.rules.result import Check
 from graphsvc.store.graph_store import GraphStore
+from graphsvc.store.paging import id_pages
 
 _RANK = {s: i for i, s in enumerate(AUTOMATIC_STAGES)}
 LANE_TIMEOUT_S = 30.0  # a page waits this long at most for a place in the analysts' lane
@@ -139,20 +140,13 @@ def account_pages(store: GraphStore, read: Callable[[list[str]], T], *, page: in
     page's reads run inside the analysts' lane, in a helper thread that reads the next page while
     the caller works on this one (as a full requalification overlaps its reads and the engine)."""
 
-    def id_pages() -> Iterator[list[str]]:
-        # Ids ID_PAGE at a time, handed out `page` at a time: a range read costs FalkorDB every id
-        # after it (QualificationService.page_ids).
-        after = ""
-        while True:
-            with store.analysts.enter(lane_timeout_s):
-                ids = [r["id"] for r in store.read("qualification/account_ids", after=after, limit=ID_PAGE)]
-            if not ids:
-                return
-            for start in range(0, len(ids), page):
-                yield ids[start:start + page]
-            after = ids[-1]
+    def account_ids(after: str) -> list[str]:
+        with store.analysts.enter(lane_timeout_s):
+            return [r["id"] for r in store.read("qualification/account_ids", after=after, limit=ID_PAGE)]
 
-    pages = id_pages()  # advanced by the helper thread only, one fetch after the other
+    # Ids ID_PAGE at a time, handed out `page` at a time (graphsvc.store.paging); advanced by the
+    # helper thread only, one fetch after the other.
+    pages = id_pages(account_ids, page)
 
     def fetch() -> tuple[list[str], T | None]:
         ids = next(pages, [])

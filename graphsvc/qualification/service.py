@@ -32,6 +32,7 @@ from graphsvc.rules import (
     evaluate,
 )
 from graphsvc.store.graph_store import GraphStore
+from graphsvc.store.paging import id_pages
 from graphsvc.store.resend import resend
 
 __all__ = ["ID_PAGE", "KEEP_CHANGES", "PAGE", "QualificationService", "change_id", "stage_event"]
@@ -181,23 +182,20 @@ class QualificationService:
         if progress:
             progress(0, 0)
         done = read = 0
-        after, started, said = "", time.monotonic(), time.monotonic()
-        # Ids a large page at a time, then their contacts a small page at a time (read/contact_ids: a
-        # range read costs FalkorDB every id after it).
-        while ids := [r["id"] for r in resend(partial(self.store.read, "read/contact_ids", after=after,
-                                                      limit=CONTACT_ID_PAGE), retry_for_s, "contact ids", log)]:
-            for start in range(0, len(ids), page):
-                chunk = ids[start:start + page]
-                row = resend(partial(self.store.write, "qualification/engagement_rebuild", ids=chunk, half_life_s=h),
-                             retry_for_s, f"engagement rebuild from contact {chunk[0]!r}", log)[0]
-                done, read = done + row["contacts"], read + (row["activities"] or 0)
-                if progress:
-                    progress(done, read)
-                if time.monotonic() - said >= 5.0:
-                    said = time.monotonic()
-                    log.info("engagement rebuild (half-life %.0f s): %d contacts, %d activities, %.0f s",
-                             h, done, read, said - started)
-            after = ids[-1]
+        started = said = time.monotonic()
+        # Ids a large page at a time, then their contacts a small page at a time (graphsvc.store.paging).
+        contact_ids = id_pages(lambda after: resend(partial(self._ids, "read/contact_ids", after, CONTACT_ID_PAGE),
+                                                    retry_for_s, "contact ids", log), page)
+        for chunk in contact_ids:
+            row = resend(partial(self.store.write, "qualification/engagement_rebuild", ids=chunk, half_life_s=h),
+                         retry_for_s, f"engagement rebuild from contact {chunk[0]!r}", log)[0]
+            done, read = done + row["contacts"], read + (row["activities"] or 0)
+            if progress:
+                progress(done, read)
+            if time.monotonic() - said >= 5.0:
+                said = time.monotonic()
+                log.info("engagement rebuild (half-life %.0f s): %d contacts, %d activities, %.0f s",
+                         h, done, read, said - started)
         built = resend(partial(self.store.write, "qualification/engagement_index_set", half_life_s=h, built=True),
                        retry_for_s, "engagement index", log)[0]["built"]
         log.info("engagement rebuild (half-life %.0f s) done: %d contacts, %d activities in %.1f s%s", h, done,
@@ -233,11 +231,7 @@ class QualificationService:
         """The marked accounts in id order, a page of PAGE at a time. Ids are read ID_PAGE at a time:
         each read takes every marked account and sorts them, and a bulk load with requalify=later
         can leave all of them marked."""
-        after = ""
-        while ids := self.pending_accounts(after=after, limit=ID_PAGE):
-            for start in range(0, len(ids), PAGE):
-                yield ids[start:start + PAGE]
-            after = ids[-1]
+        return id_pages(lambda after: self.pending_accounts(after=after, limit=ID_PAGE), PAGE)
 
     def requalify_pending(self, now: float, pages: Iterable[list[str]] | None = None) -> dict[str, Any]:
         """Requalify every account a write marked and no requalification has cleared since (a bulk
@@ -323,14 +317,11 @@ class QualificationService:
         """Every account id in id order, a page of PAGE at a time (what a full pass walks). The ids
         are read ID_PAGE at a time: on FalkorDB a range read costs every id after it (see
         cypher/read/contact_ids), so pages of 500 cost a pass over 100k accounts ~200 such reads."""
-        after = ""
-        while ids := resend(partial(self._account_ids, after), retry_for_s, f"account ids after {after!r}", log):
-            for start in range(0, len(ids), PAGE):
-                yield ids[start:start + PAGE]
-            after = ids[-1]
+        return id_pages(lambda after: resend(partial(self._ids, "qualification/account_ids", after, ID_PAGE), retry_for_s,
+                                             f"account ids after {after!r}", log), PAGE)
 
-    def _account_ids(self, after: str) -> list[str]:
-        return [r["id"] for r in self.store.read("qualification/account_ids", after=after, limit=ID_PAGE)]
+    def _ids(self, statement: str, after: str, limit: int) -> list[str]:
+        return [r["id"] for r in self.store.read(statement, after=after, limit=limit)]
 
     def _record(self, results: list[tuple[Qualification, dict[str, Any]]], now: float) -> list[dict[str, Any]]:
         if not results:
