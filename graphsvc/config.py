@@ -64,8 +64,9 @@ class Settings(BaseSettings):
     requalify_processes: int = Field(
         default_factory=lambda: os.cpu_count() or 1, ge=1, description="Worker processes of a requalification of "
         "every account (a ruleset's activation, the periodic pass with requalify_full_pass) and of the pending drain "
-        "when 2,000 or more accounts are marked (a bulk load with requalify=later): the pass is Python-bound, "
-        "so one per core (the default) divides its time; 1 = in the API process."
+        "when 2,000 or more accounts are marked (a bulk load with requalify=later), and of the readiness export "
+        "(GET /v1/exports/readiness) of more than 1,000 accounts: all are Python-bound, so one per core (the "
+        "default) divides their time; 1 = in the API process."
     )
     requalify_pending_interval_s: float = Field(
         default=5.0, ge=0, description="Requalify accounts whose requalification a failure left pending (marked "

@@ -34,6 +34,59 @@ def test_the_feed_pages_by_cursor_and_resumes(client):
     assert feed(client, account_id="other")["events"] == []
 
 
+def test_the_feed_reads_windows_of_ids_and_skips_what_the_filters_left_out(client, monkeypatch):
+    """A page is read a window of ids at a time (here 1 wide, then 2, 4: `feed.WINDOW`), so a page from
+    the start does not read the whole outbox; every event comes once, in order, whatever the page
+    size; a short page's cursor is the newest id looked at, so a filtered reader does not look at
+    the same events again; one account's events are one read (its index)."""
+    from graphsvc.events import feed as feed_module
+
+    make_sql(client)
+    client.put("/v1/contacts/e2/roles", json={"confirm": [{"role": "champion"}], "actor": "sam"})
+    client.post("/v1/accounts/acme/transitions", json={"action": "accept", "actor": "sam"})
+    everything = all_events(client)
+    assert [e["id"] for e in everything] == [1, 2, 3, 4]
+    monkeypatch.setattr(feed_module, "WINDOW", 1)
+    reads = []
+    store = client.app.state.graphsvc.store
+    real_read = store.read
+
+    def counted(name, **params):
+        if name == "events/feed":
+            reads.append((params["after"], params["upto"]))
+        return real_read(name, **params)
+
+    monkeypatch.setattr(store, "read", counted)
+    for limit in (1, 2, 3, 1000):
+        seen, after = [], 0
+        while page := feed(client, after=after, limit=limit)["events"]:
+            seen += page
+            after = page[-1]["id"]
+        assert seen == everything, limit
+    reads.clear()
+    page = feed(client, limit=2)
+    assert [e["id"] for e in page["events"]] == [1, 2] and page["next_cursor"] == 2
+    assert reads == [(0, 2)]  # a window is at least a page wide: no read past the page
+    reads.clear()
+    page = feed(client, types="roles_changed", limit=1)
+    assert [e["id"] for e in page["events"]] == [3] and page["next_cursor"] == 3
+    assert reads == [(0, 1), (1, 3)]  # a short read: the next window twice as wide
+    reads.clear()
+    page = feed(client, types="roles_changed", limit=5)
+    assert [e["id"] for e in page["events"]] == [3] and page["next_cursor"] == 4 and page["last_id"] == 4
+    assert reads == [(0, 4)]  # up to the newest id, then no further
+    page = feed(client, types="roles_changed", after=3)
+    assert page["events"] == [] and page["next_cursor"] == 4  # nothing it wants, and nothing to look at again
+    reads.clear()
+    page = feed(client, after=4)
+    assert page == {"events": [], "next_cursor": 4, "last_id": 4} and reads == []  # nothing new: no read
+    page = feed(client, after=9)
+    assert page["events"] == [] and page["next_cursor"] == 9  # a cursor past the newest stays where it is
+    reads.clear()
+    assert [e["id"] for e in feed(client, account_id="acme", limit=3)["events"]] == [1, 2, 3]
+    assert reads == [(0, 4)]
+
+
 def test_bad_feed_parameters_are_422_naming_the_field(client):
     r = client.get("/v1/events", params={"types": "stage_changed,bogus"})
     assert r.status_code == 422

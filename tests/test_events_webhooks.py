@@ -105,6 +105,28 @@ def test_events_are_delivered_signed_and_in_order(client, clock, receiver):
     assert len(receiver.requests) == 3
 
 
+def test_the_backlog_is_queued_a_window_of_ids_at_a_time(client, receiver, monkeypatch):
+    """The worker reads the events past a webhook's cursor `PAGE` ids at a time (here 1) and moves
+    the cursor past each window, also one whose events its filter does not want: each wanted event
+    is queued and delivered once, in order, and the cursor ends at the newest event."""
+    from graphsvc.events import delivery
+
+    monkeypatch.setattr(delivery, "PAGE", 1)
+    stages = register(client, receiver.url, types=["stage_changed"])
+    make_sql(client)
+    client.put("/v1/contacts/e2/roles", json={"confirm": [{"role": "champion"}], "actor": "sam"})
+    client.post("/v1/accounts/acme/transitions", json={"action": "accept", "actor": "sam"})
+    runs = [worker(client).run_once()]
+    while runs[-1]["sent"]:  # PAGE also bounds the deliveries per run: one at a time here
+        runs.append(worker(client).run_once())
+    assert [r["queued"] for r in runs] == [3, 0, 0, 0] and sum(r["delivered"] for r in runs) == 3
+    assert receiver.ids() == [1, 2, 4]  # 3 is roles_changed
+    cursor = client.app.state.graphsvc.store.read("events/webhooks")[0]["cursor"]
+    assert cursor == 4
+    assert worker(client).run_once() == {"queued": 0, "sent": 0, "delivered": 0}
+    assert [d["event_id"] for d in deliveries(client, stages)] == [1, 2, 4]
+
+
 def test_failures_retry_with_backoff_then_dead_letter_and_redeliver(client, clock, receiver):
     hook = register(client, receiver.url, max_attempts=3)
     make_sql(client)  # two events of one account: 1 (target -> mqa), 2 (mqa -> sql)

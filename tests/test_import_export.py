@@ -190,6 +190,56 @@ def test_exports_read_a_page_of_ids_at_a_time_in_id_order(store, monkeypatch):
     assert _readiness_by_account(paged.getvalue()) == _readiness_by_account(calm.getvalue())
 
 
+def test_the_readiness_export_over_worker_processes_is_the_one_this_process_writes(store, monkeypatch):
+    """With pages of 2 accounts (6 pages of 11), the pages after the first go to 2 spawned worker
+    processes (the full pass's pool), and the file is byte for byte the one a single process
+    writes: the same rows, in id order, under the same header (the first page's checks)."""
+    from graphsvc.imports import readiness_export
+    from graphsvc.qualification import parallel
+    from graphsvc.qualification import service as qualification
+
+    _imported(store)
+    monkeypatch.setattr(qualification, "PAGE", 2)
+    alone = io.BytesIO()
+    assert export.write(store, "readiness", "csv", alone, ruleset=default_ruleset(), now=NOW) == 11
+    pooled: list[int] = []
+
+    def spy(service, task, pages, args, processes, **kwargs):
+        for page, rows, rss in parallel.map_pages(service, task, pages, args, processes, **kwargs):
+            pooled.append(len(page))
+            assert rss > 0  # measured in the worker
+            yield page, rows, rss
+
+    monkeypatch.setattr(readiness_export, "map_pages", spy)
+    shared = io.BytesIO()
+    assert export.write(store, "readiness", "csv", shared, ruleset=default_ruleset(), now=NOW, processes=2) == 11
+    assert pooled == [2, 2, 2, 2, 1]  # all but the first page went to the workers
+    assert shared.getvalue() == alone.getvalue()
+    assert [r["id"] for r in _csv(shared.getvalue())] == sorted(r["id"] for r in _csv(alone.getvalue()))
+    sheets = []
+    for processes in (1, 2):
+        xlsx = io.BytesIO()
+        assert export.write(store, "readiness", "xlsx", xlsx, ruleset=default_ruleset(), now=NOW,
+                            processes=processes) == 11
+        sheets.append(list(load_workbook(io.BytesIO(xlsx.getvalue()), read_only=True).worksheets[0]
+                           .iter_rows(values_only=True)))
+    assert sheets[0] == sheets[1] and len(sheets[0]) == 12
+
+
+def test_a_readiness_export_of_few_pages_stays_in_this_process(store, monkeypatch):
+    """Two pages or fewer after the first: no worker processes (starting them costs ~1 s each)."""
+    from graphsvc.imports import readiness_export
+
+    _imported(store)
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("the pool was started")
+
+    monkeypatch.setattr(readiness_export, "map_pages", no_pool)
+    out = io.BytesIO()
+    assert export.write(store, "readiness", "csv", out, ruleset=default_ruleset(), now=NOW, processes=2) == 11
+
+
 def _readiness_by_account(data: bytes) -> dict[str, dict]:
     """Per account id: the readiness export's base columns and every check as (value, bar, passed),
     from its own columns or from `other_checks`."""

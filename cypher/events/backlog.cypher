@@ -1,5 +1,7 @@
 // Events after a webhook's cursor, with what its filter needs (the account's segment now).
+// Read a window of seqs at a time (`upto`: see feed.cypher).
 // @param after INTEGER the webhook's cursor
+// @param upto INTEGER events with a seq at most this
 // @param limit INTEGER = 500 at most this many
 // @column seq INTEGER
 // @column type STRING
@@ -7,7 +9,7 @@
 // @column owner STRING the account's owner when the event happened
 // @column segment STRING the account's segment
 MATCH (e:Event)
-WHERE e.seq > $after
+WHERE e.seq > $after AND e.seq <= $upto
 WITH e
 ORDER BY e.seq
 LIMIT $limit

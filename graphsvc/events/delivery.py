@@ -27,7 +27,7 @@ import httpx
 from graphsvc.background import Background
 from graphsvc.errors import GraphsvcError
 from graphsvc.events import formats, signing
-from graphsvc.events.feed import to_event
+from graphsvc.events.feed import EventFeed, to_event
 from graphsvc.events.schedule import backoff_s
 from graphsvc.events.secrets_file import SecretsFile, secrets_path
 from graphsvc.events.webhooks import redact
@@ -91,18 +91,23 @@ class DeliveryWorker(Background):
         return {"queued": queued, "sent": sent, "delivered": delivered}
 
     def enqueue(self, webhook: dict[str, Any]) -> int:
+        """Queue the deliveries of the events past the webhook's cursor, a page of seqs at a time (a
+        window: see events/feed.cypher), moving the cursor past each page in the same statement."""
         queued, cursor = 0, webhook["cursor"]
         types = set(webhook.get("types") or [])
-        while rows := self.state.store.read("events/backlog", after=cursor, limit=PAGE):
+        last = EventFeed(self.state.store).last_id()
+        while cursor < last:
+            upto = min(cursor + PAGE, last)
+            rows = self.state.store.read("events/backlog", after=cursor, upto=upto, limit=PAGE)
             wanted = [{"id": f"{webhook['id']}:{r['seq']}", "seq": r["seq"], "account": r["account"]} for r in rows
                       if (not types or r["type"] in types)
                       and (webhook.get("segment") is None or r.get("segment") == webhook["segment"])
                       and (webhook.get("owner") is None or r.get("owner") == webhook["owner"])]
             out = self.state.store.write("events/enqueue", webhook=webhook["id"], rows=wanted, now=self.state.clock(),
-                                         **{"from": cursor, "to": rows[-1]["seq"]})
+                                         **{"from": cursor, "to": upto})
             if not out:  # another worker moved the cursor: its deliveries are queued; start from its cursor
                 return queued
-            queued, cursor = queued + out[0]["queued"], rows[-1]["seq"]
+            queued, cursor = queued + out[0]["queued"], upto
         return queued
 
     def deliver_due(self, webhook: dict[str, Any]) -> tuple[int, int]:

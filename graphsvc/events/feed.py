@@ -9,7 +9,7 @@ that crashes before saving its cursor sees some events again; `id` is what to de
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -49,8 +49,9 @@ class Event(BaseModel):
 
 class EventPage(BaseModel):
     events: list[Event]
-    next_cursor: int = Field(description="Pass as `after` for the next page (equal to `after` when there was "
-                                         "nothing new: poll again later).")
+    next_cursor: int = Field(description="Pass as `after` for the next page: the last event's id, or, when the page "
+                                         "is short, the newest id looked at (events your filters left out are "
+                                         "skipped); equal to `after` when there was nothing new: poll again later.")
     last_id: int = Field(description="The newest event's id now (0: none yet); start `after` here for new events "
                                      "only.")
 
@@ -77,15 +78,42 @@ def check_types(types: Sequence[str], field: str = "types") -> list[str]:
     return sorted(set(out))
 
 
+WINDOW = 1_000  # seqs a feed read looks at first; doubled for each read that leaves the page short
+
+
+def windows(after: int, last: int, first: int) -> Iterator[tuple[int, int]]:
+    """(after, upto) ranges of seqs covering (after, last], `first` wide and doubling: a reader
+    calls `send` for the next one only while it needs more. Every event up to `last` (the counter
+    read before) is committed, since seqs are taken in commit order, so a range read once is final."""
+    width = first
+    while after < last:
+        upto = min(after + width, last)
+        yield after, upto
+        after, width = upto, width * 2
+
+
 class EventFeed:
     def __init__(self, store: GraphStore) -> None:
         self.store = store
 
     def page(self, after: int = 0, types: Sequence[str] = (), account: str | None = None,
              limit: int = 100) -> dict[str, Any]:
-        rows = self.store.read("events/feed", after=after, types=list(types), account=account, limit=limit)
-        events = [to_event(r) for r in rows]
-        return {"events": events, "next_cursor": events[-1]["id"] if events else after, "last_id": self.last_id()}
+        """Up to `limit` events after `after`, read a window of seqs at a time (one read of the rest
+        for one account's events: its index finds them). `next_cursor` is the last event returned, or,
+        when the page is short, the newest seq looked at: events the filters left out are not looked
+        at again."""
+        last = self.last_id()
+        events: list[dict[str, Any]] = []
+        cursor = after
+        for lo, upto in windows(after, last, last if account is not None else max(limit, WINDOW)):
+            rows = self.store.read("events/feed", after=lo, upto=upto, types=list(types), account=account,
+                                   limit=limit - len(events))
+            events += [to_event(r) for r in rows]
+            if len(events) == limit:
+                cursor = events[-1]["id"]
+                break
+            cursor = upto
+        return {"events": events, "next_cursor": cursor, "last_id": last}
 
     def last_id(self) -> int:
         row = self.store.read_one("events/last_seq")

@@ -7,6 +7,7 @@ Exit codes: 0 every row imported (or, with --dry-run, would be); 1 some row or f
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -127,10 +128,15 @@ def import_command(files: tuple[Path, ...], source: str, mapping: Path | None, t
               "--field stage=ABM_Stage__c.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (default: standard output; XLSX needs a file or a pipe).")
+@click.option("--processes", default=None, type=click.IntRange(1, 64), metavar="N", envvar="GRAPHSVC_REQUALIFY_PROCESSES",
+              help="Worker processes evaluating the readiness export, which is Python-bound (default: the machine's "
+              "cores; 1 = in this process). Env: GRAPHSVC_REQUALIFY_PROCESSES.")
+@click.option("--progress/--no-progress", default=True, show_default=True,
+              help="Rows written so far on stderr (a bar on a terminal, a line every few seconds otherwise).")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), envvar="GRAPHSVC_DATA_DIR",
               help="Data directory of the embedded FalkorDB (default: the user data dir). Env: GRAPHSVC_DATA_DIR.")
 def export_command(what: str, fmt: str, target: str, fields: tuple[str, ...], output: Path | None,
-                   data_dir: Path | None) -> None:
+                   processes: int | None, progress: bool, data_dir: Path | None) -> None:
     """Export the board (accounts with stage, scores and missing roles), the contacts, or readiness
     (every account's MQA / SQL checks with value, bar and pass, missing roles, next action) as CSV or
     XLSX, or the board as a HubSpot / Salesforce write-back file to import into the CRM.
@@ -139,6 +145,7 @@ def export_command(what: str, fmt: str, target: str, fields: tuple[str, ...], ou
     """
     from graphsvc.imports import export
     from graphsvc.qualification.registry import active_ruleset_for
+    from seeds.progress import LoadProgress
 
     renames = {}
     for pair in fields:
@@ -152,18 +159,24 @@ def export_command(what: str, fmt: str, target: str, fields: tuple[str, ...], ou
         raise click.UsageError(str(exc)) from None
     if fmt == "xlsx" and output is None and sys.stdout.isatty():
         raise click.UsageError("XLSX is binary: give --output FILE (or pipe the output)")
+    unit = "contacts" if what == "contacts" else "accounts"
+    bars = LoadProgress(enabled=progress, units={what: unit})  # a bar on a terminal, a line every few s otherwise
     opened = _store(data_dir)
     try:
         ruleset, now = (active_ruleset_for(opened.store), time.time()) if what == "readiness" else (None, None)
+        bars.totals[what] = opened.store.counts()[unit]
+        options: dict[str, Any] = {"processes": processes or os.cpu_count() or 1,
+                                   "progress": lambda done: bars(what, done, 0.0)}
         if output is not None:
             with open(output, "wb") as out:
-                n = export.write(opened.store, what, fmt, out, target, renames, ruleset, now)
+                n = export.write(opened.store, what, fmt, out, target, renames, ruleset, now, **options)
         else:
-            n = export.write(opened.store, what, fmt, sys.stdout.buffer, target, renames, ruleset, now)
+            n = export.write(opened.store, what, fmt, sys.stdout.buffer, target, renames, ruleset, now, **options)
             sys.stdout.buffer.flush()
     except GraphsvcError as exc:
         _fail(exc.message)
     finally:
+        bars.close()
         opened.close()
-    click.echo(f"exported {n:,} {'contacts' if what == 'contacts' else 'accounts'}" + (f" to {output}" if output else ""),
+    click.echo(f"exported {n:,} {unit}" + (f" to {output}" if output else ""),
                err=True)

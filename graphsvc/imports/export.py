@@ -98,16 +98,16 @@ def _value(name: str, value: Any, target: str) -> Any:
 
 def write(store: GraphStore, what: str, fmt: str, out: IO[bytes], target: str = "graphsvc",
           renames: dict[str, str] | None = None, ruleset: Ruleset | None = None, now: float | None = None,
-          progress: Callable[[int], object] | None = None) -> int:
+          progress: Callable[[int], object] | None = None, processes: int = 1) -> int:
     """Write the export to the binary stream `out`; the number of rows. `readiness` evaluates every
-    account with `ruleset` at `now` (the active ruleset, the current time). `progress(rows)` is
-    called every PAGE rows."""
+    account with `ruleset` at `now` (the active ruleset, the current time), over `processes` worker
+    processes when more than one. `progress(rows)` is called every PAGE rows."""
     cols = columns(what, target, renames)
     header: list[str] = list(cols.values())
     records: Iterator[list[Any]] = ([_value(k, r.get(k), target) for k in cols] for r in rows(store, what))
     if what == "readiness":
         header, records = readiness_export.rows_and_header(store, ruleset or default_ruleset(),
-                                                           time.time() if now is None else now)
+                                                           time.time() if now is None else now, processes)
     if progress is not None:
         records = _counted(records, progress)
     if fmt == "xlsx":

@@ -16,6 +16,9 @@ old outcome until the next pass.
 Memory stays bounded: at most `2 * processes` pages are in flight, and only the first
 `keep_changes` stage changes are kept (all are counted); the answer's `worker_peak_rss_mib` is the
 largest worker's peak resident memory.
+
+`map_pages` is the pool itself, for any work by pages of accounts a worker's QualificationService
+can do (the readiness export evaluates its pages there: graphsvc.imports.readiness_export).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import logging
 import multiprocessing
 import resource
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -39,12 +42,12 @@ from graphsvc.store.executor import Executor
 from graphsvc.store.graph_store import GraphStore
 from graphsvc.store.resend import resend
 
-__all__ = ["POOL_FROM_PAGES", "requalify_all", "requalify_pending"]
+__all__ = ["POOL_FROM_PAGES", "map_pages", "requalify_all", "requalify_pending"]
 
 log = logging.getLogger("graphsvc.requalify")  # the name service.py logs a full pass under
 
 Progress = Callable[[int, int], None]  # accounts done, changed so far
-_PageResult = tuple[int, list[dict[str, Any]], float]  # accounts, their stage changes, the worker's peak RSS (MiB)
+Task = Callable[..., Any]  # task(a worker's QualificationService, a page of account ids, *args)
 
 POOL_FROM_PAGES = 4  # pending pages (of PAGE accounts) from which the drain starts processes (~1 s each)
 _recipe: tuple[Callable[[], Executor], Ruleset] | None = None  # set in each worker process by _start
@@ -57,17 +60,27 @@ def _start(recipe: Callable[[], Executor], ruleset: Ruleset) -> None:
     tune_collector()  # after the imports and the ruleset: frozen with them (gc_tuning)
 
 
-def _requalify_page(ids: list[str], now: float, retry_for_s: float) -> _PageResult:
-    def send() -> list[dict[str, Any]]:
-        # Opened here, not in the initializer: an error opening the engine (a 503) then travels back
-        # to the caller as itself, or is tried again; a failing initializer only breaks the pool.
-        global _worker
-        if _worker is None:
-            assert _recipe is not None, "worker process not started"
-            _worker = QualificationService(GraphStore(_recipe[0]()), _recipe[1])
-        return _worker.requalify(ids, now)
-    changes = resend(send, retry_for_s, f"requalification of the page from account {ids[0]!r}", log)
-    return len(ids), changes, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB -> MiB
+def _worker_service() -> QualificationService:
+    # Opened at a worker's first page, not in the initializer: an error opening the engine (a 503)
+    # then travels back to the caller as itself, or is tried again; a failing initializer only
+    # breaks the pool.
+    global _worker
+    if _worker is None:
+        assert _recipe is not None, "worker process not started"
+        _worker = QualificationService(GraphStore(_recipe[0]()), _recipe[1])
+    return _worker
+
+
+def _requalify(service: QualificationService, ids: list[str], now: float) -> list[dict[str, Any]]:
+    return service.requalify(ids, now)
+
+
+def _in_worker(task: Task, ids: list[str], args: tuple[Any, ...], retry_for_s: float, what: str) -> tuple[Any, float]:
+    """`task(service, ids, *args)` in a worker, sent again for up to `retry_for_s`; with the
+    worker's peak RSS (MiB)."""
+    result = resend(lambda: task(_worker_service(), ids, *args), retry_for_s,
+                    f"{what} of the page from account {ids[0]!r}", log)
+    return result, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB -> MiB
 
 
 def requalify_all(
@@ -104,29 +117,41 @@ def requalify_pending(service: QualificationService, now: float, *, processes: i
 
 def _over_processes(service: QualificationService, pages: Iterator[list[str]], now: float, processes: int,
                     progress: Progress | None, keep_changes: int, retry_for_s: float) -> dict[str, Any]:
-    """Requalify `pages` (disjoint) over a pool of `processes` spawned workers, at most two pages
-    per process in flight."""
+    """Requalify `pages` (disjoint) over a pool of `processes` spawned workers."""
     tally = _Tally(keep_changes, progress)
-    in_flight: deque[Future[_PageResult]] = deque()
+    for ids, changes, rss in map_pages(service, _requalify, pages, (now,), processes, retry_for_s, "requalification"):
+        tally.add(len(ids), changes, rss)
+    return {"accounts": tally.done, "changed": tally.changed, "changes": tally.changes,
+            "worker_peak_rss_mib": tally.peak_rss_mib}
+
+
+def map_pages(service: QualificationService, task: Task, pages: Iterable[list[str]], args: tuple[Any, ...],
+              processes: int, retry_for_s: float = 0.0, what: str = "work") -> Iterator[tuple[list[str], Any, float]]:
+    """(page, `task(worker's service, page, *args)`, the worker's peak RSS in MiB) for each of
+    `pages`, in their order, computed by a pool of `processes` spawned workers, each with its own
+    connections to `service`'s database and its ruleset. `task` must be a module-level function
+    (the workers import it by name). At most two pages per process are in flight, so memory stays
+    bounded however many pages there are; closing the iterator early cancels the pages not started."""
+    in_flight: deque[tuple[list[str], Future[tuple[Any, float]]]] = deque()
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=processes, mp_context=context, initializer=_start,
                              initargs=(service.store.executor.twin(), service.ruleset)) as pool:
         try:
             for page in pages:
-                in_flight.append(pool.submit(_requalify_page, page, now, retry_for_s))
+                in_flight.append((page, pool.submit(_in_worker, task, page, args, retry_for_s, what)))
                 while len(in_flight) >= 2 * processes:
-                    tally.add(in_flight.popleft().result())
+                    done, future = in_flight.popleft()
+                    yield (done, *future.result())
             while in_flight:
-                tally.add(in_flight.popleft().result())
+                done, future = in_flight.popleft()
+                yield (done, *future.result())
         except BrokenProcessPool as exc:
-            raise GraphsvcError(f"a worker process of the requalification died ({exc}); the pages "
-                                "written so far stay written: run it again") from exc
+            raise GraphsvcError(f"a worker process of the {what} died ({exc}): run it again (what its pages "
+                                "wrote so far stays written)") from exc
         except BaseException:
-            for f in in_flight:
+            for _, f in in_flight:
                 f.cancel()
             raise
-    return {"accounts": tally.done, "changed": tally.changed, "changes": tally.changes,
-            "worker_peak_rss_mib": tally.peak_rss_mib}
 
 
 @dataclass
@@ -140,8 +165,7 @@ class _Tally:
     peak_rss_mib: float = 0.0
     changes: list[dict[str, Any]] = field(default_factory=list)
 
-    def add(self, page: _PageResult) -> None:
-        n, recorded, rss = page
+    def add(self, n: int, recorded: list[dict[str, Any]], rss: float) -> None:
         self.changes.extend(recorded[:max(0, self.keep - len(self.changes))])
         self.done, self.changed = self.done + n, self.changed + len(recorded)
         self.peak_rss_mib = max(self.peak_rss_mib, rss)

@@ -20,7 +20,8 @@ MAX_SEQ = 2**62  # an event id this service issued is never larger
             description="Every stage change and role change is an event written in the same transaction as the "
             "change, with an ordered `id`. Keep the `next_cursor` of the last page you handled and pass it back as "
             "`after`: you get every event at least once, in order (after a crash you may see a few again: "
-            "de-duplicate by `id`). An empty page answers `next_cursor` = `after`. Types: "
+            "de-duplicate by `id`). A short page's `next_cursor` is the newest id looked at (events your filters "
+            "leave out are not looked at again); with nothing new it is `after`. Types: "
             + "; ".join(f"`{k}`: {v}" for k, v in EVENT_TYPES.items()))
 def feed(
     store: Store,

@@ -78,7 +78,8 @@ def get_export(
         path = run.directory / name
         with path.open("wb") as out:
             rows = export.write(store, what, format, out, target, renames, ruleset=ruleset, now=now,
-                                progress=lambda done: run.progress(done, total))
+                                progress=lambda done: run.progress(done, total),
+                                processes=state.settings.requalify_processes)
         return {"file": name, "rows": rows, "bytes": path.stat().st_size, "url": f"{run.location}/file"}
 
     runs = _runs(request)
