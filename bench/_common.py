@@ -21,6 +21,7 @@ sys.path.insert(0, str(REPO / "tools" / "neo4j"))
 
 from graphsvc.config import Settings  # noqa: E402
 from graphsvc.store.factory import OpenStore, open_store  # noqa: E402
+from seeds.progress import LOG_INTERVAL_S, is_terminal  # noqa: E402
 
 ENGINES = ("falkordb", "neo4j")
 KINDS = ("accounts", "contacts", "leads", "activities")
@@ -267,11 +268,21 @@ def note(*parts: object) -> None:
     print(*parts, file=sys.stderr, flush=True)
 
 
+_last_line: dict[str, float] = {}  # label -> when progress last wrote a line (not a terminal)
+
+
 def progress(label: str, done: int, total: int, started: float) -> None:
+    """Rows done of `total`: one line rewritten in place on a terminal; into a log, a line every
+    LOG_INTERVAL_S seconds and the last one (not every update run together into one line)."""
     rate = done / max(time.perf_counter() - started, 1e-9)
-    print(f"\r  {label:<24} {done:>10,}/{total:<10,} {rate:>10,.0f} rows/s", end="", file=sys.stderr, flush=True)
-    if done >= total:
-        print(file=sys.stderr)
+    text = f"  {label:<24} {done:>10,}/{total:<10,} {rate:>10,.0f} rows/s"
+    if is_terminal(sys.stderr):
+        print("\r" + text, end="\n" if done >= total else "", file=sys.stderr, flush=True)
+        return
+    now = time.monotonic()
+    if done >= total or now - _last_line.get(label, 0.0) >= LOG_INTERVAL_S:
+        _last_line[label] = now
+        print(text, file=sys.stderr, flush=True)
 
 
 def table(title: str, header: list[str], rows: list[list[str]]) -> None:
