@@ -156,6 +156,39 @@ def test_readiness_and_contacts_exports_over_get_and_the_cli(client, store, tmp_
     assert contacts["51101"]["lifecycle_stage"] == "Sales Qualified Lead"
 
 
+def test_the_readiness_export_route_and_cli_use_the_worker_processes(client, store, settings, cli_store, tmp_path,
+                                                                    monkeypatch):
+    """GET /v1/exports/readiness evaluates over GRAPHSVC_REQUALIFY_PROCESSES workers (here 2, with
+    pages of 2 accounts) and answers the file one process answers; `graphsvc export --processes 2` too."""
+    from graphsvc.cli import main
+    from graphsvc.imports import readiness_export
+    from graphsvc.qualification import parallel
+    from graphsvc.qualification import service as qualification
+
+    _imported(store)
+    monkeypatch.setattr(qualification, "PAGE", 2)
+    settings.requalify_processes = 1
+    alone = client.get("/v1/exports/readiness")
+    assert alone.status_code == 200 and len(_csv(alone.content)) == 11
+    pooled: list[int] = []
+
+    def spy(service, task, pages, args, processes, **kwargs):
+        pooled.append(processes)
+        yield from parallel.map_pages(service, task, pages, args, processes, **kwargs)
+
+    monkeypatch.setattr(readiness_export, "map_pages", spy)
+    settings.requalify_processes = 2
+    shared = client.get("/v1/exports/readiness")
+    assert shared.status_code == 200 and pooled == [2]
+    assert shared.content == alone.content
+    done = CliRunner().invoke(main, ["export", "readiness", "--processes", "2", "-o", str(tmp_path / "r.csv")])
+    assert done.exit_code == 0, done.output
+    assert pooled == [2, 2] and "exported 11 accounts" in done.stderr
+    assert [r["id"] for r in _csv((tmp_path / "r.csv").read_bytes())] == [r["id"] for r in _csv(alone.content)]
+    bad = CliRunner().invoke(main, ["export", "readiness", "--processes", "0"])
+    assert bad.exit_code == 2 and "--processes" in bad.output
+
+
 def test_cli_readiness_export(cli_store, tmp_path):
     from graphsvc.cli import main
 
