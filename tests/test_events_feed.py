@@ -41,22 +41,11 @@ def test_the_feed_reads_windows_of_ids_and_skips_what_the_filters_left_out(clien
     the same events again; one account's events are one read (its index)."""
     from graphsvc.events import feed as feed_module
 
-    make_sql(client)
-    client.put("/v1/contacts/e2/roles", json={"confirm": [{"role": "champion"}], "actor": "sam"})
-    client.post("/v1/accounts/acme/transitions", json={"action": "accept", "actor": "sam"})
+    _four_events(client)
     everything = all_events(client)
     assert [e["id"] for e in everything] == [1, 2, 3, 4]
     monkeypatch.setattr(feed_module, "WINDOW", 1)
-    reads = []
-    store = client.app.state.graphsvc.store
-    real_read = store.read
-
-    def counted(name, **params):
-        if name == "events/feed":
-            reads.append((params["after"], params["upto"]))
-        return real_read(name, **params)
-
-    monkeypatch.setattr(store, "read", counted)
+    reads = _reads(client, monkeypatch)
     for limit in (1, 2, 3, 1000):
         seen, after = [], 0
         while page := feed(client, after=after, limit=limit)["events"]:
@@ -66,25 +55,67 @@ def test_the_feed_reads_windows_of_ids_and_skips_what_the_filters_left_out(clien
     reads.clear()
     page = feed(client, limit=2)
     assert [e["id"] for e in page["events"]] == [1, 2] and page["next_cursor"] == 2
-    assert reads == [(0, 2)]  # a window is at least a page wide: no read past the page
+    assert reads == [("window", 0, 2)]  # a window is at least a page wide: no read past the page
     reads.clear()
     page = feed(client, types="roles_changed", limit=1)
     assert [e["id"] for e in page["events"]] == [3] and page["next_cursor"] == 3
-    assert reads == [(0, 1), (1, 3)]  # a short read: the next window twice as wide
+    assert reads == [("window", 0, 1), ("window", 1, 3)]  # a short read: the next window twice as wide
     reads.clear()
-    page = feed(client, types="roles_changed", limit=5)
-    assert [e["id"] for e in page["events"]] == [3] and page["next_cursor"] == 4 and page["last_id"] == 4
-    assert reads == [(0, 4)]  # up to the newest id, then no further
-    page = feed(client, types="roles_changed", after=3)
-    assert page["events"] == [] and page["next_cursor"] == 4  # nothing it wants, and nothing to look at again
+    page = feed(client, types="owner_assigned", limit=1)
+    assert page == {"events": [], "next_cursor": 4, "last_id": 4}  # nothing it wants up to the newest id,
+    assert reads == [("window", 0, 1), ("window", 1, 3), ("window", 3, 4)]  # and nothing to look at again
+    reads.clear()
+    page = feed(client, types="roles_changed", after=2, limit=5)
+    assert [e["id"] for e in page["events"]] == [3] and page["next_cursor"] == 3
+    assert reads == [("feed", 2, None)]  # within one window of the newest id: one read, as before
     reads.clear()
     page = feed(client, after=4)
-    assert page == {"events": [], "next_cursor": 4, "last_id": 4} and reads == []  # nothing new: no read
+    assert page == {"events": [], "next_cursor": 4, "last_id": 4} and reads == [("feed", 4, None)]
     page = feed(client, after=9)
     assert page["events"] == [] and page["next_cursor"] == 9  # a cursor past the newest stays where it is
     reads.clear()
-    assert [e["id"] for e in feed(client, account_id="acme", limit=3)["events"]] == [1, 2, 3]
-    assert reads == [(0, 4)]
+    assert [e["id"] for e in feed(client, account_id="acme", limit=1)["events"]] == [1]
+    assert reads == [("feed", 0, None)]  # one account's events: its index, one read
+
+
+def test_a_window_with_fewer_events_than_ids_moves_the_cursor_only_to_events_seen(client, store, monkeypatch):
+    """An id without its event (a gap; as a cluster's reader behind the counter would answer) makes
+    the window unvouched: the page reads on as before, and its cursor stops at the last event it
+    returned, never past an id it did not see."""
+    from graphsvc.events import feed as feed_module
+
+    _four_events(client)
+    store.executor.write("MATCH (e:Event {seq: 2}) DETACH DELETE e", {})
+    monkeypatch.setattr(feed_module, "WINDOW", 1)
+    reads = _reads(client, monkeypatch)
+    page = feed(client, limit=3)
+    assert [e["id"] for e in page["events"]] == [1, 3, 4] and page["next_cursor"] == 4
+    assert reads == [("window", 0, 3), ("feed", 0, None)]
+    page = feed(client, types="owner_assigned", limit=1)
+    assert page["events"] == [] and page["next_cursor"] == 1  # (0, 1] vouched, (1, 3] not: stays at 1
+    page = feed(client, types="roles_changed", limit=2)
+    assert [e["id"] for e in page["events"]] == [3] and page["next_cursor"] == 3  # not 4
+
+
+def _four_events(client) -> None:
+    make_sql(client)
+    client.put("/v1/contacts/e2/roles", json={"confirm": [{"role": "champion"}], "actor": "sam"})
+    client.post("/v1/accounts/acme/transitions", json={"action": "accept", "actor": "sam"})
+
+
+def _reads(client, monkeypatch) -> list[tuple]:
+    """The feed's reads from now on: ("window", after, upto) and ("feed", after, None)."""
+    reads: list[tuple] = []
+    store = client.app.state.graphsvc.store
+    real_read = store.read
+
+    def counted(name, **params):
+        if name in ("events/window", "events/feed"):
+            reads.append((name.split("/")[1], params["after"], params.get("upto")))
+        return real_read(name, **params)
+
+    monkeypatch.setattr(store, "read", counted)
+    return reads
 
 
 def test_bad_feed_parameters_are_422_naming_the_field(client):

@@ -127,6 +127,29 @@ def test_the_backlog_is_queued_a_window_of_ids_at_a_time(client, receiver, monke
     assert [d["event_id"] for d in deliveries(client, stages)] == [1, 2, 4]
 
 
+def test_a_backlog_window_with_fewer_events_than_ids_is_read_on_without_a_bound(client, store, receiver,
+                                                                                monkeypatch):
+    """An id without its event (a gap; as a reader behind the counter would answer): the worker reads
+    on without an upper bound and moves the cursor only to events it saw; nothing is lost or sent
+    twice, and a worker whose cursor another moved queues nothing (events/enqueue answers no row)."""
+    from graphsvc.events import delivery
+
+    monkeypatch.setattr(delivery, "PAGE", 1)
+    register(client, receiver.url, types=["stage_changed"])
+    make_sql(client)
+    client.put("/v1/contacts/e2/roles", json={"confirm": [{"role": "champion"}], "actor": "sam"})
+    client.post("/v1/accounts/acme/transitions", json={"action": "accept", "actor": "sam"})
+    store.executor.write("MATCH (e:Event {seq: 2}) DETACH DELETE e", {})
+    runs = [worker(client).run_once()]
+    while runs[-1]["sent"]:
+        runs.append(worker(client).run_once())
+    assert sum(r["queued"] for r in runs) == 2 and receiver.ids() == [1, 4]
+    hook = store.read("events/webhooks")[0]
+    assert hook["cursor"] == 4
+    assert store.write("events/enqueue", webhook=hook["id"], rows=[], now=0.0, **{"from": 2, "to": 9}) == []
+    assert store.read("events/webhooks")[0]["cursor"] == 4
+
+
 def test_failures_retry_with_backoff_then_dead_letter_and_redeliver(client, clock, receiver):
     hook = register(client, receiver.url, max_attempts=3)
     make_sql(client)  # two events of one account: 1 (target -> mqa), 2 (mqa -> sql)

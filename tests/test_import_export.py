@@ -259,18 +259,26 @@ def test_the_readiness_export_over_worker_processes_is_the_one_this_process_writ
     assert sheets[0] == sheets[1] and len(sheets[0]) == 12
 
 
-def test_a_readiness_export_of_few_pages_stays_in_this_process(store, monkeypatch):
-    """Two pages or fewer after the first: no worker processes (starting them costs ~1 s each)."""
+def test_a_readiness_export_of_two_pages_stays_in_this_process(store, monkeypatch):
+    """One page after the first: no worker processes (starting them costs ~1 s each); two after the
+    first: the pool, for them (11 accounts in pages of 6, then of 5)."""
     from graphsvc.imports import readiness_export
+    from graphsvc.qualification import service as qualification
 
     _imported(store)
+    pooled: list[int] = []
 
-    def no_pool(*args, **kwargs):
-        raise AssertionError("the pool was started")
+    def no_pool(service, task, pages, args, processes, **kwargs):  # counts the pages it is handed, runs none
+        pooled.append(len(list(pages)))
+        return iter(())
 
     monkeypatch.setattr(readiness_export, "map_pages", no_pool)
-    out = io.BytesIO()
-    assert export.write(store, "readiness", "csv", out, ruleset=default_ruleset(), now=NOW, processes=2) == 11
+    monkeypatch.setattr(qualification, "PAGE", 6)
+    assert export.write(store, "readiness", "csv", io.BytesIO(), ruleset=default_ruleset(), now=NOW, processes=2) == 11
+    assert pooled == []
+    monkeypatch.setattr(qualification, "PAGE", 5)
+    export.write(store, "readiness", "csv", io.BytesIO(), ruleset=default_ruleset(), now=NOW, processes=2)
+    assert pooled == [2]  # the two pages after the first went to the pool
 
 
 def _readiness_by_account(data: bytes) -> dict[str, dict]:

@@ -1,7 +1,8 @@
 // Events after a webhook's cursor, with what its filter needs (the account's segment now).
-// Read a window of seqs at a time (`upto`: see feed.cypher).
+// Read 500 ids at a time (`upto`: see window.cypher; the worker reads on without a bound when a
+// window holds fewer events than ids).
 // @param after INTEGER the webhook's cursor
-// @param upto INTEGER events with a seq at most this
+// @param upto INTEGER = 4611686018427387904 events with a seq at most this (default: no bound)
 // @param limit INTEGER = 500 at most this many
 // @column seq INTEGER
 // @column type STRING

@@ -6,6 +6,7 @@
 // @param to INTEGER the new cursor (the last event looked at)
 // @param rows LIST<MAP> {id, seq, account}: the events its filter wants
 // @param now FLOAT epoch seconds
+// @column webhook STRING the webhook
 // @column queued INTEGER deliveries queued (no row: the cursor had moved)
 MATCH (w:Webhook {id: $webhook})
 SET w.lock_ = true
@@ -19,4 +20,5 @@ FOREACH (_ IN CASE WHEN row IS NULL THEN [] ELSE [1] END |
   MERGE (d:Delivery {id: row.id})
   ON CREATE SET d.webhook = w.id, d.seq = row.seq, d.account = row.account, d.status = 'pending', d.attempts = 0,
                 d.next_at = $now, d.created_at = $now)
-RETURN count(row) AS queued
+// Grouped by the webhook: no row at all when its cursor had moved (count alone would answer 0).
+RETURN w.id AS webhook, count(row) AS queued

@@ -1,11 +1,7 @@
 // The outbox as a feed: events after a cursor (their `seq`), oldest first, optionally only some types
 // or one account. A reader that stores the last seq it handled and passes it back as `after` gets
 // every event at least once (seq order is commit order: see qualification/record_outcomes).
-// Read a window of seqs at a time (`upto`, graphsvc/events/feed.py): FalkorDB hands over every event
-// past `after` through the seq index before sorting them, so without an upper bound a page from the
-// start costs the whole outbox (25-68 ms at 87k events), within a window only the window's.
 // @param after INTEGER = 0 events with a larger seq than this
-// @param upto INTEGER events with a seq at most this
 // @param types LIST<STRING> = [] only these types (empty: all)
 // @param account STRING = null only this account's events
 // @param limit INTEGER = 100 at most this many
@@ -19,7 +15,7 @@
 // @column payload STRING JSON: what changed (from, to, reason, checks, missing roles, roles)
 // @column removed LIST<STRING> roles removed (roles_changed)
 MATCH (e:Event)
-WHERE e.seq > $after AND e.seq <= $upto AND (size($types) = 0 OR e.type IN $types) AND ($account IS NULL OR e.account = $account)
+WHERE e.seq > $after AND (size($types) = 0 OR e.type IN $types) AND ($account IS NULL OR e.account = $account)
 RETURN e.seq AS seq, e.type AS type, e.account AS account, e.at AS at, e.actor AS actor, e.owner AS owner,
        e.change AS change, e.payload AS payload, e.removed AS removed
 ORDER BY seq

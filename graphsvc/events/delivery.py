@@ -91,14 +91,21 @@ class DeliveryWorker(Background):
         return {"queued": queued, "sent": sent, "delivered": delivered}
 
     def enqueue(self, webhook: dict[str, Any]) -> int:
-        """Queue the deliveries of the events past the webhook's cursor, a page of seqs at a time (a
-        window: see events/feed.cypher), moving the cursor past each page in the same statement."""
+        """Queue the deliveries of the events past the webhook's cursor, PAGE ids at a time up to the
+        counter read first (a window: see events/window.cypher), moving the cursor past each in the
+        same statement. A window holding fewer events than ids (a gap, or a server behind the
+        counter) is read again without a bound, and the cursor moves only to its last event."""
         queued, cursor = 0, webhook["cursor"]
         types = set(webhook.get("types") or [])
         last = EventFeed(self.state.store).last_id()
         while cursor < last:
             upto = min(cursor + PAGE, last)
             rows = self.state.store.read("events/backlog", after=cursor, upto=upto, limit=PAGE)
+            if len(rows) < upto - cursor:
+                rows = self.state.store.read("events/backlog", after=cursor, limit=PAGE)
+                if not rows:
+                    return queued
+                upto = rows[-1]["seq"]
             wanted = [{"id": f"{webhook['id']}:{r['seq']}", "seq": r["seq"], "account": r["account"]} for r in rows
                       if (not types or r["type"] in types)
                       and (webhook.get("segment") is None or r.get("segment") == webhook["segment"])

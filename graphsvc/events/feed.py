@@ -78,18 +78,18 @@ def check_types(types: Sequence[str], field: str = "types") -> list[str]:
     return sorted(set(out))
 
 
-WINDOW = 1_000  # seqs a feed read looks at first; doubled for each read that leaves the page short
+WINDOW = 1_000  # ids a feed read looks at first; twice as many for each read that leaves the page short
+MAX_WINDOW = 64_000  # and at most this many (a window's wanted ids are collected in the engine)
 
 
 def windows(after: int, last: int, first: int) -> Iterator[tuple[int, int]]:
-    """(after, upto) ranges of seqs covering (after, last], `first` wide and doubling: a reader
-    calls `send` for the next one only while it needs more. Every event up to `last` (the counter
-    read before) is committed, since seqs are taken in commit order, so a range read once is final."""
+    """(after, upto] ranges of ids covering (after, last], `first` wide and doubling up to
+    MAX_WINDOW; the reader stops taking them once its page is full."""
     width = first
     while after < last:
         upto = min(after + width, last)
         yield after, upto
-        after, width = upto, width * 2
+        after, width = upto, min(width * 2, MAX_WINDOW)
 
 
 class EventFeed:
@@ -98,22 +98,36 @@ class EventFeed:
 
     def page(self, after: int = 0, types: Sequence[str] = (), account: str | None = None,
              limit: int = 100) -> dict[str, Any]:
-        """Up to `limit` events after `after`, read a window of seqs at a time (one read of the rest
-        for one account's events: its index finds them). `next_cursor` is the last event returned, or,
-        when the page is short, the newest seq looked at: events the filters left out are not looked
-        at again."""
+        """Up to `limit` events after `after`, oldest first, read a window of ids at a time up to the
+        counter read first (events/window.cypher says why). `next_cursor` is the last event
+        returned, or, when the page is short, the newest id looked at in windows the engine vouched
+        for (it held an event for every id): a filtered reader does not have them looked at again.
+        One account's events (its index finds them), a page within one window of the newest id, and
+        whatever follows a window that held fewer events than ids, are read as before, with the
+        cursor on the last event returned."""
         last = self.last_id()
         events: list[dict[str, Any]] = []
         cursor = after
-        for lo, upto in windows(after, last, last if account is not None else max(limit, WINDOW)):
-            rows = self.store.read("events/feed", after=lo, upto=upto, types=list(types), account=account,
-                                   limit=limit - len(events))
-            events += [to_event(r) for r in rows]
-            if len(events) == limit:
-                cursor = events[-1]["id"]
-                break
-            cursor = upto
-        return {"events": events, "next_cursor": cursor, "last_id": last}
+        first = max(limit, WINDOW)
+        # Windows only from further back than one window: near the newest id (a reader keeping up)
+        # one read of what is left is as cheap, and counting a window would add to it.
+        if account is None and last - after > first:
+            for lo, upto in windows(after, last, first):
+                rows = self.store.read("events/window", after=lo, upto=upto, types=list(types),
+                                       limit=limit - len(events))
+                if not rows or rows[0]["looked"] < upto - lo:
+                    break  # a gap in the ids, or a server behind the counter read above: read on below
+                events += [to_event(r) for r in rows if r["seq"] is not None]
+                if len(events) == limit:
+                    return {"events": events, "next_cursor": events[-1]["id"], "last_id": last}
+                cursor = upto
+            else:
+                return {"events": events, "next_cursor": cursor, "last_id": last}
+        rows = self.store.read("events/feed", after=cursor, types=list(types), account=account,
+                               limit=limit - len(events))
+        events += [to_event(r) for r in rows]
+        return {"events": events, "next_cursor": events[-1]["id"] if events else cursor,
+                "last_id": max(last, events[-1]["id"] if events else 0)}
 
     def last_id(self) -> int:
         row = self.store.read_one("events/last_seq")

@@ -128,7 +128,7 @@ def import_command(files: tuple[Path, ...], source: str, mapping: Path | None, t
               "--field stage=ABM_Stage__c.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (default: standard output; XLSX needs a file or a pipe).")
-@click.option("--processes", default=None, type=click.IntRange(1, 64), metavar="N", envvar="GRAPHSVC_REQUALIFY_PROCESSES",
+@click.option("--processes", default=None, type=click.IntRange(min=1), metavar="N", envvar="GRAPHSVC_REQUALIFY_PROCESSES",
               help="Worker processes evaluating the readiness export, which is Python-bound (default: the machine's "
               "cores; 1 = in this process). Env: GRAPHSVC_REQUALIFY_PROCESSES.")
 @click.option("--progress/--no-progress", default=True, show_default=True,
@@ -174,6 +174,7 @@ def export_command(what: str, fmt: str, target: str, fields: tuple[str, ...], ou
             n = export.write(opened.store, what, fmt, sys.stdout.buffer, target, renames, ruleset, now, **options)
             sys.stdout.buffer.flush()
     except GraphsvcError as exc:
+        bars.close()  # before the error, not after it
         _fail(exc.message)
     finally:
         bars.close()

@@ -101,7 +101,7 @@ def write(store: GraphStore, what: str, fmt: str, out: IO[bytes], target: str = 
           progress: Callable[[int], object] | None = None, processes: int = 1) -> int:
     """Write the export to the binary stream `out`; the number of rows. `readiness` evaluates every
     account with `ruleset` at `now` (the active ruleset, the current time), over `processes` worker
-    processes when more than one. `progress(rows)` is called every PAGE rows."""
+    processes when more than one. `progress(rows)` is called every PAGE rows and at the end."""
     cols = columns(what, target, renames)
     header: list[str] = list(cols.values())
     records: Iterator[list[Any]] = ([_value(k, r.get(k), target) for k in cols] for r in rows(store, what))
@@ -125,10 +125,13 @@ def write(store: GraphStore, what: str, fmt: str, out: IO[bytes], target: str = 
 
 
 def _counted(records: Iterator[list[Any]], progress: Callable[[int], object]) -> Iterator[list[Any]]:
+    n = 0
     for n, record in enumerate(records, 1):
         yield record
         if n % PAGE == 0:
             progress(n)
+    if n % PAGE:
+        progress(n)  # the last rows too: a count that stops short of the total looks like a cut file
 
 
 def _xlsx(header: list[str], records: Iterator[list[Any]], out: IO[bytes]) -> int:

@@ -131,7 +131,8 @@ def map_pages(service: QualificationService, task: Task, pages: Iterable[list[st
     `pages`, in their order, computed by a pool of `processes` spawned workers, each with its own
     connections to `service`'s database and its ruleset. `task` must be a module-level function
     (the workers import it by name). At most two pages per process are in flight, so memory stays
-    bounded however many pages there are; closing the iterator early cancels the pages not started."""
+    bounded however many pages there are; closing the iterator early (or an error) cancels the pages
+    not yet running and waits for those running (at most about `processes + 1`)."""
     in_flight: deque[tuple[list[str], Future[tuple[Any, float]]]] = deque()
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=processes, mp_context=context, initializer=_start,
