@@ -1,11 +1,12 @@
 """The readiness export: one row per account with what readiness says of it, for a spreadsheet.
 
 Every account (a page of the full pass's 500 at a time, in id order; over worker processes when
-asked, graphsvc.qualification.parallel) is evaluated by the rules engine as readiness evaluates it now (`QualificationService.snapshots` + `evaluate`; nothing is
-written): its stage (stored and as the rules see it now), fit, engagement, MQA score, whether the
-MQA and SQL gates pass, and **every check** of both gates as three columns, `mqa.<check>` (the value seen),
-`mqa.<check>.bar` (the ruleset's threshold) and `mqa.<check>.pass` (true / false), then the missing
-roles and the next action with why. A check's value that is a list is `;`-separated; a map is JSON.
+asked, graphsvc.qualification.parallel) is evaluated by the rules engine as readiness evaluates it
+now (`QualificationService.snapshots` + `evaluate`; nothing is written): its stage (stored and as
+the rules see it now), fit, engagement, MQA score, whether the MQA and SQL gates pass, and **every
+check** of both gates as three columns, `mqa.<check>` (the value seen), `mqa.<check>.bar` (the
+ruleset's threshold) and `mqa.<check>.pass` (true / false), then the missing roles and the next
+action with why. A check's value that is a list is `;`-separated; a map is JSON.
 
 The check columns are those of the first page's accounts (one ruleset gives every account the same
 checks); a check only a later account has goes, as `name=value (bar) pass`, into `other_checks`, so
@@ -46,8 +47,8 @@ def rows_and_header(store: GraphStore, ruleset: Ruleset, now: float,
                     processes: int = 1) -> tuple[list[str], Iterator[list[Any]]]:
     """The header and the rows (lazily, a page at a time) of the readiness export. With `processes`
     > 1 and three pages or more, the pages after the first are evaluated by that many worker
-    processes (the full pass's pool: the export is Python-bound, ~1 ms of one core per account at 100k),
-    and written in id order as they come back."""
+    processes (the full pass's pool: the export is Python-bound, ~1 ms of one core per account at
+    100k), and written in id order as they come back."""
     service = QualificationService(store, ruleset)
     pages = service.page_ids()  # ids read a large page at a time, as a full pass reads them
     first = _evaluated(service, next(pages, []), now)
