@@ -7,11 +7,14 @@ import os
 import re
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -283,6 +286,16 @@ def progress(label: str, done: int, total: int, started: float) -> None:
     if done >= total or now - _last_line.get(label, 0.0) >= LOG_INTERVAL_S:
         _last_line[label] = now
         print(text, file=sys.stderr, flush=True)
+
+
+def median_ms(call: Callable[[], Any], n: int) -> tuple[float, Any]:
+    """`call()` n times: the median wall time in ms, and the last answer."""
+    times, out = [], None
+    for _ in range(n):
+        start = time.perf_counter()
+        out = call()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000, out
 
 
 def table(title: str, header: list[str], rows: list[list[str]]) -> None:

@@ -12,25 +12,14 @@ of reading a webhook's backlog from 0, 500 ids at a time.
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from _common import ENGINES, Engine
+from _common import ENGINES, Engine, median_ms
 
 from graphsvc.events.feed import EventFeed, to_event
 from graphsvc.gc_tuning import tune_collector
-
-
-def _median_ms(f: Callable[[], Any], n: int) -> tuple[float, Any]:
-    times, out = [], None
-    for _ in range(n):
-        start = time.perf_counter()
-        out = f()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000, out
 
 
 def main() -> None:
@@ -54,11 +43,11 @@ def main() -> None:
         print(f"{args.engine}: {top:,} events", flush=True)
         for after in (0, top // 2, max(0, top - 1000)):
             for label, page in (("no bound", before), ("windows", feed.page)):
-                ms, out = _median_ms(lambda: page(after), 7)  # noqa: B023 (called at once)
+                ms, out = median_ms(lambda: page(after), 7)  # noqa: B023 (called at once)
                 print(f"page of 100 after {after:,}, {label}: {ms:.1f} ms ({len(out['events'])} events)", flush=True)
         for types in (["sla_breached"], ["owner_assigned"]):
             for label, page in (("no bound", before), ("windows", feed.page)):
-                ms, out = _median_ms(lambda: page(0, types), 3)  # noqa: B023
+                ms, out = median_ms(lambda: page(0, types), 3)  # noqa: B023
                 print(f"page of 100 of {types[0]} from 0, {label}: {ms:.1f} ms ({len(out['events'])} events, "
                       f"next_cursor {out['next_cursor']:,})", flush=True)
         for label, page in (("no bound", before), ("windows", feed.page)):

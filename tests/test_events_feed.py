@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
-from test_events_outbox import all_events, feed, make_sql
+from test_events_outbox import all_events, feed, four_events, make_sql
 
 from graphsvc.cli import main
 
@@ -41,7 +41,7 @@ def test_the_feed_reads_windows_of_ids_and_skips_what_the_filters_left_out(clien
     the same events again; one account's events are one read (its index)."""
     from graphsvc.events import feed as feed_module
 
-    _four_events(client)
+    four_events(client)
     everything = all_events(client)
     assert [e["id"] for e in everything] == [1, 2, 3, 4]
     monkeypatch.setattr(feed_module, "WINDOW", 1)
@@ -84,7 +84,7 @@ def test_a_window_with_fewer_events_than_ids_moves_the_cursor_only_to_events_see
     returned, never past an id it did not see."""
     from graphsvc.events import feed as feed_module
 
-    _four_events(client)
+    four_events(client)
     store.executor.write("MATCH (e:Event {seq: 2}) DETACH DELETE e", {})
     monkeypatch.setattr(feed_module, "WINDOW", 1)
     reads = _reads(client, monkeypatch)
@@ -95,12 +95,6 @@ def test_a_window_with_fewer_events_than_ids_moves_the_cursor_only_to_events_see
     assert page["events"] == [] and page["next_cursor"] == 1  # (0, 1] vouched, (1, 3] not: stays at 1
     page = feed(client, types="roles_changed", limit=2)
     assert [e["id"] for e in page["events"]] == [3] and page["next_cursor"] == 3  # not 4
-
-
-def _four_events(client) -> None:
-    make_sql(client)
-    client.put("/v1/contacts/e2/roles", json={"confirm": [{"role": "champion"}], "actor": "sam"})
-    client.post("/v1/accounts/acme/transitions", json={"action": "accept", "actor": "sam"})
 
 
 def _reads(client, monkeypatch) -> list[tuple]:

@@ -33,6 +33,13 @@ def make_sql(client):
                   act("vp-price", "vp", "pricing_page_view", 2), act("q1", "e1", "quote_request", 1)])
 
 
+def four_events(client):
+    """make_sql's two stage changes (1, 2), then a roles change (3) and a person's accept (4)."""
+    make_sql(client)
+    client.put("/v1/contacts/e2/roles", json={"confirm": [{"role": "champion"}], "actor": "sam"})
+    client.post("/v1/accounts/acme/transitions", json={"action": "accept", "actor": "sam"})
+
+
 def test_every_stage_change_has_exactly_one_event_in_order(client):
     setup_account(client)
     client.post("/v1/accounts", json={"accounts": [{"id": "acme", "name": "Acme Motion", "domain": "acme.example",

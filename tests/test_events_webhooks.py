@@ -11,7 +11,7 @@ import os
 import stat
 
 import pytest
-from test_events_outbox import all_events, make_sql
+from test_events_outbox import all_events, four_events, make_sql
 from test_qualification_api import setup_account
 from webhook_receiver import Receiver
 
@@ -33,6 +33,14 @@ def register(client, url, **extra):
 
 def worker(client):
     return DeliveryWorker(client.app.state.graphsvc, poll_s=0)
+
+
+def runs_until_nothing_is_sent(client) -> list[dict]:
+    """The worker's runs until one sends nothing (PAGE also bounds the deliveries of one run)."""
+    runs = [worker(client).run_once()]
+    while runs[-1]["sent"]:
+        runs.append(worker(client).run_once())
+    return runs
 
 
 def deliveries(client, hook, **params):
@@ -113,12 +121,8 @@ def test_the_backlog_is_queued_a_window_of_ids_at_a_time(client, receiver, monke
 
     monkeypatch.setattr(delivery, "PAGE", 1)
     stages = register(client, receiver.url, types=["stage_changed"])
-    make_sql(client)
-    client.put("/v1/contacts/e2/roles", json={"confirm": [{"role": "champion"}], "actor": "sam"})
-    client.post("/v1/accounts/acme/transitions", json={"action": "accept", "actor": "sam"})
-    runs = [worker(client).run_once()]
-    while runs[-1]["sent"]:  # PAGE also bounds the deliveries per run: one at a time here
-        runs.append(worker(client).run_once())
+    four_events(client)
+    runs = runs_until_nothing_is_sent(client)
     assert [r["queued"] for r in runs] == [3, 0, 0, 0] and sum(r["delivered"] for r in runs) == 3
     assert receiver.ids() == [1, 2, 4]  # 3 is roles_changed
     cursor = client.app.state.graphsvc.store.read("events/webhooks")[0]["cursor"]
@@ -136,13 +140,9 @@ def test_a_backlog_window_with_fewer_events_than_ids_is_read_on_without_a_bound(
 
     monkeypatch.setattr(delivery, "PAGE", 1)
     register(client, receiver.url, types=["stage_changed"])
-    make_sql(client)
-    client.put("/v1/contacts/e2/roles", json={"confirm": [{"role": "champion"}], "actor": "sam"})
-    client.post("/v1/accounts/acme/transitions", json={"action": "accept", "actor": "sam"})
+    four_events(client)
     store.executor.write("MATCH (e:Event {seq: 2}) DETACH DELETE e", {})
-    runs = [worker(client).run_once()]
-    while runs[-1]["sent"]:
-        runs.append(worker(client).run_once())
+    runs = runs_until_nothing_is_sent(client)
     assert sum(r["queued"] for r in runs) == 2 and receiver.ids() == [1, 4]
     hook = store.read("events/webhooks")[0]
     assert hook["cursor"] == 4
