@@ -17,6 +17,7 @@ from plans import falkordb_plan, leaves, neo4j_plan, records
 from test_board_floor import BASE, STAGED, STAGES, Counting, _account, _page, _put, _reference, _value
 
 from graphsvc.qualification.board import BoardFloors
+from graphsvc.store.sort_keys import TIE, fit_key, name_key, since_key
 
 SORTS = ("mqa_score", "engagement", "fit", "stage_since", "name")
 FULL = ("qualification/board", "qualification/board_ascending")
@@ -117,28 +118,29 @@ def _fill_for_plans(store) -> None:
                   "engagement": float(i), "fit": float(i), "since": 1e9 + i} for i in range(PLANNED)])
 
 
-@pytest.mark.parametrize("sort,prop,floor,within", [
-    ("mqa_score", "mqa_score", float(PLANNED - 80), 20),  # mqa accounts scoring >= 320: i = 321, 325, ... 397
-    ("engagement", "engagement", float(PLANNED - 80), 20),
-    ("fit", "fit", float(PLANNED - 80), 20),
-    ("stage_since", "stage_since", 1e9 + 80, 20),  # i = 1, 5, ... 77
-    ("name", "name", "Name 080", 20),
+@pytest.mark.parametrize("sort,prop,bounds,within", [
+    ("mqa_score", "mqa_score", {"floor": float(PLANNED - 80)}, 20),  # mqa accounts scoring >= 320: i = 321, 325, ... 397
+    ("engagement", "engagement", {"floor": float(PLANNED - 80)}, 20),
+    ("fit", "fit_key", {"floor": fit_key(PLANNED - 80, 0)}, 20),
+    ("stage_since", "since_key", {"floor": since_key(1e9 + 80, TIE - 1)}, 20),  # i = 1, 5, ... 77
+    # FalkorDB: the stage's accounts whose name's first 6 bytes ("Name 0") are at most the floor's
+    ("name", "name", {"floor": "Name 080", "ceiling": name_key("Name 080")}, 25),
 ])
-def test_the_stage_statements_seek_the_stage_through_an_index(store, sort, prop, floor, within):
+def test_the_stage_statements_seek_the_stage_through_an_index(store, sort, prop, bounds, within):
     """The engines' own plans, stage mqa. Neo4j: the accounts come from a seek of the composite
     (stage, sort, id) index and no operator sorts (the page is a Limit over the index's order, which
     breaks ties by id as the statement does). FalkorDB: the accounts come from one index scan handing
-    over the stage's accounts within the bound only (by name, which FalkorDB does not index, the
-    stage's accounts)."""
+    over the stage's accounts within the bound only (by name, the stage's accounts within the
+    name_key's bound, the name compared after)."""
     _fill_for_plans(store)
-    params = {**BASE, "stage": "mqa", "floor": floor}
+    params = {**BASE, "stage": "mqa", **bounds}
     statement = STAGED[sort]
     if store.dialect == "falkordb":
         lines = falkordb_plan(store, statement, params)
         scans = [line for line in lines if "Scan" in line]
         assert all("Node By Index Scan" in line for line in scans), lines
         main = [line for line in scans if "(a:Account)" in line]
-        assert len(main) == 1 and records(main[0]) == (PLANNED // 4 if prop == "name" else within), lines
+        assert len(main) == 1 and records(main[0]) == within, lines
         assert len(scans) == 1, lines
         return
     ops = neo4j_plan(store, statement, params)

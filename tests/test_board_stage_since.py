@@ -2,7 +2,7 @@
 index on Account.stage_since (`qualification/board_oldest_stage`), both engines. Every answer equals
 the full read's (`qualification/board_ascending`), also after the real write paths create accounts
 and move their stages, and while an account has no stage_since (it counts as 0 and sorts first; the
-look, `qualification/accounts_lacking_stage_since`, finds it and the full read answers, within
+look, `qualification/accounts_lacking_sort_keys`, finds it and the full read answers, within
 `BoardFloors.look_every_s` of its write). The one-time backfill
 (`graphsvc.store.backfill`) derives the true stage_since from the stage history, is batched and
 idempotent, and leaves an account it cannot derive without one."""
@@ -17,7 +17,8 @@ from plans import falkordb_plan, leaves, neo4j_plan, records
 from test_board_floor import BASE, Counting, _page, _put, _reference
 
 from graphsvc.qualification.board import _OPEN, BoardFloors
-from graphsvc.store.backfill import backfill_stage_since
+from graphsvc.store.backfill import backfill_sort_keys, backfill_stage_since
+from graphsvc.store.sort_keys import TIE, since_key
 
 FLOOR = "qualification/board_oldest_stage"
 FULL = "qualification/board_ascending"
@@ -84,7 +85,8 @@ def test_time_in_stage_with_accounts_lacking_stage_since(store):
     _same(store, floors, counted, limit=5, segment="smb")  # none: fewer rows than the page, full read
     # from the open bound, then the floor it left; smb: the open bound, then the full read, twice
     assert counted.names == [FLOOR, FLOOR, FLOOR, FULL, FLOOR, FULL], counted.names
-    assert counted.floors[:2] == [_OPEN[SORT], NOW + 5 + (NOW + 5) * 1e-14] and counted.looks == 1
+    sixth = store.executor.read("MATCH (a:Account {id: 's005'}) RETURN a.since_key AS k", {})[0]["k"]
+    assert counted.floors[:2] == [_OPEN[SORT], sixth] and counted.looks == 1  # the 6th row's key (a page and one more)
 
     # An account with no stage_since (a raw write: nothing in the service writes one), in segment smb.
     store.executor.write("CREATE (:Account {id: 'zz-none', name: 'None', stage: 'target', segment: 'smb', "
@@ -99,6 +101,7 @@ def test_time_in_stage_with_accounts_lacking_stage_since(store):
     assert _page(store, BoardFloors(), sort=SORT, limit=1) == ["zz-none"]  # first: it counts as 0
 
     assert backfill_stage_since(store) == (1, 1)  # in target, never moved: since its creation
+    assert backfill_sort_keys(store) == (1, 1)  # numbered and keyed (the store's start runs both)
     counted.names.clear()
     _same(store, floors, counted, limit=5)  # at 0: 45 s after the last look, so it looks again
     assert counted.names == [FLOOR, FLOOR] and counted.looks == 3, counted.names
@@ -117,7 +120,7 @@ def test_a_floor_from_a_time_with_microseconds_is_used(store):
         counted.names.clear(), counted.floors.clear()
         _same(store, floors, counted, **query)
         assert counted.names == [FLOOR, FLOOR], (query, counted.names)  # the open bound, then the floor it left
-        assert counted.floors[0] == _OPEN[SORT] and counted.floors[1] < NOW, (query, counted.floors)
+        assert counted.floors[0] == _OPEN[SORT] and counted.floors[1] < since_key(NOW, 0), (query, counted.floors)
 
 
 def _history(store) -> None:
@@ -183,7 +186,7 @@ def test_the_floor_statement_reads_through_the_stage_since_index(store):
     look for accounts without stage_since is a statement of its own, run once in a while)."""
     _put(store, [{"id": f"p{i:03}", "name": f"N{i}", "stage": "mqa", "segment": "mid", "since": 1e9 + i}
                  for i in range(300)])
-    params = {**BASE, "floor": 1e9 + 19}
+    params = {**BASE, "floor": since_key(1e9 + 19, TIE - 1)}  # at or before 1e9 + 19, whatever the seq
     if store.dialect == "falkordb":
         lines = falkordb_plan(store, FLOOR, params)
         scans = [line for line in lines if "Scan" in line]
@@ -194,5 +197,5 @@ def test_the_floor_statement_reads_through_the_stage_since_index(store):
     ops = neo4j_plan(store, FLOOR, params)
     found = leaves(ops)
     assert len(found) == 1, ops
-    assert any("Index" in op and "stage_since" in details and " a" in details for op, details in found), ops
+    assert any("Index" in op and "since_key" in details and " a" in details for op, details in found), ops
     assert not any(op.split("@")[0] in ("Sort", "Top", "PartialSort", "PartialTop") for op, _ in ops), ops

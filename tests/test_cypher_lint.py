@@ -233,5 +233,5 @@ def test_the_upper_bound_check_knows_falkordbs_indexes():
     from graphsvc_lint.cypher_checks import falkordb_indexed_properties
 
     indexed = falkordb_indexed_properties()
-    assert {"id", "domain", "email", "stage_since", "fit"} <= indexed
+    assert {"id", "domain", "email", "fit_key", "since_key", "name_key"} <= indexed
     assert "name" not in indexed  # cypher/schema/falkordb.cypher keeps names out, for this very issue

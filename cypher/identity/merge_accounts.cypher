@@ -20,7 +20,10 @@ MATCH (s:Account {id: $survivor})
 UNWIND $merged AS mid
 MATCH (m:Account {id: mid})
 WHERE m.id <> s.id
-SET s.name = coalesce(s.name, m.name), s.domain = coalesce(s.domain, m.domain),
+// name_key (the board's sort key for the name, graphsvc/store/sort_keys.py) goes with the name; set
+// first, while s.name is still the survivor's own.
+SET s.name_key = CASE WHEN s.name IS NULL THEN m.name_key ELSE s.name_key END,
+    s.name = coalesce(s.name, m.name), s.domain = coalesce(s.domain, m.domain),
     s.industry = coalesce(s.industry, m.industry), s.employees = coalesce(s.employees, m.employees),
     s.annual_revenue = coalesce(s.annual_revenue, m.annual_revenue), s.country = coalesce(s.country, m.country),
     s.segment = coalesce(s.segment, m.segment), s.owner = coalesce(s.owner, m.owner),

@@ -3,7 +3,8 @@
 // Upsert a batch of accounts by id, then their parent links, as ONE statement (FalkorDB has no
 // multi-statement transactions, and MULTI/EXEC of graph queries does not replay from its AOF).
 // New accounts start in stage `target` with a default buying group. Only the fields present in
-// each row's `props` are set (an explicit null removes one). A null parent_id removes the link.
+// each row's `props` are set (an explicit null removes one); the caller puts `name_key` beside a
+// `name` (graphsvc.store.sort_keys.with_name_keys). A null parent_id removes the link.
 // @param rows LIST<MAP> one map per account: {id, props (no nulls), clears (one {key: null} map per property to remove; absent: none)}
 // @param parents LIST<MAP> {id, parent_id} for every row that carried a parent_id key
 // @param now FLOAT epoch seconds of the write
@@ -18,6 +19,21 @@ FOREACH (m IN coalesce(row.clears, []) | SET a += m)
 MERGE (g:BuyingGroup {id: row.id + ':default'})
 ON CREATE SET g.name = 'default'
 MERGE (a)-[:HAS_BUYING_GROUP]->(g)
+// Issue 10, the board's sort keys (graphsvc/store/sort_keys.py): each new account (or one without a
+// creation number) takes the next `seq` from the AccountSeq counter, locked before it is read as
+// record_outcomes locks EventSeq (on Neo4j a second upsert waits for this one to commit), and its
+// fit_key and since_key from it. Only accounts that get a number take the lock.
+WITH collect(DISTINCT CASE WHEN a.seq IS NULL THEN a END) AS fresh
+MERGE (q:AccountSeq {id: 'accounts'})
+ON CREATE SET q.seq = 0
+FOREACH (_ IN CASE WHEN size(fresh) > 0 THEN [1] ELSE [] END | SET q.lock_ = true REMOVE q.lock_)
+WITH fresh, q, q.seq AS base
+FOREACH (_ IN CASE WHEN size(fresh) > 0 THEN [1] ELSE [] END | SET q.seq = base + size(fresh))
+FOREACH (i IN range(0, size(fresh) - 1) |
+  FOREACH (a IN [fresh[i]] |
+    SET a.seq = base + 1 + i,
+        a.fit_key = toInteger(floor(coalesce(a.fit, 0) * 10000)) * 4194304 + (base + 1 + i) % 4194304,
+        a.since_key = CASE WHEN a.stage_since IS NULL THEN null ELSE (CASE WHEN (a.stage_since - 1577836800.0) * 1000 > 1099511627775 THEN 1099511627775 WHEN (a.stage_since - 1577836800.0) * 1000 < -1099511627775 THEN -1099511627775 ELSE toInteger(floor((a.stage_since - 1577836800.0) * 1000)) END) * 4194304 + (base + 1 + i) % 4194304 END))
 WITH count(*) AS phase
 UNWIND CASE WHEN size($parents) = 0 THEN [null] ELSE $parents END AS link
 OPTIONAL MATCH (:Account {id: link.id})-[old:SUBSIDIARY_OF]->(:Account)

@@ -11,7 +11,9 @@ MATCH (a:Account {id: f.id})
 SET a.stage = f.stage
 // since and qualified_at may be null (removals): one per update, as FalkorDB 4.16 removes the wrong
 // properties when one update removes several (graphsvc.ingest.repository.one_removal_per_update).
-FOREACH (m IN [{stage_since: f.since}, {updated_at: f.since}, {qualified_at: f.qualified_at}] | SET a += m)
+// since_key: the board's sort key for time in stage, written with stage_since (graphsvc/store/sort_keys.py).
+FOREACH (m IN [{stage_since: f.since}, {updated_at: f.since}, {qualified_at: f.qualified_at},
+               {since_key: CASE WHEN f.since IS NULL THEN null ELSE (CASE WHEN (f.since - 1577836800.0) * 1000 > 1099511627775 THEN 1099511627775 WHEN (f.since - 1577836800.0) * 1000 < -1099511627775 THEN -1099511627775 ELSE toInteger(floor((f.since - 1577836800.0) * 1000)) END) * 4194304 + a.seq % 4194304 END}] | SET a += m)
 WITH count(a) AS accounts
 UNWIND $changes AS c
 MATCH (a:Account {id: c.id})

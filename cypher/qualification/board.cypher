@@ -15,7 +15,7 @@
 // @param missing_role STRING = null only accounts whose latest qualification misses this role
 // @param q STRING = null only accounts whose lower-cased name or domain contains this
 // @param min_score FLOAT = null only accounts with mqa_score >= this
-// @param sort STRING = "mqa_score" mqa_score | engagement | fit (a null score counts as 0)
+// @param sort STRING = "mqa_score" mqa_score | engagement | fit_key (the board by fit, graphsvc/store/sort_keys.py; a null score counts as 0)
 // @param skip INTEGER = 0 offset
 // @param limit INTEGER = 50 page size
 // @column id STRING
@@ -30,6 +30,7 @@
 // @column mqa_score FLOAT
 // @column missing_roles LIST<STRING>
 // @column owner STRING
+// @column sort_key ANY the sort property's value (the next floor)
 MATCH (a:Account)
 WHERE ($stage IS NULL OR a.stage = $stage)
   AND ($segment IS NULL OR a.segment = $segment)
@@ -44,4 +45,4 @@ SKIP $skip
 LIMIT $limit
 RETURN a.id AS id, a.name AS name, a.domain AS domain, a.segment AS segment, a.industry AS industry,
        a.stage AS stage, a.stage_since AS stage_since, a.fit AS fit, a.engagement AS engagement,
-       a.mqa_score AS mqa_score, coalesce(a.missing_roles, []) AS missing_roles, a.owner AS owner
+       a.mqa_score AS mqa_score, coalesce(a.missing_roles, []) AS missing_roles, a.owner AS owner, a[$sort] AS sort_key

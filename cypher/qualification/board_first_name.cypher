@@ -6,7 +6,12 @@
 // read: a full answer ($limit rows) is exactly board_ascending.cypher's first rows. The caller
 // (qualification/board.py) takes $floor from the previous answer's last name and falls back to
 // board_ascending.cypher when fewer than $limit rows come back.
+// Since 2026-12-03 it also bounds Account.name_key (graphsvc/store/sort_keys.py: the name's first 6
+// UTF-8 bytes as a number) by $ceiling, the floor's: a numeric range FalkorDB's index honours (it
+// has no index on the name), read before the name itself is compared. UTF-8 byte order is code
+// point order, the engines' string order, so the key never leaves out a name at or below $floor.
 // @param floor STRING only accounts whose name is at most this
+// @param ceiling INTEGER the floor's name_key: only accounts whose name_key is at most this
 // @param stage STRING = null only this stage
 // @param segment STRING = null only this segment
 // @param industry STRING = null only this industry
@@ -33,7 +38,8 @@
 // the index, not a top-k over every account tied at the bound (issue 10: at 100k, 75k
 // accounts shared one stage_since, 29k one fit).
 MATCH (a:Account)
-WHERE a.name <= $floor
+WHERE a.name_key <= $ceiling
+  AND a.name <= $floor
   AND a.id IS NOT NULL
   AND ($stage IS NULL OR a.stage = $stage)
   AND ($segment IS NULL OR a.segment = $segment)

@@ -9,7 +9,12 @@
 // stage's accounts from its stage index and filters the names (board_first_name.cypher scans every
 // account there). Without a remembered floor the caller passes an open one (a name above any real one),
 // and falls back to the full read when fewer than $limit rows come back.
+// Since 2026-12-03 it also bounds Account.name_key (graphsvc/store/sort_keys.py: the name's first 6
+// UTF-8 bytes as a number) by $ceiling, the floor's: a numeric range FalkorDB's index honours (it
+// has no index on the name), read before the name itself is compared. UTF-8 byte order is code
+// point order, the engines' string order, so the key never leaves out a name at or below $floor.
 // @param floor STRING only accounts whose name is at most this
+// @param ceiling INTEGER the floor's name_key: only accounts whose name_key is at most this
 // @param stage STRING only this stage (given: board.py reads the stage's board through these statements)
 // @param segment STRING = null only this segment
 // @param industry STRING = null only this industry
@@ -37,6 +42,7 @@
 // accounts shared one stage_since, 29k one fit).
 MATCH (a:Account)
 WHERE a.stage = $stage
+  AND a.name_key <= $ceiling
   AND a.name <= $floor
   AND a.id IS NOT NULL
   AND ($segment IS NULL OR a.segment = $segment)

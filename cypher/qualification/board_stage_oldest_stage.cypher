@@ -3,18 +3,22 @@
 // board through this one), from the same ceiling, with the same proof that a full answer ($limit rows) is
 // exactly the full read's first rows (see board_oldest_stage.cypher). The stage is an equality (no `$stage
 // IS NULL OR`), so the engines can seek it: Neo4j through the composite range index
-// (account_stage_stage_since_id, cypher/schema/neo4j.cypher), whose order the ORDER BY follows (a.stage,
-// a.stage_since, a.id: one stage, so the same rows in the same order as by stage_since and id alone) and
+// (account_stage_since_key_id, cypher/schema/neo4j.cypher), whose order the ORDER BY follows (a.stage,
+// a.since_key, a.id: one stage, so the same rows in the same order as by since_key and id alone) and
 // the page is a Limit over an ordered seek that stops after `skip + limit` entries; FalkorDB, which has no
 // composite index, answers both predicates from its one Account index in one scan (the stage's accounts at
 // or below $floor only). Neither then depends on where the stage's accounts sit among all accounts
 // (board_top_score.cypher walks the score index from the top and filters the stage: for the lowest-scoring
-// stage most of the graph; issue 10, docs/benchmarks.md). An account without stage_since would count as 0
-// and sort first, and no index holds it: as for board_oldest_stage.cypher, the caller calls this only while
-// qualification/accounts_lacking_stage_since found none (the look was part of this statement, among the
+// stage most of the graph; issue 10, docs/benchmarks.md). An account without since_key would sort first
+// and no index holds it: as for board_oldest_stage.cypher, the caller calls this only while
+// qualification/accounts_lacking_sort_keys found none (the look was part of this statement, among the
 // stage's accounts, until 2026-12-01: most of a page of the largest stage on Neo4j at 100k). The caller
 // tries the ceiling it remembers, then an open one (every account of the stage), then the full read.
-// @param floor FLOAT only accounts whose stage_since is at most this
+// Since 2026-12-03 it reads Account.since_key (graphsvc/store/sort_keys.py: stage_since in ms and the
+// account's creation number `seq` in one integer), so ties go by seq from the lowest (the oldest
+// account first; accounts older than the key were numbered in id order, so theirs kept the order
+// they had), and no page reads a whole tie group: one number, one range (issue 10).
+// @param floor INTEGER only accounts whose since_key is at most this
 // @param stage STRING only this stage (given: board.py reads the stage's board through these statements)
 // @param segment STRING = null only this segment
 // @param industry STRING = null only this industry
@@ -36,13 +40,14 @@
 // @column mqa_score FLOAT
 // @column missing_roles LIST<STRING>
 // @column owner STRING
-// `a.id IS NOT NULL` is always true: it lets Neo4j seek its (stage, sort, id) index, whose order
-// breaks ties (then by id), so a page is a Limit over
+// @column sort_key INTEGER the account's since_key (the next ceiling)
+// `a.id IS NOT NULL` is always true: it lets Neo4j seek its (stage, since_key, id) index, whose order
+// breaks the rare equal keys (then by id), so a page is a Limit over
 // the index, not a top-k over every account tied at the bound (issue 10: at 100k, 75k
 // accounts shared one stage_since, 29k one fit).
 MATCH (a:Account)
 WHERE a.stage = $stage
-  AND a.stage_since <= $floor
+  AND a.since_key <= $floor
   AND a.id IS NOT NULL
   AND ($segment IS NULL OR a.segment = $segment)
   AND ($industry IS NULL OR a.industry = $industry)
@@ -51,9 +56,9 @@ WHERE a.stage = $stage
   AND ($q IS NULL OR toLower(coalesce(a.name, '')) CONTAINS $q OR toLower(coalesce(a.domain, '')) CONTAINS $q)
   AND ($min_score IS NULL OR coalesce(a.mqa_score, 0) >= $min_score)
 WITH a
-ORDER BY a.stage, a.stage_since, a.id
+ORDER BY a.stage, a.since_key, a.id
 SKIP $skip
 LIMIT $limit
 RETURN a.id AS id, a.name AS name, a.domain AS domain, a.segment AS segment, a.industry AS industry,
        a.stage AS stage, a.stage_since AS stage_since, a.fit AS fit, a.engagement AS engagement,
-       a.mqa_score AS mqa_score, coalesce(a.missing_roles, []) AS missing_roles, a.owner AS owner
+       a.mqa_score AS mqa_score, coalesce(a.missing_roles, []) AS missing_roles, a.owner AS owner, a.since_key AS sort_key

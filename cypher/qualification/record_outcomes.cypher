@@ -7,6 +7,8 @@
 // snapshot leaves its mark for its own requalification.
 // Issue 10: `requalify_at` (when decay can next change the outcome; null: never) and `qualified_until`
 // (requalify_at when the stage's bar passes now) are written with the outcome, in this statement.
+// The board's sort keys (graphsvc/store/sort_keys.py) are written with what they sort: fit_key with
+// the fit, since_key with stage_since.
 // Outbox: every stage actually changed gets its Event (type stage_changed) in this same statement, so
 // there is no change without its event and no event without its change. Event `seq` comes from the
 // one EventSeq counter, locked (SET lock_) before it is read: on Neo4j a second writer waits for this
@@ -29,7 +31,8 @@
 // @column assigned LIST<MAP> {id, from, to} for every owner routing actually changed
 UNWIND $rows AS row
 MATCH (a:Account {id: row.id})
-SET a.fit = row.fit, a.engagement = row.engagement, a.mqa_score = row.mqa_score, a.ruleset = $ruleset
+SET a.fit = row.fit, a.engagement = row.engagement, a.mqa_score = row.mqa_score, a.ruleset = $ruleset,
+    a.fit_key = toInteger(floor(coalesce(row.fit, 0) * 10000)) * 4194304 + a.seq % 4194304
 // What may be null (a removal) is set one property per update: FalkorDB 4.16 removes the wrong
 // properties when one update removes several (graphsvc.ingest.repository.one_removal_per_update).
 FOREACH (m IN [{qualified_at: row.qualified_at}, {requalify_at: row.requalify_at},
@@ -41,7 +44,8 @@ WITH a, row, moves,
      CASE WHEN moves AND row.route IS NOT NULL AND coalesce(a.owner, '') = coalesce(row.route.from, '')
           THEN row.route END AS route
 FOREACH (_ IN CASE WHEN moves THEN [1] ELSE [] END |
-  SET a.stage = row.stage, a.stage_since = $now, a.updated_at = $now
+  SET a.stage = row.stage, a.stage_since = $now, a.updated_at = $now,
+      a.since_key = CASE WHEN $now IS NULL THEN null ELSE (CASE WHEN ($now - 1577836800.0) * 1000 > 1099511627775 THEN 1099511627775 WHEN ($now - 1577836800.0) * 1000 < -1099511627775 THEN -1099511627775 ELSE toInteger(floor(($now - 1577836800.0) * 1000)) END) * 4194304 + a.seq % 4194304 END
   CREATE (a)-[:TRANSITIONED]->(:StageChange {id: row.change_id, from: row.from, to: row.stage, at: $now,
                                              actor: $actor, reason: row.reason, ruleset: $ruleset,
                                              group: row.group}))

@@ -19,7 +19,9 @@ SET a.lock_ = true
 REMOVE a.lock_
 WITH a
 WHERE a.stage = $from
-SET a.stage = $to, a.stage_since = $at, a.updated_at = $at
+// since_key: the board's sort key for time in stage, written with stage_since (graphsvc/store/sort_keys.py).
+SET a.stage = $to, a.stage_since = $at, a.updated_at = $at,
+    a.since_key = CASE WHEN $at IS NULL THEN null ELSE (CASE WHEN ($at - 1577836800.0) * 1000 > 1099511627775 THEN 1099511627775 WHEN ($at - 1577836800.0) * 1000 < -1099511627775 THEN -1099511627775 ELSE toInteger(floor(($at - 1577836800.0) * 1000)) END) * 4194304 + a.seq % 4194304 END
 CREATE (a)-[:TRANSITIONED]->(:StageChange {id: $change_id, from: $from, to: $to, at: $at, actor: $actor,
                                            action: $action, reason: $reason})
 MERGE (q:EventSeq {id: 'events'})

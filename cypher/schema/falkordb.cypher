@@ -9,15 +9,20 @@ CREATE INDEX FOR (a:Account) ON (a.requalify_pending);
 CREATE INDEX FOR (a:Account) ON (a.requalify_at);
 // Issue 10: the board's first pages by MQA score read from a floor through it (board_top_score).
 CREATE INDEX FOR (a:Account) ON (a.mqa_score);
-// Issue 10: the board by engagement / fit reads from a floor through these (board_top_engagement,
-// board_top_fit). No index on Account.name here, unlike neo4j.cypher: FalkorDB's range index ignores
+// Issue 10: the board by engagement reads from a floor through it (board_top_engagement). No index
+// on Account.name here, unlike neo4j.cypher: FalkorDB's range index ignores
 // an upper bound on a string (FalkorDB issue #2239: `a.name <= $x` through it returns every name) and
-// never finds an empty string (#282/#294), so board_first_name filters a label scan on this engine.
+// never finds an empty string (#282/#294), so board_first_name bounds Account.name_key (below) and compares the name itself.
 CREATE INDEX FOR (a:Account) ON (a.engagement);
-CREATE INDEX FOR (a:Account) ON (a.fit);
-// Issue 10: the board by time in stage reads from a ceiling through it (board_oldest_stage); every
-// write that creates an account sets stage_since (qualification/backfill_stage_since for older data).
-CREATE INDEX FOR (a:Account) ON (a.stage_since);
+// Issue 10: the board by fit, time in stage and name reads a range of one of these (board_top_fit,
+// board_oldest_stage, board_first_name): integers that carry their tie-breaker (or, for the name, its
+// first bytes), kept by every write of what they sort (graphsvc/store/sort_keys.py). They replaced
+// indexes on Account.fit and Account.stage_since (2026-12-03; a graph made before keeps those two,
+// unused). AccountSeq holds the next creation number.
+CREATE INDEX FOR (a:Account) ON (a.fit_key);
+CREATE INDEX FOR (a:Account) ON (a.since_key);
+CREATE INDEX FOR (a:Account) ON (a.name_key);
+CREATE INDEX FOR (q:AccountSeq) ON (q.id);
 // The board of one stage (board_stage_* statements) needs no more: FalkorDB has no composite
 // index, and its one Account index answers `a.stage = $stage AND a.mqa_score >= $floor` (or the
 // other sort's) in one scan, handing over only the stage's accounts within the bound.

@@ -9,6 +9,8 @@ CREATE CONSTRAINT campaign_id IF NOT EXISTS FOR (x:Campaign) REQUIRE x.id IS UNI
 CREATE CONSTRAINT stage_change_id IF NOT EXISTS FOR (s:StageChange) REQUIRE s.id IS UNIQUE;
 CREATE CONSTRAINT event_seq IF NOT EXISTS FOR (e:Event) REQUIRE e.seq IS UNIQUE;
 CREATE CONSTRAINT event_counter_id IF NOT EXISTS FOR (q:EventSeq) REQUIRE q.id IS UNIQUE;
+// Issue 10: the accounts' creation numbers (the board's tie-breaker, graphsvc/store/sort_keys.py).
+CREATE CONSTRAINT account_counter_id IF NOT EXISTS FOR (q:AccountSeq) REQUIRE q.id IS UNIQUE;
 CREATE CONSTRAINT webhook_id IF NOT EXISTS FOR (w:Webhook) REQUIRE w.id IS UNIQUE;
 CREATE CONSTRAINT delivery_id IF NOT EXISTS FOR (d:Delivery) REQUIRE d.id IS UNIQUE;
 CREATE INDEX delivery_webhook IF NOT EXISTS FOR (d:Delivery) ON (d.webhook);
@@ -27,7 +29,9 @@ CREATE INDEX account_requalify_at IF NOT EXISTS FOR (a:Account) ON (a.requalify_
 // sort property alone a page was a top-k over every tied account (188 ms, 22 ms with the id;
 // docs/benchmarks.md, "The board's cold pages and ties"). An account is in one only when it has the
 // value; the statements read only such accounts. Every write that creates an account sets
-// stage_since (qualification/backfill_stage_since for older data).
+// stage_since (qualification/backfill_stage_since for older data). By fit and time in stage the
+// board reads the sort keys (graphsvc/store/sort_keys.py), which carry their own tie-breaker; the id
+// stays in their indexes for the rare equal keys. Neo4j needs no name_key: it has the name index.
 DROP INDEX account_mqa_score IF EXISTS;
 DROP INDEX account_engagement IF EXISTS;
 DROP INDEX account_fit IF EXISTS;
@@ -35,9 +39,11 @@ DROP INDEX account_name IF EXISTS;
 DROP INDEX account_stage_since IF EXISTS;
 CREATE INDEX account_mqa_score_id IF NOT EXISTS FOR (a:Account) ON (a.mqa_score, a.id);
 CREATE INDEX account_engagement_id IF NOT EXISTS FOR (a:Account) ON (a.engagement, a.id);
-CREATE INDEX account_fit_id IF NOT EXISTS FOR (a:Account) ON (a.fit, a.id);
+DROP INDEX account_fit_id IF EXISTS;
+CREATE INDEX account_fit_key_id IF NOT EXISTS FOR (a:Account) ON (a.fit_key, a.id);
 CREATE INDEX account_name_id IF NOT EXISTS FOR (a:Account) ON (a.name, a.id);
-CREATE INDEX account_stage_since_id IF NOT EXISTS FOR (a:Account) ON (a.stage_since, a.id);
+DROP INDEX account_stage_since_id IF EXISTS;
+CREATE INDEX account_since_key_id IF NOT EXISTS FOR (a:Account) ON (a.since_key, a.id);
 // Issue 10: the board of one stage (the commonest filter) seeks the stage and reads the sort's order
 // from these (board_stage_top_score, _top_engagement, _top_fit, _first_name, _oldest_stage), with the
 // id for ties as above. They replaced (stage, sort) indexes, dropped here.
@@ -48,9 +54,11 @@ DROP INDEX account_stage_name IF EXISTS;
 DROP INDEX account_stage_stage_since IF EXISTS;
 CREATE INDEX account_stage_mqa_score_id IF NOT EXISTS FOR (a:Account) ON (a.stage, a.mqa_score, a.id);
 CREATE INDEX account_stage_engagement_id IF NOT EXISTS FOR (a:Account) ON (a.stage, a.engagement, a.id);
-CREATE INDEX account_stage_fit_id IF NOT EXISTS FOR (a:Account) ON (a.stage, a.fit, a.id);
+DROP INDEX account_stage_fit_id IF EXISTS;
+CREATE INDEX account_stage_fit_key_id IF NOT EXISTS FOR (a:Account) ON (a.stage, a.fit_key, a.id);
 CREATE INDEX account_stage_name_id IF NOT EXISTS FOR (a:Account) ON (a.stage, a.name, a.id);
-CREATE INDEX account_stage_stage_since_id IF NOT EXISTS FOR (a:Account) ON (a.stage, a.stage_since, a.id);
+DROP INDEX account_stage_stage_since_id IF EXISTS;
+CREATE INDEX account_stage_since_key_id IF NOT EXISTS FOR (a:Account) ON (a.stage, a.since_key, a.id);
 CREATE INDEX contact_email IF NOT EXISTS FOR (c:Contact) ON (c.email);
 // Issue 15: merged ids and emails (aliases), merge records by survivor, erased emails by hash.
 CREATE CONSTRAINT alias_key IF NOT EXISTS FOR (x:Alias) REQUIRE x.key IS UNIQUE;

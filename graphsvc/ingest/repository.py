@@ -14,6 +14,7 @@ from typing import Any
 
 from graphsvc.rules import email_hash
 from graphsvc.store.graph_store import GraphStore
+from graphsvc.store.sort_keys import with_name_keys
 
 __all__ = ["IngestRepository", "one_removal_per_update"]
 
@@ -39,7 +40,9 @@ class IngestRepository:
 
     # -- ingest -----------------------------------------------------------------------------------
     def upsert_accounts(self, rows: Sequence[dict[str, Any]], parents: Sequence[dict[str, Any]], now: float) -> dict[str, int]:
-        r = self.store.write("ingest/upsert_accounts", rows=one_removal_per_update(rows), parents=list(parents), now=now,
+        # name_key beside each name (the board by name bounds it: graphsvc/store/sort_keys.py)
+        r = self.store.write("ingest/upsert_accounts", rows=one_removal_per_update(with_name_keys(list(rows))),
+                             parents=list(parents), now=now,
                              batch=_token())[0]
         return {"created": r["created"], "updated": r["total"] - r["created"]}
 

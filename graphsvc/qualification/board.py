@@ -3,7 +3,6 @@ recorded them, filtered, sorted and paged."""
 
 from __future__ import annotations
 
-import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -11,12 +10,18 @@ from typing import Any
 
 from graphsvc.store import records
 from graphsvc.store.graph_store import GraphStore
+from graphsvc.store.sort_keys import name_key
 
-__all__ = ["ASCENDING", "DESCENDING", "BoardFloors", "ScoreFloors", "board_page", "with_subsidiaries"]
+__all__ = ["ASCENDING", "DESCENDING", "STORED", "BoardFloors", "ScoreFloors", "board_page", "with_subsidiaries"]
 
 # The sorts: stored properties, highest first / lowest first (what a missing value counts as).
 DESCENDING = ("mqa_score", "engagement", "fit")
-ASCENDING: dict[str, float | None] = {"stage_since": 0.0, "name": None}
+ASCENDING: dict[str, float | None] = {"stage_since": -(2**62), "name": None}  # below every since_key
+
+# The stored property each sort orders by: by fit and time in stage, the sort key that carries the
+# creation number as its tie-breaker (graphsvc/store/sort_keys.py); the others, the value itself.
+STORED = {"mqa_score": "mqa_score", "engagement": "engagement", "fit": "fit_key", "stage_since": "since_key",
+          "name": "name"}
 
 
 class BoardFloors:
@@ -24,14 +29,14 @@ class BoardFloors:
     least recently used dropped): the bound its sort's floor statement reads up to (`_FLOORED`). A
     hint only: the next read of the same query starts at that floor through a range index and falls
     back to the open bound, then the full read, when the floor leaves too few rows, so a stale floor
-    costs a read, never a wrong row. Also what the look for accounts without stage_since last found,
-    per store (`none_lacking_stage_since`). Shared by the threads of one API process (a lock)."""
+    costs a read, never a wrong row. Also what the look for accounts without their sort keys last
+    found, per store (`none_lacking_sort_keys`). Shared by the threads of one API process (a lock)."""
 
     def __init__(self, size: int = 1_024, *, look_every_s: float = 30.0) -> None:
         self.size = size
         self.look_every_s = look_every_s
         self._floors: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-        self._looks: dict[int, tuple[float, bool]] = {}
+        self._looks: dict[int, tuple[float, dict[str, Any]]] = {}
         self._lock = threading.Lock()
 
     def get(self, key: tuple[Any, ...]) -> Any:
@@ -52,21 +57,21 @@ class BoardFloors:
             while len(self._floors) > self.size:
                 self._floors.popitem(last=False)
 
-    def none_lacking_stage_since(self, store: GraphStore, now: float) -> bool:
-        """Whether no account of `store` lacks stage_since, as `qualification/accounts_lacking_stage_since`
-        last said, looked up again when `now` is `look_every_s` or more from that look (a label scan:
-        once in a while, not per page). The time-in-stage statements read from a ceiling only while
-        this holds (see board_oldest_stage.cypher): only a write from outside the service makes such an
-        account, and one is left out of their pages for at most `look_every_s`."""
+    def none_lacking_sort_keys(self, store: GraphStore, now: float, sort: str) -> bool:
+        """Whether no account of `store` lacks what the board by `sort` (fit, stage_since or name)
+        reads through its key, as `qualification/accounts_lacking_sort_keys` last said, looked up
+        again when `now` is `look_every_s` or more from that look (a label scan: once in a while, not
+        per page). The statements of that sort read through the key only while this holds: only a
+        write from outside the service makes such an account, and one is left out of their pages for
+        at most `look_every_s`."""
         key = id(store)
         with self._lock:
             looked = self._looks.get(key)
-        if looked is not None and abs(now - looked[0]) < self.look_every_s:
-            return looked[1]
-        none = int(store.read("qualification/accounts_lacking_stage_since")[0]["missing"]) == 0
-        with self._lock:
-            self._looks[key] = (now, none)
-        return none
+        if looked is None or abs(now - looked[0]) >= self.look_every_s:
+            looked = (now, store.read("qualification/accounts_lacking_sort_keys")[0])
+            with self._lock:
+                self._looks[key] = looked
+        return int(looked[1][sort]) == 0
 
 
 ScoreFloors = BoardFloors  # its name when only the MQA score had a floor
@@ -89,31 +94,26 @@ def _name_floor(row: dict[str, Any]) -> Any:
     return row.get("name") if isinstance(row.get("name"), str) else None
 
 
-def _since_floor(row: dict[str, Any]) -> Any:
-    """By time in stage (oldest stage_since first): the last row's stage_since, a ceiling (an account
-    with none counts as 0 and sorts first, and is in no index: a page reaching one needs the full read,
-    no floor; board_oldest_stage also falls back whenever any account has none). FalkorDB replies
-    with 15 significant digits of a double, so an epoch time with microseconds may come back up to
-    ~5 µs below the stored one and a ceiling of exactly that would leave the last row out (a fallback
-    each time): it is raised by 1e-14 of the value. Any ceiling at or above the last row's value gives the
-    same page (every account read sorts before every one not read)."""
-    value = row.get("stage_since")
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return value + abs(value) * 1e-14
+def _key_floor(row: dict[str, Any]) -> Any:
+    """By fit and time in stage: the last row's sort key (`sort_key`, an integer, exact on both
+    engines: graphsvc/store/sort_keys.py), a floor by fit and a ceiling by time in stage. Every
+    account has one while `none_lacking_sort_keys` holds, so any page can leave a floor."""
+    value = row.get("sort_key")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 # Per sort: the statement that reads up to a floor through a range index, and the floor a full
 # answer leaves (from its last row). Every account such a statement reads sorts before every account
 # it does not, so a full answer from it ($limit rows) is exactly the full read's. By time in stage
-# the floor is a ceiling (stage_since <= floor), and these statements answer only while no account
-# lacks stage_since (it would sort first and is in no index: BoardFloors.none_lacking_stage_since).
+# the floor is a ceiling (since_key <= floor). By fit, time in stage and name these statements read
+# the sort keys (graphsvc/store/sort_keys.py) and answer only while no account lacks one (it would be
+# in no index: BoardFloors.none_lacking_sort_keys).
 _FLOORED: dict[str, tuple[str, Callable[[dict[str, Any]], Any]]] = {
     "mqa_score": ("qualification/board_top_score", _score_floor("mqa_score")),
     "engagement": ("qualification/board_top_engagement", _score_floor("engagement")),
-    "fit": ("qualification/board_top_fit", _score_floor("fit")),
+    "fit": ("qualification/board_top_fit", _key_floor),
     "name": ("qualification/board_first_name", _name_floor),
-    "stage_since": ("qualification/board_oldest_stage", _since_floor),
+    "stage_since": ("qualification/board_oldest_stage", _key_floor),
 }
 
 # Per sort: the open bound tried when no floor is remembered, or a stale one, before the full read:
@@ -123,8 +123,8 @@ _FLOORED: dict[str, tuple[str, Callable[[dict[str, Any]], Any]]] = {
 # costs a pass: 0.3-1 s at 100k accounts, a cold query's price before the open bound; docs/benchmarks.md,
 # "The board's cold pages and ties"). FalkorDB hands over every account within the bound from its
 # index and sorts them, so the open bound costs it about the full read.
-_OPEN: dict[str, Any] = {"mqa_score": 1e-300, "engagement": 1e-300, "fit": 1e-300, "name": "\U0010ffff",
-                         "stage_since": sys.float_info.max}
+_OPEN: dict[str, Any] = {"mqa_score": 1e-300, "engagement": 1e-300, "fit": -(2**62), "name": "\U0010ffff",
+                         "stage_since": 2**62}
 
 # With a stage given (the commonest filter): per sort, the same read from a floor (or the open bound)
 # through a statement that seeks the stage (`a.stage = $stage`, which `$stage IS NULL OR a.stage =
@@ -159,8 +159,9 @@ def board_page(store: GraphStore, now: float, *, stage: str | None = None, segme
     items = []
     for r in rows[:limit]:
         since = r.get("stage_since")
-        item = {**r, "stage_since": records.iso(since),
-                "days_in_stage": round((now - since) / 86400, 1) if since is not None else None}
+        item = {k: v for k, v in r.items() if k != "sort_key"}  # the floor's, not the page's
+        item.update({"stage_since": records.iso(since),
+                     "days_in_stage": round((now - since) / 86400, 1) if since is not None else None})
         if sla_of is not None:
             item["sla"] = sla_of(r.get("stage"), since)
         items.append(item)
@@ -168,10 +169,14 @@ def board_page(store: GraphStore, now: float, *, stage: str | None = None, segme
 
 
 def _full(store: GraphStore, sort: str, filters: dict[str, Any]) -> list[dict[str, Any]]:
-    """The full read: every account that passes the filters, top-k by the sort."""
+    """The full read: every account that passes the filters, top-k by the sort's stored property
+    (`STORED`: by fit and time in stage its sort key, so the order is the floor statements')."""
     if sort in DESCENDING:
-        return store.read("qualification/board", sort=sort, **filters)
-    return store.read("qualification/board_ascending", sort=sort, missing=ASCENDING[sort], **filters)
+        return store.read("qualification/board", sort=STORED[sort], **filters)
+    return store.read("qualification/board_ascending", sort=STORED[sort], missing=ASCENDING[sort], **filters)
+
+
+_KEYED = ("fit", "stage_since", "name")  # the sorts read through a sort key
 
 
 def _from_floor(store: GraphStore, sort: str, filters: dict[str, Any], floors: BoardFloors,
@@ -180,14 +185,15 @@ def _from_floor(store: GraphStore, sort: str, filters: dict[str, Any], floors: B
     then from the open bound (`_OPEN`), each when it gives a full answer (`limit` rows: the page and one
     more); with a stage given, through the stage's statement (`_STAGED`); otherwise the full read.
     Each answer leaves the floor for next time."""
-    if sort not in _FLOORED or (sort == "stage_since" and not floors.none_lacking_stage_since(store, now)):
+    if sort not in _FLOORED or (sort in _KEYED and not floors.none_lacking_sort_keys(store, now, sort)):
         return _full(store, sort, filters)
     statement, floor_of = _FLOORED[sort]
     if filters["stage"] is not None:
         statement = _STAGED[sort][0]
     key = (id(store), sort, *sorted(filters.items()))
     for floor in dict.fromkeys(b for b in (floors.get(key), _OPEN[sort]) if b is not None):  # each once, in order
-        rows = store.read(statement, floor=floor, **filters)
+        bounds = {"floor": floor, "ceiling": name_key(floor)} if sort == "name" else {"floor": floor}
+        rows = store.read(statement, **bounds, **filters)
         if len(rows) == filters["limit"]:
             floors.put(key, floor_of(rows[-1]))
             return rows

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlparse
 
 from graphsvc.config import Settings
-from graphsvc.store.backfill import backfill_stage_since
+from graphsvc.store.backfill import backfill_sort_keys, backfill_stage_since
 from graphsvc.store.embedded import EmbeddedFalkorDB
 from graphsvc.store.executor import Executor
 from graphsvc.store.graph_store import GraphStore
@@ -74,6 +74,7 @@ def open_store(settings: Settings, *, apply_schema: bool = True) -> OpenStore:
             if server and created:
                 server.compact()  # indexes belong in the AOF's RDB base: see EmbeddedFalkorDB.compact
             backfill_stage_since(opened.store)  # one-time, idempotent: older data without stage_since
+            backfill_sort_keys(opened.store)  # one-time, idempotent: older data without the board's keys
     except Exception:
         opened.close()
         raise

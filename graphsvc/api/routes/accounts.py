@@ -49,8 +49,9 @@ def _text_filter(value: str | None) -> str | None:
 @router.get("/accounts", response_model=dict[str, Any], summary="The ABM board: accounts with stage, scores, missing roles and time in stage",
             description="Filtered by stage, segment, industry, owner, a missing buying role, a search over name and "
             "domain (`q`, case-insensitive substring) and minimum MQA score; sorted by a score (highest first), time "
-            "in stage (longest first) or name, ties by id (from the highest under a score sort, from the lowest "
-            "otherwise); paged with `cursor` (pass back `next_cursor`). Scores and missing "
+            "in stage (longest first) or name; ties by id from the highest by MQA score and engagement and from the "
+            "lowest by name, by when the account was created by fit (newest first) and time in stage (oldest first); "
+            "paged with `cursor` (pass back `next_cursor`). Scores and missing "
             "roles are those of the latest requalification. `sla` is set for SQLs and MQAs: the hours sales has to "
             "act under the active ruleset (`[sla]`), when that time is up (`due_at`), its reminder time and state "
             "(on_time, due_soon, breached; business hours per the ruleset); null for other stages. `prediction` per "

@@ -18,6 +18,7 @@ LABELS = (
     "EngagementIndex",  # one node: the half-life the contacts' engagement aggregates are kept for
     "Event",  # the outbox: written in the same statement as the change it describes
     "EventSeq",  # one node: the counter Event.seq comes from
+    "AccountSeq",  # one node: the counter Account.seq (the board's tie-breaker) comes from
     "RoutingTurns",  # one node: the round-robin turn of each routing team (issue 12)
     "Webhook",  # a receiver of events (its secret is not in the graph)
     "Delivery",  # one event to one webhook: the delivery log and retry state
@@ -57,6 +58,7 @@ PROPERTY_KEYS = (
     "requalify_at",  # issue 10: when decay can next change the account's outcome (epoch s; null: never)
     "qualified_until",  # issue 10: requalify_at of an outcome whose stage's bar passes: the hold's reference
     "sla_reminded", "sla_breached",  # the stage_since an SLA reminder / breach event was written for
+    "fit_key", "since_key", "name_key",  # issue 10 (with "seq", below): the board's sort keys (graphsvc/store/sort_keys.py)
     "lock_",  # set and removed at once: takes a Neo4j write lock before a read-then-write
     # Contact
     "email", "first_name", "last_name", "title", "seniority", "department", "status",
