@@ -99,6 +99,7 @@ def statements(engine: Engine, repeat: int, seed: int, sorts: list[str]) -> list
     ids. Statement time, ms, of `repeat` pages per sort and stage after six untimed ones (the engine
     plans a statement on its first run)."""
     from graphsvc.qualification import board
+    from graphsvc.store.sort_keys import name_key
 
     rng = random.Random(seed)
     opened = engine.open()
@@ -126,7 +127,8 @@ def statements(engine: Engine, repeat: int, seed: int, sorts: list[str]) -> list
                     got = {}
                     for label, name, x in reads:
                         started = time.perf_counter()
-                        rows = board._full(store, sort, filters) if name is None else store.read(name, floor=x, **filters)
+                        bounds = {"floor": x, "ceiling": name_key(x)} if sort == "name" else {"floor": x}
+                        rows = board._full(store, sort, filters) if name is None else store.read(name, **bounds, **filters)
                         times.setdefault(label, []).append(1000 * (time.perf_counter() - started))
                         got[label] = [r["id"] for r in rows]
                     assert all(ids == got["full"] for ids in got.values()), (sort, filters)

@@ -22,8 +22,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _common import Engine, median_ms, tune_collector
+from _common import Engine, median_ms
 
+from graphsvc.gc_tuning import tune_collector
 from graphsvc.qualification.board import _FLOORED, _STAGED
 from graphsvc.store import queries
 from graphsvc.store.sort_keys import name_key

@@ -173,8 +173,10 @@ def test_floors_never_change_an_answer(store, sort):
 @pytest.mark.parametrize("stage", [None, "mqa"])
 def test_ties_go_by_id_from_the_highest_under_a_score_sort_and_from_the_lowest_otherwise(store, stage):
     """Every sort with all accounts tied: under a score (highest first) the ids from the highest, by
-    time in stage and name from the lowest; the same from the open bound, from a floor and in the
-    full read, with and without a stage (the order Neo4j's (sort, id) indexes give)."""
+    name from the lowest; the same from the open bound, from a floor and in the full read, with and
+    without a stage (the order Neo4j's (sort, id) indexes give). By fit and time in stage ties go by
+    creation number, which `_put` gives in id order, so the same order here; test_board_keys.py
+    tells the two apart."""
     ids = [f"t{i:02}" for i in range(12)]
     _put(store, [{"id": i, "name": "Same", "stage": "mqa", "segment": "mid", "score": 50.0, "engagement": 7.0,
                   "fit": 93, "since": NOW} for i in ids])

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import NOW
+from test_board_floor import Counting as _Counting
 from test_board_floor import _page, _put, _reference
 from test_events_outbox import make_sql
 
@@ -39,7 +40,7 @@ def _assert_keys_kept(store) -> None:
         assert a["fit_key"] == fit_key(a["fit"], a["seq"]), a
         assert a["since_key"] == since_key(a["since"], a["seq"]), a
         assert a["name_key"] == name_key(a["name"]), a
-    assert store.read("qualification/accounts_lacking_sort_keys")[0] == {"stage_since": 0, "fit": 0, "name": 0}
+    assert store.read("qualification/accounts_lacking_sort_keys")[0] == {"unnumbered": 0, "without_since": 0}
 
 
 def test_every_write_path_keeps_the_keys(client, store, clock):
@@ -83,7 +84,13 @@ def test_every_write_path_keeps_the_keys(client, store, clock):
                 changes=[])
     by_id = {a["id"]: a for a in _accounts(store)}
     assert by_id["k02"]["since_key"] == since_key(NOW - 86400.5, by_id["k02"]["seq"]) and by_id["k03"]["since_key"] is None
-    assert store.read("qualification/accounts_lacking_sort_keys")[0]["stage_since"] == 1  # k03: full reads by time in stage
+    assert store.read("qualification/accounts_lacking_sort_keys")[0] == {"unnumbered": 0, "without_since": 1}  # k03
+    floors = BoardFloors(look_every_s=0)  # k03 turns the keys off by time in stage only
+    counted = _Counting(store)
+    for sort in ("fit", "name", "stage_since"):
+        assert _page(counted, floors, sort=sort, limit=5) == _reference(store, sort, limit=5)
+    assert counted.names == ["qualification/board_top_fit", "qualification/board_first_name",
+                             "qualification/board_ascending"], counted.names
 
 
 def test_ties_go_by_creation_not_by_id(client, store):

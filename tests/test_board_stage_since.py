@@ -18,7 +18,7 @@ from test_board_floor import BASE, Counting, _page, _put, _reference
 
 from graphsvc.qualification.board import _OPEN, BoardFloors
 from graphsvc.store.backfill import backfill_sort_keys, backfill_stage_since
-from graphsvc.store.sort_keys import TIE, since_key
+from graphsvc.store.sort_keys import TIE, since_key, with_name_keys
 
 FLOOR = "qualification/board_oldest_stage"
 FULL = "qualification/board_ascending"
@@ -34,7 +34,7 @@ def _same(store, floors, counted, **query) -> None:
 
 def _upsert(store, ids: list[str], now: float) -> None:
     """Accounts created the way ingest creates them (stage target, stage_since = created_at = now)."""
-    store.write("ingest/upsert_accounts", rows=[{"id": i, "props": {"name": i.upper(), "segment": "mid"}} for i in ids],
+    store.write("ingest/upsert_accounts", rows=with_name_keys([{"id": i, "props": {"name": i.upper(), "segment": "mid"}} for i in ids]),
                 parents=[], now=now, batch=f"b{now}")
 
 
@@ -50,7 +50,7 @@ def test_time_in_stage_answers_from_the_floor_after_the_write_paths_move_stages(
     answers on its own."""
     rng = random.Random(3)
     ids = [f"w{i:03}" for i in range(80)]
-    for k in range(4):  # four creation times: ties on stage_since, broken by id
+    for k in range(4):  # four creation times: ties on stage_since, broken by creation number
         _upsert(store, ids[k * 20:(k + 1) * 20], NOW + k * DAY)
     floors, counted = BoardFloors(), Counting(store)
     queries_ = [{"limit": 5}, {"limit": 10, "stage": "target"}, {"limit": 5, "skip": 5}, {"limit": 5, "stage": "mqa"},
@@ -105,13 +105,14 @@ def test_time_in_stage_with_accounts_lacking_stage_since(store):
     counted.names.clear()
     _same(store, floors, counted, limit=5)  # at 0: 45 s after the last look, so it looks again
     assert counted.names == [FLOOR, FLOOR] and counted.looks == 3, counted.names
-    assert _page(store, BoardFloors(), sort=SORT, limit=1) == ["zz-none"]  # created before the others
+    assert _page(store, BoardFloors(), sort=SORT, limit=1) == ["zz-none"]  # its derived stage_since is the oldest
 
 
 def test_a_floor_from_a_time_with_microseconds_is_used(store):
     """Epoch times as the service writes them (time.time(): 16-17 significant digits, which FalkorDB
-    replies with 15 of): the floor a page leaves still holds its last row, so the next read of the
-    same page comes from the floor statement alone."""
+    replies with 15 of; before the keys the ceiling was that reply, raised by 1e-14 of itself): the
+    floor a page leaves, now the last row's since_key (an integer, exact on both engines), still
+    holds its last row, so the next read of the same page comes from the floor statement alone."""
     rng = random.Random(11)
     _put(store, [{"id": f"u{i:03}", "name": f"U{i}", "stage": "mqa", "segment": "mid",
                   "since": NOW - rng.uniform(0, 365) * DAY} for i in range(60)])

@@ -19,21 +19,6 @@ FOREACH (m IN coalesce(row.clears, []) | SET a += m)
 MERGE (g:BuyingGroup {id: row.id + ':default'})
 ON CREATE SET g.name = 'default'
 MERGE (a)-[:HAS_BUYING_GROUP]->(g)
-// Issue 10, the board's sort keys (graphsvc/store/sort_keys.py): each new account (or one without a
-// creation number) takes the next `seq` from the AccountSeq counter, locked before it is read as
-// record_outcomes locks EventSeq (on Neo4j a second upsert waits for this one to commit), and its
-// fit_key and since_key from it. Only accounts that get a number take the lock.
-WITH collect(DISTINCT CASE WHEN a.seq IS NULL THEN a END) AS fresh
-MERGE (q:AccountSeq {id: 'accounts'})
-ON CREATE SET q.seq = 0
-FOREACH (_ IN CASE WHEN size(fresh) > 0 THEN [1] ELSE [] END | SET q.lock_ = true REMOVE q.lock_)
-WITH fresh, q, q.seq AS base
-FOREACH (_ IN CASE WHEN size(fresh) > 0 THEN [1] ELSE [] END | SET q.seq = base + size(fresh))
-FOREACH (i IN range(0, size(fresh) - 1) |
-  FOREACH (a IN [fresh[i]] |
-    SET a.seq = base + 1 + i,
-        a.fit_key = toInteger(floor(coalesce(a.fit, 0) * 10000)) * 4194304 + (base + 1 + i) % 4194304,
-        a.since_key = CASE WHEN a.stage_since IS NULL THEN null ELSE (CASE WHEN (a.stage_since - 1577836800.0) * 1000 > 1099511627775 THEN 1099511627775 WHEN (a.stage_since - 1577836800.0) * 1000 < -1099511627775 THEN -1099511627775 ELSE toInteger(floor((a.stage_since - 1577836800.0) * 1000)) END) * 4194304 + (base + 1 + i) % 4194304 END))
 WITH count(*) AS phase
 UNWIND CASE WHEN size($parents) = 0 THEN [null] ELSE $parents END AS link
 OPTIONAL MATCH (:Account {id: link.id})-[old:SUBSIDIARY_OF]->(:Account)
@@ -45,4 +30,22 @@ FOREACH (_ IN CASE WHEN a IS NULL OR p IS NULL THEN [] ELSE [1] END | MERGE (a)-
 WITH count(*) AS phase
 UNWIND $rows AS row
 MATCH (a:Account {id: row.id})
-RETURN sum(CASE WHEN a.batch = $batch THEN 1 ELSE 0 END) AS created, count(a) AS total
+// Issue 10, the board's sort keys (graphsvc/store/sort_keys.py): each new account (or one without a
+// creation number) takes the next `seq` from the AccountSeq counter, locked before it is read as
+// record_outcomes locks EventSeq (on Neo4j a second upsert waits for this one to commit), and its
+// fit_key and since_key from it. Only a batch with such an account takes the lock, and last: every
+// other lock of this statement (its accounts, their parents) is taken before, so two upserts cannot
+// each hold an account the other waits for while one waits for the counter.
+WITH collect(DISTINCT CASE WHEN a.seq IS NULL THEN a END) AS fresh,
+     sum(CASE WHEN a.batch = $batch THEN 1 ELSE 0 END) AS created, count(a) AS total
+MERGE (q:AccountSeq {id: 'accounts'})
+ON CREATE SET q.seq = 0
+FOREACH (_ IN CASE WHEN size(fresh) > 0 THEN [1] ELSE [] END | SET q.lock_ = true REMOVE q.lock_)
+WITH fresh, created, total, q, q.seq AS base
+FOREACH (_ IN CASE WHEN size(fresh) > 0 THEN [1] ELSE [] END | SET q.seq = base + size(fresh))
+FOREACH (i IN range(0, size(fresh) - 1) |
+  FOREACH (a IN [fresh[i]] |
+    SET a.seq = base + 1 + i,
+        a.fit_key = toInteger(floor(coalesce(a.fit, 0) * 10000)) * 4194304 + (base + 1 + i) % 4194304,
+        a.since_key = CASE WHEN a.stage_since IS NULL THEN null ELSE (CASE WHEN (a.stage_since - 1577836800.0) * 1000 > 1099511627775 THEN 1099511627775 WHEN (a.stage_since - 1577836800.0) * 1000 < -1099511627775 THEN -1099511627775 ELSE toInteger(floor((a.stage_since - 1577836800.0) * 1000)) END) * 4194304 + (base + 1 + i) % 4194304 END))
+RETURN created, total

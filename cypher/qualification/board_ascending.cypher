@@ -1,5 +1,5 @@
-// The ABM board sorted ascending: by time in stage (`sort` = stage_since, longest first; an account
-// that never changed stage counts as in it since 0) or by name (no name last); see board.cypher,
+// The ABM board sorted ascending: by time in stage (`sort` = since_key, longest first, ties by creation:
+// graphsvc/store/sort_keys.py; an account without one sorts first) or by name (no name last); see board.cypher,
 // whose filters and columns this shares.
 // `q` matches a lower-case substring of the name or the domain (the caller lower-cases it).
 // @param stage STRING = null only this stage
@@ -10,7 +10,7 @@
 // @param q STRING = null only accounts whose lower-cased name or domain contains this
 // @param min_score FLOAT = null only accounts with mqa_score >= this
 // @param sort STRING = "name" since_key (the board by time in stage, graphsvc/store/sort_keys.py) | name
-// @param missing ANY = null what a missing sort value counts as (0 for stage_since; null sorts last)
+// @param missing ANY = null what a missing sort value counts as (below every since_key for time in stage: -2^62; null sorts last)
 // @param skip INTEGER = 0 offset
 // @param limit INTEGER = 50 page size
 // @column id STRING

@@ -5,7 +5,8 @@
 // as below every other, so such an account would sort first and is in no index: the caller
 // (qualification/board.py) calls this only while qualification/accounts_lacking_sort_keys, run at
 // most every BoardFloors.look_every_s, found none. Every write that creates an account sets
-// stage_since and the store's start derives it for older data (qualification/backfill_stage_since),
+// stage_since and its since_key, and the store's start derives them for older data
+// (qualification/backfill_stage_since, then the keys: graphsvc/store/backfill.py),
 // so that look finds nothing in practice. Until 2026-12-01 the look was part of this statement: a
 // label scan of every account on each page (124 ms of a 160 ms page on Neo4j at 100k accounts,
 // docs/benchmarks.md). With none missing, every account read here sorts before every account not

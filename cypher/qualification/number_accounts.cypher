@@ -1,15 +1,14 @@
 // One batch of the one-time numbering of accounts that have no creation number `seq` (the board's
 // tie-breaker, graphsvc/store/sort_keys.py; graphsvc/store/backfill.py runs it when the store opens):
-// $batch of them after $after in id order, numbered from the AccountSeq counter (locked before it is
+// the first $batch of them in id order, numbered from the AccountSeq counter (locked before it is
 // read, as ingest/upsert_accounts takes it) in that order, so that accounts older than the keys keep
 // the tie order they had (by id). Their keys are then written by qualification/sort_keys_set.
-// Idempotent: a second run finds none. toString(a.id), as backfill_stage_since says why.
-// @param after STRING = "" only accounts whose id is greater than this (the previous batch's last)
+// Idempotent: a second run finds none; each batch numbers what it read, so the next one needs no
+// cursor (an id of another type than a string, written from outside the service, cannot stop it).
 // @param batch INTEGER = 5000 accounts per batch
 // @column numbered INTEGER accounts numbered in this batch
-// @column last STRING the batch's greatest id (null when the batch is empty)
 MATCH (a:Account)
-WHERE a.seq IS NULL AND toString(a.id) > $after
+WHERE a.seq IS NULL
 WITH a
 ORDER BY a.id
 LIMIT $batch
@@ -20,4 +19,4 @@ FOREACH (_ IN CASE WHEN size(fresh) > 0 THEN [1] ELSE [] END | SET q.lock_ = tru
 WITH fresh, q, q.seq AS base
 FOREACH (_ IN CASE WHEN size(fresh) > 0 THEN [1] ELSE [] END | SET q.seq = base + size(fresh))
 FOREACH (i IN range(0, size(fresh) - 1) | FOREACH (a IN [fresh[i]] | SET a.seq = base + 1 + i))
-RETURN size(fresh) AS numbered, CASE WHEN size(fresh) = 0 THEN null ELSE fresh[size(fresh) - 1].id END AS last
+RETURN size(fresh) AS numbered

@@ -31,7 +31,8 @@ CREATE INDEX account_requalify_at IF NOT EXISTS FOR (a:Account) ON (a.requalify_
 // value; the statements read only such accounts. Every write that creates an account sets
 // stage_since (qualification/backfill_stage_since for older data). By fit and time in stage the
 // board reads the sort keys (graphsvc/store/sort_keys.py), which carry their own tie-breaker; the id
-// stays in their indexes for the rare equal keys. Neo4j needs no name_key: it has the name index.
+// stays in their indexes for the rare equal keys. No name_key index here: Neo4j reads the
+// (name, id) ones in order, and the name statements' bound on name_key (for FalkorDB) only filters.
 DROP INDEX account_mqa_score IF EXISTS;
 DROP INDEX account_engagement IF EXISTS;
 DROP INDEX account_fit IF EXISTS;

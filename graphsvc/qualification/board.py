@@ -71,7 +71,7 @@ class BoardFloors:
             looked = (now, store.read("qualification/accounts_lacking_sort_keys")[0])
             with self._lock:
                 self._looks[key] = looked
-        return int(looked[1][sort]) == 0
+        return int(looked[1]["without_since" if sort == "stage_since" else "unnumbered"]) == 0
 
 
 ScoreFloors = BoardFloors  # its name when only the MQA score had a floor

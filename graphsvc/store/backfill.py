@@ -55,13 +55,11 @@ def backfill_sort_keys(store: GraphStore, *, batch: int = 5_000, every_s: float 
     accounts keyed). A second run changes nothing; on a graph with every key it costs two label scans."""
     started = last_note = time.monotonic()
     numbered = keyed = 0
-    after: str = ""
     while True:
-        row = store.write("qualification/number_accounts", after=after, batch=batch)[0]
+        row = store.write("qualification/number_accounts", batch=batch)[0]
         numbered += int(row["numbered"])
-        if int(row["numbered"]) < batch or row["last"] is None:
+        if int(row["numbered"]) < batch:
             break
-        after = row["last"]
         if time.monotonic() - last_note >= every_s:
             last_note = time.monotonic()
             log.info("sort keys: %s accounts numbered so far (%.0f s)", f"{numbered:,}", last_note - started)
@@ -72,7 +70,7 @@ def backfill_sort_keys(store: GraphStore, *, batch: int = 5_000, every_s: float 
             break
         store.write("qualification/sort_keys_set", rows=[{"id": r["id"], "name_key": name_key(r["name"])} for r in rows])
         keyed += len(rows)
-        after = rows[-1]["id"]
+        after = rows[-1]["after"]
         if time.monotonic() - last_note >= every_s:
             last_note = time.monotonic()
             log.info("sort keys: %s accounts keyed so far (%.0f s)", f"{keyed:,}", last_note - started)

@@ -6,14 +6,21 @@ at a page's floor (at 100k accounts 15k-29k share a fit, 12,639 the oldest stage
 sorted whole on every page (docs/benchmarks.md, "Sort keys that carry their tie-breaker").
 
 * `seq`: the account's creation number (`AccountSeq`, taken by ingest/upsert_accounts; the store's
-  start numbers older accounts in id order, so their ties keep the order they had). The tie-breaker.
+  start numbers older accounts in id order, so their ties keep the order they had). The tie-breaker,
+  modulo 2^22: past 4,194,304 accounts created, ties of later ones go by the wrapped number (still
+  one order, the same in every read), and equal keys by id.
 * `fit_key = floor(fit x 10^4) x 2^22 + seq mod 2^22` (a missing fit counts as 0): by fit, ties by seq.
 * `since_key = clamp(floor((stage_since - 2020-01-01) in ms)) x 2^22 + seq mod 2^22`: by time in
   stage, ties by seq. Milliseconds within +-2^40 (1985-2054), clamped beyond, so that every key and
-  the bounds +-2^62 (board.py) are within a signed 64-bit integer.
+  the bounds +-2^62 (board.py) are within a signed 64-bit integer. Above 2^53 (today's keys are
+  ~2^59.5) a double cannot hold every key: if FalkorDB's index keeps doubles, a range may hand over
+  up to a few hundred more accounts than it bounds, never fewer (rounding keeps the order), and the
+  statements order the exact integers.
 * `name_key`: the first 6 bytes of the name's UTF-8 (zero-padded) as a number: a ceiling on it is an
   index range, the name itself is then compared exactly, so the name's order is unchanged. UTF-8 byte
-  order is code point order, the order both engines compare strings in (tests/test_board_keys.py).
+  order is code point order, the order both engines compared stored names in
+  (tests/test_board_keys.py, names from beyond U+FFFF and just below it among them; Java compares
+  UTF-16 strings otherwise, so a Neo4j that did would order those few names differently here).
 
 The Cypher statements compute fit_key and since_key themselves with the expressions below (FIT_KEY,
 SINCE_KEY, spelled out in each: Cypher has no functions of ours); name_key is computed here, by
