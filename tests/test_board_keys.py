@@ -20,7 +20,7 @@ from test_events_outbox import make_sql
 
 from graphsvc.qualification.board import BoardFloors
 from graphsvc.store.backfill import backfill_sort_keys
-from graphsvc.store.sort_keys import fit_key, name_key, since_key
+from graphsvc.store.sort_keys import FIT_KEY, SINCE_KEY, fit_key, name_key, since_key
 
 CYPHER = Path(__file__).resolve().parents[1] / "cypher"
 NAMES = ["Acme", "Acme Corp", "Acme Corporation", "Acme Co", "acme", "Ärger GmbH", "Zebra", "", "😀 Emoji Inc",
@@ -187,3 +187,30 @@ def test_every_statement_writing_a_sorted_property_writes_its_key(path):
             continue
         key = {"fit": "fit_key", "stage_since": "since_key", "name": "name_key"}[prop]
         assert key in text, f"{path.name} writes {prop} without {key}"
+
+
+def _expression(template: str) -> re.Pattern[str]:
+    """A sort_keys template as a pattern: each {name} any operand, the same one at each repeat."""
+    out, seen = "", set()
+    for part in re.split(r"(\{\w+\})", template):
+        if re.fullmatch(r"\{\w+\}", part):
+            name = part[1:-1]
+            out += f"(?P={name})" if name in seen else f"(?P<{name}>[$\\w.]+|\\(base \\+ 1 \\+ i\\))"
+            seen.add(name)
+        else:
+            out += re.escape(part)
+    return re.compile(out)
+
+
+def test_every_key_is_written_with_the_one_expression():
+    """Static: every `fit_key =` / `since_key =` / `since_key:` in cypher/ is sort_keys.FIT_KEY /
+    SINCE_KEY (the expression the Python mirror computes, tested above), whatever its operands."""
+    found = 0
+    for path in sorted(CYPHER.rglob("*.cypher")):
+        text = "\n".join(line for line in path.read_text().splitlines() if not line.lstrip().startswith("//"))
+        for key, template in (("fit_key", FIT_KEY), ("since_key", SINCE_KEY)):
+            pattern = _expression(template)
+            for m in re.finditer(rf"\b{key}\s*(?:=|:)\s*(?![<>=])", text):
+                found += 1
+                assert pattern.match(text, m.end()), f"{path.name}: {text[m.end():m.end() + 120]!r}"
+    assert found >= 8  # upsert 2, outcomes 2, transition, replay, sort_keys_set 2
