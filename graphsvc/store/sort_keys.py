@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-__all__ = ["EPOCH", "FIT_SCALE", "SINCE_CLAMP_MS", "TIE", "fit_key", "name_key", "since_key", "with_name_keys"]
+__all__ = ["EPOCH", "FIT_KEY", "FIT_SCALE", "SINCE_CLAMP_MS", "SINCE_KEY", "TIE", "fit_key", "name_key", "since_key", "with_name_keys"]
 
 TIE = 4_194_304  # 2^22 sequence numbers per value before ties wrap (they still sort, by id)
 FIT_SCALE = 10_000  # fit in 0..100 -> 0..10^6: 20 bits, so fit_key < 2^42 (exact in a double)
