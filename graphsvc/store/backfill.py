@@ -52,7 +52,8 @@ def backfill_sort_keys(store: GraphStore, *, batch: int = 5_000, every_s: float 
     so their ties keep the order by id they had) and write the sort keys of every account lacking one
     (`qualification/sort_keys_lacking`, then `sort_keys_set` with the name keys made here), `batch` at
     a time; a log line every `every_s` seconds and one at the end. Returns (accounts numbered,
-    accounts keyed). A second run changes nothing; on a graph with every key it costs two label scans."""
+    accounts keyed). A second run changes nothing; on a graph with every key it costs two label scans and
+    taking the counter's lock (number_accounts takes it before it reads)."""
     started = last_note = time.monotonic()
     numbered = keyed = 0
     while True:

@@ -39,10 +39,13 @@ FIT_SCALE = 10_000  # fit in 0..100 -> 0..10^6: 20 bits, so fit_key < 2^42 (exac
 EPOCH = 1_577_836_800.0  # 2020-01-01T00:00:00Z
 SINCE_CLAMP_MS = 1_099_511_627_775  # 2^40 - 1 ms: |since_key| < 2^62
 
-FIT_KEY = "toInteger(floor(coalesce({fit}, 0) * 10000)) * 4194304 + {seq} % 4194304"
-SINCE_KEY = ("CASE WHEN {since} IS NULL THEN null ELSE (CASE WHEN ({since} - 1577836800.0) * 1000 > 1099511627775 "
-             "THEN 1099511627775 WHEN ({since} - 1577836800.0) * 1000 < -1099511627775 THEN -1099511627775 "
-             "ELSE toInteger(floor(({since} - 1577836800.0) * 1000)) END) * 4194304 + {seq} % 4194304 END")
+# The same in Cypher, made of the constants above ({fit}, {since}, {seq}: the statement's operands);
+# tests/test_board_keys.py checks that every statement spells exactly these.
+_MS = f"({{since}} - {EPOCH}) * 1000"
+FIT_KEY = f"toInteger(floor(coalesce({{fit}}, 0) * {FIT_SCALE})) * {TIE} + {{seq}} % {TIE}"
+SINCE_KEY = (f"CASE WHEN {{since}} IS NULL THEN null ELSE (CASE WHEN {_MS} > {SINCE_CLAMP_MS} THEN {SINCE_CLAMP_MS} "
+             f"WHEN {_MS} < -{SINCE_CLAMP_MS} THEN -{SINCE_CLAMP_MS} ELSE toInteger(floor({_MS})) END) * {TIE} "
+             f"+ {{seq}} % {TIE} END")
 
 
 def fit_key(fit: float | None, seq: int) -> int:
