@@ -9,9 +9,11 @@ request is serve_ab.py's to measure; this says which functions to look at.
 
     python bench/profile_worker.py --data /work/bdata100k/falkordb --paths board
     python bench/profile_worker.py --data /work/bdata10k/falkordb --paths readiness --workers 2 --top 60
+    python bench/profile_worker.py --engine neo4j --data /work/bdata10k/neo4j --paths board
 
-`--data` is a `graphsvc serve --data-dir` of the embedded FalkorDB; it is copied, never served
-itself. Needs wrk (`apt-get install wrk`) and py-spy (`pip install py-spy`, not a dependency of
+`--data` is a `graphsvc serve --data-dir` of the embedded FalkorDB, or with `--engine neo4j`
+bench/qualification.py's `<data-dir>/neo4j` (served by a Neo4j of tools/neo4j); it is copied, never
+served itself. Needs wrk (`apt-get install wrk`) and py-spy (`pip install py-spy`, not a dependency of
 graphsvc); as root or with ptrace allowed. The raw samples stay in `--out` (flamegraph.pl reads them).
 """
 
@@ -25,7 +27,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _common import Server, descendants, note, run_wrk, say, wrk_script
+from _common import Engine, Server, descendants, note, run_wrk, say, wrk_script
 from serve_ab import plan, ready
 
 
@@ -51,7 +53,9 @@ def shares(raw_files: list[Path]) -> tuple[int, collections.Counter[str], collec
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", type=Path, required=True, help="an embedded FalkorDB data dir (copied)")
+    ap.add_argument("--engine", choices=("falkordb", "neo4j"), default="falkordb")
+    ap.add_argument("--data", type=Path, required=True,
+                    help="falkordb: an embedded FalkorDB data dir; neo4j: a qualification.py <data-dir>/neo4j (copied)")
     ap.add_argument("--paths", choices=("readiness", "board"), default="board")
     ap.add_argument("--workers", type=int, default=1, help="API worker processes (each profiled)")
     ap.add_argument("--clients", type=int, default=8, help="wrk connections (closed loop)")
@@ -67,15 +71,21 @@ def main() -> None:
     spy = shutil.which("py-spy") or (str(beside) if beside.exists() else None)
     if spy is None:
         raise SystemExit("py-spy is needed (pip install py-spy)")
-    if not (args.data / "falkordb").is_dir():
-        raise SystemExit(f"{args.data} is not an embedded FalkorDB data dir (no {args.data / 'falkordb'})")
+    inner = "falkordb" if args.engine == "falkordb" else "graph"
+    if not (args.data / inner).is_dir():
+        raise SystemExit(f"{args.data} is not a {args.engine} data dir (no {args.data / inner})")
     args.out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="graphsvc-profile-"))
-    server = None
+    server, neo4j = None, None
     try:
         note(f"copying {args.data} ...")
-        shutil.copytree(args.data, tmp / "falkordb")
-        server = Server(tmp / "falkordb", None, args.workers)
+        shutil.copytree(args.data, tmp / args.engine)
+        if args.engine == "neo4j":
+            neo4j = Engine("neo4j", tmp / "neo4j", "2g", "2g").start()  # serve_ab.py's sizes
+            (tmp / "data").mkdir()
+            server = Server(tmp / "data", {"GRAPHSVC_STORE": neo4j.store_url or ""}, args.workers)
+        else:
+            server = Server(tmp / "falkordb", None, args.workers)
         paths = plan(server.url, args.paths)
         script = wrk_script(paths, tmp)
         ready(server, paths[0])
@@ -107,6 +117,8 @@ def main() -> None:
     finally:
         if server is not None:
             server.stop()
+        if neo4j is not None:
+            neo4j.stop()
         shutil.rmtree(tmp, ignore_errors=True)
 
 
