@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from graphsvc.store.aof_rewrite import incremental_bytes
+from graphsvc.store.aof_rewrite import incremental_bytes, tail_replay_seconds
 from graphsvc.store.embedded import EmbeddedFalkorDB
 
 pytestmark = pytest.mark.falkordb
@@ -112,6 +112,41 @@ def test_a_short_tail_is_left_alone(tmp_path):
     finally:
         server.stop()
 
+
+
+def test_a_slow_start_with_a_quick_tail_is_not_rewritten(tmp_path):
+    """What counts is the tail's replay, as Redis logs it, not the whole start: a 100k graph's base
+    alone loads in ~50-90 s, and every start of it used to rewrite 1 GB for a tail of a few bytes."""
+    data = tmp_path / "data"
+    first = EmbeddedFalkorDB(data).start()
+    try:
+        first.client().execute_command("GRAPH.QUERY", "graphsvc", "CREATE (:Row {i: 1})")
+    finally:
+        first.stop()
+    assert incremental_bytes(data / "falkordb") > 0
+    started = time.monotonic()
+    server = EmbeddedFalkorDB(data, rewrite_after_s=0.005).start()
+    try:
+        assert time.monotonic() - started > 0.005  # the start as a whole is "slow" by this bound
+        replayed = tail_replay_seconds(data / "falkordb.log", server._log_offset)
+        assert replayed is not None and replayed < 0.005  # its tail is not (one small statement)
+        assert _count(server) == 1
+        assert _rewrites_done(server) == 0
+    finally:
+        server.stop()
+
+
+def test_the_tail_replay_time_is_read_from_this_start_s_lines(tmp_path):
+    log = tmp_path / "falkordb.log"
+    earlier = b"1:M 03 Dec 2026 11:28:14.308 * DB loaded from incr file appendonly.aof.26.incr.aof: 99.000 seconds\n"
+    log.write_bytes(earlier + b"1:M 03 Dec 2026 11:28:14.308 * DB loaded from base file appendonly.aof.27.base.rdb: 87.364 seconds\n"
+                    b"1:M 03 Dec 2026 11:28:14.308 * DB loaded from incr file appendonly.aof.27.incr.aof: 0.250 seconds\n"
+                    b"1:M 03 Dec 2026 11:28:14.309 * DB loaded from incr file appendonly.aof.28.incr.aof: 1.5 seconds\n")
+    assert tail_replay_seconds(log, len(earlier)) == pytest.approx(1.75)  # every incr file of this start
+    assert tail_replay_seconds(log, 0) == pytest.approx(100.75)
+    log.write_bytes(b"1:M * DB loaded from base file appendonly.aof.1.base.rdb: 2.000 seconds\n")
+    assert tail_replay_seconds(log, 0) is None  # the log does not say: the whole start counts
+    assert tail_replay_seconds(tmp_path / "missing.log", 0) is None
 
 
 def _slow_rewrite(server: EmbeddedFalkorDB, delay_s: float) -> None:

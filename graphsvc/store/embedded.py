@@ -36,6 +36,7 @@ from graphsvc.store.aof_rewrite import (
     incremental_bytes,
     let_running_finish,
     rewrite,
+    tail_replay_seconds,
 )
 from graphsvc.store.engine_files import load_password, tighten, tighten_dir
 from graphsvc.store.falkordb_executor import is_busy
@@ -48,7 +49,7 @@ _PR_SET_PDEATHSIG = 1
 QUERY_MEM_CAPACITY = 512 * 1024 * 1024  # bytes one query may use in the engine
 AUTO_REWRITE_PERCENTAGE = 100  # Redis rewrites the AOF when its tail has grown by this much of the base
 PASSWORD_FILE = "falkordb.password"
-REWRITE_AFTER_S = 60.0  # a start slower than this rewrites any replayed tail (the 100k base alone: ~53 s)
+REWRITE_AFTER_S = 10.0  # a tail that took longer than this to replay is rewritten, however short in bytes
 
 
 class DataDirInUse(GraphsvcError):
@@ -92,6 +93,7 @@ class EmbeddedFalkorDB:
         self._lock_file: IO[str] | None = None
         self._stopping = threading.Event()
         self._watchdog: threading.Thread | None = None
+        self._log_offset = 0  # falkordb.log's size when the running server was spawned
         self._restart_lock = threading.Lock()
 
     # -- lifecycle ------------------------------------------------------------------------------
@@ -253,6 +255,10 @@ class EmbeddedFalkorDB:
 
     def _spawn(self) -> None:
         log.info("starting FalkorDB on 127.0.0.1:%s, data in %s", self.port, self.db_dir)
+        try:  # where this start's lines begin: its replay time is read from them (_rewrite_replayed_tail)
+            self._log_offset = (self.data_dir / "falkordb.log").stat().st_size
+        except OSError:
+            self._log_offset = 0
         self.process = process = subprocess.Popen(
             self._command(),
             stdin=subprocess.PIPE,
@@ -327,19 +333,26 @@ class EmbeddedFalkorDB:
 
     def _rewrite_replayed_tail(self, loaded_s: float) -> None:
         """Start an AOF rewrite when this start replayed more than `rewrite_tail_bytes` of writes
-        after the RDB base, or any tail and took more than `rewrite_after_s` (`loaded_s`): a short
-        tail of heavy statements can take longer to replay than a long one of ingest batches (37.8
-        MB of two engagement rebuilds at 100k: ~5 minutes). Redis rewrites by itself only once the tail has grown as large as the
-        base (auto-aof-rewrite-percentage 100, counted from the base file's size at start), so a tail
-        just short of that is replayed at every start: at 100k accounts the 741 MB base loaded in
-        ~50 s and its 593 MB tail replayed in ~12 minutes, at each start. Rewritten once, the next
-        start loads the base alone. Only the start of the rewrite is waited for (the fork, whose
-        preparation took 7.7 s on that graph); the child writes the new base while the engine answers."""
+        after the RDB base, or a tail that took more than `rewrite_after_s` to replay: a short tail of
+        heavy statements can take longer than a long one of ingest batches (37.8 MB of two
+        engagement rebuilds at 100k: ~5 minutes). The replay's time is Redis's own, from this
+        start's lines of the log (the whole start's `loaded_s` when the log does not say): the whole
+        start would count the base's load too, and a 100k graph's base alone takes ~50-90 s, so every
+        start of it rewrote 1 GB for a tail of a hundred bytes. Redis rewrites by itself only once the
+        tail has grown as large as the base (auto-aof-rewrite-percentage 100, counted from the base
+        file's size at start), so a tail just short of that is replayed at every start: at 100k
+        accounts the 741 MB base loaded in ~50 s and its 593 MB tail replayed in ~12 minutes, at each
+        start. Rewritten once, the next start loads the base alone. Only the start of the rewrite is
+        waited for (the fork, whose preparation took 7.7 s on that graph); the child writes the new
+        base while the engine answers."""
         tail = incremental_bytes(self.db_dir)
-        if tail <= self.rewrite_tail_bytes and not (tail > 0 and loaded_s > self.rewrite_after_s):
+        replay_s = tail_replay_seconds(self.data_dir / "falkordb.log", self._log_offset)
+        slow_s = loaded_s if replay_s is None else replay_s
+        if tail <= self.rewrite_tail_bytes and not (tail > 0 and slow_s > self.rewrite_after_s):
             return
-        log.info("FalkorDB replayed %.1f MB of writes after its base at start (%.0f s): rewriting the append-only "
-                 "file in the background so the next start loads the base alone", tail / 2**20, loaded_s)
+        log.info("FalkorDB replayed %.1f MB of writes after its base at start (in %.0f s of %.0f): rewriting the "
+                 "append-only file in the background so the next start loads the base alone", tail / 2**20,
+                 slow_s, loaded_s)
         client = self.client(socket_timeout=self.ready_timeout_s)
         try:
             rewrite(client, timeout_s=self.ready_timeout_s, wait=False)
