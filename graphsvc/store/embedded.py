@@ -336,9 +336,8 @@ class EmbeddedFalkorDB:
         after the RDB base, or a tail that took more than `rewrite_after_s` to replay: a short tail of
         heavy statements can take longer than a long one of ingest batches (37.8 MB of two
         engagement rebuilds at 100k: ~5 minutes). The replay's time is Redis's own, from this
-        start's lines of the log (the whole start's `loaded_s` when the log does not say): the whole
-        start would count the base's load too, and a 100k graph's base alone takes ~50-90 s, so every
-        start of it rewrote 1 GB for a tail of a hundred bytes. Redis rewrites by itself only once the
+        start's log lines (else the whole start's `loaded_s`), not the whole start's: a 100k graph's
+        base alone loads in 50-90 s, and every start rewrote 1 GB for a tail of a hundred bytes. Redis rewrites by itself only once the
         tail has grown as large as the base (auto-aof-rewrite-percentage 100, counted from the base
         file's size at start), so a tail just short of that is replayed at every start: at 100k
         accounts the 741 MB base loaded in ~50 s and its 593 MB tail replayed in ~12 minutes, at each

@@ -19,8 +19,8 @@ def iso(ts: float | None) -> str | None:
 
 
 # Formatting a time costs ~1.5 us and a board page formats ~200 (stage_since and the SLA's three times
-# per row): 12% of the board's service CPU at 100k accounts (docs/benchmarks.md, "The board's service
-# CPU"). The same accounts' times come back page after page, so they are kept, 64k of them (~10 MB).
+# per row): 13% of an API worker's samples under the board's load at 100k accounts (docs/benchmarks.md,
+# "The board's service CPU"). The same accounts' times come back page after page, so they are kept, 64k of them (~10 MB).
 # 5 and 5.0 share an entry, which is right: they are the same time.
 @lru_cache(maxsize=1 << 16)
 def _iso(ts: float) -> str:
