@@ -11,10 +11,12 @@ request is serve_ab.py's to measure; this says which functions to look at.
     python bench/profile_worker.py --data /work/bdata10k/falkordb --paths readiness --workers 2 --top 60
     python bench/profile_worker.py --engine neo4j --data /work/bdata10k/neo4j --paths board
 
-`--data` is a `graphsvc serve --data-dir` of the embedded FalkorDB, or with `--engine neo4j`
+One worker by default (serve_ab.py serves two): its samples are the whole service's. `--data` is a
+`graphsvc serve --data-dir` of the embedded FalkorDB, or with `--engine neo4j`
 bench/qualification.py's `<data-dir>/neo4j` (served by a Neo4j of tools/neo4j); it is copied, never
 served itself. Needs wrk (`apt-get install wrk`) and py-spy (`pip install py-spy`, not a dependency of
-graphsvc); as root or with ptrace allowed. The raw samples stay in `--out` (flamegraph.pl reads them).
+graphsvc); as root or with ptrace allowed. The raw samples stay in `--out` (flamegraph.pl reads
+them; by default bench-out/, which git ignores).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import tempfile
 from pathlib import Path
 
 from _common import Engine, Server, descendants, note, run_wrk, say, wrk_script
-from serve_ab import plan, ready
+from serve_ab import plan, ready, wrk
 
 
 def frame(text: str) -> str:
@@ -63,20 +65,21 @@ def main() -> None:
     ap.add_argument("--rate", type=int, default=200, help="py-spy samples per second")
     ap.add_argument("--all-threads", action="store_true", help="sample every thread, not only the GIL's holder")
     ap.add_argument("--top", type=int, default=45, help="functions listed per table")
-    ap.add_argument("--out", type=Path, default=Path("profile-worker"), help="directory for py-spy's raw samples")
+    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "bench-out" / "profile-worker",
+                    help="directory for py-spy's raw samples")
     args = ap.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed (apt-get install wrk)")
     beside = Path(sys.executable).with_name("py-spy")  # installed in this venv, not activated
-    spy = shutil.which("py-spy") or (str(beside) if beside.exists() else None)
-    if spy is None:
+    py_spy = shutil.which("py-spy") or (str(beside) if beside.exists() else None)
+    if py_spy is None:
         raise SystemExit("py-spy is needed (pip install py-spy)")
     inner = "falkordb" if args.engine == "falkordb" else "graph"
     if not (args.data / inner).is_dir():
         raise SystemExit(f"{args.data} is not a {args.engine} data dir (no {args.data / inner})")
     args.out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="graphsvc-profile-"))
-    server, neo4j = None, None
+    server, neo4j, spies = None, None, []
     try:
         note(f"copying {args.data} ...")
         shutil.copytree(args.data, tmp / args.engine)
@@ -88,23 +91,22 @@ def main() -> None:
             server = Server(tmp / "falkordb", None, args.workers)
         paths = plan(server.url, args.paths)
         script = wrk_script(paths, tmp)
-        ready(server, paths[0])
-        for path in sorted(set(paths))[:100]:  # warm: caches, floors, statements
+        for path in sorted(set(paths))[:100]:  # warm (caches, floors, statements), each answering 200
             ready(server, path)
         run_wrk(server.url, script, args.clients, 5)
         below = [p for p, name in descendants(server.proc.pid) if "redis" not in name]
         workers = below or [server.proc.pid]  # one worker: the server process serves itself
         note(f"profiling workers {workers} for {args.seconds} s under {args.clients} connections ...")
         raws = [args.out / f"{args.paths}-{pid}.txt" for pid in workers]
-        spies = [subprocess.Popen([spy, "record", "-p", str(pid), "-d", str(args.seconds), "-r", str(args.rate),
+        spies = [subprocess.Popen([py_spy, "record", "-p", str(pid), "-d", str(args.seconds), "-r", str(args.rate),
                                    "-f", "raw", "-o", str(raw), "--nonblocking",
                                    *([] if args.all_threads else ["--gil"])],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                  for pid, raw in zip(workers, raws)]
-        run = run_wrk(server.url, script, args.clients, args.seconds)
+        run = wrk(server, script, paths, args.clients, args.seconds)  # exits on an answer that is not 2xx
         for spy in spies:
-            spy.wait()
-        say(f"{args.paths}: {run['req/s']:.0f} req/s, p50 {run['p50 ms']:.1f} ms, p99 {run['p99 ms']:.1f} ms "
+            spy.wait(timeout=args.seconds + 60)
+        say(f"{args.paths}: {run['req/s']:.0f} req/s, p50 {run['p50']:.1f} ms, p99 {run['p99']:.1f} ms "
             f"(py-spy attached: slower than unprofiled)")
         total, inclusive, own = shares([r for r in raws if r.exists()])
         if not total:
@@ -115,6 +117,9 @@ def main() -> None:
                 say(f"  {100 * n / total:5.1f} %  {name}")
         say(f"\nraw samples: {', '.join(map(str, raws))}")
     finally:
+        for spy in spies:
+            if spy.poll() is None:
+                spy.kill()
         if server is not None:
             server.stop()
         if neo4j is not None:

@@ -114,38 +114,74 @@ def test_a_short_tail_is_left_alone(tmp_path):
 
 
 
-def test_a_slow_start_with_a_quick_tail_is_not_rewritten(tmp_path):
-    """What counts is the tail's replay, as Redis logs it, not the whole start: a 100k graph's base
-    alone loads in ~50-90 s, and every start of it used to rewrite 1 GB for a tail of a few bytes."""
+def test_redis_logs_the_tail_s_replay_time_that_the_rule_reads(tmp_path):
+    """The rule reads Redis's own log lines (graphsvc/store/aof_rewrite.py, `tail_replay_seconds`):
+    checked against the engine we ship, a start with a tail and one without."""
     data = tmp_path / "data"
-    first = EmbeddedFalkorDB(data).start()
+    tail = _write_rows(data)
+    server = EmbeddedFalkorDB(data, rewrite_tail_bytes=tail // 2).start()  # replays the tail, then rewrites it
     try:
-        first.client().execute_command("GRAPH.QUERY", "graphsvc", "CREATE (:Row {i: 1})")
-    finally:
-        first.stop()
-    assert incremental_bytes(data / "falkordb") > 0
-    started = time.monotonic()
-    server = EmbeddedFalkorDB(data, rewrite_after_s=0.005).start()
-    try:
-        assert time.monotonic() - started > 0.005  # the start as a whole is "slow" by this bound
         replayed = tail_replay_seconds(data / "falkordb.log", server._log_offset)
-        assert replayed is not None and replayed < 0.005  # its tail is not (one small statement)
-        assert _count(server) == 1
-        assert _rewrites_done(server) == 0
+        assert replayed is not None and replayed >= 0.0  # Redis said how long the tail took
+        assert _rewrites_done(server) == 1
     finally:
         server.stop()
+    assert incremental_bytes(data / "falkordb") == 0  # nothing written since the rewrite
+    again = EmbeddedFalkorDB(data).start()
+    try:
+        assert tail_replay_seconds(data / "falkordb.log", again._log_offset) == 0.0  # no tail: no incr line
+        assert _rewrites_done(again) == 0
+    finally:
+        again.stop()
+
+
+def _decide(tmp_path, log_lines: list[str], *, tail: int, loaded_s: float, caplog) -> bool:
+    """Whether `_rewrite_replayed_tail` starts a rewrite, for a start that replayed `tail` bytes and
+    wrote `log_lines`; no engine runs (the rewrite it starts fails to connect, and says so)."""
+    server = EmbeddedFalkorDB(tmp_path / "data", rewrite_after_s=10.0, ready_timeout_s=0.5)
+    server.data_dir.mkdir(parents=True)
+    (server.data_dir / "falkordb.log").write_text("1:M earlier * DB loaded from incr file a.incr.aof: 500.000 seconds\n")
+    server._log_offset = (server.data_dir / "falkordb.log").stat().st_size  # an earlier start's lines are not read
+    with open(server.data_dir / "falkordb.log", "a") as f:
+        f.writelines(line + "\n" for line in log_lines)
+    server._tail_at_spawn, server.port = tail, 1
+    caplog.clear()
+    with caplog.at_level("INFO", logger="graphsvc.embedded"):
+        server._rewrite_replayed_tail(loaded_s)
+    return any("rewriting the append-only file" in r.getMessage() for r in caplog.records)
+
+
+BASE = "1:M 03 Dec 2026 11:28:14.308 * DB loaded from base file appendonly.aof.27.base.rdb: 87.364 seconds"
+INCR = "1:M 03 Dec 2026 11:28:14.308 * DB loaded from incr file appendonly.aof.27.incr.aof: {} seconds"
+DONE = "1:M 03 Dec 2026 11:28:14.308 * DB loaded from append only file: 87.364 seconds"
+
+
+def test_a_slow_start_with_a_quick_tail_is_not_rewritten(tmp_path, caplog):
+    """What counts is the tail's replay as Redis logs it, not the whole start: a 100k graph's base
+    alone loads in 50-90 s, and every start of it rewrote 1 GB for a tail of a hundred bytes."""
+    assert not _decide(tmp_path / "a", [BASE, INCR.format("0.001"), DONE], tail=105, loaded_s=88.0, caplog=caplog)
+    assert _decide(tmp_path / "b", [BASE, INCR.format("12.500"), DONE], tail=105, loaded_s=100.0, caplog=caplog)
+    # Written after the port answered (the service writes at once): not replayed, not counted.
+    assert not _decide(tmp_path / "c", [BASE, DONE], tail=0, loaded_s=88.0, caplog=caplog)
+    # The log does not say (unreadable, another format): the whole start, against a minute.
+    assert not _decide(tmp_path / "d", [], tail=105, loaded_s=30.0, caplog=caplog)
+    assert _decide(tmp_path / "e", [], tail=105, loaded_s=88.0, caplog=caplog)
+    # A long tail is rewritten however fast it replayed.
+    assert _decide(tmp_path / "f", [BASE, INCR.format("0.100"), DONE], tail=65 * 2**20, loaded_s=1.0, caplog=caplog)
 
 
 def test_the_tail_replay_time_is_read_from_this_start_s_lines(tmp_path):
     log = tmp_path / "falkordb.log"
-    earlier = b"1:M 03 Dec 2026 11:28:14.308 * DB loaded from incr file appendonly.aof.26.incr.aof: 99.000 seconds\n"
-    log.write_bytes(earlier + b"1:M 03 Dec 2026 11:28:14.308 * DB loaded from base file appendonly.aof.27.base.rdb: 87.364 seconds\n"
-                    b"1:M 03 Dec 2026 11:28:14.308 * DB loaded from incr file appendonly.aof.27.incr.aof: 0.250 seconds\n"
-                    b"1:M 03 Dec 2026 11:28:14.309 * DB loaded from incr file appendonly.aof.28.incr.aof: 1.5 seconds\n")
+    earlier = INCR.format("99.000").encode() + b"\n"
+    log.write_bytes(earlier + f"{BASE}\n{INCR.format('0.250')}\n".encode()
+                    + b"1:M 03 Dec 2026 11:28:14.309 * DB loaded from incr file appendonly.aof.28.incr.aof: 1.5 seconds\n")
     assert tail_replay_seconds(log, len(earlier)) == pytest.approx(1.75)  # every incr file of this start
     assert tail_replay_seconds(log, 0) == pytest.approx(100.75)
-    log.write_bytes(b"1:M * DB loaded from base file appendonly.aof.1.base.rdb: 2.000 seconds\n")
-    assert tail_replay_seconds(log, 0) is None  # the log does not say: the whole start counts
+    assert tail_replay_seconds(log, 10**9) == pytest.approx(100.75)  # rotated or truncated since: read whole
+    log.write_bytes(f"{BASE}\n{DONE}\n".encode())
+    assert tail_replay_seconds(log, 0) == 0.0  # loaded, and no incr file had anything to replay
+    log.write_bytes(f"{BASE}\n".encode())
+    assert tail_replay_seconds(log, 0) is None  # still loading, or a format we do not know: the log does not say
     assert tail_replay_seconds(tmp_path / "missing.log", 0) is None
 
 

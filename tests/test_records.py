@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from graphsvc.store import records
 from graphsvc.store.records import iso, iso_times
 
 # 1900-01-01 .. 2200-01-01: every time an account, an activity or a due date can have.
@@ -17,6 +18,23 @@ TIMES = st.floats(min_value=-2_208_988_800, max_value=7_258_118_400, allow_nan=F
 
 def formatted(ts: float) -> str:
     return datetime.fromtimestamp(float(ts), tz=UTC).isoformat().replace("+00:00", "Z")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    records._iso.cache_clear()  # each test sees what it put in the cache, not another test's
+    yield
+
+
+@pytest.mark.parametrize(("first", "then"), [
+    (5.0, 5.25), (1.0, -1.0), (1.0001, 1.0002), (1764700000.0, 1764700000.000001), (0.5, -0.5),
+    (86400.0, 86400.001), (1e9, 1e9 + 1e-6), (-2208988800.0, -2208988799.999),
+])
+def test_a_kept_time_is_never_answered_for_a_close_one(first: float, then: float) -> None:
+    # Times that a cache keyed too coarsely (whole seconds, milliseconds, the absolute value) would mix up.
+    assert iso(first) == formatted(first)
+    assert iso(then) == formatted(then) != iso(first)
+    assert iso(first) == formatted(first)
 
 
 @given(TIMES)

