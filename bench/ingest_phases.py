@@ -11,6 +11,13 @@ The graph starts empty with the engagement index created as `graphsvc serve` doe
 graph (ingest/engagement_from_start); `--no-index` leaves it out, so every requalification also
 replays history, as a service did before its first full requalification. `--cprofile` adds the
 top functions by own time (slows everything down: compare phases only without it).
+
+`--raw` then writes the same rows with bench/ingest.py's raw statements into a second fresh graph of
+the same engine, in this run, and prints per kind the raw seconds next to the API's phases with
+and without the requalification: how close the API's write alone (decode, validation, lookups, the
+write statement; no HTTP) comes to raw, i.e. the ceiling of api/raw if requalifying cost nothing.
+
+    python bench/ingest_phases.py --accounts 1000 --raw
 """
 
 from __future__ import annotations
@@ -26,13 +33,16 @@ from collections import defaultdict
 from pathlib import Path
 
 from _common import ENGINES, KINDS, Engine, cpu_seconds, generate_dataset, say, table
+from ingest import run_raw
 
+from graphsvc.gc_tuning import tune_collector
 from graphsvc.ingest import models as m
 from graphsvc.ingest.repository import IngestRepository
 from graphsvc.ingest.service import IngestService, ingest_rules_from
 from graphsvc.qualification.registry import active_ruleset_for
 from graphsvc.qualification.service import QualificationService
 
+REQUALIFY = "requalify touched accounts"
 BATCH_MODELS = {"accounts": m.AccountBatch, "contacts": m.ContactBatch, "leads": m.LeadBatch,
                 "activities": m.ActivityBatch}
 
@@ -87,13 +97,16 @@ def one_batch(store, kind: str, chunk: list[dict], phase: Phases) -> None:
     rs = active_ruleset_for(store)
     result = phase("ingest service", getattr(IngestService(store, ingest_rules_from(rs)), kind), getattr(parsed, kind), now)
     if kind in ("contacts", "activities"):
-        changes = phase("requalify touched accounts", QualificationService(store, rs).requalify,
+        changes = phase(REQUALIFY, QualificationService(store, rs).requalify,
                         result.accounts_touched, now)
         result.stage_changes = [m.StageChangeOut.model_validate(c) for c in changes]
     phase("response encode", result.model_dump_json)
 
 
-def run(engine: Engine, data: dict[str, list[dict]], batch: int, index: bool, prof: cProfile.Profile | None) -> None:
+def run(engine: Engine, data: dict[str, list[dict]], batch: int, index: bool,
+        prof: cProfile.Profile | None) -> dict[str, tuple[float, float]]:
+    """Per kind: (wall seconds of every batch, wall seconds of their requalifications)."""
+    totals: dict[str, tuple[float, float]] = {}
     with engine:
         opened = engine.open()
         try:
@@ -111,6 +124,7 @@ def run(engine: Engine, data: dict[str, list[dict]], batch: int, index: bool, pr
                 for i in range(0, len(rows), batch):
                     one_batch(store, kind, rows[i:i + batch], phase)
                 wall = time.perf_counter() - started
+                totals[kind] = (wall, phase.by_name.get(REQUALIFY, [0.0])[0])
                 say(f"\n**{engine.name} {kind}**: {len(rows):,} rows in {wall:.2f} s ({len(rows) / wall:,.0f} rows/s), "
                     f"engine CPU {cpu_seconds(pid) - engine_cpu:.2f} s")
                 lines = [[name, f"{w:.3f}", f"{c:.3f}"] for name, (w, c) in phase.by_name.items()]
@@ -120,6 +134,20 @@ def run(engine: Engine, data: dict[str, list[dict]], batch: int, index: bool, pr
                       ["phase", "wall s", "this process CPU s"], lines)
         finally:
             opened.close()
+    return totals
+
+
+def floor_table(name: str, api: dict[str, tuple[float, float]], raw: dict[str, float]) -> None:
+    """The API's phases against raw, with and without requalifying (the ceiling of api/raw)."""
+    lines = []
+    for kind in [*KINDS, "all"]:
+        r = sum(raw.values()) if kind == "all" else raw[kind]
+        wall, requalify = (sum(a for a, _ in api.values()), sum(b for _, b in api.values())) if kind == "all" else api[kind]
+        lines.append([kind, f"{r:.2f}", f"{wall:.2f}", f"{wall - requalify:.2f}", f"{r / wall:.2f}",
+                      f"{r / (wall - requalify):.2f}"])
+    table(f"{name}: raw vs the API's phases in this process (no HTTP), seconds",
+          ["kind", "raw", "API phases", "API phases without requalifying", "raw / API",
+           "raw / API without requalifying"], lines)
 
 
 def main() -> None:
@@ -131,11 +159,18 @@ def main() -> None:
     ap.add_argument("--no-index", action="store_true", help="no engagement index: requalification replays history")
     ap.add_argument("--cprofile", action="store_true")
     ap.add_argument("--workdir", type=Path, default=None)
+    ap.add_argument("--raw", action="store_true", help="also the raw statements on a second graph, and the ratios")
     args = ap.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="graphsvc-bench-"))
     data = generate_dataset(args.accounts, args.seed)
+    # As graphsvc's processes run (the CLI, each API worker): with the collector's defaults every
+    # older-generation pass would re-scan the dataset this process holds and the service does not.
+    tune_collector()
     prof = cProfile.Profile() if args.cprofile else None
-    run(Engine(args.engine, workdir / args.engine), data, args.batch, not args.no_index, prof)
+    api = run(Engine(args.engine, workdir / args.engine), data, args.batch, not args.no_index, prof)
+    if args.raw:
+        raw, _cpu = run_raw(Engine(args.engine, workdir / f"raw-{args.engine}"), data, args.batch)
+        floor_table(args.engine, api, raw)
     if prof:
         out = io.StringIO()
         pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(30)

@@ -59,6 +59,7 @@ from graphsvc.qualification.parallel import requalify_all
 from graphsvc.qualification.registry import active_ruleset_for
 from graphsvc.qualification.service import PAGE, QualificationService
 from seeds.generator import generate
+from seeds.progress import LoadProgress
 
 
 def load_dataset(engine: Engine, dataset) -> float | None:
@@ -70,8 +71,9 @@ def load_dataset(engine: Engine, dataset) -> float | None:
             return None
         data = dataset()
         rules = ingest_rules_from(active_ruleset_for(opened.store))
-        report = load(IngestService(opened.store, rules), data, time.time(),
-                      batch_size=5_000, progress=lambda kind, done, s: note(f"  {engine.name} load {kind}: {done:,} rows, {s:.1f} s"))
+        progress = LoadProgress()  # a bar on a terminal; in a log, a line every few seconds, not one per batch
+        report = load(IngestService(opened.store, rules), data, time.time(), batch_size=5_000, progress=progress)
+        progress.close()
         note(f"  loaded {report.rows} in {report.seconds:.1f} s")
         if opened.server is not None:
             # The load's writes are a tail of the append-only file that every later start would
