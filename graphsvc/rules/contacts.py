@@ -12,12 +12,14 @@ from dataclasses import dataclass
 
 from .domains import domain_disqualifier
 from .fit import contact_fit_score
+from .frozen import fast_init
 from .roles import EffectiveRole, effective_roles
 from .ruleset import Ruleset
 from .ruleset_fields import normalize_key
 from .snapshot import SECONDS_PER_DAY, ContactSnapshot
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ContactEval:
     contact: ContactSnapshot

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .contacts import ContactEval, evaluate_contact
+from .frozen import fast_init
 from .result import BuyingCenter, Gate, GroupResult, HierarchyContact
 from .roles import effective_roles
 from .ruleset import Ruleset
@@ -29,6 +30,7 @@ __all__ = ["GroupView", "account_groups", "chosen", "group_result", "group_views
 DEFAULT = "default"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class GroupView:
     """What one buying group's gate is computed from."""

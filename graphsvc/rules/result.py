@@ -11,6 +11,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from .frozen import fast_init
 from .vocabulary import AUTOMATIC_STAGES
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
@@ -42,6 +43,7 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Check:
     """One decision: the value seen, the bar, pass/fail and a sentence."""
@@ -53,6 +55,7 @@ class Check:
     detail: str = ""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Gate:
     passed: bool
@@ -62,6 +65,7 @@ class Gate:
         return next(c for c in self.checks if c.name == name)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Scores:
     fit: float  # account fit, 0-100
@@ -69,6 +73,7 @@ class Scores:
     mqa_score: float  # the same with each contact capped at mqa.per_contact_cap
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ContactRole:
     role: str
@@ -77,6 +82,7 @@ class ContactRole:
     counts: bool
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ContactResult:
     id: str
@@ -91,6 +97,7 @@ class ContactResult:
     roles: tuple[ContactRole, ...] = ()
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Coverage:
     contact_id: str
@@ -101,6 +108,7 @@ class Coverage:
     account_name: str | None = None  # that parent account's name
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Candidate:
     contact_id: str
@@ -115,6 +123,7 @@ class Candidate:
     note: str  # what stands between this candidate and covering the role
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class BuyingCenter:
     required: tuple[str, ...]
@@ -125,6 +134,7 @@ class BuyingCenter:
     engaged: tuple[str, ...] = ()  # contacts engaged within sql.role_engagement_days: who can introduce
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class NextAction:
     action: str
@@ -132,6 +142,7 @@ class NextAction:
     due_at: float | None = None  # SLA deadline (epoch seconds) for act_on_sql / MQA follow-ups
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class TopContact:
     contact_id: str
@@ -141,6 +152,7 @@ class TopContact:
     contribution: float  # capped share of the MQA score
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class TopActivity:
     contact_id: str
@@ -150,6 +162,7 @@ class TopActivity:
     points: float  # decayed points contributed
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class GroupResult:
     """One buying group's SQL gate (issue 15): its own required roles, coverage, intent and BANT."""
@@ -164,6 +177,7 @@ class GroupResult:
     sql: Gate
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class HierarchyContact:
     """A contact of another account of the hierarchy that took part in this account's answer (issue 15)."""
@@ -178,6 +192,7 @@ class HierarchyContact:
     covers: tuple[str, ...] = ()  # roles it covers here
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Qualification:
     account_id: str

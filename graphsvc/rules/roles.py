@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .fit import normalize_seniority
+from .frozen import fast_init
 from .ruleset import CACHE_LIMIT, Ruleset, crm_role_key
 from .ruleset_fields import normalize_title
 from .snapshot import ContactSnapshot
@@ -53,6 +54,7 @@ def infer_roles(title: str | None, seniority: str | None, ruleset: Ruleset) -> l
     return list(result)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class EffectiveRole:
     role: str

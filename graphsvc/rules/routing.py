@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from .frozen import fast_init
 from .ruleset import Routing, RoutingRule, RoutingTeam, Ruleset
 from .ruleset_fields import fold, normalize_key
 
@@ -21,6 +22,7 @@ __all__ = ["RouteAccount", "RouteDecision", "decide", "least_loaded", "match_rul
            "routing_errors", "triggers"]
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class RouteAccount:
     """What routing looks at: the account's own properties and the stage it is moving to."""
@@ -34,6 +36,7 @@ class RouteAccount:
     domain: str | None = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class RouteDecision:
     """`owner` set: that owner (a rule's owner, or the least-loaded member). `owner` None: the team

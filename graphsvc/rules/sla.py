@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from .frozen import fast_init
 from .ruleset import Sla
 
 HOUR = 3600.0
@@ -39,6 +40,7 @@ def due_at(entered: float, hours: float, sla: Sla) -> float:
         day += timedelta(days=1)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class SlaStatus:
     stage: str  # the stage whose SLA runs: sql or mqa

@@ -12,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .frozen import fast_init
 from .vocabulary import INITIAL_STAGE
 
 SECONDS_PER_DAY = 86_400.0
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Activity:
     """One activity, as stored. `at` is epoch seconds."""
@@ -29,6 +31,7 @@ class Activity:
     campaign: str | None = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ActivityStat:
     """All activities of one type by one contact at or before `as_of`."""
@@ -39,6 +42,7 @@ class ActivityStat:
     decay_weight: float  # sum over the activities of 0.5 ** ((as_of - at) / half_life_seconds)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class RoleAssignment:
     """A contact's buying role (MEMBER_OF a BuyingGroup)."""
@@ -50,6 +54,7 @@ class RoleAssignment:
     at: float | None = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ContactSnapshot:
     id: str
@@ -67,6 +72,7 @@ class ContactSnapshot:
     account_name: str | None = None  # that account's name (issue 15: readiness says where a contact sits)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class GroupInfo:
     """A buying group of the account (issue 15): one per initiative, opportunity or product line."""
@@ -75,6 +81,7 @@ class GroupInfo:
     kind: str | None = None  # product line / initiative type: `[[sql.extra_roles]] kind` rules match it
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class BantEntry:
     """One BANT field as sales last recorded it for a buying group (issue 15)."""
