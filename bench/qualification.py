@@ -72,8 +72,11 @@ def load_dataset(engine: Engine, dataset) -> float | None:
         data = dataset()
         rules = ingest_rules_from(active_ruleset_for(opened.store))
         progress = LoadProgress()  # a bar on a terminal; in a log, a line every few seconds, not one per batch
-        report = load(IngestService(opened.store, rules), data, time.time(), batch_size=5_000, progress=progress)
-        progress.close()
+        try:
+            report = load(IngestService(opened.store, rules), data, time.time(), batch_size=5_000,
+                          progress=lambda kind, done, s: progress(f"{engine.name} {kind}", done, s))
+        finally:
+            progress.close()
         note(f"  loaded {report.rows} in {report.seconds:.1f} s")
         if opened.server is not None:
             # The load's writes are a tail of the append-only file that every later start would
